@@ -1,0 +1,3 @@
+from pbgen.cli import app
+
+app(prog_name="pbgen")

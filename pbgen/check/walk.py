@@ -1,0 +1,42 @@
+"""Paths to the parts of a filing that rules look at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pbgen.model import Filing, Indicator, Project, walk_indicators
+
+Path = tuple
+
+
+def projects(filing: Filing) -> Iterator[tuple[Path, Project]]:
+    for u, unit in enumerate(filing.units):
+        for p, project in enumerate(unit.projects):
+            yield ("units", u, "projects", p), project
+
+
+IndicatorRow = tuple[Path, str, str, Indicator]
+
+
+def indicator_trees(filing: Filing) -> Iterator[tuple[Path, dict, Project | None]]:
+    """Every indicator tree (projects' and the department's) with its owner project."""
+    for path, project in projects(filing):
+        yield (*path, "indicators"), project.indicators, project
+    if filing.department_indicators:
+        yield ("department_indicators",), filing.department_indicators, None
+
+
+def rows(tree_path: Path, tree: dict) -> Iterator[IndicatorRow]:
+    for level1, level2, index, indicator in walk_indicators(tree):
+        yield (*tree_path, level1, level2, index), level1, level2, indicator
+
+
+def all_rows(filing: Filing) -> Iterator[tuple[IndicatorRow, Project | None]]:
+    for tree_path, tree, project in indicator_trees(filing):
+        for row in rows(tree_path, tree):
+            yield row, project
+
+
+def money(amount) -> str:
+    """An amount as a clerk writes it: no exponent, no trailing zeros beyond the written ones."""
+    return f"{amount:f}"

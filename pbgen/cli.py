@@ -1,0 +1,113 @@
+"""The command line: parse arguments, call ``pbgen.pipeline``, print, exit.
+
+Exit codes: 0 clean, 1 a finding of severity error, 2 input that could not be used.
+A ``PbgenError`` becomes its message and exit code; nothing the user did shows a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pbgen import __version__
+from pbgen.errors import PbgenError
+
+app = typer.Typer(
+    help="pbgen：部门预算绩效文本。用一份 YAML 写绩效文本，检查它，生成 DOCX 与 PDF。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+
+
+class OutputFormat(str, Enum):
+    human = "human"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pbgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本。")
+    ] = False,
+) -> None:
+    """pbgen：部门预算绩效文本。"""
+
+
+def _fail(error: PbgenError) -> typer.Exit:
+    typer.echo(str(error), err=True)
+    return typer.Exit(error.exit_code)
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="绩效文本 YAML 文件，或包含它们的文件夹。")],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="human：逐条说明；json：供其他工具读取。")
+    ] = OutputFormat.human,
+) -> None:
+    """检查绩效文本：格式、金额、资金支出计划、指标体系、指标值。"""
+    from pbgen.findings import SEVERITY_NAMES, summary, to_json
+    from pbgen.pipeline import check_files
+
+    try:
+        results = check_files(paths)
+    except PbgenError as error:
+        raise _fail(error) from None
+    findings = [finding for result in results for finding in result.findings]
+    if output_format is OutputFormat.json:
+        typer.echo(to_json(findings))
+    else:
+        color = sys.stdout.isatty()
+        for finding in findings:
+            line = finding.render()
+            if color:
+                tint = "red" if finding.severity == "error" else "yellow"
+                line = line.replace(SEVERITY_NAMES[finding.severity],
+                                    typer.style(SEVERITY_NAMES[finding.severity], fg=tint), 1)
+            typer.echo(line)
+        typer.echo(summary(findings, len(results)))
+    if any(not result.readable for result in results):
+        raise typer.Exit(EXIT_UNUSABLE)
+    raise typer.Exit(EXIT_FINDINGS if any(result.failed for result in results) else EXIT_CLEAN)
+
+
+@app.command()
+def rules() -> None:
+    """列出所有检查规则（规则编号可写入 check.disable 关闭）。"""
+    from pbgen.check import RULES
+    from pbgen.findings import SEVERITY_NAMES
+
+    width = max(len(rule_id) for rule_id in RULES)
+    for spec in RULES.values():
+        typer.echo(f"{spec.id:<{width}}  {SEVERITY_NAMES[spec.severity]}  {spec.summary}")
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="写入此文件；不指定则输出到屏幕。")
+    ] = None,
+) -> None:
+    """输出绩效文本的 JSON Schema，供编辑器补全和校验。"""
+    from pbgen.schema import schema_text
+    from pbgen.write import write_atomic
+
+    text = schema_text()
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(output, text.encode("utf-8"))
+        typer.echo(f"已写入 {output}", err=True)

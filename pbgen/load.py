@@ -1,0 +1,244 @@
+"""Read a filing: bytes → text → YAML nodes → plain data with line marks → ``Filing``.
+
+Every scalar is kept as the string the author wrote (``5.00`` stays 5.00, ``0131`` keeps its
+zero, ``NO`` is not False); the model converts. All problems of a file are collected and raised
+together as one ``InputError``, each with its line, column and the field's Chinese name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from pbgen.errors import InputError
+from pbgen.fields import allowed_keys, describe, walk
+from pbgen.findings import Finding
+from pbgen.model import Filing
+
+try:  # libyaml when present: several times faster
+    from yaml import CBaseLoader as YamlLoader
+except ImportError:  # pragma: no cover - pure-Python fallback
+    from yaml import BaseLoader as YamlLoader
+
+NULLS = {"", "~", "null", "Null", "NULL"}
+Mark = tuple[int, int]
+
+
+@dataclass
+class Source:
+    """Where a filing came from: its file, raw data and the line/column of every key."""
+
+    file: str
+    data: Any
+    marks: dict[tuple, Mark] = field(default_factory=dict)
+
+    def locate(self, path: tuple) -> Mark:
+        """Line and column of ``path``, or of its nearest ancestor that is written."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.marks:
+                return self.marks[path[:end]]
+        return (1, 1)
+
+    def finding(self, path: tuple, rule: str, severity: str, message: str) -> Finding:
+        line, column = self.locate(tuple(path))
+        return Finding(self.file, line, column, rule, severity, describe(path, self.data), message)
+
+
+@dataclass
+class Loaded:
+    filing: Filing
+    source: Source
+
+
+def load(path: Path | str) -> Loaded:
+    """Read and validate one filing; raise ``InputError`` with every problem found."""
+    path = Path(path)
+    file = str(path)
+    text = _read_text(path, file)
+    _reject_tabs(text, file)
+    try:
+        root = yaml.compose(text, Loader=YamlLoader)
+    except yaml.MarkedYAMLError as error:
+        raise InputError([_syntax_finding(error, file)]) from None
+    except yaml.YAMLError as error:  # pragma: no cover - libyaml errors are marked
+        raise InputError([Finding(file, 1, 1, "yaml", "error", "", f"YAML 无法解析：{error}")]) \
+            from None
+    if not isinstance(root, yaml.MappingNode):
+        where = _mark(root.start_mark) if root is not None else (1, 1)
+        raise InputError([Finding(file, *where, "yaml", "error", "",
+                                  "文件应以「year: 2024」这样的「键: 值」开头，现在是空的或不是字段组。")])
+    source = Source(file, None)
+    problems: list[Finding] = []
+    source.data = _construct(root, (), source.marks, problems, file)
+    try:
+        filing = Filing.model_validate(source.data)
+    except ValidationError as error:
+        problems += [_schema_finding(detail, source) for detail in error.errors()]
+        filing = None
+    if problems:
+        raise InputError(sorted(problems, key=lambda f: (f.line, f.column)))
+    return Loaded(filing, source)
+
+
+# -- text ------------------------------------------------------------------------------------
+
+
+def _read_text(path: Path, file: str) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        reason = "找不到文件" if isinstance(error, FileNotFoundError) else error.strerror
+        raise InputError([Finding(file, 0, 0, "file", "error", "", f"无法读取：{reason}。")]) \
+            from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        hint = ""
+        try:
+            raw.decode("gb18030")
+            hint = "看起来是 GBK/GB18030 编码，"
+        except UnicodeDecodeError:
+            pass
+        raise InputError([Finding(file, line, column, "encoding", "error", "",
+                                  f"文件不是 UTF-8 编码：{hint}请在编辑器中用「UTF-8」另存。")]) \
+            from None
+
+
+INDENT_TAB = re.compile(r"^[ ]*\t", re.MULTILINE)
+
+
+def _reject_tabs(text: str, file: str) -> None:
+    """YAML forbids tabs in indentation; name every such line at once."""
+    findings = [
+        Finding(file, text.count("\n", 0, match.start()) + 1, match.end() - match.start(),
+                "yaml", "error", "", "缩进里有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格。")
+        for match in INDENT_TAB.finditer(text)
+    ]
+    if findings:
+        raise InputError(findings)
+
+
+SYNTAX_HINTS: list[tuple[str, str]] = [
+    ("mapping values are not allowed", "这里不能出现「: 」。若文字本身含有冒号加空格，请给整段文字加引号。"),
+    ("could not find expected ':'", "缺少「: 」，或者上一行的引号没有配对。"),
+    ("found character that cannot start any token",
+     "这个字符不能出现在值的开头（如 @ ` %），请给整段文字加引号。"),
+    ("found undefined alias", "「*」开头的文字会被当作引用，请给整段文字加引号。"),
+    ("did not find expected key", "缩进不齐，或者上一行的引号没有配对。"),
+    ("did not find expected '-' indicator", "列表项的缩进不齐：同一列表的「- 」要对齐。"),
+    ("found unexpected end of stream", "引号没有配对：文件结束前缺少收尾的引号。"),
+    ("while scanning a quoted scalar", "引号没有配对。"),
+    ("expected <block end>, but found", "缩进不齐：同一层的键要左对齐。"),
+    ("found duplicate anchor", "「&」开头的文字会被当作锚点，请给整段文字加引号。"),
+]
+
+
+def _syntax_finding(error: yaml.MarkedYAMLError, file: str) -> Finding:
+    mark = error.problem_mark or error.context_mark
+    problem = f"{error.context or ''} {error.problem or ''}".strip()
+    hint = next((text for key, text in SYNTAX_HINTS if key in problem), "请检查这一行的缩进和引号。")
+    line, column = _mark(mark) if mark else (1, 1)
+    return Finding(file, line, column, "yaml", "error", "", f"YAML 格式错误：{hint}（{problem}）")
+
+
+def _mark(mark: yaml.Mark) -> Mark:
+    return (mark.line + 1, mark.column + 1)
+
+
+# -- nodes → data ------------------------------------------------------------------------------
+
+
+def _construct(node: yaml.Node, path: tuple, marks: dict, problems: list[Finding], file: str):
+    """Plain data from YAML nodes, every scalar a string; records each key's position."""
+    if isinstance(node, yaml.ScalarNode):
+        return None if node.style is None and node.value in NULLS else node.value
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, child in enumerate(node.value):
+            marks[(*path, index)] = _mark(child.start_mark)
+            items.append(_construct(child, (*path, index), marks, problems, file))
+        return items
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(Finding(file, *_mark(key_node.start_mark), "yaml", "error", "",
+                                    "键必须是一段文字，不能是列表或字段组。"))
+            continue
+        key = key_node.value
+        if key in mapping:
+            first = marks[(*path, key)][0]
+            problems.append(Finding(file, *_mark(key_node.start_mark), "yaml", "error", key,
+                                    f"重复的键「{key}」（第 {first} 行已有）：后写的会覆盖先写的，"
+                                    "请合并或删去一处。"))
+            continue
+        marks[(*path, key)] = _mark(key_node.start_mark)
+        mapping[key] = _construct(value_node, (*path, key), marks, problems, file)
+    return mapping
+
+
+# -- validation errors → findings ---------------------------------------------------------------
+
+
+def _schema_finding(detail: dict, source: Source) -> Finding:
+    loc = tuple(detail["loc"])
+    kind = detail["type"]
+    if kind == "extra_forbidden":
+        return source.finding(loc, "unknown-key", "error", _unknown_key(loc, source.data))
+    if kind == "missing":
+        return source.finding(loc, "schema", "error", "缺少这一项，请补上。")
+    return source.finding(loc, "schema", "error", _type_message(detail, loc, source.data))
+
+
+def _unknown_key(loc: tuple, data: Any) -> str:
+    key = str(loc[-1])
+    allowed = allowed_keys(loc[:-1], data)
+    by_title = {title: name for name, title in allowed}
+    if key in by_title:
+        return f"「{key}」在这里写作 {by_title[key]}。"
+    close = difflib.get_close_matches(key, [name for name, _ in allowed], n=1, cutoff=0.6)
+    guess = f"是不是 {close[0]}？" if close else ""
+    names = "、".join(f"{name}（{title}）" for name, title in allowed)
+    return f"未知的键「{key}」：{guess}这里可用的键有 {names}。"
+
+
+TYPE_MESSAGES: dict[str, str] = {
+    "decimal_parsing": "应为金额数字，如 5.00，写的是「{input}」。",
+    "decimal_type": "应为金额数字，如 5.00。",
+    "int_parsing": "应为整数，写的是「{input}」。",
+    "bool_parsing": "应为 true 或 false，写的是「{input}」。",
+    "string_type": "应为一段文字，不能是列表或字段组。",
+    "list_type": "应为列表：每项另起一行，以「- 」开头。",
+    "dict_type": "应为字段组：下一行缩进，写「键: 值」。",
+    "model_type": "应为字段组：下一行缩进，写「键: 值」。",
+    "model_attributes_type": "应为字段组：下一行缩进，写「键: 值」。",
+    "greater_than_equal": "不能小于 {ge}，写的是「{input}」。",
+    "less_than_equal": "不能大于 {le}，写的是「{input}」。",
+    "greater_than": "应大于 {gt}，写的是「{input}」。",
+    "too_short": "至少要有 {min_length} 项。",
+    "literal_error": "应为 {expected} 之一，写的是「{input}」。",
+    "finite_number": "应为有限的数字。",
+}
+
+
+def _type_message(detail: dict, loc: tuple, data: Any) -> str:
+    context = dict(detail.get("ctx") or {})
+    template = TYPE_MESSAGES.get(detail["type"])
+    if detail["type"] == "value_error":
+        return str(context.get("error", detail["msg"])) + "。"
+    if template is None:
+        return detail["msg"]
+    if detail["type"] == "literal_error":
+        steps = walk(loc, data)
+        context["expected"] = context.get("expected", "").replace("'", "")
+        if steps and steps[-1].label == "版式":
+            context["expected"] = "wenben（绩效文本）、gongkai（公开表）、fubiao（附表）"
+    value = detail.get("input")
+    return template.format(input=value if isinstance(value, str) else "…", **context)

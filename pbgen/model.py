@@ -1,0 +1,372 @@
+"""The filing model: one YAML file = one 部门预算绩效 filing.
+
+Every field carries its Chinese term as ``title``: error messages, the JSON Schema and the
+editor completion all speak the document's own language. Unknown keys are errors, money is
+``Decimal`` kept as written, and whatever can be derived (totals, numbering, seed 004's
+per-project 分项绩效目标) is computed here or in ``context``, never typed twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+
+# -- scalar types ---------------------------------------------------------------------------
+
+# The loader hands every scalar over as the string the author wrote. In the JSON Schema a text
+# may also be a number, because editors read `100` in YAML as a number.
+Text = Annotated[str, WithJsonSchema({"type": ["string", "number"]})]
+
+
+def _strip_percent(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip().removesuffix("%").removesuffix("％").strip()
+        return value or None
+    return value
+
+
+Money = Annotated[
+    Decimal,
+    Field(ge=0, allow_inf_nan=False),
+    WithJsonSchema({"type": ["string", "number"], "pattern": r"^\d+(\.\d+)?$"}),
+]
+Percent = Annotated[
+    Decimal,
+    BeforeValidator(_strip_percent),
+    Field(allow_inf_nan=False),
+    WithJsonSchema({"type": ["string", "number"], "pattern": r"^\s*-?\d+(\.\d+)?\s*%?$"}),
+]
+
+
+def _as_list(value: Any) -> Any:
+    """An empty key means an empty list; a single text means a one-item list."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+def _as_object(key: str):
+    """Shorthand: a bare text or list stands for the object's main field."""
+
+    def wrap(value: Any) -> Any:
+        return {key: value} if isinstance(value, str | list) else value
+
+    return wrap
+
+
+LAYOUTS: dict[str, str] = {"wenben": "绩效文本", "gongkai": "公开表", "fubiao": "附表"}
+LAYOUT_ALIASES: dict[str, str] = {
+    **{name: id_ for id_, name in LAYOUTS.items()},
+    "部门预算绩效文本": "wenben",
+    "项目支出绩效目标公开表": "gongkai",
+}
+
+
+def _layout_id(value: Any) -> Any:
+    return LAYOUT_ALIASES.get(value, value) if isinstance(value, str) else value
+
+
+Layout = Annotated[
+    Literal["wenben", "gongkai", "fubiao"],
+    BeforeValidator(_layout_id),
+    WithJsonSchema({"enum": [*LAYOUTS, *LAYOUT_ALIASES]}),
+]
+
+
+class Record(BaseModel):
+    """Base of every part of a filing: unknown keys are errors, nothing changes after loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+
+# -- indicators -------------------------------------------------------------------------------
+
+
+class Indicator(Record):
+    """One 三级指标 row of a 绩效目标表."""
+
+    name: Text = Field(title="三级指标", description="指标名称，如「宣传次数」。")
+    description: Text | None = Field(
+        None, title="绩效指标描述", description="对指标的说明；不填时与三级指标相同。"
+    )
+    value: Text | None = Field(
+        None,
+        title="指标值",
+        description="按原文填写，如「≥10次」「≥90%」「2024年12月31日前完成」。",
+    )
+    basis: Text | None = Field(None, title="指标值确定依据", description="如「年初工作安排」。")
+    standard: Text | None = Field(None, title="绩效标准", description="如「行业标准」（附表3）。")
+
+    @property
+    def shown_description(self) -> str:
+        return self.description if self.description is not None else self.name
+
+
+IndicatorTree = Annotated[
+    dict[str, dict[str, list[Indicator]]],
+    Field(
+        title="绩效指标",
+        description="一级指标 → 二级指标 → 三级指标列表，如 产出指标: {数量指标: [...]}。"
+        "一级、二级名称按所选指标体系检查。",
+    ),
+]
+
+# -- money and plans ----------------------------------------------------------------------
+
+
+class SpendingPlan(Record):
+    """资金支出计划（%）: cumulative share of the budget spent by each date; blanks allowed."""
+
+    mar: Percent | None = Field(None, alias="3月底", title="3月底")
+    jun: Percent | None = Field(None, alias="6月底", title="6月底")
+    oct: Percent | None = Field(None, alias="10月底", title="10月底")
+    dec: Percent | None = Field(None, alias="12月底", title="12月底")
+
+    def entries(self) -> list[tuple[str, Decimal | None]]:
+        return [(info.alias or name, getattr(self, name)) for name, info in
+                type(self).model_fields.items()]
+
+
+class ExpenseDetail(Record):
+    """One row of 支出明细及测算说明 (附表3)."""
+
+    content: Text | None = Field(None, title="支出内容简介")
+    detail: Text | None = Field(None, title="支出明细")
+    amount: Money = Field(title="金额")
+    basis: Text | None = Field(
+        None,
+        title="支出测算依据及过程说明",
+        description="算式写成「2000元*5=10000元」，pbgen check 会核算。",
+    )
+
+
+class Project(Record):
+    """One budget project and its 绩效目标表."""
+
+    code: Text | None = Field(None, title="项目编码")
+    name: Text = Field(title="项目名称")
+    budget: Money = Field(title="预算数", description="项目金额，单位见 money_unit。")
+    fiscal: Money | None = Field(None, title="财政资金", description="预算数中的财政资金。")
+    other: Money | None = Field(None, title="其他资金", description="预算数中的其他资金。")
+    purpose: Text | None = Field(None, title="资金用途", description="预算规模及资金用途的说明文字。")
+    spending_plan: SpendingPlan | None = Field(
+        None, title="资金支出计划（%）", description="累计支出进度，12月底应为 100。"
+    )
+    goal_intro: Text | None = Field(
+        None, title="绩效目标引言", description="编号目标之前的一段不编号文字（可省略）。"
+    )
+    goals: Annotated[list[Text], BeforeValidator(_as_list)] = Field(
+        default_factory=list, title="绩效目标", description="年度绩效目标，逐条列出，编号自动生成。"
+    )
+    indicators: IndicatorTree = Field(default_factory=dict)
+    special_fund: Text | None = Field(
+        None, title="所属专项", description="附表：子项所属专项的名称；不填时与项目名称相同。"
+    )
+    period: Text | None = Field(None, title="项目实施期", description="如「全年」。")
+    period_goal: Text | None = Field(None, title="实施期绩效目标")
+    expense_details: Annotated[list[ExpenseDetail], BeforeValidator(_as_list)] = Field(
+        default_factory=list, title="支出明细及测算说明"
+    )
+
+    def all_indicators(self) -> Iterator[tuple[str, str, int, Indicator]]:
+        yield from walk_indicators(self.indicators)
+
+
+def walk_indicators(tree: dict[str, dict[str, list[Indicator]]]):
+    """(一级, 二级, index, indicator) for every 三级 row, in document order."""
+    for level1, groups in tree.items():
+        for level2, rows in groups.items():
+            for index, indicator in enumerate(rows):
+                yield level1, level2, index, indicator
+
+
+class Unit(Record):
+    """A budget unit (预算单位) and its projects; 公开表 nests units under the department."""
+
+    code: Text | None = Field(None, title="单位编码", description="如 131001。")
+    name: Text = Field(title="单位名称")
+    total: Money | None = Field(
+        None, title="单位合计", description="核对用：填写时须等于各项目预算数之和；可省略。"
+    )
+    projects: Annotated[list[Project], BeforeValidator(_as_list)] = Field(
+        default_factory=list, title="预算项目"
+    )
+
+    @property
+    def project_total(self) -> Decimal:
+        return sum((p.budget for p in self.projects), Decimal(0))
+
+
+# -- department-level text ---------------------------------------------------------------
+
+
+class TitledText(Record):
+    """A numbered paragraph with a lead-in title: （一）title。text"""
+
+    title: Text = Field(title="标题", description="段首的标题句，不含序号。")
+    text: Text | None = Field(None, title="正文")
+
+
+class DutyGoals(Record):
+    """职责分类目标 inside 总体绩效目标 (seed 001)."""
+
+    title: Text = Field("职责分类目标", title="小标题")
+    intro: Text | None = Field(None, title="引言")
+    items: list[TitledText] = Field(default_factory=list, title="各项职责")
+
+
+class OverallGoal(Record):
+    """一、总体绩效目标. A bare text is shorthand for ``text``."""
+
+    text: Text = Field(title="总体目标", description="总体绩效目标的正文，每行一段。")
+    items: list[TitledText] = Field(
+        default_factory=list, title="分条目标", description="正文后的分条目标（一、二、…）。"
+    )
+    duty_goals: DutyGoals | None = Field(None, title="职责分类目标")
+
+
+class Duty(Record):
+    """One duty of seed 001's 分项绩效目标."""
+
+    name: Text = Field(title="职责名称")
+    responsibility: Text | None = Field(None, title="主要职责")
+    duty_goal: Text | None = Field(None, title="职责目标")
+    goal: Text | None = Field(None, title="绩效目标")
+    indicators: Text | None = Field(None, title="绩效指标")
+    standard: Text | None = Field(None, title="绩效标准")
+
+
+class SubGoals(Record):
+    """二、分项绩效目标 in one of three forms: ``items`` (分项目标), ``duties`` (按职责), or
+    ``from_projects`` (each project's goals and indicators, derived from 第二部分)."""
+
+    heading: Text | None = Field(None, title="小标题", description="如「分类绩效目标」。")
+    intro: Text | None = Field(None, title="引言")
+    items: list[TitledText] = Field(default_factory=list, title="分项目标")
+    duties: list[Duty] = Field(default_factory=list, title="按职责分项目标")
+    from_projects: bool = Field(
+        False, title="按项目生成", description="true：由各项目的绩效目标和三级指标自动生成。"
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> SubGoals:
+        forms = [bool(self.items), bool(self.duties), self.from_projects]
+        if sum(forms) != 1:
+            raise ValueError("分项绩效目标须且只能用一种写法：items（分项目标）、duties（按职责）"
+                             "或 from_projects: true（按项目生成）")
+        return self
+
+
+class Safeguards(Record):
+    """三、工作保障措施. A bare list is shorthand for ``items``."""
+
+    heading: Text | None = Field(None, title="小标题")
+    numbered: bool = Field(True, title="自动编号", description="false：各段原样排列，不加 1. 2. …")
+    items: list[Text] = Field(title="措施", min_length=1)
+
+
+class DepartmentBudget(Record):
+    """年度预算申请 of 附表1: 资金总额 split by income and by expenditure."""
+
+    total: Money | None = Field(None, title="资金总额", description="不填时由各分项相加。")
+    general: Money | None = Field(None, title="一般公共预算拨款")
+    fund: Money | None = Field(None, title="政府性基金拨款")
+    other: Money | None = Field(None, title="其他资金")
+    basic: Money | None = Field(None, title="基本支出")
+    project: Money | None = Field(None, title="项目支出", description="不填时等于各项目预算数之和。")
+
+
+class WorkItem(Record):
+    """One row of 年度重点工作计划."""
+
+    task: Text = Field(title="事项")
+    owner: Text | None = Field(None, title="责任单位/科室")
+    goal: Text | None = Field(None, title="工作目标")
+
+
+class Department(Record):
+    """The filing department: identity, cover lines and signatures."""
+
+    name: Text = Field(title="部门名称", description="用于标题，如「乐亭县政协」。")
+    code: Text | None = Field(None, title="部门编码", description="公开表中的部门编码，如 402。")
+    short_name: Text | None = Field(
+        None, title="部门简称", description="公开表部门行的名称；不填时用部门名称。"
+    )
+    compiled_by: Text | None = Field(None, title="编制单位", description="封面，如「政协部门编制」。")
+    reviewed_by: Text | None = Field(
+        None, title="审核单位", description="封面，如「山海关区财政局审核」。"
+    )
+    fund_level: Text | None = Field(
+        None, title="专项资金级次", description="附表标题用，如「区级」。"
+    )
+    head: Text | None = Field(None, title="单位负责人签字")
+    filled_by: Text | None = Field(None, title="填表人")
+    phone: Text | None = Field(None, title="联系电话")
+
+
+# -- check settings ----------------------------------------------------------------------------
+
+
+class CheckSettings(Record):
+    """Local rules of a finance bureau, set per filing."""
+
+    framework: Literal["standard", "2021"] = Field(
+        "standard",
+        title="指标体系",
+        description="standard：财预〔2020〕10号（成本指标属产出指标）；"
+        "2021：财预〔2021〕101号（成本指标为一级指标）。",
+    )
+    disable: list[Text] = Field(default_factory=list, title="关闭的规则", description="规则编号。")
+    max_length: dict[str, Annotated[int, Field(gt=0)]] = Field(
+        default_factory=dict,
+        title="字数上限",
+        description="按字段限制字数，如 {三级指标: 20, 绩效目标: 200}。",
+    )
+
+
+# -- the filing -----------------------------------------------------------------------------
+
+
+class Filing(Record):
+    """部门预算绩效 filing: everything one department files for one budget year."""
+
+    model_config = ConfigDict(title="部门预算绩效文本", json_schema_extra={"$id": "filing"})
+
+    year: Annotated[int, Field(ge=2000, le=2100)] = Field(title="预算年度")
+    layout: Layout = Field(
+        "wenben",
+        title="版式",
+        description="wenben（绩效文本）、gongkai（项目支出绩效目标公开表）、fubiao（附表1–3）。",
+    )
+    money_unit: Literal["万元", "元"] = Field(title="金额单位", description="全文金额的单位。")
+    department: Department = Field(title="部门")
+    overall_goal: Annotated[OverallGoal | None, BeforeValidator(_as_object("text"))] = Field(
+        None, title="总体绩效目标"
+    )
+    sub_goals: Annotated[SubGoals | None, BeforeValidator(_as_object("items"))] = Field(
+        None, title="分项绩效目标"
+    )
+    safeguards: Annotated[Safeguards | None, BeforeValidator(_as_object("items"))] = Field(
+        None, title="工作保障措施"
+    )
+    department_budget: DepartmentBudget | None = Field(None, title="年度预算申请")
+    duties: Text | None = Field(None, title="部门职责概述", description="附表1，每行一条。")
+    work_plan: list[WorkItem] = Field(default_factory=list, title="年度重点工作计划")
+    department_indicators: IndicatorTree | None = Field(None, title="部门年度绩效指标")
+    units: Annotated[list[Unit], Field(min_length=1)] = Field(
+        title="预算单位", description="各预算单位及其项目；只有一个单位时也写成列表。"
+    )
+    check: CheckSettings = Field(default_factory=CheckSettings, title="检查设置")
+
+    @property
+    def projects(self) -> list[Project]:
+        return [project for unit in self.units for project in unit.projects]
+
+    @property
+    def project_total(self) -> Decimal:
+        return sum((unit.project_total for unit in self.units), Decimal(0))
