@@ -7,7 +7,7 @@ A ``PbgenError`` becomes its message and exit code; nothing the user did shows a
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -26,7 +26,7 @@ app = typer.Typer(
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     human = "human"
     json = "json"
 
@@ -75,8 +75,11 @@ def check(
             line = finding.render()
             if color:
                 tint = "red" if finding.severity == "error" else "yellow"
-                line = line.replace(SEVERITY_NAMES[finding.severity],
-                                    typer.style(SEVERITY_NAMES[finding.severity], fg=tint), 1)
+                line = line.replace(
+                    SEVERITY_NAMES[finding.severity],
+                    typer.style(SEVERITY_NAMES[finding.severity], fg=tint),
+                    1,
+                )
             typer.echo(line)
         typer.echo(summary(findings, len(results)))
     if any(not result.readable for result in results):

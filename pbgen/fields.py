@@ -121,8 +121,8 @@ def _child(node: Any, segment: str | int) -> Any:
 def _item_label(item_type: Any, index: int, parent: Any, list_title: str) -> str:
     item = _child(parent, index)
     noun, key = ITEM_NOUNS.get(getattr(item_type, "__name__", ""), ("", ""))
-    name = item.get(key) if isinstance(item, dict) and key else None
-    if noun and isinstance(name, str):
+    name = item if isinstance(item, str) else item.get(key) if isinstance(item, dict) else None
+    if noun and key and isinstance(name, str):
         return f"{noun}「{_shorten(name)}」"
     position = f"{list_title}第{index + 1}项"
     return f"{position}「{_shorten(name)}」" if isinstance(name, str) else position
@@ -140,14 +140,21 @@ def describe(path: Sequence[str | int], data: Any) -> str:
 
 
 def _without_redundant(steps: list[Step]) -> list[Step]:
-    """Drop a list's title where its item repeats it (绩效目标 › 绩效目标第1项), and the
-    indicator tree's title where a 一级 name follows (绩效指标 › 产出指标)."""
+    """Drop a list's title where its item already says what it is (预算项目 › 项目「…」,
+    绩效目标 › 绩效目标第1项), and the indicator tree's title before a 一级 name."""
     kept = []
     for step, following in zip(steps, [*steps[1:], None], strict=True):
         if not step.label:
             continue
-        if following is not None and step.is_field and not following.is_field and (
-            following.label.startswith(step.label) or step.label == "绩效指标"
+        if (
+            following is not None
+            and step.is_field
+            and not following.is_field
+            and (
+                following.label.startswith(step.label)
+                or "「" in following.label
+                or step.label == "绩效指标"
+            )
         ):
             continue
         kept.append(step)
@@ -166,5 +173,7 @@ def allowed_keys(path: Sequence[str | int], data: Any) -> list[tuple[str, str]]:
     annotation = unwrap(walk(path, data)[-1].annotation) if path else Filing
     if not is_model(annotation):
         return []
-    return [(info.alias or name, field_title(info, name))
-            for name, info in annotation.model_fields.items()]
+    return [
+        (info.alias or name, field_title(info, name))
+        for name, info in annotation.model_fields.items()
+    ]

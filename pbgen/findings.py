@@ -38,7 +38,7 @@ def summary(findings: list[Finding], files: int) -> str:
     counts = Counter(finding.severity for finding in findings)
     if not findings:
         return f"检查了 {files} 个文件，没有发现问题。"
-    return (f"检查了 {files} 个文件：{counts['error']} 个错误，{counts['warning']} 个警告。")
+    return f"检查了 {files} 个文件：{counts['error']} 个错误，{counts['warning']} 个警告。"
 
 
 def to_json(findings: list[Finding]) -> str:

@@ -67,12 +67,23 @@ def load(path: Path | str) -> Loaded:
     except yaml.MarkedYAMLError as error:
         raise InputError([_syntax_finding(error, file)]) from None
     except yaml.YAMLError as error:  # pragma: no cover - libyaml errors are marked
-        raise InputError([Finding(file, 1, 1, "yaml", "error", "", f"YAML 无法解析：{error}")]) \
-            from None
+        raise InputError(
+            [Finding(file, 1, 1, "yaml", "error", "", f"YAML 无法解析：{error}")]
+        ) from None
     if not isinstance(root, yaml.MappingNode):
         where = _mark(root.start_mark) if root is not None else (1, 1)
-        raise InputError([Finding(file, *where, "yaml", "error", "",
-                                  "文件应以「year: 2024」这样的「键: 值」开头，现在是空的或不是字段组。")])
+        raise InputError(
+            [
+                Finding(
+                    file,
+                    *where,
+                    "yaml",
+                    "error",
+                    "",
+                    "文件应以「year: 2024」这样的「键: 值」开头，现在是空的或不是字段组。",
+                )
+            ]
+        )
     source = Source(file, None)
     problems: list[Finding] = []
     source.data = _construct(root, (), source.marks, problems, file)
@@ -94,8 +105,9 @@ def _read_text(path: Path, file: str) -> str:
         raw = path.read_bytes()
     except OSError as error:
         reason = "找不到文件" if isinstance(error, FileNotFoundError) else error.strerror
-        raise InputError([Finding(file, 0, 0, "file", "error", "", f"无法读取：{reason}。")]) \
-            from None
+        raise InputError(
+            [Finding(file, 0, 0, "file", "error", "", f"无法读取：{reason}。")]
+        ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -107,9 +119,19 @@ def _read_text(path: Path, file: str) -> str:
             hint = "看起来是 GBK/GB18030 编码，"
         except UnicodeDecodeError:
             pass
-        raise InputError([Finding(file, line, column, "encoding", "error", "",
-                                  f"文件不是 UTF-8 编码：{hint}请在编辑器中用「UTF-8」另存。")]) \
-            from None
+        raise InputError(
+            [
+                Finding(
+                    file,
+                    line,
+                    column,
+                    "encoding",
+                    "error",
+                    "",
+                    f"文件不是 UTF-8 编码：{hint}请在编辑器中用「UTF-8」另存。",
+                )
+            ]
+        ) from None
 
 
 INDENT_TAB = re.compile(r"^[ ]*\t", re.MULTILINE)
@@ -118,8 +140,15 @@ INDENT_TAB = re.compile(r"^[ ]*\t", re.MULTILINE)
 def _reject_tabs(text: str, file: str) -> None:
     """YAML forbids tabs in indentation; name every such line at once."""
     findings = [
-        Finding(file, text.count("\n", 0, match.start()) + 1, match.end() - match.start(),
-                "yaml", "error", "", "缩进里有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格。")
+        Finding(
+            file,
+            text.count("\n", 0, match.start()) + 1,
+            match.end() - match.start(),
+            "yaml",
+            "error",
+            "",
+            "缩进里有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格。",
+        )
         for match in INDENT_TAB.finditer(text)
     ]
     if findings:
@@ -127,10 +156,15 @@ def _reject_tabs(text: str, file: str) -> None:
 
 
 SYNTAX_HINTS: list[tuple[str, str]] = [
-    ("mapping values are not allowed", "这里不能出现「: 」。若文字本身含有冒号加空格，请给整段文字加引号。"),
+    (
+        "mapping values are not allowed",
+        "这里不能出现「: 」。若文字本身含有冒号加空格，请给整段文字加引号。",
+    ),
     ("could not find expected ':'", "缺少「: 」，或者上一行的引号没有配对。"),
-    ("found character that cannot start any token",
-     "这个字符不能出现在值的开头（如 @ ` %），请给整段文字加引号。"),
+    (
+        "found character that cannot start any token",
+        "这个字符不能出现在值的开头（如 @ ` %），请给整段文字加引号。",
+    ),
     ("found undefined alias", "「*」开头的文字会被当作引用，请给整段文字加引号。"),
     ("did not find expected key", "缩进不齐，或者上一行的引号没有配对。"),
     ("did not find expected '-' indicator", "列表项的缩进不齐：同一列表的「- 」要对齐。"),
@@ -144,7 +178,9 @@ SYNTAX_HINTS: list[tuple[str, str]] = [
 def _syntax_finding(error: yaml.MarkedYAMLError, file: str) -> Finding:
     mark = error.problem_mark or error.context_mark
     problem = f"{error.context or ''} {error.problem or ''}".strip()
-    hint = next((text for key, text in SYNTAX_HINTS if key in problem), "请检查这一行的缩进和引号。")
+    hint = next(
+        (text for key, text in SYNTAX_HINTS if key in problem), "请检查这一行的缩进和引号。"
+    )
     line, column = _mark(mark) if mark else (1, 1)
     return Finding(file, line, column, "yaml", "error", "", f"YAML 格式错误：{hint}（{problem}）")
 
@@ -159,7 +195,7 @@ def _mark(mark: yaml.Mark) -> Mark:
 def _construct(node: yaml.Node, path: tuple, marks: dict, problems: list[Finding], file: str):
     """Plain data from YAML nodes, every scalar a string; records each key's position."""
     if isinstance(node, yaml.ScalarNode):
-        return None if node.style is None and node.value in NULLS else node.value
+        return None if not node.style and node.value in NULLS else node.value  # plain only
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, child in enumerate(node.value):
@@ -169,15 +205,31 @@ def _construct(node: yaml.Node, path: tuple, marks: dict, problems: list[Finding
     mapping: dict[str, Any] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(Finding(file, *_mark(key_node.start_mark), "yaml", "error", "",
-                                    "键必须是一段文字，不能是列表或字段组。"))
+            problems.append(
+                Finding(
+                    file,
+                    *_mark(key_node.start_mark),
+                    "yaml",
+                    "error",
+                    "",
+                    "键必须是一段文字，不能是列表或字段组。",
+                )
+            )
             continue
         key = key_node.value
         if key in mapping:
             first = marks[(*path, key)][0]
-            problems.append(Finding(file, *_mark(key_node.start_mark), "yaml", "error", key,
-                                    f"重复的键「{key}」（第 {first} 行已有）：后写的会覆盖先写的，"
-                                    "请合并或删去一处。"))
+            problems.append(
+                Finding(
+                    file,
+                    *_mark(key_node.start_mark),
+                    "yaml",
+                    "error",
+                    key,
+                    f"重复的键「{key}」（第 {first} 行已有）：后写的会覆盖先写的，"
+                    "请合并或删去一处。",
+                )
+            )
             continue
         marks[(*path, key)] = _mark(key_node.start_mark)
         mapping[key] = _construct(value_node, (*path, key), marks, problems, file)

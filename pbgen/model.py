@@ -128,8 +128,10 @@ class SpendingPlan(Record):
     dec: Percent | None = Field(None, alias="12月底", title="12月底")
 
     def entries(self) -> list[tuple[str, Decimal | None]]:
-        return [(info.alias or name, getattr(self, name)) for name, info in
-                type(self).model_fields.items()]
+        return [
+            (info.alias or name, getattr(self, name))
+            for name, info in type(self).model_fields.items()
+        ]
 
 
 class ExpenseDetail(Record):
@@ -153,14 +155,18 @@ class Project(Record):
     budget: Money = Field(title="预算数", description="项目金额，单位见 money_unit。")
     fiscal: Money | None = Field(None, title="财政资金", description="预算数中的财政资金。")
     other: Money | None = Field(None, title="其他资金", description="预算数中的其他资金。")
-    purpose: Text | None = Field(None, title="资金用途", description="预算规模及资金用途的说明文字。")
+    purpose: Text | None = Field(
+        None, title="资金用途", description="预算规模及资金用途的说明文字。"
+    )
     spending_plan: SpendingPlan | None = Field(
         None, title="资金支出计划（%）", description="累计支出进度，12月底应为 100。"
     )
     goal_intro: Text | None = Field(
         None, title="绩效目标引言", description="编号目标之前的一段不编号文字（可省略）。"
     )
-    goals: Annotated[list[Text], BeforeValidator(_as_list)] = Field(
+    goals: Annotated[
+        list[Text], BeforeValidator(_as_list, json_schema_input_type=list[Text] | Text | None)
+    ] = Field(
         default_factory=list, title="绩效目标", description="年度绩效目标，逐条列出，编号自动生成。"
     )
     indicators: IndicatorTree = Field(default_factory=dict)
@@ -169,9 +175,10 @@ class Project(Record):
     )
     period: Text | None = Field(None, title="项目实施期", description="如「全年」。")
     period_goal: Text | None = Field(None, title="实施期绩效目标")
-    expense_details: Annotated[list[ExpenseDetail], BeforeValidator(_as_list)] = Field(
-        default_factory=list, title="支出明细及测算说明"
-    )
+    expense_details: Annotated[
+        list[ExpenseDetail],
+        BeforeValidator(_as_list, json_schema_input_type=list[ExpenseDetail] | None),
+    ] = Field(default_factory=list, title="支出明细及测算说明")
 
     def all_indicators(self) -> Iterator[tuple[str, str, int, Indicator]]:
         yield from walk_indicators(self.indicators)
@@ -193,9 +200,9 @@ class Unit(Record):
     total: Money | None = Field(
         None, title="单位合计", description="核对用：填写时须等于各项目预算数之和；可省略。"
     )
-    projects: Annotated[list[Project], BeforeValidator(_as_list)] = Field(
-        default_factory=list, title="预算项目"
-    )
+    projects: Annotated[
+        list[Project], BeforeValidator(_as_list, json_schema_input_type=list[Project] | None)
+    ] = Field(default_factory=list, title="预算项目")
 
     @property
     def project_total(self) -> Decimal:
@@ -257,8 +264,10 @@ class SubGoals(Record):
     def _one_form(self) -> SubGoals:
         forms = [bool(self.items), bool(self.duties), self.from_projects]
         if sum(forms) != 1:
-            raise ValueError("分项绩效目标须且只能用一种写法：items（分项目标）、duties（按职责）"
-                             "或 from_projects: true（按项目生成）")
+            raise ValueError(
+                "分项绩效目标须且只能用一种写法：items（分项目标）、duties（按职责）"
+                "或 from_projects: true（按项目生成）"
+            )
         return self
 
 
@@ -278,7 +287,9 @@ class DepartmentBudget(Record):
     fund: Money | None = Field(None, title="政府性基金拨款")
     other: Money | None = Field(None, title="其他资金")
     basic: Money | None = Field(None, title="基本支出")
-    project: Money | None = Field(None, title="项目支出", description="不填时等于各项目预算数之和。")
+    project: Money | None = Field(
+        None, title="项目支出", description="不填时等于各项目预算数之和。"
+    )
 
 
 class WorkItem(Record):
@@ -297,7 +308,9 @@ class Department(Record):
     short_name: Text | None = Field(
         None, title="部门简称", description="公开表部门行的名称；不填时用部门名称。"
     )
-    compiled_by: Text | None = Field(None, title="编制单位", description="封面，如「政协部门编制」。")
+    compiled_by: Text | None = Field(
+        None, title="编制单位", description="封面，如「政协部门编制」。"
+    )
     reviewed_by: Text | None = Field(
         None, title="审核单位", description="封面，如「山海关区财政局审核」。"
     )
@@ -345,15 +358,20 @@ class Filing(Record):
     )
     money_unit: Literal["万元", "元"] = Field(title="金额单位", description="全文金额的单位。")
     department: Department = Field(title="部门")
-    overall_goal: Annotated[OverallGoal | None, BeforeValidator(_as_object("text"))] = Field(
-        None, title="总体绩效目标"
-    )
-    sub_goals: Annotated[SubGoals | None, BeforeValidator(_as_object("items"))] = Field(
-        None, title="分项绩效目标"
-    )
-    safeguards: Annotated[Safeguards | None, BeforeValidator(_as_object("items"))] = Field(
-        None, title="工作保障措施"
-    )
+    overall_goal: Annotated[
+        OverallGoal | None,
+        BeforeValidator(_as_object("text"), json_schema_input_type=OverallGoal | Text | None),
+    ] = Field(None, title="总体绩效目标")
+    sub_goals: Annotated[
+        SubGoals | None,
+        BeforeValidator(
+            _as_object("items"), json_schema_input_type=SubGoals | list[TitledText] | None
+        ),
+    ] = Field(None, title="分项绩效目标")
+    safeguards: Annotated[
+        Safeguards | None,
+        BeforeValidator(_as_object("items"), json_schema_input_type=Safeguards | list[Text] | None),
+    ] = Field(None, title="工作保障措施")
     department_budget: DepartmentBudget | None = Field(None, title="年度预算申请")
     duties: Text | None = Field(None, title="部门职责概述", description="附表1，每行一条。")
     work_plan: list[WorkItem] = Field(default_factory=list, title="年度重点工作计划")

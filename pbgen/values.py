@@ -10,9 +10,28 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 COMPARATORS: dict[str, str] = {
-    "≥": "≥", ">=": "≥", "≧": "≥", "不低于": "≥", "不少于": "≥", "大于等于": "≥", "以上": "≥",
-    "≤": "≤", "<=": "≤", "≦": "≤", "不高于": "≤", "不超过": "≤", "小于等于": "≤", "以内": "≤",
-    ">": ">", "＞": ">", "大于": ">", "<": "<", "＜": "<", "小于": "<", "=": "=", "＝": "=",
+    "≥": "≥",
+    ">=": "≥",
+    "≧": "≥",
+    "不低于": "≥",
+    "不少于": "≥",
+    "大于等于": "≥",
+    "以上": "≥",
+    "≤": "≤",
+    "<=": "≤",
+    "≦": "≤",
+    "不高于": "≤",
+    "不超过": "≤",
+    "小于等于": "≤",
+    "以内": "≤",
+    ">": ">",
+    "＞": ">",
+    "大于": ">",
+    "<": "<",
+    "＜": "<",
+    "小于": "<",
+    "=": "=",
+    "＝": "=",
 }
 _COMPARATOR = "|".join(sorted((re.escape(c) for c in COMPARATORS), key=len, reverse=True))
 QUANTITY = re.compile(
@@ -47,12 +66,11 @@ def parse_quantity(text: str | None) -> Quantity | None:
     match = QUANTITY.search(text)
     if match is None:
         return None
-    comparator = match["cmp"]
-    if comparator is None:  # 「90%以上」: the comparator may follow the unit
-        tail = text[match.end():]
-        comparator = next((c for c in ("以上", "以内") if tail.startswith(c)), None)
-    return Quantity(COMPARATORS.get(comparator) if comparator else None,
-                    Decimal(match["num"]), match["unit"])
+    comparator, unit = match["cmp"], match["unit"]
+    for suffix in ("以上", "以内"):  # 「90%以上」: the comparator may follow the unit
+        if unit.endswith(suffix):
+            comparator, unit = comparator or suffix, unit.removesuffix(suffix)
+    return Quantity(COMPARATORS[comparator] if comparator else None, Decimal(match["num"]), unit)
 
 
 def years_named(text: str | None) -> list[int]:

@@ -27,8 +27,11 @@ def level1(filing: Filing, framework: Framework) -> Iterator[Issue]:
             if canonical in framework.levels:
                 continue
             home = framework.home_of(canonical)
-            hint = (f"「{name}」是{home}下的二级指标，请移到 {home} 之下。" if home
-                    else f"{framework.title}的一级指标只有 {_names(framework)}。")
+            hint = (
+                f"「{name}」是{home}下的二级指标，请移到 {home} 之下。"
+                if home
+                else f"{framework.title}的一级指标只有 {_names(framework)}。"
+            )
             yield Issue((*tree_path, name), f"一级指标「{name}」不在指标体系中：{hint}")
 
 
@@ -51,8 +54,9 @@ def level2(filing: Filing, framework: Framework) -> Iterator[Issue]:
                 else:
                     allowed = "、".join(framework.levels[level1_name])
                     hint = f"{level1_name}下的二级指标只有 {allowed}。"
-                yield Issue((*tree_path, name1, name2),
-                            f"二级指标「{name2}」不属于 {level1_name}：{hint}")
+                yield Issue(
+                    (*tree_path, name1, name2), f"二级指标「{name2}」不属于 {level1_name}：{hint}"
+                )
 
 
 @rule("indicator-alias", "warning", "旧称或别称的指标名称，应改用标准名称")
@@ -63,20 +67,28 @@ def alias(filing: Filing, framework: Framework) -> Iterator[Issue]:
             names += [((*tree_path, name1, name2), name2) for name2 in groups]
             for path, name in names:
                 if name in framework.aliases:
-                    yield Issue(path, f"「{name}」是旧称，{framework.title}中称为"
-                                      f"「{framework.aliases[name]}」：请改用标准名称。")
+                    yield Issue(
+                        path,
+                        f"「{name}」是旧称，{framework.title}中称为"
+                        f"「{framework.aliases[name]}」：请改用标准名称。",
+                    )
 
 
 @rule("indicator-required", "error", "每个项目至少有一条产出、效益、满意度指标")
 def required(filing: Filing, framework: Framework) -> Iterator[Issue]:
     for path, project in projects(filing):
-        present = {framework.canonical(name1) for name1, groups in project.indicators.items()
-                   if any(groups.values())}
+        present = {
+            framework.canonical(name1)
+            for name1, groups in project.indicators.items()
+            if any(groups.values())
+        }
         missing = [name for name in framework.required if name not in present]
         if missing:
-            yield Issue((*path, "indicators"),
-                        f"缺少{'、'.join(missing)}：每个项目至少要有一条"
-                        f"{'、'.join(framework.required)}下的三级指标。")
+            yield Issue(
+                (*path, "indicators"),
+                f"缺少{'、'.join(missing)}：每个项目至少要有一条"
+                f"{'、'.join(framework.required)}下的三级指标。",
+            )
 
 
 @rule("indicator-misfiled", "warning", "三级指标的内容与所在二级指标不符")
@@ -90,11 +102,17 @@ def misfiled(filing: Filing, framework: Framework) -> Iterator[Issue]:
         is_money = quantity is not None and quantity.in_yuan() is not None
         kinds = [kind for kind in framework.kinds_of(indicator.name, is_money) if kind != heading]
         if kinds:
-            yield Issue(path, f"「{indicator.name}」看起来是{kinds[0]}，却填在{name2}下："
-                              f"请移到 {kinds[0]} 之下，或改写指标。")
+            yield Issue(
+                path,
+                f"「{indicator.name}」看起来是{kinds[0]}，却填在{name2}下："
+                f"请移到 {kinds[0]} 之下，或改写指标。",
+            )
         elif heading in framework.exclusive:
-            yield Issue(path, f"「{indicator.name}」不是{heading.removesuffix('指标')}类指标，"
-                              f"却填在{name2}下：请移到合适的二级指标下。")
+            yield Issue(
+                path,
+                f"「{indicator.name}」不是{heading.removesuffix('指标')}类指标，"
+                f"却填在{name2}下：请移到合适的二级指标下。",
+            )
 
 
 def _blank(text: str | None) -> bool:
@@ -105,8 +123,11 @@ def _blank(text: str | None) -> bool:
 def value_empty(filing: Filing, framework: Framework) -> Iterator[Issue]:
     for (path, _, _, indicator), _ in all_rows(filing):
         if _blank(indicator.value):
-            yield Issue((*path, "value"), f"「{indicator.name}」没有指标值：请填写可衡量的目标，"
-                                          "如「≥95%」「≥3次」「2024年12月31日前完成」。")
+            yield Issue(
+                (*path, "value"),
+                f"「{indicator.name}」没有指标值：请填写可衡量的目标，"
+                "如「≥95%」「≥3次」「2024年12月31日前完成」。",
+            )
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -117,9 +138,11 @@ def _same(a: str | None, b: str | None) -> bool:
 def value_repeats_name(filing: Filing, framework: Framework) -> Iterator[Issue]:
     for (path, _, _, indicator), _ in all_rows(filing):
         if _same(indicator.value, indicator.name) or _same(indicator.value, indicator.description):
-            yield Issue((*path, "value"),
-                        f"指标值「{indicator.value}」只是重复了指标名称，没有给出目标："
-                        "请填写可衡量的值，如「≥2个」。")
+            yield Issue(
+                (*path, "value"),
+                f"指标值「{indicator.value}」只是重复了指标名称，没有给出目标："
+                "请填写可衡量的值，如「≥2个」。",
+            )
 
 
 @rule("value-percent", "error", "百分数在 0 到 100 之间")
@@ -127,18 +150,26 @@ def value_percent(filing: Filing, framework: Framework) -> Iterator[Issue]:
     for (path, _, _, indicator), _ in all_rows(filing):
         quantity = parse_quantity(indicator.value)
         if quantity and quantity.is_percent and quantity.number > 100:
-            yield Issue((*path, "value"), f"「{indicator.value}」超过了 100%：比率最高为 100%，请改正。")
+            yield Issue(
+                (*path, "value"), f"「{indicator.value}」超过了 100%：比率最高为 100%，请改正。"
+            )
 
 
 @rule("value-unit", "warning", "比率、满意度的指标值要带 %")
 def value_unit(filing: Filing, framework: Framework) -> Iterator[Issue]:
     for (path, _, _, indicator), _ in all_rows(filing):
         quantity = parse_quantity(indicator.value)
-        if (quantity and not quantity.unit and RATE.search(indicator.name)
-                and not framework.lower_is_better.search(indicator.name)):
-            yield Issue((*path, "value"),
-                        f"「{indicator.name}」是比率，指标值「{indicator.value}」却没有单位："
-                        f"请写成「{indicator.value.strip()}%」。")
+        if (
+            quantity
+            and not quantity.unit
+            and RATE.search(indicator.name)
+            and not framework.lower_is_better.search(indicator.name)
+        ):
+            yield Issue(
+                (*path, "value"),
+                f"「{indicator.name}」是比率，指标值「{indicator.value}」却没有单位："
+                f"请写成「{indicator.value.strip()}%」。",
+            )
 
 
 @rule("value-direction", "warning", "完成率、满意度一类越高越好的指标不应写「≤」")
@@ -151,9 +182,11 @@ def value_direction(filing: Filing, framework: Framework) -> Iterator[Issue]:
             continue
         if quantity.is_percent or RATE.search(indicator.name):
             better = indicator.value.replace("≤", "≥").replace("<", ">")
-            yield Issue((*path, "value"),
-                        f"「{indicator.name}」越高越好，指标值却是「{indicator.value}」（不超过）："
-                        f"是不是应为「{better}」？")
+            yield Issue(
+                (*path, "value"),
+                f"「{indicator.name}」越高越好，指标值却是「{indicator.value}」（不超过）："
+                f"是不是应为「{better}」？",
+            )
 
 
 def _yuan(amount: Decimal, unit: str) -> Decimal:
@@ -163,7 +196,7 @@ def _yuan(amount: Decimal, unit: str) -> Decimal:
 @rule("value-cost", "error", "成本指标的金额不超过预算数（换算元、万元）")
 def value_cost(filing: Filing, framework: Framework) -> Iterator[Issue]:
     department_total = filing.department_budget.total if filing.department_budget else None
-    for (path, name1, name2, indicator), project in all_rows(filing):
+    for (path, _, _, indicator), project in all_rows(filing):
         quantity = parse_quantity(indicator.value)
         amount = quantity.in_yuan() if quantity else None
         if amount is None or quantity.comparator in (">", "≥"):
@@ -173,10 +206,15 @@ def value_cost(filing: Filing, framework: Framework) -> Iterator[Issue]:
             continue
         limit = _yuan(budget, filing.money_unit)
         if amount > limit:
-            owner = f"项目预算数 {money(budget)}{filing.money_unit}" if project else \
-                f"资金总额 {money(budget)}{filing.money_unit}"
-            yield Issue((*path, "value"),
-                        f"成本「{indicator.value}」超过了{owner}：请检查金额或单位（元/万元）。")
+            owner = (
+                f"项目预算数 {money(budget)}{filing.money_unit}"
+                if project
+                else f"资金总额 {money(budget)}{filing.money_unit}"
+            )
+            yield Issue(
+                (*path, "value"),
+                f"成本「{indicator.value}」超过了{owner}：请检查金额或单位（元/万元）。",
+            )
 
 
 @rule("value-year", "warning", "指标值中的年份应是预算年度")
@@ -184,9 +222,11 @@ def value_year(filing: Filing, framework: Framework) -> Iterator[Issue]:
     for (path, _, _, indicator), _ in all_rows(filing):
         wrong = [year for year in years_named(indicator.value) if year != filing.year]
         if wrong:
-            yield Issue((*path, "value"),
-                        f"「{indicator.value}」写的是 {wrong[0]} 年，本文件是 {filing.year} 年预算："
-                        "是不是沿用了往年的文本？")
+            yield Issue(
+                (*path, "value"),
+                f"「{indicator.value}」写的是 {wrong[0]} 年，本文件是 {filing.year} 年预算："
+                "是不是沿用了往年的文本？",
+            )
 
 
 @rule("basis-empty", "warning", "绩效目标表中的指标值确定依据要填写")
@@ -197,9 +237,11 @@ def basis_empty(filing: Filing, framework: Framework) -> Iterator[Issue]:
         empty = [row for _, _, _, row in project.all_indicators() if _blank(row.basis)]
         if empty:
             names = "、".join(_name(row) for row in empty[:3]) + ("等" if len(empty) > 3 else "")
-            yield Issue((*path, "indicators"),
-                        f"{len(empty)} 条指标没有指标值确定依据（{names}）："
-                        "请写明依据，如「年初工作计划」「历史标准」「行业标准」。")
+            yield Issue(
+                (*path, "indicators"),
+                f"{len(empty)} 条指标没有指标值确定依据（{names}）："
+                "请写明依据，如「年初工作计划」「历史标准」「行业标准」。",
+            )
 
 
 def _name(row: Indicator) -> str:

@@ -22,22 +22,30 @@ def budget_split(filing: Filing, framework: Framework) -> Iterator[Issue]:
             continue
         parts = (project.fiscal or ZERO) + (project.other or ZERO)
         if parts != project.budget:
-            yield Issue((*path, "budget"),
-                        f"财政资金 {money(project.fiscal or ZERO)} + 其他资金 "
-                        f"{money(project.other or ZERO)} = {money(parts)}，与预算数 "
-                        f"{money(project.budget)} 不符：请改正其中一项。")
+            yield Issue(
+                (*path, "budget"),
+                f"财政资金 {money(project.fiscal or ZERO)} + 其他资金 "
+                f"{money(project.other or ZERO)} = {money(parts)}，与预算数 "
+                f"{money(project.budget)} 不符：请改正其中一项。",
+            )
 
 
 @rule("unit-total", "error", "单位合计 = 各项目预算数之和")
 def unit_total(filing: Filing, framework: Framework) -> Iterator[Issue]:
     for u, unit in enumerate(filing.units):
         if unit.total is not None and unit.total != unit.project_total:
-            yield Issue(("units", u, "total"),
-                        f"填写的合计 {money(unit.total)} 与各项目预算数之和 "
-                        f"{money(unit.project_total)} 不符：请核对项目金额，或删去合计让 pbgen 计算。")
+            yield Issue(
+                ("units", u, "total"),
+                f"填写的合计 {money(unit.total)} 与各项目预算数之和 "
+                f"{money(unit.project_total)} 不符：请核对项目金额，或删去合计让 pbgen 计算。",
+            )
 
 
-@rule("department-budget", "error", "资金总额 = 按收入分之和 = 基本支出 + 项目支出；项目支出 = 各项目之和")
+@rule(
+    "department-budget",
+    "error",
+    "资金总额 = 按收入分之和 = 基本支出 + 项目支出；项目支出 = 各项目之和",
+)
 def department_budget(filing: Filing, framework: Framework) -> Iterator[Issue]:
     budget = filing.department_budget
     if budget is None:
@@ -45,25 +53,31 @@ def department_budget(filing: Filing, framework: Framework) -> Iterator[Issue]:
     path = ("department_budget",)
     project = budget.project if budget.project is not None else filing.project_total
     if budget.project is not None and budget.project != filing.project_total:
-        yield Issue((*path, "project"),
-                    f"项目支出 {money(budget.project)} 与各项目预算数之和 "
-                    f"{money(filing.project_total)} 不符：请核对。")
+        yield Issue(
+            (*path, "project"),
+            f"项目支出 {money(budget.project)} 与各项目预算数之和 "
+            f"{money(filing.project_total)} 不符：请核对。",
+        )
     income = [budget.general, budget.fund, budget.other]
     if budget.total is None:
         return
     if any(part is not None for part in income):
         income_sum = sum((part or ZERO for part in income), ZERO)
         if income_sum != budget.total:
-            yield Issue((*path, "total"),
-                        f"资金总额 {money(budget.total)} 与按收入性质分之和（一般公共预算拨款 + "
-                        f"政府性基金拨款 + 其他资金 = {money(income_sum)}）不符：请核对。")
+            yield Issue(
+                (*path, "total"),
+                f"资金总额 {money(budget.total)} 与按收入性质分之和（一般公共预算拨款 + "
+                f"政府性基金拨款 + 其他资金 = {money(income_sum)}）不符：请核对。",
+            )
     if budget.basic is not None:
         spending = budget.basic + project
         if spending != budget.total:
-            yield Issue((*path, "total"),
-                        f"资金总额 {money(budget.total)} 与按支出性质分之和（基本支出 "
-                        f"{money(budget.basic)} + 项目支出 {money(project)} = {money(spending)}）"
-                        "不符：请核对。")
+            yield Issue(
+                (*path, "total"),
+                f"资金总额 {money(budget.total)} 与按支出性质分之和（基本支出 "
+                f"{money(budget.basic)} + 项目支出 {money(project)} = {money(spending)}）"
+                "不符：请核对。",
+            )
 
 
 @rule("expense-total", "error", "支出明细金额之和 = 项目预算数")
@@ -73,9 +87,11 @@ def expense_total(filing: Filing, framework: Framework) -> Iterator[Issue]:
             continue
         total = sum((row.amount for row in project.expense_details), ZERO)
         if total != project.budget:
-            yield Issue((*path, "expense_details"),
-                        f"支出明细合计 {money(total)} 与预算数 {money(project.budget)} 不符："
-                        "请补全或改正支出明细。")
+            yield Issue(
+                (*path, "expense_details"),
+                f"支出明细合计 {money(total)} 与预算数 {money(project.budget)} 不符："
+                "请补全或改正支出明细。",
+            )
 
 
 FORMULA = re.compile(
@@ -92,9 +108,11 @@ def arithmetic(filing: Filing, framework: Framework) -> Iterator[Issue]:
                 for match in FORMULA.finditer(getattr(row, field) or ""):
                     product = Decimal(match["a"]) * Decimal(match["b"])
                     if product != Decimal(match["c"]):
-                        yield Issue((*path, "expense_details", r, field),
-                                    f"算式「{match[0].strip()}」算错了：{match['a']} × {match['b']} = "
-                                    f"{money(product)}，请改正。")
+                        yield Issue(
+                            (*path, "expense_details", r, field),
+                            f"算式「{match[0].strip()}」算错了：{match['a']} × {match['b']} = "
+                            f"{money(product)}，请改正。",
+                        )
 
 
 @rule("money-precision", "error", "金额的小数位不超过到分（万元 6 位，元 2 位）")
@@ -102,11 +120,15 @@ def money_precision(filing: Filing, framework: Framework) -> Iterator[Issue]:
     allowed = DECIMALS_ALLOWED[filing.money_unit]
     for path, project in projects(filing):
         amounts = [("budget", project.budget), ("fiscal", project.fiscal), ("other", project.other)]
-        amounts += [(("expense_details", r, "amount"), row.amount)
-                    for r, row in enumerate(project.expense_details)]
+        amounts += [
+            (("expense_details", r, "amount"), row.amount)
+            for r, row in enumerate(project.expense_details)
+        ]
         for key, amount in amounts:
             if amount is not None and -amount.as_tuple().exponent > allowed:
                 where = key if isinstance(key, tuple) else (key,)
-                yield Issue((*path, *where),
-                            f"{money(amount)}{filing.money_unit} 的小数超过了「分」（{filing.money_unit}"
-                            f"最多 {allowed} 位小数）：请检查金额单位或小数点。")
+                yield Issue(
+                    (*path, *where),
+                    f"{money(amount)}{filing.money_unit} 的小数超过了「分」（{filing.money_unit}"
+                    f"最多 {allowed} 位小数）：请检查金额单位或小数点。",
+                )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -24,19 +25,22 @@ def plan_range(filing: Filing, framework: Framework) -> Iterator[Issue]:
     for path, entries in _plans(filing):
         for month, share in entries:
             if share is not None and not 0 <= share <= HUNDRED:
-                yield Issue((*path, month),
-                            f"{month} 的支出进度 {money(share)}% 不在 0–100% 之间：请改正。")
+                yield Issue(
+                    (*path, month), f"{month} 的支出进度 {money(share)}% 不在 0–100% 之间：请改正。"
+                )
 
 
 @rule("plan-decreasing", "error", "资金支出计划是累计进度，不能后面比前面小")
 def plan_decreasing(filing: Filing, framework: Framework) -> Iterator[Issue]:
     for path, entries in _plans(filing):
         given = [(month, share) for month, share in entries if share is not None]
-        for (before, earlier), (month, later) in zip(given, given[1:], strict=False):
+        for (before, earlier), (month, later) in itertools.pairwise(given):
             if later < earlier:
-                yield Issue((*path, month),
-                            f"{month} 的累计进度 {money(later)}% 小于 {before} 的 {money(earlier)}%："
-                            "资金支出计划填的是到该月底累计支出的比例，应逐月不减。")
+                yield Issue(
+                    (*path, month),
+                    f"{month} 的累计进度 {money(later)}% 小于 {before} 的 {money(earlier)}%："
+                    "资金支出计划填的是到该月底累计支出的比例，应逐月不减。",
+                )
 
 
 @rule("plan-incomplete", "error", "资金支出计划到 12月底 累计 100%")
@@ -52,8 +56,10 @@ def plan_incomplete(filing: Filing, framework: Framework) -> Iterator[Issue]:
         shares = [share for _, share in given]
         message = f"累计支出进度到{month}只有 {money(last)}%，全年应达到 100%。"
         if len(shares) > 1 and len(set(shares)) == 1:
-            message += (f"各时点都填了 {money(last)}%（相加为 {money(sum(shares))}%），像是各期占比："
-                        "请改为累计数，如 30%、60%、90%、100%。")
+            message += (
+                f"各时点都填了 {money(last)}%（相加为 {money(sum(shares))}%），像是各期占比："
+                "请改为累计数，如 30%、60%、90%、100%。"
+            )
         elif entries[-1][1] is None:
             message += "请补上 12月底（100%）。"
         else:

@@ -10,15 +10,19 @@ from pbgen.check.walk import all_rows, projects
 from pbgen.framework import Framework
 from pbgen.model import Filing
 
-PLACEHOLDER = re.compile(r"^(目标|内容|指标|目标内容|指标内容)\s*\d*$|XX|xx|××|＊＊|待定|待填|此处填写")
+PLACEHOLDER = re.compile(
+    r"^(目标|内容|指标|目标内容|指标内容)\s*\d*$|XX|xx|××|＊＊|待定|待填|此处填写"
+)
 
 
 @rule("goals-empty", "error", "每个项目要有绩效目标")
 def goals_empty(filing: Filing, framework: Framework) -> Iterator[Issue]:
     for path, project in projects(filing):
         if not any(goal.strip() for goal in project.goals):
-            yield Issue((*path, "goals"),
-                        f"项目「{project.name}」没有绩效目标：请写出这笔钱今年要达到的目标。")
+            yield Issue(
+                (*path, "goals"),
+                f"项目「{project.name}」没有绩效目标：请写出这笔钱今年要达到的目标。",
+            )
 
 
 @rule("placeholder", "warning", "不要留下模板里的占位文字（如「目标内容1」）")
@@ -26,8 +30,9 @@ def placeholder(filing: Filing, framework: Framework) -> Iterator[Issue]:
     for path, project in projects(filing):
         for g, goal in enumerate(project.goals):
             if PLACEHOLDER.search(goal.strip()):
-                yield Issue((*path, "goals", g),
-                            f"「{goal}」是模板里的占位文字：请写出真实的绩效目标。")
+                yield Issue(
+                    (*path, "goals", g), f"「{goal}」是模板里的占位文字：请写出真实的绩效目标。"
+                )
     for (path, _, _, indicator), _ in all_rows(filing):
         for key in ("name", "value"):
             text = getattr(indicator, key)
@@ -44,8 +49,11 @@ def duplicate_project(filing: Filing, framework: Framework) -> Iterator[Issue]:
             if value is None:
                 continue
             if value in seen:
-                yield Issue((*path, key), f"{title}「{value}」与项目「{seen[value]}」重复："
-                                          "同一项目请合并，不同项目请改正。")
+                yield Issue(
+                    (*path, key),
+                    f"{title}「{value}」与项目「{seen[value]}」重复："
+                    "同一项目请合并，不同项目请改正。",
+                )
             else:
                 seen[value] = project.name
 
@@ -74,8 +82,10 @@ def text_length(filing: Filing, framework: Framework) -> Iterator[Issue]:
     limits = filing.check.max_length
     for name in limits:
         if name not in LIMITABLE:
-            yield Issue(("check", "max_length", name),
-                        f"不能限制「{name}」的字数；可以限制的有 {'、'.join(LIMITABLE)}。")
+            yield Issue(
+                ("check", "max_length", name),
+                f"不能限制「{name}」的字数；可以限制的有 {'、'.join(LIMITABLE)}。",
+            )
     for name, path, text in _texts(filing):
         limit = limits.get(name)
         if limit is not None and len(text) > limit:

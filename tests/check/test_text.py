@@ -1,0 +1,61 @@
+"""Rules on goals, placeholders, duplicates and lengths."""
+
+from conftest import findings, project
+
+
+def test_goals_empty(write_filing):
+    found = findings(write_filing(lambda d: project(d).update(goals=None)), "goals-empty")
+    assert len(found) == 1 and "委员视察经费" in found[0].message
+
+
+def test_goals_blank_text_is_empty(write_filing):
+    found = findings(write_filing(lambda d: project(d).update(goals=["  "])), "goals-empty")
+    assert len(found) == 1
+
+
+def test_placeholder_goal(write_filing):
+    found = findings(write_filing(lambda d: project(d).update(goals=["目标内容1"])), "placeholder")
+    assert len(found) == 1 and found[0].severity == "warning"
+
+
+def test_placeholder_in_indicator_value(write_filing):
+    def mutate(data):
+        project(data)["indicators"]["产出指标"]["数量指标"][0]["value"] = "XX次"
+
+    assert len(findings(write_filing(mutate), "placeholder")) == 1
+
+
+def test_goal_mentioning_content_is_not_a_placeholder(write_filing):
+    path = write_filing(lambda d: project(d).update(goals=["目标内容是开展视察3次"]))
+    assert findings(path, "placeholder") == []
+
+
+def test_duplicate_project_name_and_code(write_filing):
+    def mutate(data):
+        project(data, 1).update(name="委员视察经费", code="P001")
+
+    found = findings(write_filing(mutate), "duplicate-project")
+    assert sorted(f.message[:4] for f in found) == ["项目名称", "项目编码"]
+
+
+def test_text_length_limit(write_filing):
+    def mutate(data):
+        data["check"] = {"max_length": {"三级指标": "6"}}
+
+    found = findings(write_filing(mutate), "text-length")
+    assert {f.message for f in found} == {"三级指标有 7 个字，超过了上限 6 字：请精简。"}
+
+
+def test_text_length_limit_unknown_field(write_filing):
+    found = findings(
+        write_filing(lambda d: d.update(check={"max_length": {"项目编号": "4"}})), "text-length"
+    )
+    assert len(found) == 1 and "不能限制「项目编号」" in found[0].message
+
+
+def test_rules_can_be_disabled(write_filing):
+    def mutate(data):
+        project(data)["goals"] = ["目标内容1"]
+        data["check"] = {"disable": ["placeholder"]}
+
+    assert findings(write_filing(mutate)) == []

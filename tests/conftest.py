@@ -1,0 +1,60 @@
+"""Shared fixtures: a defect-free filing, and a way to write variants of it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pbgen.check import check
+from pbgen.findings import Finding
+from pbgen.load import load
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+DATA = ROOT / "data"
+CLEAN = FIXTURES / "clean.yaml"
+
+
+def clean_data() -> dict:
+    """The clean filing as plain data, every scalar a string (as pbgen reads it)."""
+    return yaml.load(CLEAN.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+
+
+def project(data: dict, index: int = 0) -> dict:
+    return data["units"][0]["projects"][index]
+
+
+def dump(data: dict) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+@pytest.fixture
+def write_filing(tmp_path: Path) -> Callable[..., Path]:
+    """write_filing(mutate) → path of the clean filing changed by ``mutate(data)``;
+    write_filing(text=...) → path of a file with exactly that text."""
+
+    def write(
+        mutate: Callable[[dict], object] | None = None,
+        *,
+        text: str | None = None,
+        name: str = "filing.yaml",
+    ) -> Path:
+        if text is None:
+            data = clean_data()
+            if mutate is not None:
+                mutate(data)
+            text = dump(data)
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def findings(path: Path, rule: str | None = None) -> list[Finding]:
+    """Findings of ``check`` on ``path``, only those of ``rule`` when given."""
+    found = check(load(path))
+    return [finding for finding in found if rule is None or finding.rule == rule]

@@ -1,0 +1,116 @@
+"""The command line: output, exit codes 0/1/2, no traceback for user mistakes."""
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from pbgen.cli import app
+
+from conftest import CLEAN, DATA, ROOT, project
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(map(str, args)))
+
+
+def position_of(path, text: str) -> tuple[int, int]:
+    """1-based line and column of the first occurrence of ``text`` in the file."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, content in enumerate(lines, 1) if text in content)
+    return line, lines[line - 1].index(text) + 1
+
+
+def test_clean_filing_exits_zero():
+    result = run("check", CLEAN)
+    assert result.exit_code == 0
+    assert result.output.strip() == "检查了 1 个文件，没有发现问题。"
+
+
+def test_findings_exit_one_with_file_line_column(write_filing):
+    path = write_filing(lambda d: project(d).update(other="3.00"))
+    result = run("check", path)
+    assert result.exit_code == 1
+    line, column = position_of(path, "budget: '10.00'")
+    first = result.output.splitlines()[0]
+    assert first.startswith(
+        f"{path}:{line}:{column}: 错误 [budget-split] 项目「委员视察经费」的 预算数："
+    )
+    assert result.output.splitlines()[-1] == "检查了 1 个文件：1 个错误，0 个警告。"
+
+
+def test_warnings_only_exit_zero(write_filing):
+    path = write_filing(lambda d: project(d).update(goals=["目标内容1"]))
+    result = run("check", path)
+    assert result.exit_code == 0 and "警告 [placeholder]" in result.output
+
+
+def test_unusable_input_exits_two_and_others_still_checked(write_filing, tmp_path):
+    broken = write_filing(text="year: [\n", name="broken.yaml")
+    result = run("check", broken, CLEAN)
+    assert result.exit_code == 2
+    assert "broken.yaml:2:1: 错误 [yaml]" in result.output
+    assert "检查了 2 个文件" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_json_format(write_filing):
+    path = write_filing(lambda d: project(d).update(other="3.00"))
+    result = run("check", "--format", "json", path)
+    assert result.exit_code == 1
+    [finding] = json.loads(result.output)
+    assert finding == {
+        "file": str(path),
+        "line": position_of(path, "budget: '10.00'")[0],
+        "column": position_of(path, "budget: '10.00'")[1],
+        "rule": "budget-split",
+        "severity": "error",
+        "field": "项目「委员视察经费」的 预算数",
+        "message": finding["message"],
+    }
+    assert "11.00" in finding["message"]
+
+
+def test_folder_of_filings():
+    result = run("check", DATA)
+    assert result.exit_code == 1
+    assert "检查了 5 个文件" in result.output.splitlines()[-1]
+
+
+def test_empty_folder(tmp_path):
+    result = run("check", tmp_path)
+    assert result.exit_code == 2 and "没有 .yaml 文件" in result.output
+
+
+def test_rules_lists_every_rule():
+    from pbgen.check import RULES
+
+    result = run("rules")
+    assert result.exit_code == 0
+    assert [line.split()[0] for line in result.output.splitlines()] == list(RULES)
+
+
+def test_schema_to_file(tmp_path):
+    target = tmp_path / "s.json"
+    assert run("schema", "-o", target).exit_code == 0
+    assert json.loads(target.read_text("utf-8"))["title"] == "部门预算绩效文本"
+
+
+def test_installed_command_runs_without_rendering_libraries():
+    """The real console entry point, in a fresh process: check imports no renderer."""
+    code = (
+        f"import sys; from pbgen.cli import app; sys.argv=['pbgen','check',{str(CLEAN)!r}]\n"
+        "try: app()\nexcept SystemExit as e: code = e.code\n"
+        "heavy = [m for m in ('weasyprint','docxtpl','docx','jinja2') if m in sys.modules]\n"
+        "print('HEAVY', heavy); sys.exit(code)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "HEAVY []" in done.stdout
+
+
+def test_version():
+    assert run("--version").output.startswith("pbgen ")

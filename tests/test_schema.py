@@ -1,0 +1,63 @@
+"""The JSON Schema: committed, up to date, Chinese, and valid for every filing."""
+
+import json
+
+import jsonschema
+import pytest
+import yaml
+
+from pbgen.schema import filing_schema, schema_text
+
+from conftest import CLEAN, DATA, ROOT
+
+SCHEMA_FILE = ROOT / "schema" / "filing.schema.json"
+
+
+def test_committed_schema_is_current():
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
+        "schema/filing.schema.json is stale: run `make schema`"
+    )
+
+
+def test_every_field_has_a_chinese_title():
+    def titles(node, path=""):
+        for key, value in node.get("properties", {}).items():
+            yield f"{path}.{key}", value.get("title", "")
+        for name, definition in node.get("$defs", {}).items():
+            yield from titles(definition, name)
+
+    missing = [
+        (path, title)
+        for path, title in titles(filing_schema())
+        if not any("\u4e00" <= ch <= "\u9fff" for ch in title)
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("path", [*sorted(DATA.glob("*.yaml")), CLEAN], ids=lambda p: p.stem)
+def test_schema_validates_filing(path):
+    """As an editor reads YAML (numbers and booleans typed), the schema accepts the filing."""
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text("utf-8")))
+    errors = [
+        f"{list(e.path)}: {e.message[:80]}"
+        for e in validator.iter_errors(yaml.safe_load(path.read_text("utf-8")))
+    ]
+    assert errors == []
+
+
+def test_schema_rejects_unknown_keys_and_bad_money():
+    validator = jsonschema.Draft202012Validator(filing_schema())
+    filing = yaml.safe_load(CLEAN.read_text("utf-8"))
+    filing["units"][0]["projects"][0]["budgt"] = 5
+    filing["units"][0]["projects"][1]["budget"] = "五万"
+    messages = [leaf.message for error in validator.iter_errors(filing) for leaf in leaves(error)]
+    assert any("'budgt' was unexpected" in m for m in messages)
+    assert any("'五万' does not match" in m for m in messages)
+
+
+def leaves(error):
+    """The innermost errors under anyOf/oneOf branches."""
+    if not error.context:
+        yield error
+    for inner in error.context:
+        yield from leaves(inner)

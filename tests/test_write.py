@@ -1,0 +1,22 @@
+"""Atomic writes: complete or absent."""
+
+import pytest
+
+from pbgen.write import write_atomic
+
+
+def test_write_replaces_whole_file(tmp_path):
+    target = tmp_path / "out" / "a.bin"
+    write_atomic(target, b"first")
+    write_atomic(target, b"second")
+    assert target.read_bytes() == b"second"
+    assert [p.name for p in target.parent.iterdir()] == ["a.bin"]
+
+
+def test_failed_write_leaves_old_file_and_no_temporary(tmp_path):
+    target = tmp_path / "a.bin"
+    target.write_bytes(b"old")
+    with pytest.raises(TypeError):
+        write_atomic(target, "not bytes")  # type: ignore[arg-type]
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.bin"]
