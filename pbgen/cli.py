@@ -114,3 +114,63 @@ def schema(
     else:
         write_atomic(output, text.encode("utf-8"))
         typer.echo(f"已写入 {output}", err=True)
+
+
+def _formats(value: str) -> list[str]:
+    from pbgen.pipeline import FORMATS
+
+    chosen = [part.strip().lower() for part in value.split(",") if part.strip()]
+    unknown = [part for part in chosen if part not in FORMATS]
+    if unknown or not chosen:
+        raise typer.BadParameter(f"可选 {', '.join(FORMATS)}，用逗号分隔，如 docx,pdf。")
+    return chosen
+
+
+@app.command()
+def render(
+    paths: Annotated[list[Path], typer.Argument(help="绩效文本 YAML 文件，或包含它们的文件夹。")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件夹。")] = Path("output"),
+    formats: Annotated[
+        str, typer.Option("--format", "-f", help="输出格式：docx、pdf，用逗号分隔。")
+    ] = "docx,pdf",
+    layout: Annotated[
+        str | None, typer.Option("--layout", "-l", help="版式，覆盖文件中的 layout。")
+    ] = None,
+    template_dir: Annotated[
+        Path | None,
+        typer.Option("--template-dir", help="用自己的模板文件夹（复制 templates/ 后修改）。"),
+    ] = None,
+) -> None:
+    """生成绩效文本的 DOCX（可编辑）与 PDF（公开用）。"""
+    from pbgen.errors import InputError
+    from pbgen.pipeline import find_filings, render_file
+
+    chosen = _formats(formats)
+    try:
+        files = find_filings(paths)
+    except PbgenError as error:
+        raise _fail(error) from None
+    failed = False
+    for path in files:
+        try:
+            result = render_file(path, output, chosen, layout, template_dir)
+        except InputError as error:
+            typer.echo(str(error), err=True)
+            typer.echo(
+                f"{path}：无法读取，未生成。请先按上面的提示改正（pbgen check {path}）。", err=True
+            )
+            failed = True
+            continue
+        except PbgenError as error:
+            typer.echo(str(error), err=True)
+            failed = True
+            continue
+        written = "、".join(str(target) for target in result.outputs)
+        typer.echo(f"{path} → {written}（{result.pages} 页，{result.seconds:.2f} 秒）")
+        if result.check_errors:
+            typer.echo(
+                f"  注意：检查发现 {result.check_errors} 个错误，已照原样生成；"
+                f"运行 pbgen check {path} 查看。",
+                err=True,
+            )
+    raise typer.Exit(EXIT_UNUSABLE if failed else EXIT_CLEAN)

@@ -1,19 +1,24 @@
 """The library API: what the CLI calls, one function per job.
 
-Pipeline: load → check (→ context → render → write, for ``pbgen render``). Everything here
-is importable without the rendering libraries, so ``pbgen check`` starts fast.
+``render_file`` reads as the pipeline: load → check → context → render → write. Everything
+here is importable without the rendering libraries, so ``pbgen check`` starts fast.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pbgen.errors import InputError, PbgenError
 from pbgen.findings import Finding, has_errors
 
 FILING_SUFFIXES = (".yaml", ".yml")
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+FORMATS = ("docx", "pdf")
 
 
 @dataclass
@@ -57,3 +62,82 @@ def check_file(path: Path | str) -> CheckResult:
 
 def check_files(paths: Iterable[Path | str]) -> list[CheckResult]:
     return [check_file(path) for path in find_filings(paths)]
+
+
+@dataclass
+class RenderResult:
+    """What one filing became: the files written, its page count, the seconds it took, and how
+    many check errors it still carries (rendered anyway, as a draft)."""
+
+    file: str
+    outputs: list[Path]
+    pages: int
+    seconds: float
+    check_errors: int
+
+
+def build_timestamp(year: int) -> datetime:
+    """The date stamped into outputs: SOURCE_DATE_EPOCH when set, else 1 January of the budget
+    year — never the wall clock, so the same input gives the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime(year, 1, 1, tzinfo=UTC)
+
+
+def template_folder(layout: str, template_dir: Path | None = None) -> Path:
+    """The layout's templates: ``DIR/<layout>/`` or ``DIR`` itself when given, else ours."""
+    if template_dir is None:
+        return TEMPLATES / layout
+    folder = template_dir / layout if (template_dir / layout).is_dir() else template_dir
+    if not folder.is_dir():
+        raise PbgenError(f"找不到模板文件夹 {template_dir}。")
+    return folder
+
+
+def render_file(
+    path: Path | str,
+    output_dir: Path | str = "output",
+    formats: Sequence[str] = FORMATS,
+    layout: str | None = None,
+    template_dir: Path | None = None,
+) -> RenderResult:
+    """One filing to DOCX and/or PDF in ``output_dir``: load → check → context → render → write."""
+    from pbgen.check import check
+    from pbgen.context import wenben_context
+    from pbgen.load import load
+    from pbgen.model import LAYOUT_ALIASES, LAYOUTS
+    from pbgen.write import write_atomic
+
+    start = time.perf_counter()
+    loaded = load(path)
+    errors = sum(finding.severity == "error" for finding in check(loaded))
+    filing = loaded.filing
+    chosen = LAYOUT_ALIASES.get(layout, layout) if layout else filing.layout
+    if chosen not in LAYOUTS:
+        names = "、".join(f"{key}（{name}）" for key, name in LAYOUTS.items())
+        raise PbgenError(f"没有名为「{layout}」的版式；可选：{names}。")
+    if chosen != "wenben":
+        raise PbgenError(
+            f"{path}：「{LAYOUTS[chosen]}」版式尚未实现；目前可生成 wenben（绩效文本）。"
+        )
+    context = wenben_context(filing, str(path))
+    folder = template_folder(chosen, template_dir)
+
+    from pbgen.render_pdf import render_pdf
+
+    pdf = render_pdf(context, folder)  # also lays out the pages the DOCX 目录 is pre-filled with
+    rendered: dict[str, bytes] = {"pdf": pdf.data}
+    if "docx" in formats:
+        from pbgen.render_docx import render_docx
+
+        rendered["docx"] = render_docx(
+            context, folder / "template.docx", pdf.toc_pages, timestamp=build_timestamp(filing.year)
+        )
+    outputs = []
+    for extension in FORMATS:
+        if extension in formats:
+            target = Path(output_dir) / f"{Path(path).stem}.{extension}"
+            write_atomic(target, rendered[extension])
+            outputs.append(target)
+    return RenderResult(str(path), outputs, pdf.pages, time.perf_counter() - start, errors)

@@ -1,10 +1,23 @@
 #!/usr/bin/env bash
 # Install everything pbgen needs on a fresh Debian machine: system packages (when root),
 # then a virtual environment in .venv with pbgen and its test tools.
+#   scripts/setup.sh        what rendering needs: CJK fonts, HarfBuzz subsetting (PDF writing is
+#                           ~25x slower without it), poppler
+#   scripts/setup.sh test   the same, plus LibreOffice, which the tests use to open the DOCX
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(python3-venv)
+SYSTEM_PACKAGES=(
+  python3-venv
+  fonts-noto-cjk          # Noto Serif/Sans CJK SC: free fallbacks for 仿宋/宋体, 黑体, 小标宋
+  fonts-lxgw-wenkai       # LXGW WenKai: free fallback for 楷体
+  libharfbuzz-subset0     # fast font subsetting for WeasyPrint
+  poppler-utils           # pdftotext, pdffonts, pdftoppm
+  qpdf
+)
+if [ "${1:-}" = "test" ]; then
+  SYSTEM_PACKAGES+=(libreoffice-writer-nogui)
+fi
 
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do

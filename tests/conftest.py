@@ -58,3 +58,31 @@ def findings(path: Path, rule: str | None = None) -> list[Finding]:
     """Findings of ``check`` on ``path``, only those of ``rule`` when given."""
     found = check(load(path))
     return [finding for finding in found if rule is None or finding.rule == rule]
+
+
+NOT_PRINTED = {"layout", "money_unit", "check", "year", "numbered", "from_projects"}
+TREE_KEYS = {"indicators", "department_indicators"}
+
+
+def filing_strings(data, key=None) -> list[str]:
+    """Every text a filing gives that a document must print: string values, one per line,
+    and the 一级/二级 names of indicator trees (which are keys)."""
+    found: list[str] = []
+    if isinstance(data, dict):
+        for name, value in data.items():
+            if name in NOT_PRINTED:
+                continue
+            if key in TREE_KEYS or key == "level1":
+                found.append(name)
+            found += filing_strings(value, "level1" if key in TREE_KEYS else name)
+    elif isinstance(data, list):
+        for item in data:
+            found += filing_strings(item, key)
+    elif isinstance(data, str):
+        found += [line.strip() for line in data.splitlines() if line.strip()]
+    return found
+
+
+def squeeze(text: str) -> str:
+    """Text without any white space: line wrapping and cell breaks do not count."""
+    return "".join(text.split())

@@ -1,0 +1,85 @@
+"""PDF from the layout's HTML template and CSS, with WeasyPrint.
+
+WeasyPrint is imported here only, so `pbgen check` never pays for it. The renderer fetches
+nothing outside the template folder: a filing's text can never pull in a file or a URL.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+from dataclasses import asdict, dataclass, is_dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import jinja2
+
+from pbgen.errors import PbgenError
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+    toc_pages: dict[str, int]  # anchor → printed page number (numbering starts at 第一部分)
+
+
+@cache
+def harfbuzz_subset_available() -> bool:
+    """Without libharfbuzz-subset WeasyPrint subsets fonts in Python, ~25× slower."""
+    return ctypes.util.find_library("harfbuzz-subset") is not None
+
+
+@cache
+def _environment(template_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+    )
+
+
+def render_html(context, template_dir: Path, name: str = "document.html.j2") -> str:
+    """The layout's HTML, every string escaped."""
+    fields = asdict(context) if is_dataclass(context) else dict(context)
+    try:
+        template = _environment(template_dir.resolve()).get_template(name)
+    except jinja2.TemplateNotFound:
+        raise PbgenError(f"模板文件夹 {template_dir} 里没有 {name}。") from None
+    return template.render(**fields)
+
+
+def _fetcher_inside(folder: Path):
+    """A WeasyPrint URL fetcher that serves files under ``folder`` and refuses all else."""
+    from weasyprint.urls import URLFetcher
+
+    root = folder.resolve()
+
+    class TemplateFolderFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "file" and Path(unquote(parsed.path)).resolve().is_relative_to(
+                root
+            ):
+                return super().fetch(url, headers)
+            raise ValueError(f"pbgen fetches nothing outside the template folder: {url}")
+
+    return TemplateFolderFetcher(allowed_protocols={"file"})
+
+
+def render_pdf(context, template_dir: Path) -> RenderedPdf:
+    """Lay out and write the PDF; report where each 目录 anchor landed."""
+    from weasyprint import HTML
+
+    html = render_html(context, template_dir)
+    base = template_dir.resolve().as_uri() + "/"
+    document = HTML(string=html, base_url=base, url_fetcher=_fetcher_inside(template_dir)).render()
+    toc_pages = _anchor_pages(document.pages, first_numbered=context.part1.anchor)
+    return RenderedPdf(document.write_pdf(), len(document.pages), toc_pages)
+
+
+def _anchor_pages(pages, first_numbered: str) -> dict[str, int]:
+    where = {anchor: index for index, page in enumerate(pages) for anchor in page.anchors}
+    offset = where.get(first_numbered, 0)
+    return {anchor: index - offset + 1 for anchor, index in where.items()}

@@ -1,0 +1,151 @@
+"""The PDF: complete text, a 目录 that is right, fonts embedded, merged cells, safe text.
+
+Checked with poppler (pdftotext, pdffonts) on real renders of the three 绩效文本 seeds.
+"""
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pbgen.context import wenben_context
+from pbgen.load import load
+from pbgen.pipeline import TEMPLATES, render_file
+from pbgen.render_pdf import _fetcher_inside, render_html
+
+from conftest import DATA, filing_strings, project, squeeze
+
+SEEDS = ["leting-2024", "shanhaiguan-2020", "zunhua-2024"]
+FOOTER = re.compile(r"^\s*—\s*(\d+)\s*—\s*$", re.M)
+
+
+def pdftotext(pdf: Path, *args: str) -> str:
+    return subprocess.run(
+        ["pdftotext", *args, str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def page_texts(pdf: Path) -> list[str]:
+    return pdftotext(pdf, "-layout").split("\f")[:-1]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("pdf")
+    return {name: render_file(DATA / f"{name}.yaml", out, ["pdf"]).outputs[0] for name in SEEDS}
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_every_string_of_the_filing_is_printed(rendered, name):
+    text = squeeze(FOOTER.sub("", pdftotext(rendered[name], "-raw")))
+    strings = filing_strings(load(DATA / f"{name}.yaml").source.data)
+    assert len(strings) > 100
+    assert [s for s in strings if squeeze(s) not in text] == []
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_no_input_character_is_dropped(rendered, name):
+    characters = set("".join(filing_strings(load(DATA / f"{name}.yaml").source.data)))
+    printed = set(pdftotext(rendered[name], "-raw"))
+    assert characters - printed - {" "} == set()
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_toc_page_numbers_point_at_the_headings(rendered, name):
+    pages = page_texts(rendered[name])
+    toc_page = next(i for i, text in enumerate(pages) if squeeze(text).startswith("目录"))
+    entries = re.findall(r"^\s*(\S.*?)\s*[·.]{3,}\s*(\d+)\s*$", pages[toc_page], re.M)
+    context = wenben_context(load(DATA / f"{name}.yaml").filing)
+    assert [squeeze(text) for text, _ in entries] == [squeeze(e.text) for e in context.toc]
+    by_number = {int(m[1]): i for i, text in enumerate(pages) if (m := FOOTER.search(text))}
+    for text, number in entries:
+        heading = squeeze(text).removeprefix("第一部分").removeprefix("第二部分")
+        assert heading in squeeze(pages[by_number[int(number)]]), (text, number)
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_numbering_starts_at_part_one_and_front_matter_is_unnumbered(rendered, name):
+    pages = page_texts(rendered[name])
+    first_body = next(
+        i for i, text in enumerate(pages) if squeeze(text).startswith("第一部分部门整体绩效目标")
+    )
+    assert all(FOOTER.search(text) is None for text in pages[:first_body])
+    numbers = [int(FOOTER.search(text)[1]) for text in pages[first_body:]]
+    assert numbers == list(range(1, len(pages) - first_body + 1))
+
+
+def test_cover(rendered):
+    first = squeeze(page_texts(rendered["shanhaiguan-2020"])[0])
+    assert first == "政协部门2020年部门预算绩效文本政协部门编制山海关区财政局审核"
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_every_font_is_embedded(rendered, name):
+    lines = subprocess.run(
+        ["pdffonts", str(rendered[name])], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert lines, "no fonts listed"
+    assert all(line.split()[-5] == "yes" for line in lines), lines
+
+
+def test_indicator_cells_are_merged_with_rowspan():
+    context = wenben_context(load(DATA / "zunhua-2024.yaml").filing)
+    html = render_html(context, TEMPLATES / "wenben")
+    last_table = html.split('class="table-title"')[-1]
+    assert re.findall(r'rowspan="(\d+)" class="merged">([^<]+)<', last_table) == [
+        ("4", "产出指标"),
+        ("1", "数量指标"),
+        ("1", "质量指标"),
+        ("1", "时效指标"),
+        ("1", "成本指标"),
+        ("2", "效益指标"),
+        ("1", "社会效益指标"),
+        ("1", "可持续影响指标"),
+        ("1", "满意度指标"),
+        ("1", "服务对象满意度指标"),
+    ]
+
+
+HOSTILE = ["{{ 7*7 }}", '<img src="file:///etc/passwd">', "收入<支出 & 结余"]
+
+
+def test_hostile_text_is_printed_literally(write_filing, tmp_path):
+    def mutate(data):
+        project(data)["name"] = HOSTILE[0]
+        project(data)["purpose"] = HOSTILE[1]
+        project(data)["goals"] = [HOSTILE[2]]
+        data.update(
+            sub_goals=[{"title": "标题", "text": "正文"}], overall_goal="目标", safeguards=["措施"]
+        )
+        project(data)["code"] = "P001"
+
+    result = render_file(write_filing(mutate), tmp_path, ["pdf"])
+    text = squeeze(pdftotext(result.outputs[0], "-raw"))
+    for hostile in HOSTILE:
+        assert squeeze(hostile) in text
+    assert "49" not in text.replace("2024", "")
+
+
+def test_fetcher_refuses_everything_outside_the_template_folder(tmp_path):
+    fetch = _fetcher_inside(tmp_path)
+    (tmp_path / "ok.css").write_text("p {}")
+    assert fetch.fetch((tmp_path / "ok.css").as_uri()) is not None
+    for url in ("file:///etc/passwd", "https://example.com/x.css", (tmp_path / "../x").as_uri()):
+        with pytest.raises(ValueError, match="outside the template folder"):
+            fetch.fetch(url)
+
+
+def test_same_input_same_bytes(tmp_path):
+    first = render_file(DATA / "leting-2024.yaml", tmp_path / "a", ["pdf"]).outputs[0]
+    second = render_file(DATA / "leting-2024.yaml", tmp_path / "b", ["pdf"]).outputs[0]
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_broken_template_leaves_no_output(tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "document.html.j2").write_text("{{ no_such_field }}")
+    with pytest.raises(Exception):  # noqa: B017 - any failure: the point is what is left behind
+        render_file(DATA / "leting-2024.yaml", tmp_path / "out", ["pdf"], template_dir=templates)
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
