@@ -167,6 +167,12 @@ def render(
             continue
         written = "、".join(str(target) for target in result.outputs)
         typer.echo(f"{path} → {written}（{result.pages} 页，{result.seconds:.2f} 秒）")
+        if result.unprinted:
+            typer.echo(
+                f"  注意：这个版式没有位置印出 {'、'.join(result.unprinted)}；"
+                "它们仍在文件里，其他版式（--layout）会印出。",
+                err=True,
+            )
         if result.check_errors:
             typer.echo(
                 f"  注意：检查发现 {result.check_errors} 个错误，已照原样生成；"

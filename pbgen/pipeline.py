@@ -74,6 +74,7 @@ class RenderResult:
     pages: int
     seconds: float
     check_errors: int
+    unprinted: list[str] = field(default_factory=list)
 
 
 def build_timestamp(year: int) -> datetime:
@@ -104,7 +105,7 @@ def render_file(
 ) -> RenderResult:
     """One filing to DOCX and/or PDF in ``output_dir``: load → check → context → render → write."""
     from pbgen.check import check
-    from pbgen.context import wenben_context
+    from pbgen.context import unprinted_fields, wenben_context
     from pbgen.load import load
     from pbgen.model import LAYOUT_ALIASES, LAYOUTS
     from pbgen.write import write_atomic
@@ -140,4 +141,5 @@ def render_file(
             target = Path(output_dir) / f"{Path(path).stem}.{extension}"
             write_atomic(target, rendered[extension])
             outputs.append(target)
-    return RenderResult(str(path), outputs, pdf.pages, time.perf_counter() - start, errors)
+    seconds = time.perf_counter() - start
+    return RenderResult(str(path), outputs, pdf.pages, seconds, errors, unprinted_fields(filing))

@@ -8,6 +8,7 @@ from pbgen.context import (
     chinese_number,
     indicator_rows,
     sentence,
+    unprinted_fields,
     wenben_context,
 )
 from pbgen.load import load
@@ -113,3 +114,15 @@ def test_project_without_plan_refused(write_filing):
     path = write_filing(lambda d: project(d, 1).pop("spending_plan"))
     with pytest.raises(MissingDataError, match="资金支出计划（1 个项目，如「文史资料编印费」）"):
         wenben_context(load(path).filing)
+
+
+def test_fields_the_layout_cannot_print_are_named(write_filing):
+    assert unprinted_fields(load(DATA / "leting-2024.yaml").filing) == []
+
+    def mutate(data):
+        data["department"]["phone"] = "0000-1"
+        project(data)["indicators"]["产出指标"]["数量指标"][0]["standard"] = "行业标准"
+
+    names = unprinted_fields(load(write_filing(mutate)).filing)
+    # 填表人, 年度预算申请 and 支出明细 are in the clean filing already (it serves every layout)
+    assert names == ["填表人", "联系电话", "年度预算申请", "支出明细及测算说明", "绩效标准"]
