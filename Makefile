@@ -22,13 +22,13 @@ $(VENV)/.installed-test: pyproject.toml scripts/setup.sh
 # done. Then the 绩效文本 filings are rendered to output/ (DOCX and PDF).
 demo: setup
 	$(BIN)/pbgen check data/ || [ $$? -eq 1 ]
-	$(BIN)/pbgen render data/leting-2024.yaml data/shanhaiguan-2020.yaml data/zunhua-2024.yaml -o output/ --format pdf
+	$(BIN)/pbgen render data/leting-2024.yaml data/shanhaiguan-2020.yaml data/zunhua-2024.yaml -o output/
 
 test: setup-test lint
 	$(BIN)/pytest
 
 lint: setup-test
-	$(BIN)/ruff check pbgen tests bench
+	$(BIN)/ruff check pbgen tests bench scripts
 
 bench: setup
 	$(BIN)/python bench/check_cold.py

@@ -32,6 +32,14 @@ if ((${#missing[@]})) && command -v apt-get >/dev/null; then
   fi
 fi
 
+# Official font names → free fallbacks, for every program that asks fontconfig (LibreOffice).
+fontconf=scripts/fontconfig/65-pbgen-official-fonts.conf
+if [ "$(id -u)" -eq 0 ]; then fontdir=/etc/fonts/conf.d; else fontdir="$HOME/.config/fontconfig/conf.d"; fi
+mkdir -p "$fontdir"
+if ! cmp -s "$fontconf" "$fontdir/$(basename "$fontconf")"; then
+  cp "$fontconf" "$fontdir/" && fc-cache -f >/dev/null 2>&1 || true
+fi
+
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[test]'

@@ -1,0 +1,334 @@
+"""The DOCX renderer: the whole filing is in the document, merges, 目录 field, determinism."""
+
+from __future__ import annotations
+
+import datetime
+import importlib.util
+import io
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from pbgen.context import WenbenContext, paragraphs, wenben_context
+from pbgen.load import load
+from pbgen.model import Filing
+from pbgen.render_docx import INDICATOR_TABLE, TOC_INSTRUCTION, render_docx
+
+from conftest import DATA, ROOT, project
+
+TEMPLATE = ROOT / "templates" / "wenben" / "template.docx"
+STAMP = datetime.datetime(2024, 3, 1, 8, 30, tzinfo=datetime.UTC)
+SEEDS = ["shanhaiguan-2020", "leting-2024", "zunhua-2024"]
+
+
+def context_of(path: Path) -> WenbenContext:
+    return wenben_context(load(path).filing)
+
+
+def render(context: WenbenContext, toc_pages: dict[str, int] | None = None) -> bytes:
+    return render_docx(context, TEMPLATE, toc_pages, timestamp=STAMP)
+
+
+@pytest.fixture(scope="module")
+def seeds() -> dict[str, tuple[Filing, WenbenContext, bytes]]:
+    """Each seed filing, its context and its DOCX, rendered once for the module."""
+    rendered = {}
+    for name in SEEDS:
+        filing = load(DATA / f"{name}.yaml").filing
+        context = wenben_context(filing)
+        rendered[name] = filing, context, render(context)
+    return rendered
+
+
+def body(docx: bytes):
+    return Document(io.BytesIO(docx)).element.body
+
+
+def texts(docx: bytes) -> list[str]:
+    """The text of every paragraph, in the body and in table cells (hyperlinks included)."""
+    document = Document(io.BytesIO(docx))
+    found = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            found += [paragraph.text for cell in row.cells for paragraph in cell.paragraphs]
+    return found
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def filing_strings(filing: Filing) -> list[str]:
+    """Every text of the filing a 绩效文本 prints, read from the model (not from the context).
+
+    Not printed by this layout (they belong to the 附表/公开表 layouts): department_budget,
+    expense_details, unit totals, filled_by, phone. The department name is in the title, which
+    only a cover prints (seed 000 has none): see the core-properties test.
+    """
+    strings = [filing.department.compiled_by, filing.department.reviewed_by]
+    goal = filing.overall_goal
+    strings.append(goal.text)
+    strings += [text for item in goal.items for text in (item.title, item.text)]
+    if goal.duty_goals:
+        strings += [goal.duty_goals.title.rstrip("：:"), goal.duty_goals.intro]
+        strings += [text for item in goal.duty_goals.items for text in (item.title, item.text)]
+    sub = filing.sub_goals
+    strings += [sub.heading, sub.intro]
+    strings += [text for item in sub.items for text in (item.title, item.text)]
+    for duty in sub.duties:
+        fields = (duty.responsibility, duty.duty_goal, duty.goal, duty.indicators, duty.standard)
+        strings += [duty.name, *fields]
+    strings += [filing.safeguards.heading, *filing.safeguards.items]
+    for unit in filing.units:
+        strings += [unit.code, unit.name]
+        for item in unit.projects:
+            amounts = (item.budget, item.fiscal, item.other)
+            strings += [item.code, item.name, item.purpose, item.goal_intro, *item.goals]
+            strings += [f"{value:f}" for value in amounts if value is not None]
+            strings += [month for month, _ in item.spending_plan.entries()]
+            strings += [f"{v:f}%" for _, v in item.spending_plan.entries() if v is not None]
+            for level1, groups in item.indicators.items():
+                strings.append(level1)
+                for level2, rows in groups.items():
+                    strings.append(level2)
+                    for row in rows:
+                        strings += [row.name, row.shown_description, row.value, row.basis]
+    return [line for text in strings if text for line in paragraphs(str(text))]
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_every_string_of_the_filing_is_in_the_docx(seeds, name):
+    filing, _, docx = seeds[name]
+    document_text = squeeze("\n".join(texts(docx)))
+    expected = filing_strings(filing)
+    assert len(expected) > 50
+    missing = [text for text in expected if squeeze(text) not in document_text]
+    assert missing == []
+    assert "错误！未定义书签" not in document_text
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_each_indicator_table_lists_its_projects_indicators_row_by_row(seeds, name):
+    """Cell by cell, so that a value repeated elsewhere (年初工作安排) cannot hide a gap."""
+    filing, _, docx = seeds[name]
+    tables = body(docx).xpath(f'w:tbl[w:tblPr/w:tblCaption/@w:val="{INDICATOR_TABLE}"]')
+    assert len(tables) == len(filing.projects)
+    for table, item in zip(tables, filing.projects, strict=True):
+        cells = [
+            tuple("".join(tc.xpath(".//w:t/text()")) for tc in tr.tc_lst[2:])
+            for tr in table.tr_lst[1:]
+        ]
+        assert cells == [
+            (row.name, row.shown_description, row.value or "", row.basis or "")
+            for _, _, _, row in item.all_indicators()
+        ]
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_each_info_table_holds_its_projects_data(seeds, name):
+    filing, _, docx = seeds[name]
+    tables = body(docx).xpath('w:tbl[w:tblPr/w:tblCaption/@w:val="项目信息"]')
+    assert len(tables) == len(filing.projects)
+    for table, item in zip(tables, filing.projects, strict=True):
+        rows = [
+            ["\n".join(p.xpath("string(.)") for p in tc.xpath("w:p")) for tc in tr.tc_lst]
+            for tr in table.tr_lst
+        ]
+        money = [
+            "" if value is None else f"{value:f}"
+            for value in (item.budget, item.fiscal, item.other)
+        ]
+        plan = item.spending_plan.entries()
+        goals = [goal.strip() for goal in item.goals]
+        assert rows == [
+            ["项目编码", item.code, "项目名称", item.name],
+            [
+                "预算规模及资金用途",
+                "预算数",
+                money[0],
+                "其中：财政资金",
+                money[1],
+                "其他资金",
+                money[2],
+            ],
+            ["", item.purpose],
+            ["资金支出计划（%）", *(month for month, _ in plan)],
+            ["", *("" if share is None else f"{share:f}%" for _, share in plan)],
+            [
+                "绩效目标",
+                "\n".join(
+                    [*paragraphs(item.goal_intro), *(f"{n}.{g}" for n, g in enumerate(goals, 1))]
+                ),
+            ],
+        ]
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_the_toc_is_a_field_prefilled_with_every_entry(seeds, name):
+    _, context, docx = seeds[name]
+    root = body(docx)
+    toc = root.xpath('w:p[w:pPr/w:pStyle[@w:val="TOC1" or @w:val="TOC2"]]')
+    assert [squeeze("".join(p.xpath(".//w:t/text()"))) for p in toc] == [
+        squeeze(entry.text) for entry in context.toc
+    ]
+    assert [p.pPr.pStyle.val for p in toc] == [f"TOC{entry.level}" for entry in context.toc]
+    assert root.xpath("//w:instrText/text()") == [TOC_INSTRUCTION]
+    begin = root.xpath('//w:fldChar[@w:fldCharType="begin"]')[0]
+    assert begin.get(qn("w:dirty")) == "true"
+    assert len(root.xpath('//w:fldChar[@w:fldCharType="end"]')) == 1
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        settings = package.read("word/settings.xml").decode()
+    assert '<w:updateFields w:val="true"/>' in settings
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_every_toc_link_has_its_bookmark_on_the_heading(seeds, name):
+    _, context, docx = seeds[name]
+    root = body(docx)
+    anchors = root.xpath("//w:hyperlink/@w:anchor")
+    assert anchors == [entry.anchor for entry in context.toc]
+    for entry in context.toc:
+        (start,) = root.xpath(f'//w:bookmarkStart[@w:name="{entry.anchor}"]')
+        heading = start.getparent()
+        assert squeeze("".join(heading.xpath(".//w:t/text()"))) == squeeze(entry.text)
+        ends = heading.xpath(f'w:bookmarkEnd[@w:id="{start.get(qn("w:id"))}"]')
+        assert len(ends) == 1
+
+
+def test_toc_page_numbers_are_filled_in_when_given(seeds):
+    _, context, _ = seeds["leting-2024"]
+    pages = {entry.anchor: 10 + n for n, entry in enumerate(context.toc)}
+    root = body(render(context, pages))
+    for entry in context.toc:
+        (link,) = root.xpath(f'//w:hyperlink[@w:anchor="{entry.anchor}"]')
+        assert link.xpath("w:r/w:t/text()")[-1] == str(pages[entry.anchor])
+        assert link.xpath("w:r/w:tab")
+
+
+def test_indicator_cells_are_merged_as_the_spans_say(seeds):
+    _, context, docx = seeds["leting-2024"]
+    tables = body(docx).xpath(f'w:tbl[w:tblPr/w:tblCaption/@w:val="{INDICATOR_TABLE}"]')
+    assert len(tables) == len(context.projects)
+    assert any(row.level1_span > 1 for row in context.projects[0].indicators)
+    for table, project_table in zip(tables, context.projects, strict=True):
+        rows = table.tr_lst[1:]
+        assert len(rows) == len(project_table.indicators)
+        for column, span_of in ((0, "level1_span"), (1, "level2_span")):
+            merges = [tr.tc_lst[column].vMerge for tr in rows]
+            expected = [
+                "restart" if getattr(row, span_of) else "continue"
+                for row in project_table.indicators
+            ]
+            assert [value or "continue" for value in merges] == expected
+        first_cells = ["".join(tr.tc_lst[0].xpath(".//w:t/text()")) for tr in rows]
+        assert first_cells == [
+            row.level1 if row.level1_span else "" for row in project_table.indicators
+        ]
+        assert table.tr_lst[0].trPr.xpath("w:tblHeader")  # the header repeats on each page
+        assert all(tr.trPr.xpath("w:cantSplit") for tr in table.tr_lst)
+
+
+def test_markup_in_the_filing_is_printed_literally(write_filing):
+    name = '{{ 7*7 }} <img src="file:///etc/passwd"> 收入<支出 & 结余 {% if x %}'
+
+    def mutate(data):
+        project(data)["name"] = name
+        project(data)["purpose"] = "用于\x01视察\x0b。"  # XML-illegal characters are dropped
+
+    docx = render(context_of(write_filing(mutate)))
+    found = [text.strip() for text in texts(docx)]  # 目录 entries end with a tab
+    assert name in found  # the 项目名称 cell
+    assert f"1.{name}绩效目标表" in found  # the table title and its 目录 entry
+    assert found.count(f"1.{name}绩效目标表") == 2
+    assert "用于视察。" in found
+
+
+def test_a_project_without_goals_still_has_a_paragraph_in_its_goal_cell(write_filing):
+    def mutate(data):
+        project(data)["goals"] = []
+
+    root = body(render(context_of(write_filing(mutate))))
+    assert all(tc.xpath("w:p") for tc in root.iter(qn("w:tc")))
+
+
+def test_cover_and_toc_are_sections_without_page_numbers(seeds):
+    for name, sections in (("shanhaiguan-2020", 3), ("leting-2024", 2)):
+        _, context, docx = seeds[name]
+        assert (context.cover is not None) == (sections == 3)
+        document = Document(io.BytesIO(docx))
+        assert len(document.sections) == sections
+        *front, main = document.sections
+        assert all(not s._sectPr.xpath("w:footerReference") for s in front)
+        assert main._sectPr.xpath("w:pgNumType/@w:start") == ["1"]
+        footer = main.footer.paragraphs[0]
+        assert footer.text == "— 1 —"  # the PAGE field's result as stored
+        assert footer._p.xpath("w:r/w:instrText/text()") == [" PAGE "]
+        styles = [p.style.name for p in document.paragraphs]
+        assert ("Cover Title" in styles) == (sections == 3)
+
+
+def test_two_renders_are_byte_identical_and_dated_by_the_timestamp(seeds):
+    _, context, docx = seeds["shanhaiguan-2020"]
+    assert render(context) == docx
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        infos = package.infolist()
+        core = package.read("docProps/core.xml").decode()
+    assert infos[0].filename == "[Content_Types].xml"
+    assert {info.date_time for info in infos} == {(2024, 3, 1, 8, 30, 0)}
+    properties = Document(io.BytesIO(docx)).core_properties
+    assert properties.title == context.title
+    assert seeds["shanhaiguan-2020"][0].department.name in properties.title
+    assert properties.created == properties.modified == STAMP
+    assert "lastModifiedBy" not in core and "revision" not in core and "creator" not in core
+
+
+def test_the_committed_template_is_what_the_script_builds():
+    path = ROOT / "scripts" / "build_docx_template.py"
+    spec = importlib.util.spec_from_file_location("build_docx_template", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.build() == TEMPLATE.read_bytes(), "run scripts/build_docx_template.py"
+
+
+def test_template_styles_carry_the_east_asian_fonts():
+    styles = Document(TEMPLATE).styles
+    fonts = {
+        "Normal": "仿宋_GB2312",
+        "Title": "方正小标宋简体",
+        "Heading 1": "黑体",
+        "Heading 2": "黑体",
+        "Heading 3": "楷体_GB2312",
+        "Lead": "楷体_GB2312",
+        "Footer": "宋体",
+    }
+    for style_name, font in fonts.items():
+        (east_asia,) = styles[style_name].element.xpath("w:rPr/w:rFonts/@w:eastAsia")
+        assert east_asia == font, style_name
+    assert not styles.element.xpath("//@w:themeColor | //@w:asciiTheme | //@w:eastAsiaTheme")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_docx(seeds, tmp_path):
+    _, context, docx = seeds["shanhaiguan-2020"]
+    source = tmp_path / "wenben.docx"
+    source.write_bytes(docx)
+    command = [
+        "soffice",
+        f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(tmp_path),
+        str(source),
+    ]
+    subprocess.run(command, check=True, capture_output=True, timeout=180)
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "wenben.pdf"), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert context.projects[0].name in squeeze(text)
