@@ -32,6 +32,7 @@ lint: setup-test
 
 bench: setup
 	$(BIN)/python bench/check_cold.py
+	$(BIN)/python bench/render.py
 
 schema: setup
 	$(BIN)/pbgen schema -o schema/filing.schema.json

@@ -114,3 +114,39 @@ def test_installed_command_runs_without_rendering_libraries():
 
 def test_version():
     assert run("--version").output.startswith("pbgen ")
+
+
+def test_render_with_own_template_copy(tmp_path):
+    """--template-dir: a bureau's edited copy of templates/ is what renders, in both formats."""
+    import shutil
+
+    import docx
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    html = templates / "wenben" / "document.html.j2"
+    html.write_text(html.read_text("utf-8").replace("目　录", "目　次"), "utf-8")
+    word = docx.Document(templates / "wenben" / "template.docx")
+    word.styles["Normal"].font.size = docx.shared.Pt(15)
+    word.save(templates / "wenben" / "template.docx")
+
+    result = run(
+        "render", DATA / "leting-2024.yaml", "-o", tmp_path / "out", "--template-dir", templates
+    )
+    assert result.exit_code == 0, result.output
+    pdf_text = subprocess.run(
+        ["pdftotext", str(tmp_path / "out" / "leting-2024.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "".join(pdf_text.split()).startswith("目次第一部分")
+    rendered = docx.Document(tmp_path / "out" / "leting-2024.docx")
+    assert rendered.styles["Normal"].font.size == docx.shared.Pt(15)
+
+
+def test_render_refuses_layout_without_data(tmp_path):
+    result = run("render", DATA / "menyuan-2024.yaml", "-o", tmp_path, "--layout", "wenben")
+    assert result.exit_code == 2
+    assert "缺少：总体绩效目标；分项绩效目标；工作保障措施" in result.output
+    assert list(tmp_path.iterdir()) == []
