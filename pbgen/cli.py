@@ -116,9 +116,11 @@ def schema(
         typer.echo(f"已写入 {output}", err=True)
 
 
-def _formats(value: str) -> list[str]:
+def _formats(value: str | None) -> list[str] | None:
     from pbgen.pipeline import FORMATS
 
+    if value is None:
+        return None
     chosen = [part.strip().lower() for part in value.split(",") if part.strip()]
     unknown = [part for part in chosen if part not in FORMATS]
     if unknown or not chosen:
@@ -131,8 +133,11 @@ def render(
     paths: Annotated[list[Path], typer.Argument(help="绩效文本 YAML 文件，或包含它们的文件夹。")],
     output: Annotated[Path, typer.Option("--output", "-o", help="输出文件夹。")] = Path("output"),
     formats: Annotated[
-        str, typer.Option("--format", "-f", help="输出格式：docx、pdf，用逗号分隔。")
-    ] = "docx,pdf",
+        str | None,
+        typer.Option(
+            "--format", "-f", help="输出格式 docx、pdf、xlsx，用逗号分隔；默认为版式的全部格式。"
+        ),
+    ] = None,
     layout: Annotated[
         str | None, typer.Option("--layout", "-l", help="版式，覆盖文件中的 layout。")
     ] = None,
@@ -180,3 +185,14 @@ def render(
                 err=True,
             )
     raise typer.Exit(EXIT_UNUSABLE if failed else EXIT_CLEAN)
+
+
+@app.command()
+def layouts() -> None:
+    """列出可用的版式，以及每种版式需要的数据。"""
+    from pbgen.layouts import LAYOUT_LIST
+
+    for layout in LAYOUT_LIST:
+        typer.echo(f"{layout.id}  {layout.name}（{'、'.join(layout.formats)}）")
+        typer.echo(f"    {layout.summary}")
+        typer.echo(f"    需要：{layout.needs}")

@@ -18,7 +18,7 @@ from pbgen.findings import Finding, has_errors
 
 FILING_SUFFIXES = (".yaml", ".yml")
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-FORMATS = ("docx", "pdf")
+FORMATS = ("docx", "pdf", "xlsx")
 
 
 @dataclass
@@ -99,47 +99,41 @@ def template_folder(layout: str, template_dir: Path | None = None) -> Path:
 def render_file(
     path: Path | str,
     output_dir: Path | str = "output",
-    formats: Sequence[str] = FORMATS,
+    formats: Sequence[str] | None = None,
     layout: str | None = None,
     template_dir: Path | None = None,
 ) -> RenderResult:
-    """One filing to DOCX and/or PDF in ``output_dir``: load → check → context → render → write."""
+    """One filing to its documents in ``output_dir``: load → check → context → render → write.
+
+    ``formats`` defaults to every format of the layout; ``layout`` overrides the filing's own.
+    """
     from pbgen.check import check
-    from pbgen.context import unprinted_fields, wenben_context
+    from pbgen.layouts import find_layout
     from pbgen.load import load
-    from pbgen.model import LAYOUT_ALIASES, LAYOUTS
     from pbgen.write import write_atomic
 
     start = time.perf_counter()
     loaded = load(path)
     errors = sum(finding.severity == "error" for finding in check(loaded))
     filing = loaded.filing
-    chosen = LAYOUT_ALIASES.get(layout, layout) if layout else filing.layout
-    if chosen not in LAYOUTS:
-        names = "、".join(f"{key}（{name}）" for key, name in LAYOUTS.items())
-        raise PbgenError(f"没有名为「{layout}」的版式；可选：{names}。")
-    if chosen != "wenben":
+    chosen = find_layout(layout or filing.layout)
+    formats = list(formats or chosen.formats)
+    unsupported = [name for name in formats if name not in chosen.formats]
+    if unsupported:
         raise PbgenError(
-            f"{path}：「{LAYOUTS[chosen]}」版式尚未实现；目前可生成 wenben（绩效文本）。"
+            f"「{chosen.name}」没有 {'、'.join(unsupported)} 格式；可选：{'、'.join(chosen.formats)}。"
         )
-    context = wenben_context(filing, str(path))
-    folder = template_folder(chosen, template_dir)
-
-    from pbgen.render_pdf import render_pdf
-
-    pdf = render_pdf(context, folder)  # also lays out the pages the DOCX 目录 is pre-filled with
-    rendered: dict[str, bytes] = {"pdf": pdf.data}
-    if "docx" in formats:
-        from pbgen.render_docx import render_docx
-
-        rendered["docx"] = render_docx(
-            context, folder / "template.docx", pdf.toc_pages, timestamp=build_timestamp(filing.year)
-        )
+    module = chosen.module
+    context = module.build_context(filing, str(path))
+    folder = template_folder(chosen.id, template_dir)
+    rendered = module.render(context, folder, formats, build_timestamp(filing.year))
     outputs = []
     for extension in FORMATS:
         if extension in formats:
             target = Path(output_dir) / f"{Path(path).stem}.{extension}"
-            write_atomic(target, rendered[extension])
+            write_atomic(target, rendered.files[extension])
             outputs.append(target)
     seconds = time.perf_counter() - start
-    return RenderResult(str(path), outputs, pdf.pages, seconds, errors, unprinted_fields(filing))
+    return RenderResult(
+        str(path), outputs, rendered.pages, seconds, errors, module.unprinted_fields(filing)
+    )

@@ -20,8 +20,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docxtpl import DocxTemplate
 
-from pbgen.context import WenbenContext
 from pbgen.errors import PbgenError
+from pbgen.layouts.wenben import WenbenContext
 
 TOC_PLACEHOLDER = "[[TOC]]"
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '

@@ -68,18 +68,19 @@ def _fetcher_inside(folder: Path):
     return TemplateFolderFetcher(allowed_protocols={"file"})
 
 
-def render_pdf(context, template_dir: Path) -> RenderedPdf:
-    """Lay out and write the PDF; report where each 目录 anchor landed."""
+def render_pdf(context, template_dir: Path, first_numbered: str | None = None) -> RenderedPdf:
+    """Lay out and write the PDF; report on which printed page each anchor landed, counting
+    from the page of ``first_numbered`` (where page numbering starts)."""
     from weasyprint import HTML
 
     html = render_html(context, template_dir)
     base = template_dir.resolve().as_uri() + "/"
     document = HTML(string=html, base_url=base, url_fetcher=_fetcher_inside(template_dir)).render()
-    toc_pages = _anchor_pages(document.pages, first_numbered=context.part1.anchor)
+    toc_pages = _anchor_pages(document.pages, first_numbered)
     return RenderedPdf(document.write_pdf(), len(document.pages), toc_pages)
 
 
-def _anchor_pages(pages, first_numbered: str) -> dict[str, int]:
+def _anchor_pages(pages, first_numbered: str | None) -> dict[str, int]:
     where = {anchor: index for index, page in enumerate(pages) for anchor in page.anchors}
     offset = where.get(first_numbered, 0)
     return {anchor: index - offset + 1 for anchor, index in where.items()}

@@ -14,7 +14,8 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from pbgen.context import WenbenContext, paragraphs, wenben_context
+from pbgen.context import paragraphs
+from pbgen.layouts.wenben import WenbenContext, wenben_context
 from pbgen.load import load
 from pbgen.model import Filing
 from pbgen.render_docx import INDICATOR_TABLE, TOC_INSTRUCTION, render_docx

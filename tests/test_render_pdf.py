@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pbgen.context import wenben_context
+from pbgen.layouts.wenben import wenben_context
 from pbgen.load import load
 from pbgen.pipeline import TEMPLATES, render_file
 from pbgen.render_pdf import _fetcher_inside, render_html

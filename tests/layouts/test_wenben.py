@@ -1,4 +1,5 @@
-"""The render context: numbering, derived sections, merge spans, refusals."""
+"""The 绩效文本 layout's context (and the shared context helpers it uses): numbering, derived
+sections, merge spans, refusals."""
 
 import pytest
 
@@ -8,9 +9,8 @@ from pbgen.context import (
     chinese_number,
     indicator_rows,
     sentence,
-    unprinted_fields,
-    wenben_context,
 )
+from pbgen.layouts.wenben import unprinted_fields, wenben_context
 from pbgen.load import load
 
 from conftest import DATA, project
