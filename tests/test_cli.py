@@ -150,3 +150,23 @@ def test_render_refuses_layout_without_data(tmp_path):
     assert result.exit_code == 2
     assert "缺少：总体绩效目标；分项绩效目标；工作保障措施" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_layouts_lists_ids_names_formats_and_needs():
+    result = run("layouts")
+    assert result.exit_code == 0
+    ids = [line.split()[0] for line in result.output.splitlines() if not line.startswith(" ")]
+    assert ids == ["wenben", "gongkai", "fubiao"]
+    assert "xlsx" in result.output and "需要：" in result.output
+
+
+def test_render_refuses_a_format_the_layout_lacks(tmp_path):
+    result = run("render", DATA / "leting-2024.yaml", "-o", tmp_path, "--format", "xlsx")
+    assert result.exit_code == 2 and "没有 xlsx 格式" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_render_unknown_format_and_layout(tmp_path):
+    assert run("render", DATA / "leting-2024.yaml", "--format", "odt").exit_code == 2
+    result = run("render", DATA / "leting-2024.yaml", "-o", tmp_path, "--layout", "baogao")
+    assert result.exit_code == 2 and "gongkai（项目支出绩效目标公开表）" in result.output
