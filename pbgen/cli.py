@@ -149,8 +149,14 @@ def render(
     """生成绩效文本的 DOCX（可编辑）与 PDF（公开用）。"""
     from pbgen.errors import InputError
     from pbgen.pipeline import find_filings, render_file
+    from pbgen.render_pdf import harfbuzz_subset_available
 
     chosen = _formats(formats)
+    if not harfbuzz_subset_available():
+        typer.echo(
+            "注意：缺少 libharfbuzz-subset0，PDF 写入会慢约 25 倍；运行 pbgen doctor 查看。",
+            err=True,
+        )
     try:
         files = find_filings(paths)
     except PbgenError as error:
@@ -196,3 +202,19 @@ def layouts() -> None:
         typer.echo(f"{layout.id}  {layout.name}（{'、'.join(layout.formats)}）")
         typer.echo(f"    {layout.summary}")
         typer.echo(f"    需要：{layout.needs}")
+
+
+@app.command()
+def doctor() -> None:
+    """检查本机：各字体角色实际使用的字体、HarfBuzz、LibreOffice，并给出修复命令。"""
+    from pbgen.doctor import diagnose
+    from pbgen.pipeline import TEMPLATES
+
+    checks = diagnose(TEMPLATES / "wenben" / "style.css")
+    for check in checks:
+        mark = "✓" if check.ok else "✗"
+        typer.echo(f"{mark} {check.name}：{check.detail}")
+        if check.fix:
+            typer.echo(f"    修复：{check.fix}")
+    required_failed = any(not c.ok for c in checks if "可选" not in c.name)
+    raise typer.Exit(EXIT_FINDINGS if required_failed else EXIT_CLEAN)

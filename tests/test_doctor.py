@@ -1,0 +1,33 @@
+"""pbgen doctor: font roles from the template CSS, tools, and fixes."""
+
+from pbgen.doctor import diagnose, font_stacks
+from pbgen.pipeline import TEMPLATES
+
+CSS = TEMPLATES / "wenben" / "style.css"
+
+
+def test_font_stacks_are_read_from_the_template():
+    stacks = font_stacks(CSS)
+    assert stacks["fangsong"][0] == "仿宋_GB2312"
+    assert stacks["kaiti"][-1] == "Noto Serif CJK SC"
+    assert set(stacks) >= {"fangsong", "xiaobiaosong", "heiti", "kaiti", "songti"}
+
+
+def test_this_machine_renders_every_role_with_a_font_of_its_stack():
+    checks = diagnose(CSS)
+    fonts = [check for check in checks if "（" in check.name and "可选" not in check.name][:5]
+    assert [check.ok for check in fonts] == [True] * 5, fonts
+    kaiti = next(check for check in checks if "楷体" in check.name)
+    assert kaiti.detail.startswith(("LXGW WenKai", "楷体", "KaiTi"))
+
+
+def test_a_stack_nothing_satisfies_is_reported_with_a_fix(tmp_path):
+    css = tmp_path / "style.css"
+    css.write_text(':root { --fangsong: "没有这种字体", "NoSuchFont"; }', encoding="utf-8")
+    body = next(check for check in diagnose(css) if "仿宋" in check.name)
+    assert not body.ok and "scripts/setup.sh" in body.fix
+
+
+def test_harfbuzz_is_checked():
+    harfbuzz = next(check for check in diagnose(CSS) if "HarfBuzz" in check.name)
+    assert harfbuzz.ok  # set-up installs libharfbuzz-subset0
