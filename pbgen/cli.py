@@ -145,52 +145,101 @@ def render(
         Path | None,
         typer.Option("--template-dir", help="用自己的模板文件夹（复制 templates/ 后修改）。"),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="即使输出已是最新也重新生成。")] = False,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数；默认为全部 CPU 核。")
+    ] = None,
 ) -> None:
-    """生成绩效文本的 DOCX（可编辑）与 PDF（公开用）。"""
-    from pbgen.errors import InputError
-    from pbgen.pipeline import find_filings, render_file
+    """生成 DOCX（可编辑）、PDF（公开用）和公开表的 XLSX；多个文件并行生成。"""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from pbgen.pipeline import RenderFailure, find_filings, render_many
     from pbgen.render_pdf import harfbuzz_subset_available
 
     chosen = _formats(formats)
+    errors = Console(stderr=True, highlight=False)
     if not harfbuzz_subset_available():
-        typer.echo(
+        errors.print(
             "注意：缺少 libharfbuzz-subset0，PDF 写入会慢约 25 倍；运行 pbgen doctor 查看。",
-            err=True,
+            soft_wrap=True,
         )
     try:
         files = find_filings(paths)
     except PbgenError as error:
         raise _fail(error) from None
-    failed = False
-    for path in files:
-        try:
-            result = render_file(path, output, chosen, layout, template_dir)
-        except InputError as error:
-            typer.echo(str(error), err=True)
-            typer.echo(
-                f"{path}：无法读取，未生成。请先按上面的提示改正（pbgen check {path}）。", err=True
-            )
-            failed = True
-            continue
-        except PbgenError as error:
-            typer.echo(str(error), err=True)
-            failed = True
-            continue
-        written = "、".join(str(target) for target in result.outputs)
-        typer.echo(f"{path} → {written}（{result.pages} 页，{result.seconds:.2f} 秒）")
-        if result.unprinted:
-            typer.echo(
-                f"  注意：这个版式没有位置印出 {'、'.join(result.unprinted)}；"
-                "它们仍在文件里，其他版式（--layout）会印出。",
-                err=True,
-            )
-        if result.check_errors:
-            typer.echo(
-                f"  注意：检查发现 {result.check_errors} 个错误，已照原样生成；"
-                f"运行 pbgen check {path} 查看。",
-                err=True,
-            )
+    options = {
+        "output_dir": output,
+        "formats": chosen,
+        "layout": layout,
+        "template_dir": template_dir,
+        "force": force,
+    }
+    outcomes = {}
+    columns = (
+        TextColumn("生成"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=errors, transient=True) as progress:
+        task = progress.add_task("", total=len(files))
+        for outcome in render_many(files, jobs, **options):
+            outcomes[outcome.file] = outcome
+            progress.update(task, advance=1, description=outcome.file)
+            _notices(progress.console, outcome, RenderFailure)
+    results = [outcomes[str(path)] for path in files]
+    Console(highlight=False).print(_summary(results, RenderFailure))
+    failed = sum(isinstance(result, RenderFailure) for result in results)
     raise typer.Exit(EXIT_UNUSABLE if failed else EXIT_CLEAN)
+
+
+def _notices(console, outcome, failure_type) -> None:
+    if isinstance(outcome, failure_type):
+        console.print(outcome.message, markup=False, soft_wrap=True)
+        return
+    if outcome.skipped:
+        return
+    if outcome.unprinted:
+        console.print(
+            f"{outcome.file}：这个版式没有位置印出 {'、'.join(outcome.unprinted)}；"
+            "它们仍在文件里，其他版式（--layout）会印出。",
+            markup=False,
+            soft_wrap=True,
+        )
+    if outcome.check_errors:
+        console.print(
+            f"{outcome.file}：检查发现 {outcome.check_errors} 个错误，已照原样生成；"
+            f"运行 pbgen check {outcome.file} 查看。",
+            markup=False,
+            soft_wrap=True,
+        )
+
+
+def _summary(results, failure_type):
+    from rich.table import Table
+
+    from pbgen.layouts import LAYOUTS
+
+    table = Table(title="生成结果", title_justify="left")
+    for column, justify in (
+        ("文件", "left"),
+        ("版式", "left"),
+        ("页数", "right"),
+        ("秒", "right"),
+        ("结果", "left"),
+    ):
+        table.add_column(column, justify=justify)
+    for result in results:
+        if isinstance(result, failure_type):
+            table.add_row(result.file, "", "", "", "[red]失败[/red]")
+            continue
+        name = LAYOUTS[result.layout].name if result.layout else ""
+        written = "、".join(target.suffix.lstrip(".") for target in result.outputs)
+        state = f"已是最新（{written}）" if result.skipped else f"已生成（{written}）"
+        pages = "" if result.skipped else str(result.pages)
+        table.add_row(result.file, name, pages, f"{result.seconds:.2f}", state)
+    return table
 
 
 @app.command()

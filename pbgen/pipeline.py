@@ -17,7 +17,8 @@ from pbgen.errors import InputError, PbgenError
 from pbgen.findings import Finding, has_errors
 
 FILING_SUFFIXES = (".yaml", ".yml")
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE.parent / "templates"
 FORMATS = ("docx", "pdf", "xlsx")
 
 
@@ -75,6 +76,8 @@ class RenderResult:
     seconds: float
     check_errors: int
     unprinted: list[str] = field(default_factory=list)
+    layout: str = ""
+    skipped: bool = False  # outputs already newer than input, templates and pbgen
 
 
 def build_timestamp(year: int) -> datetime:
@@ -102,10 +105,12 @@ def render_file(
     formats: Sequence[str] | None = None,
     layout: str | None = None,
     template_dir: Path | None = None,
+    force: bool = True,
 ) -> RenderResult:
     """One filing to its documents in ``output_dir``: load → check → context → render → write.
 
-    ``formats`` defaults to every format of the layout; ``layout`` overrides the filing's own.
+    ``formats`` defaults to every format of the layout; ``layout`` overrides the filing's own;
+    without ``force``, outputs newer than the input, the templates and pbgen are kept.
     """
     from pbgen.check import check
     from pbgen.layouts import find_layout
@@ -124,16 +129,69 @@ def render_file(
             f"「{chosen.name}」没有 {'、'.join(unsupported)} 格式；可选：{'、'.join(chosen.formats)}。"
         )
     module = chosen.module
-    context = module.build_context(filing, str(path))
     folder = template_folder(chosen.id, template_dir)
+    targets = [Path(output_dir) / f"{Path(path).stem}.{ext}" for ext in FORMATS if ext in formats]
+    unprinted = module.unprinted_fields(filing)
+    if not force and up_to_date(targets, [Path(path), folder, PACKAGE]):
+        seconds = time.perf_counter() - start
+        return RenderResult(str(path), targets, 0, seconds, errors, unprinted, chosen.id, True)
+    context = module.build_context(filing, str(path))
     rendered = module.render(context, folder, formats, build_timestamp(filing.year))
-    outputs = []
-    for extension in FORMATS:
-        if extension in formats:
-            target = Path(output_dir) / f"{Path(path).stem}.{extension}"
-            write_atomic(target, rendered.files[extension])
-            outputs.append(target)
+    for target in targets:
+        write_atomic(target, rendered.files[target.suffix.lstrip(".")])
     seconds = time.perf_counter() - start
-    return RenderResult(
-        str(path), outputs, rendered.pages, seconds, errors, module.unprinted_fields(filing)
-    )
+    return RenderResult(str(path), targets, rendered.pages, seconds, errors, unprinted, chosen.id)
+
+
+def newest_change(paths: Iterable[Path]) -> float:
+    """The latest modification time of these files, or of any file inside these folders."""
+    times = []
+    for path in paths:
+        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+        times += [file.stat().st_mtime for file in files if "__pycache__" not in file.parts]
+    return max(times, default=0.0)
+
+
+def up_to_date(outputs: list[Path], sources: list[Path]) -> bool:
+    """Every output exists and is newer than the input, the templates and pbgen itself."""
+    if not all(output.is_file() for output in outputs):
+        return False
+    return min(output.stat().st_mtime for output in outputs) > newest_change(sources)
+
+
+@dataclass
+class RenderFailure:
+    """A filing that did not render: its message, as the user should read it."""
+
+    file: str
+    message: str
+
+
+def _render_one(path: Path, options: dict) -> RenderResult | RenderFailure:
+    from pbgen.errors import InputError
+
+    try:
+        return render_file(path, **options)
+    except InputError as error:
+        return RenderFailure(
+            str(path), f"{error}\n{path}：无法读取，未生成（pbgen check {path}）。"
+        )
+    except PbgenError as error:
+        return RenderFailure(str(path), str(error))
+
+
+def render_many(paths: Sequence[Path], jobs: int | None = None, **options):
+    """Render every filing, in parallel on ``jobs`` processes (default: all cores); yields one
+    ``RenderResult`` or ``RenderFailure`` per filing as each finishes. One failure never stops
+    the others."""
+    workers = min(jobs or os.cpu_count() or 1, len(paths))
+    if workers <= 1:
+        for path in paths:
+            yield _render_one(path, options)
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_render_one, path, options) for path in paths]
+        for future in as_completed(futures):
+            yield future.result()

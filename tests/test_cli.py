@@ -170,3 +170,50 @@ def test_render_unknown_format_and_layout(tmp_path):
     assert run("render", DATA / "leting-2024.yaml", "--format", "odt").exit_code == 2
     result = run("render", DATA / "leting-2024.yaml", "-o", tmp_path, "--layout", "baogao")
     assert result.exit_code == 2 and "gongkai（项目支出绩效目标公开表）" in result.output
+
+
+def test_batch_renders_the_rest_when_one_fails(write_filing, tmp_path):
+    broken = write_filing(text="year: [\n", name="broken.yaml")
+    result = run(
+        "render",
+        DATA / "leting-2024.yaml",
+        broken,
+        DATA / "zunhua-2024.yaml",
+        "-o",
+        tmp_path / "out",
+        "--format",
+        "pdf",
+        "--jobs",
+        "2",
+    )
+    assert result.exit_code == 2
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "leting-2024.pdf",
+        "zunhua-2024.pdf",
+    ]
+    assert "broken.yaml:2:1: 错误 [yaml]" in result.output
+    summary = result.output[result.output.index("生成结果") :]
+    assert summary.count("已生成（pdf）") == 2 and summary.count("失败") == 1
+
+
+def test_up_to_date_outputs_are_kept_until_input_changes_or_force(tmp_path):
+    import os
+    import shutil
+
+    filing = tmp_path / "leting.yaml"
+    shutil.copy(DATA / "leting-2024.yaml", filing)
+    out = tmp_path / "out"
+    assert run("render", filing, "-o", out, "-f", "pdf").exit_code == 0
+    pdf = out / "leting.pdf"
+    os.utime(pdf, (1, pdf.stat().st_mtime + 100))  # clearly newer than everything
+    stamp = pdf.stat().st_mtime
+
+    again = run("render", filing, "-o", out, "-f", "pdf")
+    assert "已是最新（pdf）" in again.output and pdf.stat().st_mtime == stamp
+
+    forced = run("render", filing, "-o", out, "-f", "pdf", "--force")
+    assert "已生成（pdf）" in forced.output and pdf.stat().st_mtime != stamp
+
+    os.utime(filing, (1, pdf.stat().st_mtime + 10))  # the filing edited after the output
+    edited = run("render", filing, "-o", out, "-f", "pdf")
+    assert "已生成（pdf）" in edited.output
