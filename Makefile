@@ -19,10 +19,10 @@ $(VENV)/.installed-test: pyproject.toml scripts/setup.sh
 	touch $@ $(VENV)/.installed
 
 # The seed filings keep their real defects, so check reports errors (exit 1): that is the job
-# done. Then the 绩效文本 filings are rendered to output/ (DOCX and PDF).
+# done. Then every filing is rendered to output/ in its own layout (DOCX, PDF; XLSX for 公开表).
 demo: setup
 	$(BIN)/pbgen check data/ || [ $$? -eq 1 ]
-	$(BIN)/pbgen render data/leting-2024.yaml data/shanhaiguan-2020.yaml data/zunhua-2024.yaml -o output/
+	$(BIN)/pbgen render data/ -o output/
 
 test: setup-test lint
 	$(BIN)/pytest
@@ -33,6 +33,8 @@ lint: setup-test
 bench: setup
 	$(BIN)/python bench/check_cold.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/render_vs_soffice.py
+	$(BIN)/python bench/batch.py
 
 schema: setup
 	$(BIN)/pbgen schema -o schema/filing.schema.json

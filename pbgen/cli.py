@@ -259,7 +259,7 @@ def doctor() -> None:
     from pbgen.doctor import diagnose
     from pbgen.pipeline import TEMPLATES
 
-    checks = diagnose(TEMPLATES / "wenben" / "style.css")
+    checks = diagnose(TEMPLATES / "common" / "base.css")
     for check in checks:
         mark = "✓" if check.ok else "✗"
         typer.echo(f"{mark} {check.name}：{check.detail}")

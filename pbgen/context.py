@@ -8,10 +8,20 @@ templates only place it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from pbgen.errors import PbgenError
+
+# Control characters have no glyph and are illegal in XML: no output format can carry them.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters, for every renderer."""
+    return UNPRINTABLE.sub("", text)
+
 
 CLOSING_PUNCTUATION = "。；！？：，.;!?:,"
 CHINESE_DIGITS = "零一二三四五六七八九"
@@ -89,6 +99,25 @@ class IndicatorRow:
 
 class MissingDataError(PbgenError):
     """The filing lacks what the requested layout needs."""
+
+
+def projects_lacking(title: str, projects, lacks) -> list[str]:
+    """「资金用途（3 个项目，如「甲」、「乙」等）」 when some projects lack a field; else []."""
+    names = [project.name for project in projects if lacks(project)]
+    if not names:
+        return []
+    example = "、".join(f"「{name}」" for name in names[:2]) + ("等" if len(names) > 2 else "")
+    return [f"{title}（{len(names)} 个项目，如{example}）"]
+
+
+def refuse_if_missing(layout: str, file: str, missing: list[str]) -> None:
+    """Refuse, naming every missing field, rather than print empty sections or cells."""
+    if missing:
+        where = f"{file}：" if file else ""
+        raise MissingDataError(
+            f"{where}不能排成「{layout}」版式，缺少：{'；'.join(missing)}。"
+            "请在文件中补上，或选用这份文件具备数据的版式（--layout）。"
+        )
 
 
 def indicator_rows(tree: dict) -> list[IndicatorRow]:

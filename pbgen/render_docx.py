@@ -5,6 +5,9 @@ holds the styles and the docxtpl tags. After rendering, this module adds what ta
 bookmarks on the headings, the 目录 as a real TOC field (pre-filled, so viewers that never update
 fields still show it), the vertical merges of the indicator tables, and fixed metadata and zip
 dates so the same filing always gives the same bytes.
+
+``fill_template``, ``merge_vertically`` and ``finish`` are the generic steps every layout's DOCX
+uses; the rest is the 绩效文本's own.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ import re
 import zipfile
 from pathlib import Path
 
+from docx.document import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docxtpl import DocxTemplate
 
+from pbgen.context import printable
 from pbgen.errors import PbgenError
 from pbgen.layouts.wenben import WenbenContext
 
@@ -30,7 +35,6 @@ HEADING_STYLES = {"Heading1", "Heading2", "TableTitle"}  # paragraphs a 目录 e
 PLAN_COLUMNS = 4  # 3月底 6月底 10月底 12月底
 
 # Characters XML 1.0 forbids: docxtpl would silently drop the text around them.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _W = nsdecls("w")
 
 
@@ -51,18 +55,50 @@ def render_docx(
     for table in data["projects"]:
         table["plan"] += [["", ""]] * (PLAN_COLUMNS - len(table["plan"]))
 
-    template_doc = DocxTemplate(str(template))
-    template_doc.render(data, autoescape=True)
-    document = template_doc.docx
+    document = fill_template(template, data)
     body = document.element.body
 
     _add_bookmarks(body, data["toc"])
     _insert_toc(body, data["toc"], toc_pages or {})
     _merge_indicator_cells(body, data["projects"])
-    _fill_empty_cells(body)
+    fill_empty_cells(body)
     _request_field_update(document.settings.element)
-    _set_core_properties(document, data["title"], timestamp)
+    return finish(document, data["title"], timestamp)
 
+
+# -- generic helpers, shared by every layout's DOCX --------------------------------------------
+
+
+def fill_template(template: Path, fields: dict) -> Document:
+    """The docxtpl template filled with ``fields``: strings cleaned of XML-illegal characters
+    (docxtpl would drop the text around them) and escaped (``<`` and ``&`` would vanish)."""
+    if not Path(template).is_file():
+        raise PbgenError(f"找不到 DOCX 模板 {template}。")
+    template_doc = DocxTemplate(str(template))
+    template_doc.render(_clean(fields), autoescape=True)
+    return template_doc.docx
+
+
+def merge_vertically(table, column: int, spans: list[int], *, first_row: int = 0) -> None:
+    """Merge the cells of ``column`` down the rows from ``first_row`` on: ``spans[i]`` > 0
+    starts a merged cell at that row, 0 continues the one above (``IndicatorRow`` spans).
+
+    ``table`` is a python-docx ``Table`` or a ``w:tbl`` element. Print the text only in the row
+    that starts a merge: Word shows the first cell's text only. Nested ``{% vm %}`` merges
+    wrongly, which is why templates print flat rows and merge here.
+    """
+    tbl = getattr(table, "_tbl", table)
+    rows = tbl.tr_lst[first_row:]
+    if len(spans) > len(rows):
+        raise PbgenError(f"DOCX 表格只有 {len(rows)} 行，不能按 {len(spans)} 行合并单元格。")
+    for tr, span in zip(rows, spans, strict=False):
+        tr.tc_lst[column].vMerge = "restart" if span > 0 else "continue"
+
+
+def finish(document: Document, title: str, timestamp: datetime.datetime) -> bytes:
+    """The document's bytes, the same for the same input: only title and dates as core
+    properties, every zip entry dated ``timestamp``, entries in a stable order."""
+    _set_core_properties(document, title, timestamp)
     buffer = io.BytesIO()
     document.save(buffer)
     return normalized_zip(buffer.getvalue(), timestamp)
@@ -71,7 +107,7 @@ def render_docx(
 def _clean(value):
     """Every string without XML-illegal characters; tuples become lists (Jinja reads both)."""
     if isinstance(value, str):
-        return _XML_ILLEGAL.sub("", value)
+        return printable(value)
     if isinstance(value, dict):
         return {key: _clean(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -174,17 +210,18 @@ def _merge_indicator_cells(body, projects: list[dict]) -> None:
     if len(tables) != len(projects):
         raise PbgenError(f"DOCX 模板的指标表数（{len(tables)}）与项目数（{len(projects)}）不符。")
     for tbl, project in zip(tables, projects, strict=True):
-        rows = tbl.tr_lst[1:]  # after the header row
-        for tr, indicator in zip(rows, project["indicators"], strict=True):
-            for column, span in ((0, indicator["level1_span"]), (1, indicator["level2_span"])):
-                tr.tc_lst[column].vMerge = "restart" if span > 0 else "continue"
+        rows = project["indicators"]
+        if len(tbl.tr_lst) - 1 != len(rows):
+            raise PbgenError("DOCX 指标表的行数与指标数不符。")
+        for column, key in ((0, "level1_span"), (1, "level2_span")):
+            merge_vertically(tbl, column, [row[key] for row in rows], first_row=1)
 
 
-def _fill_empty_cells(body) -> None:
+def fill_empty_cells(body, style: str = "TableText") -> None:
     """A cell must hold a paragraph; a project without goals would leave one empty."""
     for tc in body.iter(qn("w:tc")):
         if tc.find(qn("w:p")) is None:
-            tc.append(parse_xml(f'<w:p {_W}><w:pPr><w:pStyle w:val="TableText"/></w:pPr></w:p>'))
+            tc.append(parse_xml(f'<w:p {_W}><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p>'))
 
 
 # -- determinism ----------------------------------------------------------------------------------

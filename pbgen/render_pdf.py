@@ -13,7 +13,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import jinja2
+import markupsafe
 
+from pbgen.context import printable
 from pbgen.errors import PbgenError
 
 
@@ -35,13 +37,22 @@ def harfbuzz_subset_available() -> bool:
     return True
 
 
+def _printable(value):
+    """Every printed value without control characters; template markup stays markup."""
+    if isinstance(value, markupsafe.Markup):
+        return markupsafe.Markup(printable(value))
+    return printable(value) if isinstance(value, str) else value
+
+
 @cache
 def _environment(template_dir: Path) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template_dir),
+        # the layout's folder, then its parent for what layouts share (common/base.css)
+        loader=jinja2.FileSystemLoader([template_dir, template_dir.parent]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
+        finalize=_printable,
     )
 
 
@@ -50,9 +61,11 @@ def render_html(context, template_dir: Path, name: str = "document.html.j2") -> 
     fields = asdict(context) if is_dataclass(context) else dict(context)
     try:
         template = _environment(template_dir.resolve()).get_template(name)
-    except jinja2.TemplateNotFound:
-        raise PbgenError(f"模板文件夹 {template_dir} 里没有 {name}。") from None
-    return template.render(**fields)
+        return template.render(**fields)
+    except jinja2.TemplateNotFound as missing:
+        raise PbgenError(
+            f"模板文件夹 {template_dir}（或其上一级）里没有 {missing.name}。"
+        ) from None
 
 
 def _fetcher_inside(folder: Path):

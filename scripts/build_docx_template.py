@@ -9,142 +9,55 @@ after changing this file and commit the output: the bytes are stable from run to
 
 from __future__ import annotations
 
-import argparse
-import datetime
-import io
-from itertools import accumulate
+import sys
 from pathlib import Path
-from typing import NamedTuple
-from xml.sax.saxutils import escape, quoteattr
 
-from docx import Document
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
-from lxml import etree
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # docx_kit sits beside this script
 
-from pbgen.render_docx import INDICATOR_TABLE, TOC_PLACEHOLDER, normalized_zip
+from docx_kit import (
+    BREAK,
+    FANGSONG,
+    HEITI,
+    KAITI,
+    SONGTI,
+    TAB,
+    TABLE_GRID,
+    XBS,
+    Page,
+    assemble,
+    cell,
+    main,
+    mm,
+    para,
+    ppr,
+    row,
+    rpr,
+    sect_pr,
+    style,
+    table,
+    tag,
+    tag_row,
+)
+
+from pbgen.render_docx import INDICATOR_TABLE, TOC_PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "templates" / "wenben" / "template.docx"
-STAMP = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)  # fixed: the file is committed
-W = nsdecls("w")
 
-# -- page (twips: 1 mm = 1440 / 25.4) ------------------------------------------------------------
+# -- page (twips) --------------------------------------------------------------------------------
 
-
-def mm(value: float) -> int:
-    return round(value * 1440 / 25.4)
-
-
-PAGE_W, PAGE_H = mm(210), mm(297)
-TOP, BOTTOM, LEFT, RIGHT = mm(37), mm(35), mm(28), mm(26)
-TEXT_W = PAGE_W - LEFT - RIGHT  # 8845
-LINE = (PAGE_H - TOP - BOTTOM) // 22  # 579: 22 lines of 28.95 pt
+PAGE = Page(width=mm(210), height=mm(297), top=mm(37), right=mm(26), bottom=mm(35), left=mm(28))
+TEXT_W = PAGE.text_width  # 8845
+LINE = (PAGE.height - PAGE.top - PAGE.bottom) // 22  # 579: 22 lines of 28.95 pt
 # Character pitch in 1/4096 pt relative to the 16 pt default size: 28 characters per line.
 CHAR_SPACE = int((TEXT_W / 20 / 28 - 16) * 4096) - 1  # -842
+GRID = f'<w:docGrid w:type="linesAndChars" w:linePitch="{LINE}" w:charSpace="{CHAR_SPACE}"/>'
 # The grid is page setup only: Word squeezes 16 pt characters into that 15.79 pt pitch but
 # LibreOffice gives each two cells. So text does not snap to it (Normal: snapToGrid 0) and the
 # body font is condensed by 0.4 pt instead: 28 characters a line in Word, WPS and LibreOffice.
 CONDENSE = 8  # 1/20 pt: 0.4 pt; 0.25 pt still left LibreOffice at 27
 
-# -- fonts ----------------------------------------------------------------------------------------
-
-FANGSONG, KAITI, HEITI, SONGTI, XBS = "仿宋_GB2312", "楷体_GB2312", "黑体", "宋体", "方正小标宋简体"
-# fontTable entries: on a PC without the GB2312 fonts Word substitutes the altName.
-FONT_TABLE = {FANGSONG: "仿宋", KAITI: "楷体", HEITI: "SimHei", SONGTI: "SimSun", XBS: "宋体"}
-
-
-def rpr(
-    font: str | None = None,
-    pt: float | None = None,
-    bold: bool = False,
-    condense: int | None = None,
-) -> str:
-    """Run properties in schema order (rFonts, b, spacing, sz); ``condense`` in 1/20 pt."""
-    xml = ""
-    if font:
-        xml += f'<w:rFonts w:ascii="{font}" w:eastAsia="{font}" w:hAnsi="{font}" w:cs="{font}"/>'
-    if bold:
-        xml += "<w:b/><w:bCs/>"
-    if condense is not None:
-        xml += f'<w:spacing w:val="{-condense}"/>'
-    if pt:
-        xml += f'<w:sz w:val="{round(pt * 2)}"/><w:szCs w:val="{round(pt * 2)}"/>'
-    return f"<w:rPr>{xml}</w:rPr>" if xml else ""
-
-
-def ppr(
-    *,
-    keep_next: bool = False,
-    page_break: bool = False,
-    tabs: str = "",
-    off_grid: bool = False,
-    line: str = "",
-    before: int = 0,
-    after: int = 0,
-    first_chars: int | None = None,
-    left_chars: int | None = None,
-    jc: str = "",
-    outline: int | None = None,
-) -> str:
-    """Paragraph properties in schema order; ``line`` is "exact:579" or "auto:240"."""
-    xml = ""
-    if keep_next:
-        xml += "<w:keepNext/>"
-    if page_break:
-        xml += "<w:pageBreakBefore/>"
-    xml += '<w:widowControl w:val="0"/>'
-    if tabs:
-        xml += f"<w:tabs>{tabs}</w:tabs>"
-    if off_grid:
-        xml += '<w:snapToGrid w:val="0"/>'
-    spacing = f'w:before="{before}" w:after="{after}"'
-    if line:
-        rule, value = line.split(":")
-        spacing += f' w:line="{value}" w:lineRule="{rule}"'
-    xml += f"<w:spacing {spacing}/>"
-    if first_chars is not None or left_chars is not None:
-        ind = ""
-        if left_chars is not None:
-            ind += f' w:leftChars="{left_chars * 100}" w:left="{left_chars * 320}"'
-        if first_chars is not None:
-            ind += f' w:firstLineChars="{first_chars * 100}" w:firstLine="{first_chars * 320}"'
-        xml += f"<w:ind{ind}/>"
-    if jc:
-        xml += f'<w:jc w:val="{jc}"/>'
-    if outline is not None:
-        xml += f'<w:outlineLvl w:val="{outline}"/>'
-    return f"<w:pPr>{xml}</w:pPr>"
-
-
-def style(
-    kind: str,
-    style_id: str,
-    name: str,
-    *,
-    alias: str = "",
-    based_on: str = "",
-    next_style: str = "",
-    p: str = "",
-    r: str = "",
-    extra: str = "",
-    default: bool = False,
-) -> str:
-    xml = f"<w:name w:val={quoteattr(name)}/>"
-    if alias:
-        xml += f"<w:aliases w:val={quoteattr(alias)}/>"
-    if based_on:
-        xml += f'<w:basedOn w:val="{based_on}"/>'
-    if next_style:
-        xml += f'<w:next w:val="{next_style}"/>'
-    xml += "<w:qFormat/>" + p + r + extra
-    flag = ' w:default="1"' if default else ""
-    return f'<w:style {W} w:type="{kind}"{flag} w:styleId="{style_id}">{xml}</w:style>'
-
-
 RIGHT_TAB = f'<w:tab w:val="right" w:leader="dot" w:pos="{TEXT_W}"/>'
-BORDER = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
-CELL_MARGIN = 85  # 1.5 mm: room for Chinese text in narrow columns
 
 STYLES = [
     style(
@@ -328,163 +241,8 @@ STYLES = [
         p=ppr(line="auto:240", first_chars=0, jc="center"),
         r=rpr(SONGTI, 14, condense=0),
     ),
-    style(
-        "table",
-        "TableGrid",
-        "Table Grid",
-        based_on="TableNormal",
-        extra=(
-            "<w:tblPr><w:tblBorders>"
-            + "".join(
-                f"<w:{side} {BORDER}/>"
-                for side in ("top", "left", "bottom", "right", "insideH", "insideV")
-            )
-            + "</w:tblBorders><w:tblCellMar>"
-            + f'<w:left w:w="{CELL_MARGIN}" w:type="dxa"/><w:right w:w="{CELL_MARGIN}" w:type="dxa"/>'
-            + "</w:tblCellMar></w:tblPr>"
-        ),
-    ),
+    TABLE_GRID,
 ]
-APP_XML = (
-    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-    "<Application>pbgen</Application></Properties>"
-)
-KEPT_STYLES = {"DefaultParagraphFont", "TableNormal", "NoList"}  # Word's required defaults
-
-
-def build_styles(document) -> None:
-    """Replace python-docx's 160 stock styles (theme fonts, blue headings) with ours."""
-    styles = document.styles.element
-    for element in styles.findall(qn("w:style")):
-        if element.get(qn("w:styleId")) not in KEPT_STYLES:
-            styles.remove(element)
-    defaults = styles.find(qn("w:docDefaults"))
-    defaults.getparent().replace(
-        defaults,
-        parse_xml(
-            f"<w:docDefaults {W}><w:rPrDefault>"
-            f'<w:rPr><w:rFonts w:ascii="{FANGSONG}" w:eastAsia="{FANGSONG}" w:hAnsi="{FANGSONG}" w:cs="{FANGSONG}"/>'
-            '<w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/>'
-            '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>'
-            "</w:rPrDefault><w:pPrDefault/></w:docDefaults>"
-        ),
-    )
-    for xml in STYLES:
-        styles.append(parse_xml(xml))
-
-
-def clean_package(document) -> None:
-    """Drop the stock thumbnail, Word 2010 style copy and sample customXml of python-docx."""
-    for rels in (document.part.package.rels, document.part.rels):
-        for rid, rel in list(rels.items()):
-            if rel.reltype.rsplit("/", 1)[-1] in ("thumbnail", "stylesWithEffects", "customXml"):
-                del rels[rid]
-    settings = document.settings.element
-    for tag in ("w:savePreviewPicture", "w:rsids"):
-        for element in settings.findall(qn(tag)):
-            settings.remove(element)
-    settings.find(qn("w:themeFontLang")).set(qn("w:eastAsia"), "zh-CN")
-    mode = settings.xpath('w:compat/w:compatSetting[@w:name="compatibilityMode"]')[0]
-    mode.set(qn("w:val"), "15")  # Word 2013+ layout: table borders align with the margin
-    parts = {str(part.partname): part for part in document.part.package.parts}
-    parts["/docProps/app.xml"]._blob = APP_XML.encode()  # not "Microsoft Macintosh Word, 1 page"
-    font_table = parts["/word/fontTable.xml"]
-    fonts = parse_xml(font_table.blob)
-    for name, alt in FONT_TABLE.items():
-        fonts.append(
-            parse_xml(
-                f'<w:font {W} w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
-                '<w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>'
-            )
-        )
-    font_table._blob = etree.tostring(
-        fonts, xml_declaration=True, encoding="UTF-8", standalone=True
-    )
-
-
-# -- body -----------------------------------------------------------------------------------------
-
-TAB, BREAK = object(), object()
-
-
-def run(item) -> str:
-    if item is TAB:
-        return "<w:r><w:tab/></w:r>"
-    if item is BREAK:
-        return "<w:r><w:br/></w:r>"
-    rstyle, text = item if isinstance(item, tuple) else ("", item)
-    props = f'<w:rPr><w:rStyle w:val="{rstyle}"/></w:rPr>' if rstyle else ""
-    return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
-
-
-def para(style_id: str, *runs, sect: str = "") -> str:
-    """One paragraph; ``runs`` are text, (character style, text), TAB or BREAK."""
-    props = f'<w:pStyle w:val="{style_id}"/>' if style_id else ""
-    return f"<w:p {W}><w:pPr>{props}{sect}</w:pPr>{''.join(run(r) for r in runs)}</w:p>"
-
-
-def tag(text: str) -> str:
-    """A docxtpl paragraph tag ({%p … %}): the whole paragraph is replaced by the tag."""
-    return para("", text)
-
-
-def sect_pr(*, first_page: int | None = None) -> str:
-    """A4, GB/T 9704 margins, 22 × 28 grid; the footer reference is added by python-docx."""
-    numbering = f'<w:pgNumType w:start="{first_page}"/>' if first_page else ""
-    return (
-        f"<w:sectPr {W}>"
-        f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
-        f'<w:pgMar w:top="{TOP}" w:right="{RIGHT}" w:bottom="{BOTTOM}" w:left="{LEFT}" '
-        f'w:header="{mm(15)}" w:footer="{mm(22)}" w:gutter="0"/>'
-        f'{numbering}<w:cols w:space="425"/>'
-        f'<w:docGrid w:type="linesAndChars" w:linePitch="{LINE}" w:charSpace="{CHAR_SPACE}"/>'
-        "</w:sectPr>"
-    )
-
-
-class Cell(NamedTuple):
-    width: int  # twips; the table grid is derived from the widths of all rows
-    paragraphs: str  # paragraph XML
-    merge: str = ""  # vMerge: "restart" or "continue"
-
-
-def cell(width: int, content, *, merge: str = "") -> Cell:
-    """``content`` is one (style, text) or a list of paragraph XML strings."""
-    paragraphs = [para(*content)] if isinstance(content, tuple) else content
-    return Cell(width, "".join(paragraphs), merge)
-
-
-def row(*cells: Cell, header: bool = False) -> tuple[bool, tuple[Cell, ...]]:
-    return header, cells
-
-
-def table(caption: str, *rows: tuple[bool, tuple[Cell, ...]]) -> str:
-    """A full-width bordered table; each cell spans the grid columns its width covers."""
-    edges = sorted({edge for _, cells in rows for edge in accumulate(c.width for c in cells)})
-    assert edges[-1] == TEXT_W and all(sum(c.width for c in cells) == TEXT_W for _, cells in rows)
-    columns = [right - left for left, right in zip([0, *edges], edges, strict=False)]
-    xml = ""
-    for header, cells in rows:
-        xml += "<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>"
-        left = 0
-        for c in cells:
-            span = sum(1 for edge in edges if left < edge <= left + c.width)
-            left += c.width
-            props = f'<w:tcW w:w="{c.width}" w:type="dxa"/>'
-            props += f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
-            props += f'<w:vMerge w:val="{c.merge}"/>' if c.merge else ""
-            xml += f'<w:tc><w:tcPr>{props}<w:vAlign w:val="center"/></w:tcPr>{c.paragraphs}</w:tc>'
-        xml += "</w:tr>"
-    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in columns)
-    return (
-        f"<w:tbl {W}><w:tblPr>"
-        f'<w:tblStyle w:val="TableGrid"/><w:tblW w:w="{TEXT_W}" w:type="dxa"/>'
-        '<w:tblInd w:w="0" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
-        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
-        f"<w:tblCaption w:val={quoteattr(caption)}/>"
-        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{xml}</w:tbl>"
-    )
 
 
 HEAD, TEXT, CENTER = "TableHead", "TableText", "TableTextCenter"
@@ -514,6 +272,7 @@ def info_table() -> str:
         tag("{%p endfor %}"),
     ]
     return table(
+        TEXT_W,
         "项目信息",
         row(
             cell(label, (HEAD, "项目编码")),
@@ -542,17 +301,15 @@ def indicator_table() -> str:
         (CENTER, "{{ row.basis }}"),
     ]
 
-    def loop(text: str):  # a {%tr %} row: docxtpl replaces the whole row by the tag
-        return row(*(cell(width, ("", text if i == 0 else "")) for i, width in enumerate(widths)))
-
     return table(
+        TEXT_W,
         INDICATOR_TABLE,
         row(
             *(cell(w, (HEAD, title)) for w, title in zip(widths, titles, strict=True)), header=True
         ),
-        loop("{%tr for row in t.indicators %}"),
+        tag_row(widths, "{%tr for row in t.indicators %}"),
         row(*(cell(w, value) for w, value in zip(widths, values, strict=True))),
-        loop("{%tr endfor %}"),
+        tag_row(widths, "{%tr endfor %}"),
     )
 
 
@@ -601,63 +358,15 @@ def body_xml(plain_sect: str) -> list[str]:
     ]
 
 
-def footer_xml() -> str:
-    """— PAGE — in the Footer style."""
-    field = (
-        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
-        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-    )
-    return (
-        f'<w:p {W}><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
-        f'<w:r><w:t xml:space="preserve">— </w:t></w:r>{field}'
-        f'<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p>'
-    )
-
-
 def build() -> bytes:
-    document = Document()
-    build_styles(document)
-    clean_package(document)
-
-    body = document.element.body
-    for child in list(body):
-        body.remove(child)
-    body.append(parse_xml(sect_pr(first_page=1)))
-    section = document.sections[-1]
-    section.footer.is_linked_to_previous = False  # creates the footer part and its reference
-    footer = section.footer._element
-    for child in list(footer):
-        footer.remove(child)
-    footer.append(parse_xml(footer_xml()))
-
-    sect = body.sectPr
-    for xml in body_xml(sect_pr()):
-        sect.addprevious(parse_xml(xml))
-
-    properties = document.core_properties
-    for child in list(properties._element):
-        properties._element.remove(child)
-    properties.title = "部门预算绩效文本（模板）"
-    properties.comments = (
-        "pbgen 绩效文本模板：样式可在 Word 中修改，花括号标记（docxtpl）请勿改动。"
+    return assemble(
+        STYLES,
+        body_xml(sect_pr(PAGE, grid=GRID)),
+        sect_pr(PAGE, first_page=1, grid=GRID),
+        title="部门预算绩效文本（模板）",
+        comments="pbgen 绩效文本模板：样式可在 Word 中修改，花括号标记（docxtpl）请勿改动。",
     )
-    properties.created = properties.modified = STAMP.replace(tzinfo=None)
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return normalized_zip(buffer.getvalue(), STAMP)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-o", "--output", type=Path, default=OUTPUT)
-    args = parser.parse_args()
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_bytes(build())
-    print(f"wrote {args.output}")
 
 
 if __name__ == "__main__":
-    main()
+    main(build, OUTPUT, __doc__.splitlines()[0])

@@ -3,7 +3,7 @@
 from pbgen.doctor import diagnose, font_stacks
 from pbgen.pipeline import TEMPLATES
 
-CSS = TEMPLATES / "wenben" / "style.css"
+CSS = TEMPLATES / "common" / "base.css"
 
 
 def test_font_stacks_are_read_from_the_template():

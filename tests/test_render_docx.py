@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from office import soffice_pdf
 
 from pbgen.context import paragraphs
 from pbgen.layouts.wenben import WenbenContext, wenben_context
@@ -318,18 +319,8 @@ def test_libreoffice_opens_the_docx(seeds, tmp_path):
     _, context, docx = seeds["shanhaiguan-2020"]
     source = tmp_path / "wenben.docx"
     source.write_bytes(docx)
-    command = [
-        "soffice",
-        f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-        "--headless",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(tmp_path),
-        str(source),
-    ]
-    subprocess.run(command, check=True, capture_output=True, timeout=180)
+    converted = soffice_pdf(source, tmp_path)
     text = subprocess.run(
-        ["pdftotext", str(tmp_path / "wenben.pdf"), "-"], check=True, capture_output=True, text=True
+        ["pdftotext", str(converted), "-"], check=True, capture_output=True, text=True
     ).stdout
     assert context.projects[0].name in squeeze(text)

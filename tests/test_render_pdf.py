@@ -149,3 +149,9 @@ def test_broken_template_leaves_no_output(tmp_path):
     with pytest.raises(Exception):  # noqa: B017 - any failure: the point is what is left behind
         render_file(DATA / "leting-2024.yaml", tmp_path / "out", ["pdf"], template_dir=templates)
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_control_characters_are_dropped_not_printed_as_boxes(write_filing):
+    path = write_filing(lambda d: project(d).update(name="委员\x01视察\x1f经费"))
+    html = render_html(wenben_context(load(path).filing), TEMPLATES / "wenben")
+    assert "委员视察经费" in html and "\x01" not in html and "\x1f" not in html

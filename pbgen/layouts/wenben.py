@@ -12,12 +12,13 @@ from pbgen.context import (
     CLOSING_PUNCTUATION,
     Block,
     IndicatorRow,
-    MissingDataError,
     amount,
     arabic_number,
     bracket_number,
     indicator_rows,
     paragraphs,
+    projects_lacking,
+    refuse_if_missing,
     section_number,
     sentence,
 )
@@ -173,24 +174,15 @@ def require_wenben(filing: Filing, file: str = "") -> None:
         )
         if value is None
     ]
-    project_fields = (
+    for title, key in (
         ("项目编码", "code"),
         ("资金用途", "purpose"),
         ("资金支出计划", "spending_plan"),
-    )
-    for title, key in project_fields:
-        lacking = [p.name for p in filing.projects if getattr(p, key) is None]
-        if lacking:
-            example = "、".join(f"「{name}」" for name in lacking[:2]) + (
-                "等" if len(lacking) > 2 else ""
-            )
-            missing.append(f"{title}（{len(lacking)} 个项目，如{example}）")
-    if missing:
-        where = f"{file}：" if file else ""
-        raise MissingDataError(
-            f"{where}不能排成「{LAYOUTS['wenben']}」版式，缺少：{'；'.join(missing)}。"
-            "请在文件中补上，或选用这份文件具备数据的版式（--layout）。"
+    ):
+        missing += projects_lacking(
+            title, filing.projects, lambda p, key=key: getattr(p, key) is None
         )
+    refuse_if_missing(LAYOUTS["wenben"], file, missing)
 
 
 def _overall_goal_blocks(filing: Filing) -> list[Block]:

@@ -1,0 +1,361 @@
+"""附表1–3 (seed 003): 附表1 部门整体支出绩效目标表, 附表2 专项资金绩效目标汇总表, 附表3 one
+支出方向绩效目标表 per project. What the layout needs, its context (totals computed exactly,
+numbering generated) and how it renders (PDF with WeasyPrint, DOCX from the Word template)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from pbgen.context import (
+    IndicatorRow,
+    amount,
+    arabic_number,
+    chinese_number,
+    indicator_rows,
+    paragraphs,
+    projects_lacking,
+    refuse_if_missing,
+)
+from pbgen.errors import PbgenError
+from pbgen.model import LAYOUTS, Filing, Project, walk_indicators
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class StandardRow(IndicatorRow):
+    """An indicator row of 附表3: its 绩效标准 cell merges with the equal ones below it."""
+
+    standard_span: int = 1
+
+
+@dataclass(frozen=True)
+class Signature:
+    head: str
+    filled_by: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    task: str
+    owner: str
+    goal: str
+
+
+@dataclass(frozen=True)
+class DepartmentSheet:
+    """附表1 部门整体支出绩效目标表."""
+
+    label: str
+    title: str
+    department: str
+    total: str
+    general: str
+    fund: str
+    other: str
+    basic: str
+    project: str
+    duties: list[str]
+    work_plan: list[WorkRow]
+    indicators: list[IndicatorRow]
+
+
+@dataclass(frozen=True)
+class FundRow:
+    """One 专项 of 附表2: the projects sharing a 所属专项, summed."""
+
+    number: str
+    name: str
+    amount: str
+    period_goals: list[str]
+    goals: list[str]
+
+
+@dataclass(frozen=True)
+class SummarySheet:
+    """附表2 专项资金绩效目标汇总表."""
+
+    label: str
+    title: str
+    total: str
+    funds: list[FundRow]
+
+
+@dataclass(frozen=True)
+class Expense:
+    content: list[str]
+    detail: list[str]
+    amount: str
+    basis: list[str]
+
+
+@dataclass(frozen=True)
+class DirectionSheet:
+    """附表3 支出方向绩效目标表 of one project (子项)."""
+
+    label: str
+    title: str
+    name: str
+    budget: str
+    fund_name: str
+    fund_amount: str
+    period: str
+    period_goals: list[str]
+    goals: list[str]
+    indicators: list[StandardRow]
+    expenses: list[Expense]
+    expense_total: str
+
+
+@dataclass(frozen=True)
+class FubiaoContext:
+    """Everything the 附表 templates print, in document order."""
+
+    title: str
+    money_unit: str
+    signature: Signature
+    department: DepartmentSheet
+    summary: SummarySheet
+    directions: list[DirectionSheet]
+
+
+def document_title(filing: Filing) -> str:
+    return f"{filing.department.name}{filing.year}年预算绩效目标附表"
+
+
+def unprinted_fields(filing: Filing) -> list[str]:
+    """Fields the filing gives that the 附表 have no place for: render names them, so that
+    nothing a user wrote disappears silently (the other layouts print them)."""
+    department = filing.department
+    projects = filing.projects
+    rows = [row for p in projects for *_, row in p.all_indicators()]
+    department_rows = [row for *_, row in walk_indicators(filing.department_indicators or {})]
+    given = [
+        ("总体绩效目标", filing.overall_goal),
+        ("分项绩效目标", filing.sub_goals),
+        ("工作保障措施", filing.safeguards),
+        ("部门编码", department.code),
+        ("部门简称", department.short_name),
+        ("编制单位", department.compiled_by),
+        ("审核单位", department.reviewed_by),
+        ("单位编码", any(unit.code for unit in filing.units)),
+        ("单位名称", any(unit.name != department.name for unit in filing.units)),
+        ("项目编码", any(p.code for p in projects)),
+        ("财政资金", any(p.fiscal is not None for p in projects)),
+        ("其他资金", any(p.other is not None for p in projects)),
+        ("资金用途", any(p.purpose for p in projects)),
+        ("资金支出计划", any(p.spending_plan for p in projects)),
+        ("绩效指标描述", any(r.shown_description != r.name for r in rows + department_rows)),
+        ("指标值确定依据", any(r.basis for r in rows + department_rows)),
+        ("绩效标准（部门年度绩效指标）", any(r.standard for r in department_rows)),
+    ]
+    return [title for title, value in given if value]
+
+
+def build_context(filing: Filing, file: str = "") -> FubiaoContext:
+    """The 附表1–3 of seed 003."""
+    require_fubiao(filing, file)
+    department = filing.department
+    funds = _funds(filing)
+    return FubiaoContext(
+        title=document_title(filing),
+        money_unit=filing.money_unit,
+        signature=Signature(
+            department.head or "", department.filled_by or "", department.phone or ""
+        ),
+        department=_department_sheet(filing),
+        summary=_summary_sheet(filing, funds),
+        directions=[
+            _direction_sheet(filing, project, funds[_fund_name(project)])
+            for project in filing.projects
+        ],
+    )
+
+
+def require_fubiao(filing: Filing, file: str = "") -> None:
+    """Refuse, naming every missing field, rather than print empty cells."""
+    missing = [
+        title
+        for title, value in (
+            ("年度预算申请", filing.department_budget),
+            ("部门职责概述", paragraphs(filing.duties)),
+            ("年度重点工作计划", filing.work_plan),
+            ("部门年度绩效指标", filing.department_indicators),
+        )
+        if not value
+    ]
+    for title, lacks in (
+        ("实施期绩效目标", lambda p: not paragraphs(p.period_goal)),
+        ("绩效目标", lambda p: not _goals(p)),
+        ("绩效指标", lambda p: not any(True for _ in p.all_indicators())),
+    ):
+        missing += projects_lacking(title, filing.projects, lacks)
+    refuse_if_missing(LAYOUTS["fubiao"], file, missing)
+
+
+def _goals(project: Project) -> list[str]:
+    """绩效目标 numbered 1. 2. …, after the unnumbered 引言 when there is one."""
+    goals = [goal.strip() for goal in project.goals if goal.strip()]
+    numbered = [f"{arabic_number(n)}{goal}" for n, goal in enumerate(goals, 1)]
+    return paragraphs(project.goal_intro) + numbered if numbered else []
+
+
+def _total(values) -> Decimal:
+    return sum(values, ZERO)
+
+
+def _department_sheet(filing: Filing) -> DepartmentSheet:
+    budget = filing.department_budget
+    project = budget.project if budget.project is not None else filing.project_total
+    total = budget.total
+    if total is None:
+        income = [budget.general, budget.fund, budget.other]
+        spending = [budget.basic, project]
+        parts = income if any(part is not None for part in income) else spending
+        total = _total(part for part in parts if part is not None)
+    return DepartmentSheet(
+        label="附表1",
+        title=f"{filing.year}年部门整体支出绩效目标表",
+        department=filing.department.name,
+        total=amount(total),
+        general=amount(budget.general),
+        fund=amount(budget.fund),
+        other=amount(budget.other),
+        basic=amount(budget.basic),
+        project=amount(project),
+        duties=paragraphs(filing.duties),
+        work_plan=[WorkRow(w.task, w.owner or "", w.goal or "") for w in filing.work_plan],
+        indicators=indicator_rows(filing.department_indicators),
+    )
+
+
+def _fund_name(project: Project) -> str:
+    return project.special_fund or project.name
+
+
+def _funds(filing: Filing) -> dict[str, list[Project]]:
+    """Projects grouped by 所属专项, in the order each 专项 first appears."""
+    funds: dict[str, list[Project]] = {}
+    for project in filing.projects:
+        funds.setdefault(_fund_name(project), []).append(project)
+    return funds
+
+
+def _fund_level(filing: Filing) -> str:
+    return filing.department.fund_level or ""
+
+
+def _summary_sheet(filing: Filing, funds: dict[str, list[Project]]) -> SummarySheet:
+    rows = []
+    for number, (name, projects) in enumerate(funds.items(), 1):
+        period_goals = [line for p in projects for line in paragraphs(p.period_goal)]
+        rows.append(
+            FundRow(
+                number=chinese_number(number),
+                name=name,
+                amount=amount(_total(p.budget for p in projects)),
+                period_goals=list(dict.fromkeys(period_goals)),
+                goals=[line for p in projects for line in _goals(p)],
+            )
+        )
+    return SummarySheet(
+        label="附表2",
+        title=f"{filing.year}年{_fund_level(filing)}专项资金绩效目标汇总表",
+        total=amount(filing.project_total),
+        funds=rows,
+    )
+
+
+def _direction_sheet(filing: Filing, project: Project, fund: list[Project]) -> DirectionSheet:
+    details = project.expense_details
+    return DirectionSheet(
+        label="附表3",
+        title=f"{filing.year}年{_fund_level(filing)}专项资金支出方向绩效目标表",
+        name=project.name,
+        budget=amount(project.budget),
+        fund_name=_fund_name(project),
+        fund_amount=amount(_total(p.budget for p in fund)),
+        period=project.period or "",
+        period_goals=paragraphs(project.period_goal),
+        goals=_goals(project),
+        indicators=standard_rows(indicator_rows(project.indicators)),
+        expenses=[
+            Expense(
+                paragraphs(row.content),
+                paragraphs(row.detail),
+                amount(row.amount),
+                paragraphs(row.basis),
+            )
+            for row in details
+        ],
+        expense_total=amount(_total(row.amount for row in details)),
+    )
+
+
+def standard_rows(rows: list[IndicatorRow]) -> list[StandardRow]:
+    """Add the span of each 绩效标准 cell: equal consecutive values within one 二级 group
+    share one merged cell, as in seed 003 (行业标准 once for all 数量指标)."""
+    spans = [0] * len(rows)
+    start = 0
+    for index, row in enumerate(rows):
+        same = index > start and not row.level2_span and row.standard == rows[start].standard
+        if same:
+            spans[start] += 1
+        else:
+            start = index
+            spans[index] = 1
+    return [
+        StandardRow(**vars(row), standard_span=span) for row, span in zip(rows, spans, strict=True)
+    ]
+
+
+def render(context: FubiaoContext, folder: Path, formats, timestamp: datetime):
+    """The PDF always (its page count is reported), the DOCX when asked for."""
+    from pbgen.layouts import Rendered
+    from pbgen.render_pdf import render_pdf
+
+    pdf = render_pdf(context, folder)
+    files = {"pdf": pdf.data}
+    if "docx" in formats:
+        files["docx"] = render_docx(context, folder / "template.docx", timestamp)
+    return Rendered(files, pdf.pages)
+
+
+def render_docx(context: FubiaoContext, template: Path, timestamp: datetime) -> bytes:
+    """The DOCX: docxtpl prints flat indicator rows, the 一级/二级/绩效标准 merges are set here
+    from the context's spans (the template's tables are 附表1, 附表2, then each 附表3)."""
+    from docx.oxml.ns import qn
+
+    from pbgen.render_docx import fill_empty_cells, fill_template, finish, merge_vertically
+
+    document = fill_template(template, asdict(context))
+    body = document.element.body
+    tables = body.findall(qn("w:tbl"))
+    if len(tables) != 2 + len(context.directions):
+        raise PbgenError(
+            f"DOCX 模板应排出 {2 + len(context.directions)} 张表，实有 {len(tables)} 张。"
+        )
+    spans = {1: "level1_span", 2: "level2_span"}  # column → span field
+    sheets = [(tables[0], context.department.indicators, spans)]
+    sheets += [
+        (tbl, t.indicators, {**spans, 5: "standard_span"})
+        for tbl, t in zip(tables[2:], context.directions, strict=True)
+    ]
+    for tbl, rows, columns in sheets:
+        first = _row_after(tbl, "一级指标")
+        for column, key in columns.items():
+            merge_vertically(tbl, column, [getattr(row, key) for row in rows], first_row=first)
+    fill_empty_cells(body)
+    return finish(document, context.title, timestamp)
+
+
+def _row_after(tbl, header: str) -> int:
+    """The index of the row below the one whose second cell reads ``header``."""
+    for index, tr in enumerate(tbl.tr_lst):
+        if len(tr.tc_lst) > 1 and "".join(tr.tc_lst[1].xpath(".//w:t/text()")) == header:
+            return index + 1
+    raise PbgenError(f"DOCX 模板的表格里没有「{header}」一行。")

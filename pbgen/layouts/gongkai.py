@@ -1,0 +1,227 @@
+"""项目支出绩效目标公开表 (seed 002): one wide landscape table 单位编码 | 单位及项目名称 | 金额 |
+绩效目标 | 绩效指标, the unit hierarchy with its computed totals, each project's indicators as a
+nested outline inside one cell. Rendered as PDF, DOCX and XLSX (bureaus collect it as a sheet)."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from pbgen.context import (
+    amount,
+    arabic_number,
+    bracket_number,
+    paragraphs,
+    refuse_if_missing,
+    section_number,
+)
+from pbgen.model import LAYOUTS, Filing, Project
+
+COLUMNS = ("单位编码", "单位及项目名称", "金额", "绩效目标", "绩效指标")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the indicator outline: 1 一、产出指标, 2 （一）数量指标：, 3 1. 名称 指标值."""
+
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class TableRow:
+    kind: str  # total (合计), department, unit or project
+    code: str
+    name: str
+    amount: str  # exact, as written or summed: "92.79"
+    goals: list[str]
+    indicators: list[Line]
+
+
+@dataclass(frozen=True)
+class GongkaiContext:
+    """Everything the 公开表 prints, in table order."""
+
+    title: str
+    money_unit: str
+    columns: list[str]  # the header row, 金额 with its unit
+    rows: list[TableRow]
+
+
+def document_title(filing: Filing) -> str:
+    return f"{filing.department.name}{filing.year}年部门预算项目支出绩效目标公开表"
+
+
+def unprinted_fields(filing: Filing) -> list[str]:
+    """Fields the filing gives that the 公开表 has no column for: render names them, so that
+    nothing a user wrote disappears silently."""
+    department = filing.department
+    given = [
+        ("部门简称", department.short_name and not department.code),
+        ("编制单位", department.compiled_by),
+        ("审核单位", department.reviewed_by),
+        ("专项资金级次", department.fund_level),
+        ("单位负责人签字", department.head),
+        ("填表人", department.filled_by),
+        ("联系电话", department.phone),
+        ("总体绩效目标", filing.overall_goal),
+        ("分项绩效目标", filing.sub_goals),
+        ("工作保障措施", filing.safeguards),
+        ("年度预算申请", filing.department_budget),
+        ("部门职责概述", filing.duties),
+        ("年度重点工作计划", filing.work_plan),
+        ("部门年度绩效指标", filing.department_indicators),
+    ]
+    projects = filing.projects
+    rows = [row for p in projects for *_, row in p.all_indicators()]
+    project_fields = (
+        ("项目编码", "code"),
+        ("财政资金", "fiscal"),
+        ("其他资金", "other"),
+        ("资金用途", "purpose"),
+        ("资金支出计划", "spending_plan"),
+        ("所属专项", "special_fund"),
+        ("项目实施期", "period"),
+        ("实施期绩效目标", "period_goal"),
+        ("支出明细及测算说明", "expense_details"),
+    )
+    given += [(title, any(getattr(p, key) for p in projects)) for title, key in project_fields]
+    given += [
+        ("绩效指标描述", any(row.description not in (None, row.name) for row in rows)),
+        ("指标值确定依据", any(row.basis for row in rows)),
+        ("绩效标准", any(row.standard for row in rows)),
+    ]
+    return [title for title, value in given if value]
+
+
+def build_context(filing: Filing, file: str = "") -> GongkaiContext:
+    """The table of seed 002: 合计, the department (when it has a code), each unit and its
+    projects. Totals are computed from the projects' budgets, never taken as typed."""
+    require_gongkai(filing, file)
+    department = filing.department
+    total = filing.project_total
+    rows = [TableRow("total", "", "合计", amount(total), [], [])]
+    if department.code:
+        name = department.short_name or department.name
+        rows.append(TableRow("department", department.code, name, amount(total), [], []))
+    for unit in filing.units:
+        rows.append(TableRow("unit", unit.code, unit.name, amount(unit.project_total), [], []))
+        rows += [_project_row(n, project) for n, project in enumerate(unit.projects, 1)]
+    columns = list(COLUMNS)
+    columns[2] = f"金额（{filing.money_unit}）"
+    return GongkaiContext(document_title(filing), filing.money_unit, columns, rows)
+
+
+def require_gongkai(filing: Filing, file: str = "") -> None:
+    """单位编码 is the table's key column: refuse, naming every unit without one."""
+    lacking = [unit.name for unit in filing.units if not (unit.code or "").strip()]
+    units = "、".join(f"「{name}」" for name in lacking)
+    refuse_if_missing(LAYOUTS["gongkai"], file, [f"单位编码（单位{units}）"] if lacking else [])
+
+
+def _project_row(number: int, project: Project) -> TableRow:
+    return TableRow(
+        kind="project",
+        code="",
+        name=f"{arabic_number(number)} {project.name}",
+        amount=amount(project.budget),
+        goals=_goals(project),
+        indicators=indicator_outline(project.indicators),
+    )
+
+
+def _goals(project: Project) -> list[str]:
+    """The intro unnumbered, then 1、2、… — a single goal stays unnumbered (seed 002)."""
+    goals = [goal.strip() for goal in project.goals if goal.strip()]
+    if len(goals) > 1:
+        goals = [f"{n}、{goal}" for n, goal in enumerate(goals, 1)]
+    return paragraphs(project.goal_intro) + goals
+
+
+def indicator_outline(tree: dict) -> list[Line]:
+    """一、产出指标 / （一）数量指标： / 1. 举行政协全委会议 1次 — numbering restarts per level."""
+    lines = []
+    for i, (level1, groups) in enumerate(tree.items(), 1):
+        lines.append(Line(1, f"{section_number(i)}{level1}"))
+        for j, (level2, rows) in enumerate(groups.items(), 1):
+            lines.append(Line(2, f"{bracket_number(j)}{level2.rstrip('：:')}："))
+            for k, row in enumerate(rows, 1):
+                text = f"{arabic_number(k)} {row.name} {(row.value or '').strip()}"
+                lines.append(Line(3, text.strip()))
+    return lines
+
+
+# -- rendering ------------------------------------------------------------------------------
+
+
+def render(context: GongkaiContext, folder: Path, formats, timestamp: datetime):
+    """The PDF is always laid out: its page count is the document's."""
+    from pbgen.layouts import Rendered
+    from pbgen.render_pdf import render_pdf
+
+    pdf = render_pdf(context, folder)
+    files = {"pdf": pdf.data}
+    if "docx" in formats:
+        files["docx"] = render_docx(context, folder / "template.docx", timestamp)
+    if "xlsx" in formats:
+        from pbgen.render_xlsx import render_xlsx
+
+        files["xlsx"] = render_xlsx(context, timestamp)
+    return Rendered(files, pdf.pages)
+
+
+# Word splits a table row at the page end unless the row says cantSplit, but a row taller than
+# a page must split. So the rows estimated to fit a page get cantSplit, as the PDF's
+# break-inside: avoid does. Sizes as the template's Table Text style: 5号, exactly 13.65 pt.
+TABLE_PT, LINE_PT = 10.5, 13.65
+
+
+def render_docx(context: GongkaiContext, template: Path, timestamp: datetime) -> bytes:
+    """The template's rows filled; rows that fit a page kept whole."""
+    from pbgen.render_docx import fill_empty_cells, fill_template, finish
+
+    document = fill_template(template, asdict(context))
+    fill_empty_cells(document.element.body)
+    section = document.sections[-1]
+    page_pt = (section.page_height - section.top_margin - section.bottom_margin) / 12700
+    for table in document.tables:
+        _keep_rows_whole(table._tbl, int(page_pt / LINE_PT) - 2)  # less the repeated header
+    return finish(document, context.title, timestamp)
+
+
+def _keep_rows_whole(tbl, page_lines: int) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for tr in tbl.tr_lst:
+        props = tr.get_or_add_trPr()
+        if props.find(qn("w:cantSplit")) is None and _row_lines(tr) <= page_lines:
+            props.insert(0, OxmlElement("w:cantSplit"))
+
+
+def _row_lines(tr) -> int:
+    """The estimated number of lines of a row's tallest cell, from the cell widths."""
+    from docx.oxml.ns import qn
+
+    tallest = 0
+    for tc in tr.tc_lst:
+        twips = int(tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) - 170  # less the cell margins
+        per_line = max(twips / 20 / TABLE_PT, 1)
+        texts = ["".join(p.xpath(".//w:t/text()")) for p in tc.xpath("w:p")]
+        tallest = max(tallest, sum(wrapped_lines(text, per_line) for text in texts))
+    return tallest
+
+
+def wrapped_lines(text: str, per_line: float) -> int:
+    """How many lines ``text`` takes where ``per_line`` CJK characters fit (Latin: half)."""
+    width = sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
+    return max(1, math.ceil(width / per_line))
+
+
+def decimals(value: str) -> int:
+    """Decimal places as written: "92.79" → 2, "3.6" → 1, "5" → 0."""
+    return max(0, -Decimal(value).as_tuple().exponent)

@@ -1,0 +1,372 @@
+"""The 公开表 layout (seed 002): its context, and the PDF, DOCX and XLSX it renders.
+
+Rendered once per module through ``render_file``, checked with poppler, python-docx, openpyxl
+and (when installed) LibreOffice.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from office import built_template, east_asian_fonts, soffice_pdf
+
+from pbgen.context import MissingDataError
+from pbgen.layouts.gongkai import build_context, indicator_outline, unprinted_fields
+from pbgen.load import load
+from pbgen.model import Department, Filing, Indicator, Project, Unit
+from pbgen.pipeline import render_file
+
+from conftest import DATA, ROOT, filing_strings, project, squeeze
+
+TEMPLATE = ROOT / "templates" / "gongkai" / "template.docx"
+FORMATS = ["pdf", "docx", "xlsx"]
+SEEDS = ["menyuan-2024", "leting-2024"]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict[str, dict[str, Path]]:
+    """Each seed as a 公开表 in every format: {seed: {format: path}}."""
+    out = tmp_path_factory.mktemp("gongkai")
+    files = {}
+    for name in SEEDS:
+        result = render_file(DATA / f"{name}.yaml", out, layout="gongkai")
+        files[name] = {path.suffix.lstrip("."): path for path in result.outputs}
+    return files
+
+
+def context_of(name: str):
+    return build_context(load(DATA / f"{name}.yaml").filing)
+
+
+# -- what each format holds, as text ------------------------------------------------------------
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def docx_texts(path: Path) -> list[str]:
+    """Every paragraph: the body (the title) and every table cell, merged cells once."""
+    document = Document(str(path))
+    found = [paragraph.text for paragraph in document.paragraphs]
+    for tc in document.element.body.iter(qn("w:tc")):
+        found += ["".join(p.xpath(".//w:t/text()")) for p in tc.xpath("w:p")]
+    return found
+
+
+def xlsx_sheet(path: Path):
+    return openpyxl.load_workbook(path).active
+
+
+def xlsx_texts(path: Path) -> list[str]:
+    """Every cell as shown: numbers with the decimals of their number format (0.00)."""
+    found = []
+    for row in xlsx_sheet(path).iter_rows():
+        for cell in row:
+            if isinstance(cell.value, int | float):
+                places = len(cell.number_format.partition(".")[2])
+                found.append(f"{cell.value:.{places}f}")
+            elif cell.value is not None:
+                found.append(cell.value)
+    return found
+
+
+def document_text(path: Path) -> str:
+    kind = path.suffix
+    if kind == ".pdf":
+        return squeeze(pdf_text(path))
+    return squeeze("\n".join(docx_texts(path) if kind == ".docx" else xlsx_texts(path)))
+
+
+def printed_strings(name: str) -> list[str]:
+    """The filing's strings, less those of the fields the layout names as unprinted."""
+    loaded = load(DATA / f"{name}.yaml")
+    unprinted = set(unprinted_fields(loaded.filing))
+
+    def drop(data: dict, model) -> None:
+        for key, info in model.model_fields.items():
+            if info.title.removesuffix("（%）") in unprinted:
+                data.pop(info.alias or key, None)
+
+    data = copy.deepcopy(loaded.source.data)
+    drop(data, Filing)
+    drop(data.get("department", {}), Department)
+    for unit in data["units"]:
+        drop(unit, Unit)
+        for item in unit.get("projects") or []:
+            drop(item, Project)
+            for groups in (item.get("indicators") or {}).values():
+                for rows in groups.values():
+                    for row in rows:
+                        drop(row, Indicator)
+    return filing_strings(data)
+
+
+# -- the filing is all there ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_every_string_of_the_seed_002_filing_is_in_every_format(rendered, kind):
+    assert unprinted_fields(load(DATA / "menyuan-2024.yaml").filing) == []
+    text = document_text(rendered["menyuan-2024"][kind])
+    strings = filing_strings(load(DATA / "menyuan-2024.yaml").source.data)
+    assert len(strings) > 400
+    assert [s for s in strings if squeeze(s) not in text] == []
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_seed_000_renders_as_gongkai_with_all_it_can_print(rendered, kind):
+    assert unprinted_fields(load(DATA / "leting-2024.yaml").filing) == [
+        "总体绩效目标",
+        "分项绩效目标",
+        "工作保障措施",
+        "项目编码",
+        "财政资金",
+        "资金用途",
+        "资金支出计划",
+        "绩效指标描述",
+        "指标值确定依据",
+    ]
+    text = document_text(rendered["leting-2024"][kind])
+    strings = printed_strings("leting-2024")
+    assert len(strings) > 60
+    assert [s for s in strings if squeeze(s) not in text] == []
+    assert "乐亭县政协2024年部门预算项目支出绩效目标公开表" in text
+
+
+def test_the_total_is_computed_and_92_79_in_every_format(rendered):
+    files = rendered["menyuan-2024"]
+    assert [row.amount for row in context_of("menyuan-2024").rows[:3]] == ["92.79"] * 3
+    assert "合计92.79402门源县政协办92.79402001门源县政协办公92.79" in document_text(files["pdf"])
+    rows = Document(str(files["docx"])).element.body.xpath("w:tbl")[0].tr_lst
+    assert [squeeze(tc.xpath("string(.)")) for tc in rows[1].tc_lst] == ["合计", "92.79", "", ""]
+    sheet = xlsx_sheet(files["xlsx"])
+    assert (sheet["A3"].value, sheet["C3"].value) == ("合计", 92.79)
+    assert sheet["C3"].number_format == "0.00"
+
+
+# -- context ------------------------------------------------------------------------------------
+
+
+def test_rows_follow_the_unit_hierarchy():
+    context = context_of("menyuan-2024")
+    assert context.title == "门源县政协办公室2024年部门预算项目支出绩效目标公开表"
+    assert context.columns[2] == "金额（万元）"
+    assert [(r.kind, r.code, r.name) for r in context.rows[:4]] == [
+        ("total", "", "合计"),
+        ("department", "402", "门源县政协办"),
+        ("unit", "402001", "门源县政协办公"),
+        ("project", "", "1. 政协十七届四次会议工作经费"),
+    ]
+    assert [r.amount for r in context.rows if r.kind == "project"][-2:] == ["3.6", "6.52"]
+    assert context_of("leting-2024").rows[1].kind == "unit"  # no department code, no row
+
+
+def test_the_total_is_an_exact_decimal_sum(write_filing):
+    def mutate(data):
+        project(data, 0)["budget"] = "0.1"
+        project(data, 1)["budget"] = "0.2"
+        data["units"][0]["total"] = "0.3"
+
+    context = build_context(load(write_filing(mutate)).filing)
+    assert [row.amount for row in context.rows[:2]] == ["0.3", "0.3"]
+
+
+def test_goals_are_numbered_only_when_there_are_several():
+    rows = {row.name: row.goals for row in context_of("menyuan-2024").rows}
+    assert rows["8. 公务接待费"] == [
+        "为进一步加强与上级政协、兄弟政协的联系与交流工作，学习交流借鉴协商、监督、议政政协工作，"
+        "促进政协工作的交流与发展，不断提高政协工作履职能力。",
+        "1、接待各级政协人员30次以上。",
+        "2、接待兄弟县政协来我县考察、学习人员搞好后勤服务。",
+    ]
+    assert rows["13. 第三方代理"] == ["合同"]
+    assert rows["14. 编外长期聘用人员"] == []
+
+
+def test_indicators_are_the_nested_outline_of_seed_002():
+    filing = load(DATA / "menyuan-2024.yaml").filing
+    outline = [(line.level, line.text) for line in indicator_outline(filing.projects[0].indicators)]
+    assert outline[:4] == [
+        (1, "一、产出指标"),
+        (2, "（一）数量指标："),
+        (3, "1. 举行政协全委会议 1次"),
+        (3, "2. 接待参会委员 ≥162名"),
+    ]
+    assert (2, "（四）成本指标：") in outline and (1, "三、满意度指标") in outline
+    empty = indicator_outline(filing.projects[9].indicators)
+    assert (3, "1. 政协协商议政服务中心工作人员工作完成率") in [(x.level, x.text) for x in empty]
+
+
+def test_a_unit_without_code_is_refused_naming_the_field(write_filing, tmp_path):
+    def mutate(data):
+        del data["units"][0]["code"]
+
+    path = write_filing(mutate)
+    with pytest.raises(MissingDataError, match="单位编码（单位「示例县政协本级」）"):
+        render_file(path, tmp_path / "out", layout="gongkai")
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_fields_without_a_column_are_named(write_filing):
+    unprinted = unprinted_fields(load(write_filing()).filing)
+    for title in ("填表人", "联系电话", "年度预算申请", "项目编码", "资金支出计划", "部门简称"):
+        assert (title in unprinted) == (title != "部门简称"), title
+
+
+# -- PDF ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_every_font_is_embedded(rendered, name):
+    lines = subprocess.run(
+        ["pdffonts", str(rendered[name]["pdf"])], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert lines
+    assert all(line.split()[-5] == "yes" for line in lines), lines
+
+
+def test_pdf_pages_are_landscape_numbered_with_the_header_on_each(rendered):
+    path = rendered["menyuan-2024"]["pdf"]
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert re.search(r"Page size:\s+841\.\d+ x 595\.\d+ pts", info)  # A4 landscape
+    pages = pdf_text(path).split("\f")[:-1]
+    assert len(pages) > 10
+    header = "单位编码单位及项目名称金额（万元）绩效目标绩效指标"
+    assert squeeze(pages[0]).startswith(context_of("menyuan-2024").title + header)
+    for number, page in enumerate(pages, 1):
+        assert squeeze(page).startswith(header) or number == 1
+        assert squeeze(page).endswith(f"—{number}—")
+
+
+# -- DOCX ---------------------------------------------------------------------------------------
+
+
+def test_docx_is_one_landscape_table_with_real_merges_and_a_repeated_header(rendered):
+    document = Document(str(rendered["menyuan-2024"]["docx"]))
+    section = document.sections[-1]
+    assert section.orientation == 1 and section.page_width > section.page_height  # landscape
+    (table,) = document.element.body.xpath("w:tbl")
+    header, total, *rows = table.tr_lst
+    assert header.trPr.xpath("w:tblHeader")
+    assert total.tc_lst[0].tcPr.xpath("w:gridSpan/@w:val") == ["2"]
+    context = context_of("menyuan-2024")
+    assert len(rows) == len(context.rows) - 1
+    names = [squeeze("".join(tr.tc_lst[1].xpath(".//w:t/text()"))) for tr in rows]
+    assert names == [squeeze(row.name) for row in context.rows[1:]]
+    whole = [bool(tr.trPr is not None and tr.trPr.xpath("w:cantSplit")) for tr in table.tr_lst]
+    assert sum(whole) >= len(whole) - 2  # rows that fit a page are kept whole
+    outline = rows[2].tc_lst[4].xpath("w:p")
+    assert [p.pPr.pStyle.val for p in outline[:3]] == ["Outline1", "Outline2", "Outline3"]
+
+
+def test_a_docx_row_taller_than_a_page_may_split(write_filing, tmp_path):
+    def mutate(data):
+        rows = [{"name": f"指标{n}", "value": "≥1次"} for n in range(60)]
+        project(data)["indicators"]["产出指标"]["数量指标"] = rows
+
+    docx = render_file(write_filing(mutate), tmp_path, ["docx"], layout="gongkai").outputs[0]
+    (table,) = Document(str(docx)).element.body.xpath("w:tbl")
+    whole = [bool(tr.trPr is not None and tr.trPr.xpath("w:cantSplit")) for tr in table.tr_lst]
+    assert whole == [True, True, True, False, True]  # header, 合计, unit, long, short project
+
+
+def test_template_styles_carry_the_east_asian_fonts():
+    fonts = {
+        "Normal": "仿宋_GB2312",
+        "Title": "方正小标宋简体",
+        "Table Head": "黑体",
+        "Outline 1": "黑体",
+        "Outline 2": "楷体_GB2312",
+        "Outline 3": "仿宋_GB2312",
+        "Footer": "宋体",
+    }
+    assert east_asian_fonts(TEMPLATE, fonts) == fonts
+
+
+def test_the_committed_template_is_what_the_script_builds():
+    assert built_template("build_gongkai_template") == TEMPLATE.read_bytes(), (
+        "run scripts/build_gongkai_template.py"
+    )
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_docx(rendered, tmp_path):
+    text = squeeze(pdf_text(soffice_pdf(rendered["menyuan-2024"]["docx"], tmp_path)))
+    assert "合计92.79" in text
+    assert "1.举行政协全委会议1次" in text
+
+
+# -- XLSX ---------------------------------------------------------------------------------------
+
+
+def test_xlsx_holds_the_table_with_merges_numbers_and_print_setup(rendered):
+    sheet = xlsx_sheet(rendered["menyuan-2024"]["xlsx"])
+    merged = {str(cell_range) for cell_range in sheet.merged_cells.ranges}
+    assert {"A1:E1", "A3:B3"} <= merged
+    assert sheet.freeze_panes == "A3"
+    assert sheet.print_title_rows == "$2:$2"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert [cell.value for cell in sheet[2]] == context_of("menyuan-2024").columns
+    assert sheet["A3"].font.b and sheet["B5"].font.b and not sheet["B6"].font.b
+
+    # each project: one sheet row per 一级指标, code/name/amount/goals merged down them
+    at = 6
+    for row in context_of("menyuan-2024").rows[3:]:
+        groups = sum(line.level == 1 for line in row.indicators)
+        assert sheet.cell(at, 2).value == row.name
+        amount = sheet.cell(at, 3)
+        assert isinstance(amount.value, int | float) and Decimal(str(amount.value)) == Decimal(
+            row.amount
+        )
+        assert amount.number_format == ("0.0" if row.amount == "3.6" else "0.00")
+        assert (sheet.cell(at, 4).value or "") == "\n".join(row.goals)
+        outline = [sheet.cell(at + i, 5).value for i in range(groups)]
+        assert "\n".join(outline) == "\n".join(line.text for line in row.indicators)
+        if groups > 1:
+            assert {f"{c}{at}:{c}{at + groups - 1}" for c in "ABCD"} <= merged
+        assert all(sheet.row_dimensions[at + i].height <= 409 for i in range(groups))
+        at += groups
+    assert sheet.max_row == at - 1
+
+
+def test_markup_and_control_characters_in_the_filing_are_printed_literally(write_filing, tmp_path):
+    hostile = ["{{ 7*7 }}", '<img src="file:///etc/passwd">', "收入<支出 & 结余"]
+
+    def mutate(data):
+        project(data)["name"] = hostile[0]
+        project(data)["goals"] = [hostile[1], "用于\x01视察。"]  # XML forbids \x01
+        project(data)["indicators"]["产出指标"]["数量指标"][0]["value"] = hostile[2]
+
+    outputs = render_file(write_filing(mutate), tmp_path, layout="gongkai").outputs
+    for path in outputs:
+        text = document_text(path)
+        assert all(squeeze(item) in text for item in hostile), path.suffix
+        assert "49" not in text.replace("2024", ""), path.suffix
+        if path.suffix != ".pdf":  # dropped, not the whole text around it
+            assert "2、用于视察。" in text, path.suffix
+
+
+# -- determinism --------------------------------------------------------------------------------
+
+
+def test_two_renders_are_byte_identical_in_every_format(rendered, tmp_path):
+    outputs = render_file(DATA / "menyuan-2024.yaml", tmp_path, layout="gongkai").outputs
+    again = {path.suffix.lstrip("."): path.read_bytes() for path in outputs}
+    assert sorted(again) == sorted(FORMATS)
+    for kind, data in again.items():
+        assert data == rendered["menyuan-2024"][kind].read_bytes(), kind
+    workbook = openpyxl.load_workbook(io.BytesIO(again["xlsx"]))
+    assert workbook.properties.created.year == 2024  # the budget year, not the clock

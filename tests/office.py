@@ -1,0 +1,37 @@
+"""Checks every layout's DOCX tests share: the committed template is what its script builds,
+named styles carry East-Asian fonts, LibreOffice opens the document."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+from pathlib import Path
+
+from docx import Document
+
+from conftest import ROOT
+
+
+def built_template(script: str) -> bytes:
+    """What ``scripts/<script>.py`` builds now (compare with the committed template)."""
+    spec = importlib.util.spec_from_file_location(script, ROOT / "scripts" / f"{script}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build()
+
+
+def east_asian_fonts(template: Path, style_names) -> dict[str, str]:
+    """The w:eastAsia font of each named style."""
+    styles = Document(str(template)).styles
+    found = {}
+    for name in style_names:
+        (found[name],) = styles[name].element.xpath("w:rPr/w:rFonts/@w:eastAsia")
+    return found
+
+
+def soffice_pdf(source: Path, folder: Path) -> Path:
+    """Convert with LibreOffice (its own profile in ``folder``); the PDF it wrote."""
+    profile = f"-env:UserInstallation={(folder / 'profile').as_uri()}"
+    command = ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder)]
+    subprocess.run([*command, str(source)], check=True, capture_output=True, timeout=180)
+    return folder / f"{source.stem}.pdf"
