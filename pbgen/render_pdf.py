@@ -7,6 +7,9 @@ nothing outside the template folder: a filing's text can never pull in a file or
 from __future__ import annotations
 
 import ctypes
+import ctypes.util
+import sys
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, is_dataclass
 from functools import cache
 from pathlib import Path
@@ -17,6 +20,8 @@ import markupsafe
 
 from pbgen.context import printable
 from pbgen.errors import PbgenError
+
+USER_AGENT_CSS = "common/ua.css"
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,43 @@ def harfbuzz_subset_available() -> bool:
     except OSError:
         return False
     return True
+
+
+@contextmanager
+def _sonames_only():
+    """WeasyPrint tries each library under its Windows and macOS names before the Linux soname,
+    and cffi answers every miss with ``ctypes.util.find_library``, which spawns ldconfig and ld:
+    0.14 s of each cold start. The names WeasyPrint lists always include the real soname, so
+    while it is imported a miss is answered at once."""
+    find_library = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = find_library
+
+
+@cache
+def _weasyprint():
+    """The WeasyPrint module, imported once; with find_library's full search if a library was
+    only to be found that way."""
+    try:
+        with _sonames_only():
+            import weasyprint
+    except OSError:
+        for name in [name for name in sys.modules if name.split(".")[0] == "weasyprint"]:
+            del sys.modules[name]
+        import weasyprint
+    import weasyprint.text.fonts
+    import weasyprint.urls
+
+    return weasyprint
+
+
+@cache
+def font_configuration():
+    """One for the whole process: fonts are found and loaded once, not for every filing."""
+    return _weasyprint().text.fonts.FontConfiguration()
 
 
 def _printable(value):
@@ -70,11 +112,9 @@ def render_html(context, template_dir: Path, name: str = "document.html.j2") -> 
 
 def _fetcher_inside(folder: Path):
     """A WeasyPrint URL fetcher that serves files under ``folder`` and refuses all else."""
-    from weasyprint.urls import URLFetcher
-
     root = folder.resolve()
 
-    class TemplateFolderFetcher(URLFetcher):
+    class TemplateFolderFetcher(_weasyprint().urls.URLFetcher):
         def fetch(self, url, headers=None):
             parsed = urlparse(url)
             if parsed.scheme == "file" and Path(unquote(parsed.path)).resolve().is_relative_to(
@@ -86,14 +126,40 @@ def _fetcher_inside(folder: Path):
     return TemplateFolderFetcher(allowed_protocols={"file"})
 
 
+def user_agent_stylesheet(template_dir: Path) -> Path | None:
+    """The templates' own user-agent stylesheet, found like the files layouts share."""
+    for folder in (template_dir, template_dir.parent):
+        if (folder / USER_AGENT_CSS).is_file():
+            return (folder / USER_AGENT_CSS).resolve()
+    return None
+
+
+@cache
+def _document_class(user_agent_css: Path | None):
+    """WeasyPrint's HTML, styled by ``user_agent_css`` instead of WeasyPrint's html5_ua.css.
+
+    The override is of a private method: should WeasyPrint rename it, documents simply get
+    WeasyPrint's own stylesheet again, whose rules ours are a subset of."""
+    html = _weasyprint().HTML
+    if user_agent_css is None:
+        return html
+    stylesheet = _weasyprint().CSS(filename=user_agent_css)
+
+    class TemplateDocument(html):
+        def _ua_stylesheets(self, forms=False):
+            return [stylesheet]
+
+    return TemplateDocument
+
+
 def render_pdf(context, template_dir: Path, first_numbered: str | None = None) -> RenderedPdf:
     """Lay out and write the PDF; report on which printed page each anchor landed, counting
     from the page of ``first_numbered`` (where page numbering starts)."""
-    from weasyprint import HTML
-
     html = render_html(context, template_dir)
     base = template_dir.resolve().as_uri() + "/"
-    document = HTML(string=html, base_url=base, url_fetcher=_fetcher_inside(template_dir)).render()
+    document_class = _document_class(user_agent_stylesheet(template_dir))
+    source = document_class(string=html, base_url=base, url_fetcher=_fetcher_inside(template_dir))
+    document = source.render(font_config=font_configuration())
     toc_pages = _anchor_pages(document.pages, first_numbered)
     return RenderedPdf(document.write_pdf(), len(document.pages), toc_pages)
 

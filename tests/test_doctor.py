@@ -18,7 +18,13 @@ def test_this_machine_renders_every_role_with_a_font_of_its_stack():
     fonts = [check for check in checks if "（" in check.name and "可选" not in check.name][:5]
     assert [check.ok for check in fonts] == [True] * 5, fonts
     kaiti = next(check for check in checks if "楷体" in check.name)
-    assert kaiti.detail.startswith(("LXGW WenKai", "楷体", "KaiTi"))
+    assert kaiti.detail.startswith(("pbgen Kai SC", "LXGW WenKai", "楷体", "KaiTi"))
+
+
+def test_the_font_subsets_set_up_builds_are_found():
+    subsets = next(check for check in diagnose(CSS) if "子集" in check.name)
+    assert subsets.ok, subsets  # scripts/setup.sh builds them
+    assert "pbgen Kai SC" in subsets.detail
 
 
 def test_a_stack_nothing_satisfies_is_reported_with_a_fix(tmp_path):
