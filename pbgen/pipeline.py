@@ -168,8 +168,6 @@ class RenderFailure:
 
 
 def _render_one(path: Path, options: dict) -> RenderResult | RenderFailure:
-    from pbgen.errors import InputError
-
     try:
         return render_file(path, **options)
     except InputError as error:

@@ -4,15 +4,23 @@ Checked with poppler (pdftotext, pdffonts) on real renders of the three 绩效�
 """
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from pbgen.layouts import find_layout
 from pbgen.layouts.wenben import wenben_context
 from pbgen.load import load
 from pbgen.pipeline import TEMPLATES, render_file
-from pbgen.render_pdf import _fetcher_inside, render_html
+from pbgen.render_pdf import (
+    USER_AGENT_CSS,
+    _fetcher_inside,
+    render_html,
+    render_pdf,
+    user_agent_stylesheet,
+)
 
 from conftest import DATA, filing_strings, project, squeeze
 
@@ -155,3 +163,44 @@ def test_control_characters_are_dropped_not_printed_as_boxes(write_filing):
     path = write_filing(lambda d: project(d).update(name="委员\x01视察\x1f经费"))
     html = render_html(wenben_context(load(path).filing), TEMPLATES / "wenben")
     assert "委员视察经费" in html and "\x01" not in html and "\x1f" not in html
+
+
+def test_a_character_outside_gb2312_prints_from_the_full_font(write_filing, tmp_path):
+    rare = "喆堃"  # common in names, absent from GB 2312 and so from the pbgen font subsets
+    for character in rare:
+        with pytest.raises(UnicodeEncodeError):
+            character.encode("gb2312")
+    path = write_filing(lambda d: project(d).update(name=f"张{rare}工作室经费"))
+    pdf = render_file(path, tmp_path, ["pdf"]).outputs[0]
+    assert f"张{rare}工作室经费" in squeeze(pdftotext(pdf, "-raw"))
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert "pbgen-Serif-SC" in fonts  # the subset prints the rest
+    assert "Noto-Serif-CJK-SC" in fonts  # the full font prints what the subset lacks
+
+
+@pytest.mark.parametrize(
+    ("seed", "layout"),
+    [("leting-2024", "wenben"), ("menyuan-2024", "gongkai"), ("shifeng-2023", "fubiao")],
+)
+def test_pbgen_user_agent_stylesheet_prints_what_weasyprints_own_does(tmp_path, seed, layout):
+    without = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, without)
+    (without / USER_AGENT_CSS).unlink()
+    assert user_agent_stylesheet(TEMPLATES / layout) is not None
+    assert user_agent_stylesheet(without / layout) is None
+    filing = load(DATA / f"{seed}.yaml").filing
+    context = find_layout(layout).module.build_context(filing, seed)
+    ours = render_pdf(context, TEMPLATES / layout)
+    weasyprints = render_pdf(context, without / layout)
+    assert ours.data == weasyprints.data
+
+
+def test_the_user_agent_stylesheet_is_the_templates(tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    (templates / USER_AGENT_CSS).write_text("h1 { display: none }", encoding="utf-8")
+    context = wenben_context(load(DATA / "leting-2024.yaml").filing)
+    pdf = tmp_path / "out.pdf"
+    pdf.write_bytes(render_pdf(context, templates / "wenben").data)
+    text = squeeze(pdftotext(pdf, "-raw"))
+    assert "目录" not in text and "部门整体绩效目标" in text
