@@ -1,5 +1,6 @@
 """pbgen doctor: font roles from the template CSS, tools, and fixes."""
 
+from pbgen import doctor
 from pbgen.doctor import diagnose, font_stacks
 from pbgen.pipeline import TEMPLATES
 
@@ -37,3 +38,10 @@ def test_a_stack_nothing_satisfies_is_reported_with_a_fix(tmp_path):
 def test_harfbuzz_is_checked():
     harfbuzz = next(check for check in diagnose(CSS) if "HarfBuzz" in check.name)
     assert harfbuzz.ok  # set-up installs libharfbuzz-subset0
+
+
+def test_missing_font_subsets_are_reported_with_a_fix(monkeypatch):
+    monkeypatch.setattr(doctor, "SUBSETS", ("pbgen No Such Subset",))
+    subsets = doctor.subset_check()
+    assert not subsets.ok
+    assert "pbgen No Such Subset" in subsets.detail and "scripts/setup.sh" in subsets.fix

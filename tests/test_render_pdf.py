@@ -17,6 +17,7 @@ from pbgen.pipeline import TEMPLATES, render_file
 from pbgen.render_pdf import (
     USER_AGENT_CSS,
     _fetcher_inside,
+    _weasyprint,
     render_html,
     render_pdf,
     user_agent_stylesheet,
@@ -204,3 +205,11 @@ def test_the_user_agent_stylesheet_is_the_templates(tmp_path):
     pdf.write_bytes(render_pdf(context, templates / "wenben").data)
     text = squeeze(pdftotext(pdf, "-raw"))
     assert "目录" not in text and "部门整体绩效目标" in text
+
+
+def test_importing_weasyprint_leaves_find_library_as_it_was():
+    import ctypes.util
+
+    before = ctypes.util.find_library
+    assert _weasyprint().HTML is not None
+    assert ctypes.util.find_library is before
