@@ -18,9 +18,10 @@ from pbgen.context import (
     paragraphs,
     projects_lacking,
     refuse_if_missing,
+    unprinted,
 )
 from pbgen.errors import PbgenError
-from pbgen.model import LAYOUTS, Filing, Project, walk_indicators
+from pbgen.model import LAYOUTS, Filing, Project
 
 ZERO = Decimal(0)
 
@@ -127,33 +128,27 @@ def document_title(filing: Filing) -> str:
     return f"{filing.department.name}{filing.year}年预算绩效目标附表"
 
 
+PRINTED = {
+    "专项资金级次",
+    "单位负责人签字",
+    "填表人",
+    "联系电话",
+    "年度预算申请",
+    "部门职责概述",
+    "年度重点工作计划",
+    "部门年度绩效指标",
+    "所属专项",
+    "项目实施期",
+    "实施期绩效目标",
+    "支出明细及测算说明",
+    "绩效标准",
+}
+
+
 def unprinted_fields(filing: Filing) -> list[str]:
     """Fields the filing gives that the 附表 have no place for: render names them, so that
     nothing a user wrote disappears silently (the other layouts print them)."""
-    department = filing.department
-    projects = filing.projects
-    rows = [row for p in projects for *_, row in p.all_indicators()]
-    department_rows = [row for *_, row in walk_indicators(filing.department_indicators or {})]
-    given = [
-        ("总体绩效目标", filing.overall_goal),
-        ("分项绩效目标", filing.sub_goals),
-        ("工作保障措施", filing.safeguards),
-        ("部门编码", department.code),
-        ("部门简称", department.short_name),
-        ("编制单位", department.compiled_by),
-        ("审核单位", department.reviewed_by),
-        ("单位编码", any(unit.code for unit in filing.units)),
-        ("单位名称", any(unit.name != department.name for unit in filing.units)),
-        ("项目编码", any(p.code for p in projects)),
-        ("财政资金", any(p.fiscal is not None for p in projects)),
-        ("其他资金", any(p.other is not None for p in projects)),
-        ("资金用途", any(p.purpose for p in projects)),
-        ("资金支出计划", any(p.spending_plan for p in projects)),
-        ("绩效指标描述", any(r.shown_description != r.name for r in rows + department_rows)),
-        ("指标值确定依据", any(r.basis for r in rows + department_rows)),
-        ("绩效标准（部门年度绩效指标）", any(r.standard for r in department_rows)),
-    ]
-    return [title for title, value in given if value]
+    return unprinted(filing, PRINTED)
 
 
 def build_context(filing: Filing, file: str = "") -> FubiaoContext:

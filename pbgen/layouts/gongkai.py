@@ -18,6 +18,7 @@ from pbgen.context import (
     paragraphs,
     refuse_if_missing,
     section_number,
+    unprinted,
 )
 from pbgen.model import LAYOUTS, Filing, Project
 
@@ -56,46 +57,14 @@ def document_title(filing: Filing) -> str:
     return f"{filing.department.name}{filing.year}年部门预算项目支出绩效目标公开表"
 
 
+PRINTED = {"部门编码", "单位编码", "单位名称"}
+
+
 def unprinted_fields(filing: Filing) -> list[str]:
     """Fields the filing gives that the 公开表 has no column for: render names them, so that
-    nothing a user wrote disappears silently."""
-    department = filing.department
-    given = [
-        ("部门简称", department.short_name and not department.code),
-        ("编制单位", department.compiled_by),
-        ("审核单位", department.reviewed_by),
-        ("专项资金级次", department.fund_level),
-        ("单位负责人签字", department.head),
-        ("填表人", department.filled_by),
-        ("联系电话", department.phone),
-        ("总体绩效目标", filing.overall_goal),
-        ("分项绩效目标", filing.sub_goals),
-        ("工作保障措施", filing.safeguards),
-        ("年度预算申请", filing.department_budget),
-        ("部门职责概述", filing.duties),
-        ("年度重点工作计划", filing.work_plan),
-        ("部门年度绩效指标", filing.department_indicators),
-    ]
-    projects = filing.projects
-    rows = [row for p in projects for *_, row in p.all_indicators()]
-    project_fields = (
-        ("项目编码", "code"),
-        ("财政资金", "fiscal"),
-        ("其他资金", "other"),
-        ("资金用途", "purpose"),
-        ("资金支出计划", "spending_plan"),
-        ("所属专项", "special_fund"),
-        ("项目实施期", "period"),
-        ("实施期绩效目标", "period_goal"),
-        ("支出明细及测算说明", "expense_details"),
-    )
-    given += [(title, any(getattr(p, key) for p in projects)) for title, key in project_fields]
-    given += [
-        ("绩效指标描述", any(row.description not in (None, row.name) for row in rows)),
-        ("指标值确定依据", any(row.basis for row in rows)),
-        ("绩效标准", any(row.standard for row in rows)),
-    ]
-    return [title for title, value in given if value]
+    nothing a user wrote disappears silently. 部门简称 is printed in the department's row,
+    which only a filing with 部门编码 has."""
+    return unprinted(filing, PRINTED | ({"部门简称"} if filing.department.code else set()))
 
 
 def build_context(filing: Filing, file: str = "") -> GongkaiContext:

@@ -21,6 +21,7 @@ from pbgen.context import (
     refuse_if_missing,
     section_number,
     sentence,
+    unprinted,
 )
 from pbgen.model import LAYOUTS, Filing, Project, TitledText
 
@@ -80,31 +81,28 @@ class WenbenContext:
     money_unit: str
 
 
+PRINTED = {
+    "编制单位",
+    "审核单位",
+    "总体绩效目标",
+    "分项绩效目标",
+    "工作保障措施",
+    "单位编码",
+    "单位名称",
+    "项目编码",
+    "财政资金",
+    "其他资金",
+    "资金用途",
+    "资金支出计划",
+    "绩效指标描述",
+    "指标值确定依据",
+}
+
+
 def unprinted_fields(filing: Filing) -> list[str]:
     """Fields the filing gives that the 绩效文本 has no place for: render names them, so that
     nothing a user wrote disappears silently (the other layouts print them)."""
-    department = filing.department
-    given = [
-        ("部门编码", department.code),
-        ("部门简称", department.short_name),
-        ("专项资金级次", department.fund_level),
-        ("单位负责人签字", department.head),
-        ("填表人", department.filled_by),
-        ("联系电话", department.phone),
-        ("年度预算申请", filing.department_budget),
-        ("部门职责概述", filing.duties),
-        ("年度重点工作计划", filing.work_plan),
-        ("部门年度绩效指标", filing.department_indicators),
-    ]
-    projects = filing.projects
-    given += [
-        ("所属专项", any(p.special_fund for p in projects)),
-        ("项目实施期", any(p.period for p in projects)),
-        ("实施期绩效目标", any(p.period_goal for p in projects)),
-        ("支出明细及测算说明", any(p.expense_details for p in projects)),
-        ("绩效标准", any(row.standard for p in projects for *_, row in p.all_indicators())),
-    ]
-    return [title for title, value in given if value]
+    return unprinted(filing, PRINTED)
 
 
 def document_title(filing: Filing) -> str:
