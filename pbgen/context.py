@@ -2,9 +2,8 @@
 
 Shared by every layout (``pbgen.layouts``): numbering per GB/T 9704-2012 (一、 → （一） → 1.),
 money as written, paragraphs, flat indicator rows with the spans of merged cells, the fields a
-layout may leave unprinted, and the error
-a layout raises when the filing lacks what it needs. Every string a context holds is final:
-templates only place it.
+layout may leave unprinted, and the error a layout raises when the filing lacks what it needs.
+Every string a context holds is final: templates only place it.
 """
 
 from __future__ import annotations
