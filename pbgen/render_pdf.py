@@ -86,11 +86,16 @@ def _printable(value):
     return printable(value) if isinstance(value, str) else value
 
 
+def _search_path(template_dir: Path) -> list[Path]:
+    """Where a layout's template files are found: its folder, then its parent for what layouts
+    share (common/base.css, common/ua.css)."""
+    return [template_dir, template_dir.parent]
+
+
 @cache
 def _environment(template_dir: Path) -> jinja2.Environment:
     return jinja2.Environment(
-        # the layout's folder, then its parent for what layouts share (common/base.css)
-        loader=jinja2.FileSystemLoader([template_dir, template_dir.parent]),
+        loader=jinja2.FileSystemLoader(_search_path(template_dir)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
@@ -127,8 +132,8 @@ def _fetcher_inside(folder: Path):
 
 
 def user_agent_stylesheet(template_dir: Path) -> Path | None:
-    """The templates' own user-agent stylesheet, found like the files layouts share."""
-    for folder in (template_dir, template_dir.parent):
+    """The templates' own user-agent stylesheet, found like every other template file."""
+    for folder in _search_path(template_dir):
         if (folder / USER_AGENT_CSS).is_file():
             return (folder / USER_AGENT_CSS).resolve()
     return None
