@@ -20,7 +20,7 @@ ROLES = {  # CSS variable → what it is used for
     "kaiti": "二级标题「（一）」（楷体）",
     "songti": "页码（4号宋体）",
 }
-SUBSETS = ("pbgen Serif SC", "pbgen Sans SC", "pbgen Kai SC")  # scripts/subset_fonts.py
+SUBSET_PREFIX = "pbgen "  # the families scripts/subset_fonts.py builds: pbgen Serif SC…
 OFFICIAL = re.compile(r"GB2312|仿宋|楷体|黑体|宋体|小标宋|SimHei|SimSun|KaiTi|FangSong|FZ")
 STACK = re.compile(r"--(?P<role>[a-z]+):\s*(?P<stack>[^;]+);")
 SETUP = "bash scripts/setup.sh"
@@ -64,9 +64,10 @@ def font_checks(css: Path) -> list[Check]:
             )
             continue
         cjk = used in stack  # resolved to a family the stack names: official or our fallback
-        kind = "公文字体" if OFFICIAL.search(used) else "替代字体"
-        if used in SUBSETS:
+        if used.startswith(SUBSET_PREFIX):
             kind = "替代字体的 GB 2312 子集"
+        else:
+            kind = "公文字体" if OFFICIAL.search(used) else "替代字体"
         checks.append(
             Check(
                 label,
@@ -75,17 +76,19 @@ def font_checks(css: Path) -> list[Check]:
                 "" if cjk else f"{SETUP}（安装 fonts-noto-cjk、fonts-lxgw-wenkai）",
             )
         )
-    return [*checks, subset_check()]
+    return [*checks, subset_check(stacks)]
 
 
-def subset_check() -> Check:
-    """The GB 2312 subsets set-up builds: without them PDFs are still right, only slower."""
-    installed = {resolved_family(family) for family in SUBSETS}
-    missing = [family for family in SUBSETS if family not in installed]
+def subset_check(stacks: dict[str, list[str]]) -> Check:
+    """The GB 2312 subsets the stacks name, which set-up builds: without them PDFs are still
+    right, only slower."""
+    named = [family for stack in stacks.values() for family in stack]
+    subsets = list(dict.fromkeys(f for f in named if f.startswith(SUBSET_PREFIX)))
+    missing = [family for family in subsets if resolved_family(family) != family]
     return Check(
         "字体子集（PDF 写入更快）",
         not missing,
-        "、".join(SUBSETS)
+        "、".join(subsets)
         if not missing
         else f"缺少 {'、'.join(missing)}：PDF 照常，只是写得更慢、更占内存",
         "" if not missing else f"{SETUP}（由 scripts/subset_fonts.py 生成）",
