@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import io
 import sys
+from functools import cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
@@ -59,6 +60,7 @@ def gb2312_hanzi() -> list[int]:
     return hanzi
 
 
+@cache
 def _harfbuzz():
     hb = ctypes.CDLL("libharfbuzz.so.0")
     subset = ctypes.CDLL("libharfbuzz-subset.so.0")
@@ -124,7 +126,7 @@ def subset_font(source: Path, index: int, keep_hanzi: list[int]) -> bytes:
 
 def renamed(font: bytes, family: str, style: str, source: Path) -> bytes:
     """The subset under its own family name, so fontconfig never mistakes it for the full font."""
-    ttfont = TTFont(io.BytesIO(font))
+    ttfont = TTFont(io.BytesIO(font), recalcTimestamp=False)  # same bytes on every machine
     full_name = f"{family} {style}"
     names = {
         1: family,

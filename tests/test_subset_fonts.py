@@ -46,3 +46,8 @@ def test_the_subset_has_its_own_family_name(subset):
     assert names[1] == names[16] == "pbgen Serif SC"
     assert names[2] == "Regular"
     assert SOURCE.name in names[3]
+
+
+def test_the_subset_keeps_the_source_timestamp_so_every_build_is_the_same_bytes(subset):
+    full = TTFont(SOURCE, fontNumber=INDEX, lazy=True)
+    assert subset["head"].modified == full["head"].modified
