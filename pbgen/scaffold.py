@@ -18,20 +18,9 @@ from typing import Any, get_args, get_origin
 from pbgen.errors import PbgenError
 from pbgen.fields import field_by_key, is_model, unwrap
 from pbgen.model import LAYOUTS, Filing, Indicator
-from pbgen.yamlout import LONG_KEYS, SCHEMA_NAME, scalar
+from pbgen.yamlout import AMOUNT_KEYS, LONG_KEYS, SCHEMA_NAME, scalar
 
 TODO = "待填"
-AMOUNT_KEYS = {
-    "budget",
-    "fiscal",
-    "other",
-    "total",
-    "amount",
-    "general",
-    "fund",
-    "basic",
-    "project",
-}
 PLAN = {"3月底": None, "6月底": None, "10月底": None, "12月底": "100%"}
 
 
