@@ -3,7 +3,7 @@
 # then a virtual environment in .venv with pbgen and its test tools.
 #   scripts/setup.sh        what rendering needs: CJK fonts, HarfBuzz subsetting (PDF writing is
 #                           ~25x slower without it), poppler
-#   scripts/setup.sh test   the same, plus LibreOffice, which the tests use to open the DOCX
+#   scripts/setup.sh test   the same, plus LibreOffice, which the tests use to open the DOCX and XLSX
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +16,10 @@ SYSTEM_PACKAGES=(
   qpdf
 )
 if [ "${1:-}" = "test" ]; then
-  SYSTEM_PACKAGES+=(libreoffice-writer-nogui)
+  SYSTEM_PACKAGES+=(
+    libreoffice-writer-nogui libreoffice-calc-nogui  # open the DOCX and the XLSX
+    fonts-crosextra-carlito  # Calibri's metrics: the XLSX column widths as Excel measures them
+  )
 fi
 
 missing=()
