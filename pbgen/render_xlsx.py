@@ -25,8 +25,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from pbgen.context import printable
-from pbgen.layouts.gongkai import GongkaiContext, Line, TableRow, decimals, wrapped_lines
-from pbgen.render_docx import normalized_zip
+from pbgen.layouts.gongkai import GongkaiContext, Line, TableRow, decimals
+from pbgen.render_docx import normalized_zip, wrapped_lines
 
 FANGSONG, HEITI, SONGTI, XBS = "仿宋_GB2312", "黑体", "宋体", "方正小标宋简体"
 # Excel units (a digit of the workbook font, 7 px; a 5号 CJK character takes 2), in the PDF's

@@ -17,9 +17,11 @@ SYSTEM_PACKAGES=(
 )
 if [ "${1:-}" = "test" ]; then
   SYSTEM_PACKAGES+=(
-    libreoffice-writer-nogui libreoffice-calc-nogui  # open the DOCX and the XLSX
+    libreoffice-writer-nogui libreoffice-calc-nogui  # the tests open every DOCX and XLSX
     fonts-crosextra-carlito  # Calibri's metrics: the XLSX column widths as Excel measures them
+    chromium chromium-driver  # the tests drive the pbgen watch page in a real browser
   )
+  command -v npm >/dev/null || SYSTEM_PACKAGES+=(nodejs npm)  # yaml-language-server, as editors run it
 fi
 
 missing=()
@@ -46,6 +48,11 @@ fi
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[test]'
+
+# The editor the schema tests speak to: yaml-language-server, at the version tests/tools pins.
+if [ "${1:-}" = "test" ]; then
+  (cd tests/tools && npm ci --silent --no-audit --no-fund --loglevel=error)
+fi
 
 # GB 2312 subsets of those fonts, which the fallbacks above name first: PDFs are written faster
 # and with less memory (scripts/subset_fonts.py says why).
