@@ -71,6 +71,9 @@ def _weasyprint():
     import weasyprint.text.fonts
     import weasyprint.urls
 
+    from pbgen import justify
+
+    justify.install(weasyprint)  # Chinese lines justified between characters (DESIGN §9)
     return weasyprint
 
 
