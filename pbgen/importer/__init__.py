@@ -96,14 +96,15 @@ class Imported:
     @property
     def fields(self) -> int:
         """How many values were placed: every text, amount and percentage in the filing."""
-        return _count(self.data)
+        return count_values(self.data)
 
 
-def _count(value) -> int:
+def count_values(value) -> int:
+    """Texts, amounts and percentages in plain data (booleans and blanks do not count)."""
     if isinstance(value, dict):
-        return sum(_count(v) for v in value.values())
+        return sum(count_values(v) for v in value.values())
     if isinstance(value, list):
-        return sum(_count(v) for v in value)
+        return sum(count_values(v) for v in value)
     return 0 if value is None or isinstance(value, bool) else 1
 
 
