@@ -20,25 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PBGEN = Path(sys.executable).with_name("pbgen")
 
 
-def comparable(filing) -> dict:
-    data = filing.model_dump(mode="json", by_alias=True)
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "name" in node and node.get("description") == node["name"]:
-                node["description"] = None
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(data)
-    return data
-
-
 def main() -> None:
-    from pbgen.importer import count_values, import_file
+    sys.path.insert(0, str(ROOT / "tests"))
+    from office import soffice_convert
+
+    from pbgen.importer import comparable, count_values, import_file
     from pbgen.load import load
     from pbgen.pipeline import render_file
 
@@ -49,23 +35,8 @@ def main() -> None:
         for seed in seeds:
             kinds = ["docx", "xlsx"] if "menyuan" in seed.name else ["docx"]
             render_file(seed, rendered, formats=kinds)
-        profile = f"-env:UserInstallation={(folder / 'profile').as_uri()}"
         for kind in ("docx", "xlsx"):
-            files = sorted(str(p) for p in rendered.glob(f"*.{kind}"))
-            subprocess.run(
-                [
-                    "soffice",
-                    profile,
-                    "--headless",
-                    "--convert-to",
-                    kind,
-                    "--outdir",
-                    str(resaved),
-                    *files,
-                ],
-                check=True,
-                capture_output=True,
-            )
+            soffice_convert(sorted(rendered.glob(f"*.{kind}")), kind, resaved)
         print("pbgen import of each seed's document as LibreOffice re-saved it")
         print(
             f"{'document':<24}{'layout':<8}{'placed':>7}{'of':>5}{'left':>5}{'same':>6}"

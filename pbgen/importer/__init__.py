@@ -108,6 +108,25 @@ def count_values(value) -> int:
     return 0 if value is None or isinstance(value, bool) else 1
 
 
+def comparable(filing) -> dict:
+    """A filing as data, for telling whether an import gave back what was rendered: a
+    绩效指标描述 equal to its 三级指标 is the same as none (the documents print both alike)."""
+    data = filing.model_dump(mode="json", by_alias=True)
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "name" in node and node.get("description") == node["name"]:
+                node["description"] = None
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    return data
+
+
 def detect_layout(document: Document) -> str:
     """wenben, gongkai or fubiao, from the document's own labels and titles."""
     texts = " ".join(squeeze(item.text) for item in document.items if isinstance(item, Para))

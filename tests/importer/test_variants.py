@@ -11,11 +11,10 @@ from docx import Document
 from docx.oxml import parse_xml
 
 from pbgen.errors import PbgenError
-from pbgen.importer import import_document, import_file
+from pbgen.importer import comparable, import_document, import_file
 from pbgen.load import load
 
 from conftest import DATA
-from importer.test_roundtrip import comparable
 
 TEXT_BOX = """
 <w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
