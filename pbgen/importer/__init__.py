@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pbgen.errors import PbgenError
 from pbgen.importer.source import Document, Para, Row, read_document, squeeze
+from pbgen.yamlout import Blank
 
 PROJECT_KEYS = (
     "code",
@@ -105,7 +106,7 @@ def count_values(value) -> int:
         return sum(count_values(v) for v in value.values())
     if isinstance(value, list):
         return sum(count_values(v) for v in value)
-    return 0 if value is None or isinstance(value, bool) else 1
+    return 0 if value is None or isinstance(value, bool | Blank) else 1
 
 
 def comparable(filing) -> dict:
@@ -246,13 +247,17 @@ def _ordered(data: dict, layout: str) -> dict:
     data.setdefault("department", {})
     department = data["department"]
     data["department"] = {k: department[k] for k in DEPARTMENT_KEYS if department.get(k)}
-    return {k: data[k] for k in TOP_KEYS if data.get(k) not in (None, [], {})}
+    return {k: data[k] for k in TOP_KEYS if not _empty(data.get(k))}
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, list | dict) and not value)
 
 
 REQUIRED = {
-    "year": "预算年度（year）",
-    "money_unit": "金额单位（money_unit）",
-    "units": "预算单位和项目（units）",
+    "year": ("预算年度（year）", "预算年度，如 2025（或导入时加 --year 2025）"),
+    "money_unit": ("金额单位（money_unit）", "万元 或 元"),
+    "units": ("预算单位和项目（units）", "原文里没有找到项目表：照 pbgen init 的骨架写各单位和项目"),
 }
 
 
@@ -290,11 +295,16 @@ def import_file(
     if department:
         data.setdefault("department", {})["name"] = department
         data["department"] = {"name": department, **data["department"]}
+    missing = []
+    for key, (title, hint) in REQUIRED.items():
+        if key not in data:
+            data[key] = Blank(f"待填：{hint}")  # written as an empty key with this comment
+            missing.append(title)
+    if not data.get("department", {}).get("name"):
+        data.setdefault("department", {})["name"] = Blank("待填：部门名称（或导入时加 --department）")
+        missing.append("部门名称（department.name）")
     data = _ordered(data, imported.layout)
     imported.data = data
-    missing = [title for key, title in REQUIRED.items() if key not in data]
-    if not data.get("department", {}).get("name"):
-        missing.append("部门名称（department.name，或用 --department）")
     modeline, schema_file = schema_reference(output)
     header = [f"由 pbgen import 从「{source.name}」导入。请核对后运行 pbgen check。"]
     if missing:
