@@ -257,7 +257,10 @@ def _empty(value) -> bool:
 REQUIRED = {
     "year": ("预算年度（year）", "预算年度，如 2025（或导入时加 --year 2025）"),
     "money_unit": ("金额单位（money_unit）", "万元 或 元"),
-    "units": ("预算单位和项目（units）", "原文里没有找到项目表：照 pbgen init 的骨架写各单位和项目"),
+    "units": (
+        "预算单位和项目（units）",
+        "原文里没有找到项目表：照 pbgen init 的骨架写各单位和项目",
+    ),
 }
 
 
@@ -301,7 +304,9 @@ def import_file(
             data[key] = Blank(f"待填：{hint}")  # written as an empty key with this comment
             missing.append(title)
     if not data.get("department", {}).get("name"):
-        data.setdefault("department", {})["name"] = Blank("待填：部门名称（或导入时加 --department）")
+        data.setdefault("department", {})["name"] = Blank(
+            "待填：部门名称（或导入时加 --department）"
+        )
         missing.append("部门名称（department.name）")
     data = _ordered(data, imported.layout)
     imported.data = data
