@@ -58,7 +58,14 @@ def check_file(path: Path | str) -> CheckResult:
         loaded = load(path)
     except InputError as error:
         return CheckResult(str(path), error.findings, readable=False)
-    return CheckResult(str(path), check(loaded))
+    findings = check(loaded)
+    try:
+        choose_layout(loaded)
+    except PbgenError as error:
+        line, column = loaded.source.locate(("layout",))
+        message = str(error).split("：", 1)[-1]
+        findings.insert(0, Finding(str(path), line, column, "layout", "error", "版式", message))
+    return CheckResult(str(path), findings)
 
 
 def check_files(paths: Iterable[Path | str]) -> list[CheckResult]:
@@ -76,7 +83,7 @@ class RenderResult:
     seconds: float
     check_errors: int
     unprinted: list[str] = field(default_factory=list)
-    layout: str = ""
+    layout: str = ""  # the layout's Chinese name
     skipped: bool = False  # outputs already newer than input, templates and pbgen
 
 
@@ -87,16 +94,6 @@ def build_timestamp(year: int) -> datetime:
     if epoch and epoch.strip().isdigit():
         return datetime.fromtimestamp(int(epoch), tz=UTC)
     return datetime(year, 1, 1, tzinfo=UTC)
-
-
-def template_folder(layout: str, template_dir: Path | None = None) -> Path:
-    """The layout's templates: ``DIR/<layout>/`` or ``DIR`` itself when given, else ours."""
-    if template_dir is None:
-        return TEMPLATES / layout
-    folder = template_dir / layout if (template_dir / layout).is_dir() else template_dir
-    if not folder.is_dir():
-        raise PbgenError(f"找不到模板文件夹 {template_dir}。")
-    return folder
 
 
 def render_file(
@@ -113,7 +110,6 @@ def render_file(
     without ``force``, outputs newer than the input, the templates and pbgen are kept.
     """
     from pbgen.check import check
-    from pbgen.layouts import find_layout
     from pbgen.load import load
     from pbgen.write import write_atomic
 
@@ -121,26 +117,39 @@ def render_file(
     loaded = load(path)
     errors = sum(finding.severity == "error" for finding in check(loaded))
     filing = loaded.filing
-    chosen = find_layout(layout or filing.layout)
+    chosen = choose_layout(loaded, layout, template_dir)
     formats = list(formats or chosen.formats)
     unsupported = [name for name in formats if name not in chosen.formats]
     if unsupported:
         raise PbgenError(
             f"「{chosen.name}」没有 {'、'.join(unsupported)} 格式；可选：{'、'.join(chosen.formats)}。"
         )
-    module = chosen.module
-    folder = template_folder(chosen.id, template_dir)
     targets = [Path(output_dir) / f"{Path(path).stem}.{ext}" for ext in FORMATS if ext in formats]
-    unprinted = module.unprinted_fields(filing)
-    if not force and up_to_date(targets, [Path(path), folder, PACKAGE]):
+    left_out = chosen.unprinted(filing)
+    if not force and up_to_date(targets, [Path(path), chosen.folder, PACKAGE]):
         seconds = time.perf_counter() - start
-        return RenderResult(str(path), targets, 0, seconds, errors, unprinted, chosen.id, True)
+        return RenderResult(str(path), targets, 0, seconds, errors, left_out, chosen.name, True)
+    chosen.refuse_missing(filing, str(path))
+    module = chosen.module
     context = module.build_context(filing, str(path))
-    rendered = module.render(context, folder, formats, build_timestamp(filing.year))
+    rendered = module.render(context, chosen.folder, formats, build_timestamp(filing.year))
     for target in targets:
         write_atomic(target, rendered.files[target.suffix.lstrip(".")])
     seconds = time.perf_counter() - start
-    return RenderResult(str(path), targets, rendered.pages, seconds, errors, unprinted, chosen.id)
+    return RenderResult(str(path), targets, rendered.pages, seconds, errors, left_out, chosen.name)
+
+
+def choose_layout(loaded, name: str | None = None, template_dir: Path | None = None):
+    """The layout named by ``--layout`` or else by the filing; an unknown name is reported at
+    the line of the filing's ``layout:`` (the layouts found are listed)."""
+    from pbgen.layouts import find_layout
+
+    file = Path(loaded.source.file)
+    if name:
+        return find_layout(name, template_dir, file)
+    line, column = loaded.source.locate(("layout",))
+    where = f"{file}:{line}:{column}" if ("layout",) in loaded.source.marks else str(file)
+    return find_layout(loaded.filing.layout, template_dir, file, where)
 
 
 def newest_change(paths: Iterable[Path]) -> float:
