@@ -21,8 +21,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from pbgen.context import printable
-from pbgen.layouts.gongkai import GongkaiContext, Line, TableRow, decimals, wrapped_lines
-from pbgen.render_docx import normalized_zip
+from pbgen.layouts.gongkai import GongkaiContext, Line, TableRow, decimals
+from pbgen.render_docx import normalized_zip, wrapped_lines
 
 FANGSONG, HEITI, XBS = "仿宋_GB2312", "黑体", "方正小标宋简体"
 COLUMN_WIDTHS = (10, 24, 13, 46, 50)  # Excel units: a 5号 CJK character takes about 2

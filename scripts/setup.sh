@@ -16,7 +16,11 @@ SYSTEM_PACKAGES=(
   qpdf
 )
 if [ "${1:-}" = "test" ]; then
-  SYSTEM_PACKAGES+=(libreoffice-writer-nogui)
+  SYSTEM_PACKAGES+=(
+    libreoffice-writer-nogui  # the tests open every DOCX with LibreOffice
+    chromium chromium-driver  # the tests drive the pbgen watch page in a real browser
+  )
+  command -v npm >/dev/null || SYSTEM_PACKAGES+=(nodejs npm)  # yaml-language-server, as editors run it
 fi
 
 missing=()
@@ -43,6 +47,11 @@ fi
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[test]'
+
+# The editor the schema tests speak to: yaml-language-server, at the version tests/tools pins.
+if [ "${1:-}" = "test" ]; then
+  (cd tests/tools && npm ci --silent --no-audit --no-fund --loglevel=error)
+fi
 
 # GB 2312 subsets of those fonts, which the fallbacks above name first: PDFs are written faster
 # and with less memory (scripts/subset_fonts.py says why).

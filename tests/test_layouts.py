@@ -48,7 +48,7 @@ def test_bad_settings_and_folders_are_reported(tmp_path):
         find_layouts(filing=tmp_path / "a.yaml")
     (tmp_path / "forms" / "x").mkdir(parents=True)
     (tmp_path / "forms" / "x" / "document.html.j2").write_text("", encoding="utf-8")
-    with pytest.raises(PbgenError, match="没有 manifest.yaml"):
+    with pytest.raises(PbgenError, match=r"没有 manifest\.yaml"):
         find_layouts(tmp_path / "forms")
 
 

@@ -36,7 +36,7 @@ def test_a_manifest_naming_a_field_the_model_lacks_is_refused(tmp_path):
     (tmp_path / "hubei").mkdir()
     file = tmp_path / "hubei" / "manifest.yaml"
     file.write_text(MANIFEST.replace("department.code", "department.kode"), encoding="utf-8")
-    with pytest.raises(ManifestError, match="「department.kode」不是文件中的字段"):
+    with pytest.raises(ManifestError, match=r"「department\.kode」不是文件中的字段"):
         read_manifest(file)
     file.write_text(MANIFEST.replace("formats: [pdf]", "formats: [odt]"), encoding="utf-8")
     with pytest.raises(ManifestError, match=r"manifest.yaml：formats\.0"):
