@@ -239,6 +239,33 @@ def _summary(results, failure_type):
     return table
 
 
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="部门的文件夹；默认为当前文件夹。")] = Path("."),
+    layout: Annotated[
+        str, typer.Option("--layout", "-l", help="版式：wenben、gongkai、fubiao（中文名也可）。")
+    ] = "wenben",
+    department: Annotated[str | None, typer.Option("--department", help="部门名称。")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="预算年度；默认为明年。")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的同名绩效文本。")] = False,
+) -> None:
+    """开始一个部门的文件夹：带说明的绩效文本骨架、编辑器设置、.gitignore。"""
+    from pbgen.scaffold import init_folder
+
+    try:
+        result = init_folder(folder, layout, department, year, force)
+    except PbgenError as error:
+        raise _fail(error) from None
+    for path in result.written:
+        typer.echo(f"已写入 {path}")
+    for path in result.kept:
+        typer.echo(f"已有 {path}，保留原样")
+    typer.echo(
+        f"下一步：用 VS Code 打开 {result.folder}（按提示安装 YAML 扩展），把 {result.filing.name} "
+        f"中的「待填」换成实际内容；随时运行 pbgen check {result.filing} 查看还缺什么。"
+    )
+
+
 @app.command("import")
 def import_(
     source: Annotated[Path, typer.Argument(help="去年的绩效文本 .docx，或公开表 .xlsx。")],
