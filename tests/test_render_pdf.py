@@ -60,6 +60,31 @@ def test_no_input_character_is_dropped(rendered, name):
     assert characters - printed - {" "} == set()
 
 
+def test_toc_leaders_are_alike_at_every_level(rendered):
+    import pymupdf
+
+    toc = next(
+        page for page in pymupdf.open(rendered["shanhaiguan-2020"]) if "目" in page.get_text()[:20]
+    )
+    spans = [
+        span
+        for block in toc.get_text("dict")["blocks"]
+        for line in block.get("lines", [])
+        for span in line["spans"]
+        if "·" in span["text"]
+    ]
+    assert len(spans) >= 10  # one leader an entry, 第一部分 and 一、 alike
+    assert len({(span["font"], span["size"]) for span in spans}) == 1
+
+
+def test_a_label_paragraph_is_kept_with_the_next():
+    html = render_html(
+        wenben_context(load(DATA / "shanhaiguan-2020.yaml").filing), TEMPLATES / "wenben"
+    )
+    assert '<p class="label">职责分类目标：</p>' in html
+    assert "p.label { break-after: avoid; }" in (TEMPLATES / "wenben" / "style.css").read_text()
+
+
 @pytest.mark.parametrize("name", SEEDS)
 def test_toc_page_numbers_point_at_the_headings(rendered, name):
     pages = page_texts(rendered[name])
