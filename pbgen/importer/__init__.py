@@ -15,24 +15,8 @@ from pathlib import Path
 
 from pbgen.errors import PbgenError
 from pbgen.importer.source import Document, Para, Row, read_document, squeeze
+from pbgen.model import Department, Filing, Project
 from pbgen.yamlout import Blank
-
-PROJECT_KEYS = (
-    "code",
-    "name",
-    "budget",
-    "fiscal",
-    "other",
-    "purpose",
-    "spending_plan",
-    "goal_intro",
-    "goals",
-    "indicators",
-    "special_fund",
-    "period",
-    "period_goal",
-    "expense_details",
-)
 
 
 @dataclass
@@ -65,7 +49,7 @@ class Draft:
                 continue
             if not units or units[-1]["_label"] != label:
                 units.append({"_label": label, "projects": []})
-            units[-1]["projects"].append({k: project[k] for k in PROJECT_KEYS if k in project})
+            units[-1]["projects"].append({k: project[k] for k in _keys(Project) if k in project})
         for unit in units:
             code, name = split_unit(unit.pop("_label"))
             if code:
@@ -195,7 +179,6 @@ def _compare_derived(draft: Draft) -> None:
     """分项绩效目标 written per project (seed 004) is generated from the projects; where the
     document's own text differs from what pbgen will generate, the document's is kept."""
     from pbgen.layouts.wenben import _indicator_summary, _joined
-    from pbgen.model import Project
 
     projects = {p.get("name"): p for u in draft.data.get("units", []) for p in u["projects"]}
     for name, body in draft.derived_sub_goals or []:
@@ -215,39 +198,17 @@ def _compare_derived(draft: Draft) -> None:
             draft.notes += body
 
 
-TOP_KEYS = (
-    "year",
-    "layout",
-    "money_unit",
-    "department",
-    "overall_goal",
-    "sub_goals",
-    "safeguards",
-    "department_budget",
-    "duties",
-    "work_plan",
-    "department_indicators",
-    "units",
-)
-DEPARTMENT_KEYS = (
-    "name",
-    "code",
-    "short_name",
-    "compiled_by",
-    "reviewed_by",
-    "fund_level",
-    "head",
-    "filled_by",
-    "phone",
-)
+def _keys(model) -> tuple[str, ...]:
+    """A model's keys in its own order: the order a filing is written in."""
+    return tuple(info.alias or name for name, info in model.model_fields.items())
 
 
 def _ordered(data: dict, layout: str) -> dict:
     data["layout"] = layout
     data.setdefault("department", {})
     department = data["department"]
-    data["department"] = {k: department[k] for k in DEPARTMENT_KEYS if department.get(k)}
-    return {k: data[k] for k in TOP_KEYS if not _empty(data.get(k))}
+    data["department"] = {k: department[k] for k in _keys(Department) if department.get(k)}
+    return {k: data[k] for k in _keys(Filing) if not _empty(data.get(k))}
 
 
 def _empty(value) -> bool:
