@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import importlib.util
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -14,7 +15,7 @@ import pytest
 from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from office import soffice_pdf
+from office import page_number_gap, soffice_pdf
 
 from pbgen.context import paragraphs
 from pbgen.errors import PbgenError
@@ -326,6 +327,112 @@ def test_libreoffice_opens_the_docx(seeds, tmp_path):
         ["pdftotext", str(converted), "-"], check=True, capture_output=True, text=True
     ).stdout
     assert context.projects[0].name in squeeze(text)
+
+
+# -- the page as LibreOffice lays it out ----------------------------------------------------------
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
+
+
+@pytest.fixture(scope="module")
+def printed(seeds, tmp_path_factory) -> dict[str, tuple[Path, list[str]]]:
+    """Each seed's DOCX as LibreOffice prints it: the PDF and the text of each page."""
+    folder = tmp_path_factory.mktemp("printed")
+    found = {}
+    for name, (_, _, docx) in seeds.items():
+        source = folder / f"{name}.docx"
+        source.write_bytes(docx)
+        pdf = soffice_pdf(source, folder)
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        found[name] = pdf, text.split("\f")[:-1]
+    return found
+
+
+def body_lines(page: str) -> list[str]:
+    """A page's lines of text, without blank lines and the page number."""
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    return [line for line in lines if not re.fullmatch(r"—\s*\d+\s*—", line)]
+
+
+@needs_soffice
+@pytest.mark.parametrize("name", SEEDS)
+def test_part_two_shares_its_page_with_the_first_table(seeds, printed, name):
+    _, context, _ = seeds[name]
+    _, pages = printed[name]
+    (page,) = [page for page in pages if squeeze(page).startswith("第二部分")]
+    assert squeeze(context.projects[0].title) in squeeze(page)
+
+
+@needs_soffice
+@pytest.mark.parametrize("name", SEEDS)
+def test_no_heading_label_or_first_line_is_left_at_a_page_foot(seeds, printed, name):
+    """Headings and labels are kept with what follows; a paragraph (（二）… included) never
+    leaves its first line alone at the foot of a page (widow and orphan control)."""
+    _, context, _ = seeds[name]
+    _, pages = printed[name]
+    blocks = context.part1_blocks
+    kept = [b.text for b in blocks if b.kind != "p"]
+    starts = [b.lead + b.text for b in blocks if b.kind == "p"]
+    for number, page in enumerate(pages[:-1], 1):
+        last = squeeze(body_lines(page)[-1])
+        assert not any(squeeze(text) == last for text in kept), (number, last)
+        assert not any(squeeze(start).startswith(last) for start in starts if len(start) > 40), (
+            number,
+            last,
+        )
+
+
+@needs_soffice
+def test_the_page_number_stands_7_mm_under_the_type_area(printed):
+    """GB/T 9704-2012 7.5: the 一字线 of — N — 7 mm under the 版心 (bottom margin 35 mm)."""
+    pdf, pages = printed["leting-2024"]
+    numbered = [n for n, page in enumerate(pages, 1) if re.search(r"—\s*\d+\s*—", page)]
+    assert numbered and abs(page_number_gap(pdf, numbered[0], 35) - 7) < 0.5
+
+
+def test_widow_control_is_on_and_headings_keep_with_the_next_paragraph():
+    styles = Document(str(TEMPLATE)).styles.element
+    assert styles.xpath("w:docDefaults/w:pPrDefault/w:pPr/w:widowControl")
+    assert not styles.xpath('//w:widowControl[@w:val="0"]')
+    for style_id in ("Heading2", "Heading3", "Heading4", "Label", "TableTitle", "UnitLine"):
+        (style,) = styles.xpath(f'w:style[@w:styleId="{style_id}"]')
+        assert style.xpath("w:pPr/w:keepNext"), style_id
+
+
+def test_labels_are_paragraphs_kept_with_the_next(seeds):
+    _, _, docx = seeds["shanhaiguan-2020"]
+    document = Document(io.BytesIO(docx))
+    (label,) = [p for p in document.paragraphs if p.text == "职责分类目标："]
+    assert label.style.name == "Label"
+
+
+def test_tables_take_the_pdfs_column_widths_and_alignment(seeds):
+    """The grid of the indicator table is the PDF's (style.css col widths, % of the 156 mm
+    text width); the info table's label column too, the rest twelve equal columns. Data cells
+    are centred, as in the PDF."""
+    css = (ROOT / "templates" / "wenben" / "style.css").read_text(encoding="utf-8")
+    percent = {
+        name: float(value)
+        for name, value in re.findall(r"^\.(\w+ col\.\w+) \{ width: ([\d.]+)%", css, re.M)
+    }
+    _, _, docx = seeds["leting-2024"]
+    root = body(docx)
+    text_width = 8845  # twips
+    for caption, names in (
+        ("绩效指标", ["level1", "level2", "level3", "description", "value", "basis"]),
+        ("项目信息", ["label"]),
+    ):
+        table = root.xpath(f'w:tbl[w:tblPr/w:tblCaption/@w:val="{caption}"]')[0]
+        grid = [int(w) for w in table.xpath("w:tblGrid/w:gridCol/@w:w")]
+        prefix = "indicators" if caption == "绩效指标" else "info"
+        for width, name in zip(grid, names, strict=False):
+            assert abs(width - text_width * percent[f"{prefix} col.{name}"] / 100) <= 1, name
+    indicators = root.xpath('w:tbl[w:tblPr/w:tblCaption/@w:val="绩效指标"]')[0]
+    for tr in indicators.tr_lst[1:]:
+        styles = tr.xpath("w:tc/w:p/w:pPr/w:pStyle/@w:val")
+        assert set(styles) == {"TableTextCenter"}
 
 
 # -- table declarations in any template ---------------------------------------------------------

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from office import page_number_gap
 
 from pbgen.layouts import find_layout
 from pbgen.layouts.wenben import wenben_context
@@ -82,6 +83,19 @@ def test_numbering_starts_at_part_one_and_front_matter_is_unnumbered(rendered, n
     assert all(FOOTER.search(text) is None for text in pages[:first_body])
     numbers = [int(FOOTER.search(text)[1]) for text in pages[first_body:]]
     assert numbers == list(range(1, len(pages) - first_body + 1))
+
+
+def test_the_page_number_stands_7_mm_under_the_type_area(rendered):
+    """GB/T 9704-2012 7.5: the 一字线 of — N — 7 mm under the 版心 (bottom margin 35 mm)."""
+    pdf = rendered["leting-2024"]
+    numbered = [n for n, text in enumerate(page_texts(pdf), 1) if FOOTER.search(text)]
+    assert abs(page_number_gap(pdf, numbered[0], 35) - 7) < 0.5
+
+
+def test_labels_are_kept_with_what_they_introduce():
+    context = wenben_context(load(DATA / "shanhaiguan-2020.yaml").filing)
+    html = render_html(context, TEMPLATES / "wenben")
+    assert '<p class="label">职责分类目标：</p>' in html
 
 
 def test_cover(rendered):

@@ -189,7 +189,7 @@ def _overall_goal_blocks(filing: Filing) -> list[Block]:
     blocks += _titled(goal.items, bracket_number)
     if goal.duty_goals:
         duty = goal.duty_goals
-        blocks.append(Block("p", f"{duty.title.rstrip('：:')}："))
+        blocks.append(Block("label", f"{duty.title.rstrip('：:')}："))
         blocks += [Block("p", text) for text in paragraphs(duty.intro)]
         for n, item in enumerate(duty.items, 1):
             blocks.append(Block("h3", f"{arabic_number(n)}{item.title}"))
