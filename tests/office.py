@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import re
 import subprocess
 from pathlib import Path
 
 from docx import Document
 
-from conftest import ROOT
+from conftest import ROOT, typography
 
 
 def built_template(script: str) -> bytes:
@@ -50,58 +49,7 @@ def soffice_csv(source: Path, folder: Path) -> list[list[str]]:
         return list(csv.reader(file))
 
 
-def page_number_gap(pdf: Path, page: int, bottom_margin_mm: float) -> float:
-    """How far (mm) the ink of the first dash of — N — on ``page`` lies under the 版心 (the
-    page less its bottom margin). GB/T 9704-2012 wants 7 mm. The dash is found by its text box
-    (pdftotext), its stroke by the dark pixels inside that box (pdftoppm at 600 dpi)."""
-    html = subprocess.run(
-        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', html)[1])
-    boxes = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">—<', html)
-    x0, y0, x1, y1 = (float(v) for v in boxes[-2])  # the left dash of the last line
-    dpi = 600
-    scale = dpi / 72
-    crop = [
-        round(x0 * scale),
-        round(y0 * scale),
-        round((x1 - x0) * scale),
-        round((y1 - y0) * scale),
-    ]
-    pgm = subprocess.run(
-        [
-            "pdftoppm",
-            "-gray",
-            "-r",
-            str(dpi),
-            "-f",
-            str(page),
-            "-l",
-            str(page),
-            "-singlefile",
-            "-x",
-            str(crop[0]),
-            "-y",
-            str(crop[1]),
-            "-W",
-            str(crop[2]),
-            "-H",
-            str(crop[3]),
-            str(pdf),
-        ],
-        capture_output=True,
-        check=True,
-    ).stdout
-    width, rows, data = _pgm(pgm)
-    inked = [y for y in range(rows) if min(data[y * width : (y + 1) * width]) < 128]
-    centre_pt = y0 + (inked[0] + inked[-1] + 1) / 2 / scale
-    return round((centre_pt - (height - bottom_margin_mm * 72 / 25.4)) * 25.4 / 72, 2)
-
-
-def _pgm(data: bytes) -> tuple[int, int, bytes]:
-    """Width, height and pixels of a binary PGM (P5, 8 bit)."""
-    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", data)
-    return int(header[1]), int(header[2]), data[header.end() :]
+def assert_page_numbers_7_mm_under_the_type_area(pdf: Path) -> None:
+    """GB/T 9704-2012 7.5: the 一字线 of — N — 7 mm under the 版心, on every numbered page."""
+    distances = typography().measure(pdf).page_number_mm
+    assert distances and all(abs(distance - 7) < 0.5 for distance in distances), distances

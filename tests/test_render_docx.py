@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from office import page_number_gap, soffice_pdf
+from office import assert_page_numbers_7_mm_under_the_type_area, soffice_pdf
 
 from pbgen.context import paragraphs
 from pbgen.errors import PbgenError
@@ -387,9 +387,7 @@ def test_no_heading_label_or_first_line_is_left_at_a_page_foot(seeds, printed, n
 @needs_soffice
 def test_the_page_number_stands_7_mm_under_the_type_area(printed):
     """GB/T 9704-2012 7.5: the 一字线 of — N — 7 mm under the 版心 (bottom margin 35 mm)."""
-    pdf, pages = printed["leting-2024"]
-    numbered = [n for n, page in enumerate(pages, 1) if re.search(r"—\s*\d+\s*—", page)]
-    assert numbered and abs(page_number_gap(pdf, numbered[0], 35) - 7) < 0.5
+    assert_page_numbers_7_mm_under_the_type_area(printed["leting-2024"][0])
 
 
 def test_widow_control_is_on_and_headings_keep_with_the_next_paragraph():

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from office import page_number_gap
+from office import assert_page_numbers_7_mm_under_the_type_area
 
 from pbgen.layouts import find_layout
 from pbgen.layouts.wenben import wenben_context
@@ -87,9 +87,7 @@ def test_numbering_starts_at_part_one_and_front_matter_is_unnumbered(rendered, n
 
 def test_the_page_number_stands_7_mm_under_the_type_area(rendered):
     """GB/T 9704-2012 7.5: the 一字线 of — N — 7 mm under the 版心 (bottom margin 35 mm)."""
-    pdf = rendered["leting-2024"]
-    numbered = [n for n, text in enumerate(page_texts(pdf), 1) if FOOTER.search(text)]
-    assert abs(page_number_gap(pdf, numbered[0], 35) - 7) < 0.5
+    assert_page_numbers_7_mm_under_the_type_area(rendered["leting-2024"])
 
 
 def test_labels_are_kept_with_what_they_introduce():

@@ -18,7 +18,12 @@ import openpyxl
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from office import built_template, east_asian_fonts, page_number_gap, soffice_pdf
+from office import (
+    assert_page_numbers_7_mm_under_the_type_area,
+    built_template,
+    east_asian_fonts,
+    soffice_pdf,
+)
 
 from pbgen.context import MissingDataError
 from pbgen.layouts.gongkai import build_context, indicator_outline, unprinted_fields
@@ -309,11 +314,11 @@ def test_libreoffice_opens_the_docx(rendered, tmp_path):
     text = squeeze(pdf_text(printed))
     assert "合计92.79" in text
     assert "1.举行政协全委会议1次" in text
-    assert abs(page_number_gap(printed, 1, 26) - 7) < 0.5  # GB/T 9704: 7 mm under the 版心
+    assert_page_numbers_7_mm_under_the_type_area(printed)
 
 
 def test_the_pdf_page_number_stands_7_mm_under_the_type_area(rendered):
-    assert abs(page_number_gap(rendered["menyuan-2024"]["pdf"], 1, 26) - 7) < 0.5
+    assert_page_numbers_7_mm_under_the_type_area(rendered["menyuan-2024"]["pdf"])
 
 
 # -- XLSX ---------------------------------------------------------------------------------------
