@@ -28,6 +28,7 @@ from docx_kit import (
     cell,
     columns,
     css_widths,
+    html_widths,
     main,
     mm,
     para,
@@ -45,7 +46,10 @@ from pbgen.render_docx import TOC_PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "templates" / "wenben" / "template.docx"
-CSS = ROOT / "templates" / "wenben" / "style.css"  # the PDF's column widths, which the DOCX takes
+# The PDF's column widths, which the DOCX tables take: the info table's label column in the
+# CSS, the indicator table's columns in the HTML template.
+CSS = ROOT / "templates" / "wenben" / "style.css"
+HTML = ROOT / "templates" / "wenben" / "document.html.j2"
 
 # -- page (twips) --------------------------------------------------------------------------------
 
@@ -321,7 +325,8 @@ def info_table() -> str:
 def indicator_table() -> str:
     """一级 … 指标值确定依据, the PDF's widths; one row per 三级, the 一级/二级 cells declared
     merged; every cell centred but the header's, as in the PDF."""
-    widths = columns(TEXT_W, css_widths(CSS, ".indicators"))
+    (percents,) = html_widths(HTML)
+    widths = columns(TEXT_W, percents)
     titles = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
     values = [
         (CENTER, "{{ row.level1 }}{# 合并 #}"),

@@ -29,7 +29,7 @@ from docx_kit import (
     assemble,
     cell,
     columns,
-    css_widths,
+    html_widths,
     main,
     para,
     ppr,
@@ -124,9 +124,11 @@ HEAD, TEXT, CENTER, INDENT = "TableHead", "TableText", "TableTextCenter", "Table
 SECTION = "SectionHead"  # the head row of a section: kept with the row below it
 
 
-def grid(table: str) -> list[int]:
-    """Grid columns in twips: the PDF's widths of ``table`` (its class in style.css)."""
-    return columns(TEXT_W, css_widths(ROOT / "templates" / "fubiao" / "style.css", table))
+# The PDF's column widths (附表1, 附表2, 附表3, in the order document.html.j2 sets them), in twips.
+DEPARTMENT, SUMMARY, DIRECTION = (
+    columns(TEXT_W, percents)
+    for percents in html_widths(ROOT / "templates" / "fubiao" / "document.html.j2")
+)
 
 
 def span(widths: list[int], first: int, last: int) -> int:
@@ -211,7 +213,7 @@ def head(sheet: str) -> list[str]:
 
 def department_table() -> str:
     """附表1 部门整体支出绩效目标表."""
-    w = grid(".department")
+    w = DEPARTMENT
     rest = span(w, 1, 5)
     money = [
         ("其中：一般公共预算拨款", "general", "其中：基本支出", "basic"),
@@ -264,7 +266,7 @@ def department_table() -> str:
 
 def summary_table() -> str:
     """附表2 专项资金绩效目标汇总表."""
-    w = grid(".summary")
+    w = SUMMARY
     return table(
         TEXT_W,
         "附表2",
@@ -299,7 +301,7 @@ def summary_table() -> str:
 
 def direction_table() -> str:
     """附表3 支出方向绩效目标表 of one project ``t``."""
-    w = grid(".direction")
+    w = DIRECTION
     rest = span(w, 1, 6)
     return table(
         TEXT_W,

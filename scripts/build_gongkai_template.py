@@ -35,7 +35,8 @@ PAGE = kit.Page(
 )
 TEXT_W = PAGE.text_width  # 12756: 225 mm
 # 单位编码 | 单位及项目名称 | 金额 | 绩效目标 | 绩效指标, as the PDF's columns
-WIDTHS = kit.columns(TEXT_W, kit.css_widths(ROOT / "templates" / "gongkai" / "style.css"))
+(PERCENTS,) = kit.html_widths(ROOT / "templates" / "gongkai" / "document.html.j2")
+WIDTHS = kit.columns(TEXT_W, PERCENTS)
 
 TABLE_PT = 10.5  # 5号
 LINE = "exact:273"  # 13.65 pt, the PDF's line-height 1.3: both formats break pages alike

@@ -8,6 +8,7 @@ strings in schema order, and assemble a package whose bytes are stable from run 
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime
 import io
 import re
@@ -92,13 +93,25 @@ FONT_TABLE = {FANGSONG: "仿宋", KAITI: "楷体", HEITI: "SimHei", SONGTI: "Sim
 
 def css_widths(css: Path, table: str = "") -> list[float]:
     """The widths (%) the layout's style.css gives the ``col`` elements of the PDF's table
-    ``table`` (a class, ".indicators"; "" for rules on a bare ``col.name``), in the order written.
-    The DOCX tables take their columns from them, so both formats wrap cells alike."""
+    ``table`` (a class, ".info"; "" for rules on a bare ``col.name``), in the order written."""
     rule = re.compile(rf"^{re.escape(table)}\s*col\.[\w-]+\s*\{{\s*width:\s*([\d.]+)%", re.M)
     found = [float(percent) for percent in rule.findall(css.read_text(encoding="utf-8"))]
     if not found:
         raise ValueError(f"{css}: no col widths for {table or 'col'}")
     return found
+
+
+NUMBERS = re.compile(r'\{\s*"\w+"\s*:\s*[\d.]+(?:\s*,\s*"\w+"\s*:\s*[\d.]+)*\s*\}')
+
+
+def html_widths(template: Path) -> list[list[float]]:
+    """The column widths (%) of the PDF's tables, in the order the layout's document.html.j2
+    writes them: each dict of numbers there ({"level1": 14, "level2": 19, …}) is one table's
+    columns. The DOCX tables take their grids from them, so both formats wrap cells alike."""
+    found = NUMBERS.findall(template.read_text(encoding="utf-8"))
+    if not found:
+        raise ValueError(f"{template}: no column widths")
+    return [list(ast.literal_eval(literal).values()) for literal in found]
 
 
 def columns(width: int, percents: Iterable[float]) -> list[int]:
