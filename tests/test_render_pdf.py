@@ -61,6 +61,31 @@ def test_no_input_character_is_dropped(rendered, name):
     assert characters - printed - {" "} == set()
 
 
+def test_toc_leaders_are_alike_at_every_level(rendered):
+    import pymupdf
+
+    toc = next(
+        page for page in pymupdf.open(rendered["shanhaiguan-2020"]) if "目" in page.get_text()[:20]
+    )
+    spans = [
+        span
+        for block in toc.get_text("dict")["blocks"]
+        for line in block.get("lines", [])
+        for span in line["spans"]
+        if "·" in span["text"]
+    ]
+    assert len(spans) >= 10  # one leader an entry, 第一部分 and 一、 alike
+    assert len({(span["font"], span["size"]) for span in spans}) == 1
+
+
+def test_a_label_paragraph_is_kept_with_the_next():
+    html = render_html(
+        wenben_context(load(DATA / "shanhaiguan-2020.yaml").filing), TEMPLATES / "wenben"
+    )
+    assert '<p class="label">职责分类目标：</p>' in html
+    assert "p.label { break-after: avoid; }" in (TEMPLATES / "wenben" / "style.css").read_text()
+
+
 @pytest.mark.parametrize("name", SEEDS)
 def test_toc_page_numbers_point_at_the_headings(rendered, name):
     pages = page_texts(rendered[name])
@@ -88,12 +113,6 @@ def test_numbering_starts_at_part_one_and_front_matter_is_unnumbered(rendered, n
 def test_the_page_number_stands_7_mm_under_the_type_area(rendered):
     """GB/T 9704-2012 7.5: the 一字线 of — N — 7 mm under the 版心 (bottom margin 35 mm)."""
     assert_page_numbers_7_mm_under_the_type_area(rendered["leting-2024"])
-
-
-def test_labels_are_kept_with_what_they_introduce():
-    context = wenben_context(load(DATA / "shanhaiguan-2020.yaml").filing)
-    html = render_html(context, TEMPLATES / "wenben")
-    assert '<p class="label">职责分类目标：</p>' in html
 
 
 def test_cover(rendered):

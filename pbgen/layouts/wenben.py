@@ -126,7 +126,7 @@ def build_context(filing: Filing, file: str = "") -> WenbenContext:
     for index, (title, body) in enumerate(sections, 1):
         heading = Block("h1", f"{section_number(index)}{title}", anchor=anchors.next())
         toc.append(TocEntry(2, heading.text, heading.anchor))
-        blocks += [heading, *body]
+        blocks += [heading, *(_label(block) for block in body)]
 
     part2 = Part("第二部分", "预算项目绩效目标", anchors.next())
     toc.append(TocEntry(1, f"{part2.number} {part2.title}", part2.anchor))
@@ -181,6 +181,14 @@ def require_wenben(filing: Filing, file: str = "") -> None:
             title, filing.projects, lambda p, key=key: getattr(p, key) is None
         )
     refuse_if_missing(LAYOUTS["wenben"], file, missing)
+
+
+def _label(block: Block) -> Block:
+    """A body paragraph ending in a colon (「具体措施如下：」) introduces the next: a label, which
+    both formats keep on the page of what follows."""
+    if block.kind == "p" and not block.lead and block.text.rstrip().endswith(("：", ":")):
+        return Block("label", block.text, anchor=block.anchor)
+    return block
 
 
 def _overall_goal_blocks(filing: Filing) -> list[Block]:
