@@ -178,7 +178,7 @@ def test_same_input_same_bytes(tmp_path):
 
 def test_broken_template_leaves_no_output(tmp_path):
     templates = tmp_path / "templates"
-    templates.mkdir()
+    shutil.copytree(TEMPLATES / "wenben", templates)
     (templates / "document.html.j2").write_text("{{ no_such_field }}")
     with pytest.raises(Exception):  # noqa: B017 - any failure: the point is what is left behind
         render_file(DATA / "leting-2024.yaml", tmp_path / "out", ["pdf"], template_dir=templates)
