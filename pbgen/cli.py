@@ -154,7 +154,7 @@ def render(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from pbgen.pipeline import RenderFailure, find_filings, render_many
+    from pbgen.pipeline import Interrupted, RenderFailure, output_names, render_many
     from pbgen.render_pdf import harfbuzz_subset_available
 
     chosen = _formats(formats)
@@ -165,7 +165,7 @@ def render(
             soft_wrap=True,
         )
     try:
-        files = find_filings(paths)
+        names = output_names(paths)
     except PbgenError as error:
         raise _fail(error) from None
     options = {
@@ -182,12 +182,18 @@ def render(
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
     )
-    with Progress(*columns, console=errors, transient=True) as progress:
-        task = progress.add_task("", total=len(files))
-        for outcome in render_many(files, jobs, **options):
-            outcomes[outcome.file] = outcome
-            progress.update(task, advance=1, description=outcome.file)
-            _notices(progress.console, outcome, RenderFailure)
+    files = list(names)
+    try:
+        with Progress(*columns, console=errors, transient=True) as progress:
+            task = progress.add_task("", total=len(files))
+            for outcome in render_many(files, jobs, names, **options):
+                outcomes[outcome.file] = outcome
+                progress.update(task, advance=1, description=outcome.file)
+                _notices(progress.console, outcome, RenderFailure)
+    except Interrupted as stopped:
+        if outcomes:
+            Console(highlight=False).print(_summary(list(outcomes.values()), RenderFailure))
+        raise _fail(stopped) from None
     results = [outcomes[str(path)] for path in files]
     Console(highlight=False).print(_summary(results, RenderFailure))
     failed = sum(isinstance(result, RenderFailure) for result in results)

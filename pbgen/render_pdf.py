@@ -70,6 +70,9 @@ def _weasyprint():
     import weasyprint.text.fonts
     import weasyprint.urls
 
+    from pbgen import justify
+
+    justify.install(weasyprint)  # Chinese lines justified between characters (DESIGN §9)
     return weasyprint
 
 
@@ -89,7 +92,9 @@ def _printable(value):
 def _search_path(template_dir: Path) -> list[Path]:
     """Where a layout's template files are found: its folder, then its parent for what layouts
     share (common/base.css, common/ua.css)."""
-    return [template_dir, template_dir.parent]
+    from pbgen.pipeline import template_roots
+
+    return [template_dir, template_roots(template_dir)[1].parent]
 
 
 @cache
