@@ -109,7 +109,9 @@ def justification_check() -> Check:
         f"WeasyPrint {weasyprint.__version__}"
         if ok
         else f"WeasyPrint {weasyprint.__version__} 未经测试：正文行尾可能参差、空格被拉宽",
-        "" if ok else f".venv/bin/pip install 'weasyprint=={justify.SUPPORTED[0]}*'（已测试：{tested}）",
+        ""
+        if ok
+        else f".venv/bin/pip install 'weasyprint=={justify.SUPPORTED[0]}*'（已测试：{tested}）",
     )
 
 

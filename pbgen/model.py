@@ -8,6 +8,7 @@ per-project 分项绩效目标) is computed here or in ``context``, never typed 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -21,15 +22,30 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 Text = Annotated[str, WithJsonSchema({"type": ["string", "number"]})]
 
 
+PLAIN_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _plain_decimal(value: Any) -> Any:
+    """Amounts are plain decimals: Python would also read ``7_00`` as 700 and ``3e1`` as 30,
+    which is never what a clerk meant."""
+    if isinstance(value, str) and not PLAIN_DECIMAL.fullmatch(value.strip()):
+        raise ValueError(
+            f"应为金额数字，如 700 或 5.00，写的是「{value}」"
+            "（只写数字和小数点：不能有下划线、科学计数法 e、千位逗号或单位）"
+        )
+    return value.strip() if isinstance(value, str) else value
+
+
 def _strip_percent(value: Any) -> Any:
     if isinstance(value, str):
         value = value.strip().removesuffix("%").removesuffix("％").strip()
-        return value or None
+        return _plain_decimal(value) if value else None
     return value
 
 
 Money = Annotated[
     Decimal,
+    BeforeValidator(_plain_decimal),
     Field(ge=0, allow_inf_nan=False),
     WithJsonSchema(
         {

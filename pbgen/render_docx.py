@@ -28,6 +28,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+import jinja2
 from docx.document import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -37,6 +38,7 @@ from lxml import etree
 from pbgen.context import printable
 from pbgen.errors import PbgenError
 from pbgen.layouts.wenben import WenbenContext
+from pbgen.templating import explain, sandboxed
 
 TOC_PLACEHOLDER = "[[TOC]]"
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
@@ -85,7 +87,10 @@ def fill_template(template: Path, fields: dict) -> Document:
     template_doc = DocxTemplate(str(template))
     template_doc.init_docx()
     _read_merge_marks(template_doc.docx.element.body, Path(template))
-    template_doc.render(_clean(fields), autoescape=True)
+    try:  # sandboxed, and without a loader: a Word template reads no file
+        template_doc.render(_clean(fields), jinja_env=sandboxed(autoescape=True), autoescape=True)
+    except jinja2.TemplateError as error:
+        raise explain(error, template) from None
     document = template_doc.docx
     _merge_marked_cells(document.element.body)
     _let_tall_rows_break(document)
@@ -360,7 +365,8 @@ def _set_core_properties(document, title: str, timestamp: datetime.datetime) -> 
     properties = document.core_properties
     for child in list(properties._element):
         properties._element.remove(child)
-    properties.title = title
+    # Word's core properties hold at most 255 characters; the full title is in the document.
+    properties.title = title if len(title) <= 255 else title[:254] + "…"
     properties.created = properties.modified = _utc(timestamp)
 
 

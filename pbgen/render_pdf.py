@@ -20,8 +20,11 @@ import markupsafe
 
 from pbgen.context import printable
 from pbgen.errors import PbgenError
+from pbgen.linebreak import balanced_lines, capacity
+from pbgen.templating import FolderLoader, explain, sandboxed
 
 USER_AGENT_CSS = "common/ua.css"
+PORTRAIT_TABLE_PT = 442.2  # a table across the 156 mm 版心 of A4 portrait
 
 
 @dataclass(frozen=True)
@@ -89,35 +92,32 @@ def _printable(value):
     return printable(value) if isinstance(value, str) else value
 
 
-def _search_path(template_dir: Path) -> list[Path]:
-    """Where a layout's template files are found: its folder, then its parent for what layouts
-    share (common/base.css, common/ua.css)."""
-    from pbgen.pipeline import template_roots
-
-    return [template_dir, template_roots(template_dir)[1].parent]
+def _balanced(text, percent: float, table_pt: float = PORTRAIT_TABLE_PT):
+    """Jinja filter ``text | balanced(column percent[, table width in pt])``: the cell's text,
+    with line breaks where it would otherwise end in one hanzi (``pbgen.linebreak``)."""
+    lines = balanced_lines(str(text), capacity(percent, table_pt))
+    return markupsafe.Markup("<br>").join(lines)
 
 
 @cache
-def _environment(template_dir: Path) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_search_path(template_dir)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=False,
-        finalize=_printable,
-    )
+def _environment(template_dir: Path):
+    environment = sandboxed(template_dir, autoescape=True, trim_blocks=False, finalize=_printable)
+    environment.filters["balanced"] = _balanced
+    return environment
 
 
 def render_html(context, template_dir: Path, name: str = "document.html.j2") -> str:
-    """The layout's HTML, every string escaped."""
+    """The layout's HTML, every string escaped, the template sandboxed (``pbgen.templating``)."""
     fields = asdict(context) if is_dataclass(context) else dict(context)
     try:
         template = _environment(template_dir.resolve()).get_template(name)
         return template.render(**fields)
     except jinja2.TemplateNotFound as missing:
         raise PbgenError(
-            f"模板文件夹 {template_dir}（或其上一级）里没有 {missing.name}。"
+            f"模板文件夹 {template_dir}（或旁边的 common/）里没有 {missing.name}。"
         ) from None
+    except jinja2.TemplateError as error:
+        raise explain(error, template_dir / name) from None
 
 
 def _fetcher_inside(folder: Path):
@@ -138,10 +138,7 @@ def _fetcher_inside(folder: Path):
 
 def user_agent_stylesheet(template_dir: Path) -> Path | None:
     """The templates' own user-agent stylesheet, found like every other template file."""
-    for folder in _search_path(template_dir):
-        if (folder / USER_AGENT_CSS).is_file():
-            return (folder / USER_AGENT_CSS).resolve()
-    return None
+    return FolderLoader(template_dir).find(USER_AGENT_CSS)
 
 
 @cache
@@ -169,9 +166,33 @@ def render_pdf(context, template_dir: Path, first_numbered: str | None = None) -
     base = template_dir.resolve().as_uri() + "/"
     document_class = _document_class(user_agent_stylesheet(template_dir))
     source = document_class(string=html, base_url=base, url_fetcher=_fetcher_inside(template_dir))
-    document = source.render(font_config=font_configuration())
+    document = _lay_out(source, template_dir)
     toc_pages = _anchor_pages(document.pages, first_numbered)
     return RenderedPdf(document.write_pdf(), len(document.pages), toc_pages)
+
+
+# Break avoidance (a signature kept with the row before it, a row never split) is a wish:
+# WeasyPrint treats it as a must, and when the boxes it must keep together are taller than a
+# page it fails (``assert not page_is_empty``). Such a filing is laid out again without them.
+RELAXED_BREAKS = """
+* { break-before: auto !important; break-after: auto !important;
+    break-inside: auto !important; }
+"""
+
+
+def _lay_out(source, template_dir: Path):
+    try:
+        return source.render(font_config=font_configuration())
+    except AssertionError:
+        pass
+    relaxed = _weasyprint().CSS(string=RELAXED_BREAKS, font_config=font_configuration())
+    try:
+        return source.render(stylesheets=[relaxed], font_config=font_configuration())
+    except AssertionError:
+        raise PbgenError(
+            f"PDF 排版失败（模板 {template_dir}）：有一段内容无法排进一页，"
+            "常见原因是一个单元格里的文字太长。请精简最长的那段文字，或分成几项。"
+        ) from None
 
 
 def _anchor_pages(pages, first_numbered: str | None) -> dict[str, int]:

@@ -444,3 +444,18 @@ def test_cells_of_one_level_merge_independently_of_each_other(tmp_path):
         ["restart", "restart", "restart"],
         ["continue", "restart", "continue"],
     ]
+
+
+def test_department_name_longer_than_word_properties_allow(write_filing, tmp_path):
+    """Word's title property holds 255 characters; python-docx refused a longer one."""
+    from pbgen.pipeline import render_file
+
+    name = "石峰区政协" * 60
+
+    def long_name(data):
+        data["department"]["name"] = name
+
+    docx = render_file(write_filing(long_name), tmp_path, ["docx"]).outputs[0]
+    document = Document(docx)
+    assert len(document.core_properties.title) == 255
+    assert name in squeeze("".join(p.text for p in document.paragraphs))
