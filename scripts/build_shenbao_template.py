@@ -76,8 +76,9 @@ STYLES = [
 ]
 
 # The project table: a label column, then four columns the sections divide as they need.
-W = columns(17, 19, 21, 19, 24)
-INDICATOR_W = columns(14, 24, 28, 18, 16)
+# Widths as the PDF's (templates/shenbao/document.html.j2), percent of the text width.
+W = columns(17, 19, 22, 19, 23)
+INDICATOR_W = columns(14, 23.5, 28.5, 19, 15)
 
 
 def pair(title: str, value: str, title2: str, value2: str):
