@@ -18,13 +18,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # docx_kit sits beside this script
 
 import build_fubiao_template as fubiao
-from build_fubiao_template import columns, continued, label, lines, loop, span
+from build_fubiao_template import continued, label, lines, loop, span
 from docx_kit import (
     FANGSONG,
     KAITI,
     TAB,
     assemble,
     cell,
+    columns,
+    html_widths,
     main,
     para,
     ppr,
@@ -76,9 +78,12 @@ STYLES = [
 ]
 
 # The project table: a label column, then four columns the sections divide as they need.
-# Widths as the PDF's (templates/shenbao/document.html.j2), percent of the text width.
-W = columns(17, 19, 22, 19, 23)
-INDICATOR_W = columns(14, 23.5, 28.5, 19, 15)
+# The grids of the PDF's tables (templates/shenbao/document.html.j2: the indicator tables', then
+# the project table's), so that both formats wrap cells alike.
+INDICATOR_W, W = (
+    columns(TEXT_W, percents)
+    for percents in html_widths(ROOT / "templates" / "shenbao" / "document.html.j2")
+)
 
 
 def pair(title: str, value: str, title2: str, value2: str):
