@@ -30,7 +30,7 @@ from pathlib import Path
 
 import jinja2
 from docx.document import Document
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docxtpl import DocxTemplate
 from lxml import etree
@@ -38,11 +38,17 @@ from lxml import etree
 from pbgen.context import printable
 from pbgen.errors import PbgenError
 from pbgen.layouts.wenben import WenbenContext
+from pbgen.linebreak import balanced_lines, capacity
 from pbgen.templating import explain, sandboxed
 
 TOC_PLACEHOLDER = "[[TOC]]"
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
-HEADING_STYLES = {"Heading1", "Heading2", "TableTitle", "TableTitleFirst"}  # paragraphs a 目录 entry can point to
+HEADING_STYLES = {
+    "Heading1",
+    "Heading2",
+    "TableTitle",
+    "TableTitleFirst",
+}  # paragraphs a 目录 entry can point to
 PLAN_COLUMNS = 4  # 3月底 6月底 10月底 12月底
 
 # Characters XML 1.0 forbids: docxtpl would silently drop the text around them.
@@ -94,6 +100,7 @@ def fill_template(template: Path, fields: dict) -> Document:
     document = template_doc.docx
     _merge_marked_cells(document.element.body)
     _let_tall_rows_break(document)
+    _balance_cells(document.element.body)
     fill_empty_cells(document.element.body)
     return document
 
@@ -336,6 +343,31 @@ def _row_lines(tr) -> int:
         texts = ["".join(p.xpath(".//w:t/text()")) for p in tc.iterchildren(qn("w:p"))]
         tallest = max(tallest, sum(wrapped_lines(text, per_line) for text in texts))
     return tallest
+
+
+def _balance_cells(body) -> None:
+    """No table cell ends in one hanzi: where a cell's paragraph would wrap with a single
+    character on its last line (「年初工作安/排」), it is broken into even lines, as in the PDF
+    (``pbgen.linebreak``). Paragraphs of one plain run of table text (5号) only."""
+    for tc in body.iter(qn("w:tc")):
+        width = tc.width.twips if tc.width is not None else 0
+        room = capacity(100, width / 20, TABLE_PT, CELL_MARGINS / 20)
+        for paragraph in tc.iterchildren(qn("w:p")):
+            runs = paragraph.findall(qn("w:r"))
+            if len(runs) != 1 or {child.tag for child in runs[0]} - {qn("w:rPr"), qn("w:t")}:
+                continue
+            texts = runs[0].findall(qn("w:t"))
+            lines = balanced_lines("".join(t.text or "" for t in texts), room)
+            if len(lines) < 2:
+                continue
+            for t in texts:
+                runs[0].remove(t)
+            for index, line in enumerate(lines):
+                if index:
+                    runs[0].append(OxmlElement("w:br"))
+                t = OxmlElement("w:t")
+                t.text = line
+                runs[0].append(t)
 
 
 def wrapped_lines(text: str, per_line: float) -> int:

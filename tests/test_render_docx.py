@@ -27,7 +27,7 @@ from pbgen.pipeline import TEMPLATES
 from pbgen.render_docx import TOC_INSTRUCTION, render_docx
 from pbgen.render_pdf import render_html
 
-from conftest import DATA, ROOT, project
+from conftest import DATA, ROOT, project, typography
 
 TEMPLATE = ROOT / "templates" / "wenben" / "template.docx"
 STAMP = datetime.datetime(2024, 3, 1, 8, 30, tzinfo=datetime.UTC)
@@ -385,6 +385,22 @@ def test_no_heading_label_or_first_line_is_left_at_a_page_foot(seeds, printed, n
             number,
             last,
         )
+
+
+@needs_soffice
+@pytest.mark.parametrize("name", SEEDS)
+def test_no_table_cell_ends_in_one_hanzi(printed, name):
+    """A cell that would wrap with one character on its last line (「年初工作安/排」) is broken
+    evenly, as in the PDF, and that line is not stretched across a justified cell."""
+    assert typography().measure(printed[name][0]).cells == {}
+
+
+def test_a_cell_broken_evenly_has_its_line_break(seeds):
+    _, _, docx = seeds["leting-2024"]
+    broken = ["".join(p.xpath("w:r/w:t/text()")) for p in body(docx).xpath("//w:tc/w:p[w:r/w:br]")]
+    assert "指标值确定依据" in broken  # 指标值确/定依据, not 指标值确定依/据
+    settings = Document(io.BytesIO(docx)).settings.element
+    assert settings.xpath("w:compat/w:doNotExpandShiftReturn")
 
 
 @needs_soffice
