@@ -271,12 +271,6 @@ def clean_package(document) -> None:
     settings.find(qn("w:themeFontLang")).set(qn("w:eastAsia"), "zh-CN")
     mode = settings.xpath('w:compat/w:compatSetting[@w:name="compatibilityMode"]')[0]
     mode.set(qn("w:val"), "15")  # Word 2013+ layout: table borders align with the margin
-    # A line ended by a line break (pbgen breaks table cells evenly, as the PDF) is not stretched
-    # across a justified cell: Word's "do not expand character spaces on a line ending with
-    # SHIFT-RETURN", which LibreOffice honours too.
-    settings.xpath("w:compat/w:useFELayout")[0].addprevious(
-        parse_xml(f"<w:doNotExpandShiftReturn {W}/>")
-    )
     parts = {str(part.partname): part for part in document.part.package.parts}
     parts["/docProps/app.xml"]._blob = APP_XML.encode()  # not "Microsoft Macintosh Word, 1 page"
     font_table = parts["/word/fontTable.xml"]
