@@ -148,6 +148,7 @@ def render_file(
     """
     from pbgen import stamp
     from pbgen.check import check
+    from pbgen.context import build_context
     from pbgen.load import load
     from pbgen.write import write_all
 
@@ -172,9 +173,8 @@ def render_file(
         seconds = time.perf_counter() - start
         return RenderResult(str(path), targets, 0, seconds, errors, left_out, chosen.name, True)
     chosen.refuse_missing(filing, str(path))
-    module = chosen.module
-    context = module.build_context(filing, str(path))
-    rendered = module.render(context, chosen.folder, formats, build_timestamp(filing.year))
+    context = build_context(filing, chosen)
+    rendered = chosen.render(context, formats, build_timestamp(filing.year))
     outputs = {target: rendered.files[target.suffix.lstrip(".")] for target in targets}
     write_all({**outputs, stamp_file: stamp.stamp_bytes(key, outputs)})
     seconds = time.perf_counter() - start

@@ -39,7 +39,7 @@ def test_skeleton_has_every_section_the_layout_needs(layout, tmp_path):
     from pbgen.layouts import find_layout
 
     result = init_folder(tmp_path, layout, year=2025)
-    find_layout(layout).module.build_context(load(result.filing).filing, str(result.filing))
+    find_layout(layout).refuse_missing(load(result.filing).filing, str(result.filing))
 
 
 def test_comments_come_from_the_model(tmp_path):

@@ -9,11 +9,9 @@ id of ours replaces ours. The manifest says what the layout needs and prints
 
 from __future__ import annotations
 
-import importlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 from pbgen.errors import PbgenError
 from pbgen.manifest import MANIFEST, Manifest, missing, read_manifest, unprinted
@@ -56,13 +54,25 @@ class Layout:
         """What the filing gives that this layout does not print (its manifest's ``prints``)."""
         return unprinted(filing, self.manifest.prints)
 
-    @property
-    def module(self) -> ModuleType | None:
-        """The Python of a built-in layout, for what its DOCX still does in code."""
-        try:
-            return importlib.import_module(f"pbgen.layouts.{self.id}")
-        except ModuleNotFoundError:
-            return None
+    def render(self, context: dict, formats, timestamp) -> Rendered:
+        """The layout's files from the shared context: the PDF always (its page count is the
+        document's, and its page numbers pre-fill a DOCX 目录), the DOCX from template.docx,
+        the XLSX (the 公开表's rows) when asked for."""
+        from pbgen.render_pdf import render_pdf
+
+        pdf = render_pdf(context, self.folder, first_numbered=context["part1"]["anchor"])
+        files = {"pdf": pdf.data}
+        if "docx" in formats:
+            from pbgen.render_docx import render_docx
+
+            template = self.folder / "template.docx"
+            files["docx"] = render_docx(context, template, pdf.toc_pages, timestamp=timestamp)
+        if "xlsx" in formats:
+            from pbgen.layouts.gongkai import from_context
+            from pbgen.render_xlsx import render_xlsx
+
+            files["xlsx"] = render_xlsx(from_context(context), timestamp)
+        return Rendered(files, pdf.pages)
 
 
 def builtin_templates() -> Path:

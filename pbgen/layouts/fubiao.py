@@ -4,20 +4,19 @@ numbering generated) and how it renders (PDF with WeasyPrint, DOCX from the Word
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from pbgen.context import (
     IndicatorRow,
     amount,
     arabic_number,
     chinese_number,
+    document_title,
     indicator_rows,
     paragraphs,
 )
-from pbgen.model import Filing, Project
+from pbgen.model import DepartmentBudget, Filing, Project
 
 ZERO = Decimal(0)
 
@@ -120,16 +119,14 @@ class FubiaoContext:
     directions: list[DirectionSheet]
 
 
-def document_title(filing: Filing) -> str:
-    return f"{filing.department.name}{filing.year}年预算绩效目标附表"
-
-
-def build_context(filing: Filing, file: str = "") -> FubiaoContext:
-    """The 附表1–3 of seed 003."""
+def build_context(filing: Filing, title: str | None = None) -> FubiaoContext:
+    """The 附表1–3 of seed 003. Part of every layout's context (``department`` there is
+    ``department_sheet``); ``title`` defaults to the one the 附表's manifest gives."""
+    title = title if title is not None else document_title(filing, "fubiao")
     department = filing.department
     funds = _funds(filing)
     return FubiaoContext(
-        title=document_title(filing),
+        title=title,
         money_unit=filing.money_unit,
         signature=Signature(
             department.head or "", department.filled_by or "", department.phone or ""
@@ -155,7 +152,7 @@ def _total(values) -> Decimal:
 
 
 def _department_sheet(filing: Filing) -> DepartmentSheet:
-    budget = filing.department_budget
+    budget = filing.department_budget or DepartmentBudget()
     project = budget.project if budget.project is not None else filing.project_total
     total = budget.total
     if total is None:
@@ -175,7 +172,7 @@ def _department_sheet(filing: Filing) -> DepartmentSheet:
         project=amount(project),
         duties=paragraphs(filing.duties),
         work_plan=[WorkRow(w.task, w.owner or "", w.goal or "") for w in filing.work_plan],
-        indicators=indicator_rows(filing.department_indicators),
+        indicators=indicator_rows(filing.department_indicators or {}),
     )
 
 
@@ -257,22 +254,3 @@ def standard_rows(rows: list[IndicatorRow]) -> list[StandardRow]:
     return [
         StandardRow(**vars(row), standard_span=span) for row, span in zip(rows, spans, strict=True)
     ]
-
-
-def render(context: FubiaoContext, folder: Path, formats, timestamp: datetime):
-    """The PDF always (its page count is reported), the DOCX when asked for."""
-    from pbgen.layouts import Rendered
-    from pbgen.render_pdf import render_pdf
-
-    pdf = render_pdf(context, folder)
-    files = {"pdf": pdf.data}
-    if "docx" in formats:
-        files["docx"] = render_docx(context, folder / "template.docx", timestamp)
-    return Rendered(files, pdf.pages)
-
-
-def render_docx(context: FubiaoContext, template: Path, timestamp: datetime) -> bytes:
-    """The DOCX; the template declares its merges and rows (``pbgen.render_docx``)."""
-    from pbgen.render_docx import render_template
-
-    return render_template(template, asdict(context), context.title, timestamp)
