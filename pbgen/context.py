@@ -212,6 +212,7 @@ def base_context(filing, layout) -> dict:
     them)."""
     department = filing.department
     context = {
+        "title": "",  # below, from the rest
         "layout": {"id": layout.id, "name": layout.name},
         "year": filing.year,
         "money_unit": filing.money_unit,

@@ -181,6 +181,34 @@ def render_file(
     return RenderResult(str(path), targets, rendered.pages, seconds, errors, left_out, chosen.name)
 
 
+def context_text(
+    path: Path | str, layout: str | None = None, template_dir: Path | None = None, as_format="yaml"
+) -> str:
+    """What a filing gives a layout's templates (``pbgen context``), as YAML or JSON."""
+    import json
+
+    import yaml
+
+    from pbgen.context import build_context
+    from pbgen.load import load
+
+    loaded = load(path)
+    chosen = choose_layout(loaded, layout, template_dir)
+    context = build_context(loaded.filing, chosen)
+    if as_format == "json":
+        return json.dumps(context, ensure_ascii=False, indent=2) + "\n"
+
+    class Plain(yaml.SafeDumper):
+        def ignore_aliases(self, data):  # a unit's projects are printed in full, not as *id001
+            return True
+
+    head = (
+        f"# pbgen context {path}：「{chosen.name}」（{chosen.id}）的模板得到的数据。\n"
+        "# 每个变量的说明：templates/CONTEXT.md。\n"
+    )
+    return head + yaml.dump(context, Dumper=Plain, allow_unicode=True, sort_keys=False, width=100)
+
+
 def choose_layout(loaded, name: str | None = None, template_dir: Path | None = None):
     """The layout named by ``--layout`` or else by the filing; an unknown name is reported at
     the line of the filing's ``layout:`` (the layouts found are listed)."""
