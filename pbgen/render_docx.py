@@ -41,7 +41,8 @@ from pbgen.templating import explain, sandboxed
 
 TOC_PLACEHOLDER = "[[TOC]]"
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
-HEADING_STYLES = {"Heading1", "Heading2", "TableTitle"}  # paragraphs a 目录 entry can point to
+# paragraphs a 目录 entry can point to
+HEADING_STYLES = {"Heading1", "Heading2", "TableTitle", "TableTitleFirst"}
 
 # Characters XML 1.0 forbids: docxtpl would silently drop the text around them.
 _W = nsdecls("w")

@@ -4,8 +4,9 @@ numbering generated) and how it renders (PDF with WeasyPrint, DOCX from the Word
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
+from itertools import pairwise
 
 from pbgen.context import (
     IndicatorRow,
@@ -26,6 +27,10 @@ class StandardRow(IndicatorRow):
     """An indicator row of 附表3: its 绩效标准 cell merges with the equal ones below it."""
 
     standard_span: int = 1
+    # In the PDF, the rows of one page under the section label 年度绩效指标 (set on the first
+    # row of each page; 0 on the others), and whether the row starts a page (pages_split).
+    section_span: int = 0
+    page_start: bool = False
 
 
 @dataclass(frozen=True)
@@ -251,6 +256,81 @@ def standard_rows(rows: list[IndicatorRow]) -> list[StandardRow]:
         else:
             start = index
             spans[index] = 1
-    return [
+    rows = [
         StandardRow(**vars(row), standard_span=span) for row, span in zip(rows, spans, strict=True)
     ]
+    return split_at(rows, set())
+
+
+SPANS = ("level1_span", "level2_span", "standard_span")
+
+
+def split_at(rows: list[StandardRow], starts: set[int]) -> list[StandardRow]:
+    """The rows with every merged cell (一级, 二级, 绩效标准, and the section label) cut where a
+    page starts (``starts``: indices of rows that begin a page). On the new page each merged cell
+    starts again with its label: WeasyPrint leaves a cell spanning a page break blank and open
+    at the page foot."""
+    if not rows:
+        return rows
+    bounds = sorted({0, len(rows), *(i for i in starts if 0 < i < len(rows))})
+    changes: list[dict] = [{} for _ in rows]
+    for name in SPANS:
+        for index, row in enumerate(rows):
+            span = getattr(row, name)
+            if not span:
+                continue
+            end = index + span
+            cut = index
+            for bound in [*(b for b in bounds if index < b < end), end]:
+                changes[cut][name] = bound - cut
+                for covered in range(cut + 1, bound):
+                    changes[covered][name] = 0
+                cut = bound
+    for first, end in pairwise(bounds):
+        changes[first]["section_span"] = end - first
+        changes[first]["page_start"] = first > 0
+    return [
+        replace(row, **{"section_span": 0, "page_start": False, **change})
+        for row, change in zip(rows, changes, strict=True)
+    ]
+
+
+def paged_pdf(context: dict, folder, render):
+    """The PDF, laid out again (at most twice more) when a 附表3's indicator rows cross a page:
+    their merged cells restart on the new page, labels repeated (``split_at``). A template opts
+    in by giving each row of ``directions[N].indicators`` the id ``d<N>-row<M>``; ``render``
+    lays out a context and returns the PDF."""
+    pdf = render(context)
+    if not any(anchor.startswith("d0-row") for anchor in pdf.toc_pages):
+        return pdf
+    sheets = [[StandardRow(**row) for row in t["indicators"]] for t in context["directions"]]
+    for _ in range(3):  # a page break moved by the labels repeated above it, at most twice
+        starts = _page_starts(sheets, pdf.toc_pages)
+        if starts == [_starts_of(rows) for rows in sheets]:
+            break
+        sheets = [
+            split_at(rows, found | _starts_of(rows))
+            for rows, found in zip(sheets, starts, strict=True)
+        ]
+        directions = [
+            {**t, "indicators": [asdict(row) for row in rows]}
+            for t, rows in zip(context["directions"], sheets, strict=True)
+        ]
+        pdf = render({**context, "directions": directions})
+    return pdf
+
+
+def _page_starts(sheets: list[list[StandardRow]], pages: dict[str, int]) -> list[set[int]]:
+    """Per 附表3, the indicator rows that begin a page in the PDF (anchors ``d<N>-row<M>``)."""
+    found = []
+    for number, rows in enumerate(sheets):
+        page = [pages.get(f"d{number}-row{index}") for index in range(len(rows))]
+        found.append(
+            {i for i in range(1, len(page)) if page[i] is not None and page[i] != page[i - 1]}
+            | _starts_of(rows)
+        )
+    return found
+
+
+def _starts_of(rows: list[StandardRow]) -> set[int]:
+    return {index for index, row in enumerate(rows) if row.page_start}
