@@ -365,6 +365,7 @@ def _project(filing, project, unit) -> dict:
         "period_indicators": [
             asdict(row) for row in standard_rows(indicator_rows(project.period_indicators))
         ],
+        "indicator_grid": indicator_grid(project.period_indicators, project.indicators),
         "indicator_outline": [asdict(line) for line in indicator_outline(project.indicators)],
         "expenses": [
             {
@@ -378,3 +379,41 @@ def _project(filing, project, unit) -> dict:
         "expense_total": amount(sum((row.amount for row in project.expense_details), Decimal(0))),
         "extra": extra_fields(project.extra),
     }
+
+
+def indicator_grid(period_tree: dict, year_tree: dict) -> list[dict]:
+    """The 实施期 and 年度 trees side by side beside one 一级 column (the 申报表's grid 一级 |
+    二级 三级 指标值 (长期) | 二级 三级 指标值 (年度)): per 一级, as many rows as the longer side,
+    the shorter side's rows blank. Each row: level1, level1_span, and ``period`` / ``year``
+    cells {level2, name, value, remark, level2_span} (blank cells: "" and span 1)."""
+    blank = {"level2": "", "name": "", "value": "", "remark": "", "level2_span": 1}
+    sides = [_rows_by_level1(period_tree), _rows_by_level1(year_tree)]
+    grid = []
+    for level1 in dict.fromkeys([*sides[0], *sides[1]]):
+        period, year = (side.get(level1, []) for side in sides)
+        size = max(len(period), len(year))
+        for index in range(size):
+            grid.append(
+                {
+                    "level1": level1,
+                    "level1_span": size if index == 0 else 0,
+                    "period": period[index] if index < len(period) else blank,
+                    "year": year[index] if index < len(year) else blank,
+                }
+            )
+    return grid
+
+
+def _rows_by_level1(tree: dict) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for row in indicator_rows(tree):
+        found.setdefault(row.level1, []).append(
+            {
+                "level2": row.level2,
+                "name": row.name,
+                "value": row.value,
+                "remark": row.remark,
+                "level2_span": row.level2_span,
+            }
+        )
+    return found
