@@ -289,6 +289,8 @@ FUND_SOURCES = (
 
 
 def _funds(project) -> dict:
+    from pbgen.layouts.shenbao import fund_rows
+
     """项目资金 as pairs {total 实施期, year 当年}: 资金总额, 财政拨款, 其他资金 (whose 当年 are the
     project's budget, fiscal, other), the finer sources, and ``rows`` listing every source given."""
     funds = project.funds
@@ -321,11 +323,7 @@ def _funds(project) -> dict:
         {"name": name, "total": amount(pair.total), "year": amount(pair.year)}
         for name, pair in (funds.named.items() if funds else [])
     ]
-    order = ["total", "fiscal", "fiscal_upper", "fiscal_local", "other", "own", "business"]
-    rows = [
-        pairs[key] for key in [*order, "operating"] if pairs[key]["total"] or pairs[key]["year"]
-    ]
-    return {**pairs, "named": named, "rows": rows + named}
+    return {**pairs, "named": named, "rows": fund_rows(project)}
 
 
 def _project(filing, project, unit) -> dict:
@@ -335,6 +333,8 @@ def _project(filing, project, unit) -> dict:
     from pbgen.layouts.fubiao import standard_rows
     from pbgen.layouts.gongkai import indicator_outline
     from pbgen.model import Period
+
+    goals = [goal.strip() for goal in project.goals if goal.strip()]
 
     overview = project.overview
     period = project.period if isinstance(project.period, Period) else None
@@ -360,6 +360,8 @@ def _project(filing, project, unit) -> dict:
             for step in project.schedule
         ],
         "period_goals": paragraphs(project.period_goal),
+        "goal_lines": paragraphs(project.goal_intro)
+        + [f"{arabic_number(n)}{goal}" for n, goal in enumerate(goals, 1)],
         "special_fund": project.special_fund or project.name,
         "indicators": [asdict(row) for row in standard_rows(indicator_rows(project.indicators))],
         "period_indicators": [
