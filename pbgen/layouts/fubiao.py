@@ -62,7 +62,7 @@ class DepartmentSheet:
     project: str
     duties: list[str]
     work_plan: list[WorkRow]
-    indicators: list[IndicatorRow]
+    indicators: list[StandardRow]  # no 绩效标准 column: its span goes unused
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ def _department_sheet(filing: Filing) -> DepartmentSheet:
         project=amount(project),
         duties=paragraphs(filing.duties),
         work_plan=[WorkRow(w.task, w.owner or "", w.goal or "") for w in filing.work_plan],
-        indicators=indicator_rows(filing.department_indicators or {}),
+        indicators=standard_rows(indicator_rows(filing.department_indicators or {})),
     )
 
 
@@ -296,35 +296,54 @@ def split_at(rows: list[StandardRow], starts: set[int]) -> list[StandardRow]:
 
 
 def paged_pdf(context: dict, folder, render):
-    """The PDF, laid out again (at most twice more) when a 附表3's indicator rows cross a page:
-    their merged cells restart on the new page, labels repeated (``split_at``). A template opts
-    in by giving each row of ``directions[N].indicators`` the id ``d<N>-row<M>``; ``render``
-    lays out a context and returns the PDF."""
+    """The PDF, laid out again (at most twice more) when an indicator table of 附表1 or 附表3
+    crosses a page: its merged cells restart on the new page, labels repeated (``split_at``).
+    A template opts in by giving each row of ``department_sheet.indicators`` and of each
+    ``directions[].indicators`` the id ``t<N>-row<M>`` (N: 0 for 附表1, then each 附表3);
+    ``render`` lays out a context and returns the PDF."""
     pdf = render(context)
-    if not any(anchor.startswith("d0-row") for anchor in pdf.toc_pages):
+    if not any(anchor.startswith("t0-row") for anchor in pdf.toc_pages):
         return pdf
-    sheets = [[StandardRow(**row) for row in t["indicators"]] for t in context["directions"]]
+    paged = context
     for _ in range(3):  # a page break moved by the labels repeated above it, at most twice
-        starts = _page_starts(sheets, pdf.toc_pages)
-        if starts == [_starts_of(rows) for rows in sheets]:
+        tables = _indicator_tables(paged)
+        starts = _page_starts(tables, pdf.toc_pages)
+        if starts == [_starts_of(rows) for rows in tables]:
             break
-        sheets = [
-            split_at(rows, found | _starts_of(rows))
-            for rows, found in zip(sheets, starts, strict=True)
-        ]
-        directions = [
-            {**t, "indicators": [asdict(row) for row in rows]}
-            for t, rows in zip(context["directions"], sheets, strict=True)
-        ]
-        pdf = render({**context, "directions": directions})
+        paged = _with_tables(
+            paged,
+            [
+                split_at(rows, found | _starts_of(rows))
+                for rows, found in zip(tables, starts, strict=True)
+            ],
+        )
+        pdf = render(paged)
     return pdf
 
 
-def _page_starts(sheets: list[list[StandardRow]], pages: dict[str, int]) -> list[set[int]]:
-    """Per 附表3, the indicator rows that begin a page in the PDF (anchors ``d<N>-row<M>``)."""
+def _indicator_tables(context: dict) -> list[list[StandardRow]]:
+    """The indicator rows of 附表1 and of each 附表3, in the order of their anchors."""
+    sheets = [context["department_sheet"], *context["directions"]]
+    return [[StandardRow(**row) for row in sheet["indicators"]] for sheet in sheets]
+
+
+def _with_tables(context: dict, tables: list[list[StandardRow]]) -> dict:
+    department, *directions = ([asdict(row) for row in rows] for rows in tables)
+    return {
+        **context,
+        "department_sheet": {**context["department_sheet"], "indicators": department},
+        "directions": [
+            {**sheet, "indicators": rows}
+            for sheet, rows in zip(context["directions"], directions, strict=True)
+        ],
+    }
+
+
+def _page_starts(tables: list[list[StandardRow]], pages: dict[str, int]) -> list[set[int]]:
+    """Per indicator table, the rows that begin a page in the PDF."""
     found = []
-    for number, rows in enumerate(sheets):
-        page = [pages.get(f"d{number}-row{index}") for index in range(len(rows))]
+    for number, rows in enumerate(tables):
+        page = [pages.get(f"t{number}-row{index}") for index in range(len(rows))]
         found.append(
             {i for i in range(1, len(page)) if page[i] is not None and page[i] != page[i - 1]}
             | _starts_of(rows)
