@@ -12,7 +12,9 @@ def new_layout(folder, id_="hubei"):
     shutil.copytree(builtin_templates() / "wenben", folder / id_)
     manifest = folder / id_ / "manifest.yaml"
     text = manifest.read_text(encoding="utf-8").replace("id: wenben", f"id: {id_}")
-    text = text.replace("name: 部门预算绩效文本", "name: 湖北项目表").replace("[绩效文本]", "[湖北]")
+    text = text.replace("name: 部门预算绩效文本", "name: 湖北项目表").replace(
+        "[绩效文本]", "[湖北]"
+    )
     manifest.write_text(text, encoding="utf-8")
 
 
