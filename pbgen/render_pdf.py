@@ -93,16 +93,16 @@ def _printable(value):
         return markupsafe.Markup(printable(value))
     if isinstance(value, str):
         value = printable(value)
-        return _in_pieces(value) if len(value) > PIECE else value
+        return _in_pieces(value) if len(value) > LONG else value
     return value
 
 
-PIECE = 500  # characters
+LONG, PIECE = 4000, 500  # characters: no real paragraph is that long; a hostile one may be
 BREAKABLE = re.compile(r"[\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef。，；：、]")
 
 
 def _in_pieces(text: str) -> markupsafe.Markup:
-    """A text of many thousand characters as adjacent spans of ~500, each cut after a
+    """A text of over 4000 characters as adjacent spans of ~500, each cut after a
     character a line may break after (CJK, a space). WeasyPrint breaks lines by re-encoding
     the rest of a text box for every line: one 200,000-character box cost 90 s (quadratic),
     the spans keep it linear and print the same."""
@@ -126,7 +126,7 @@ def _balanced(text, percent: float, table_pt: float = PORTRAIT_TABLE_PT):
     with line breaks where it would otherwise end in one hanzi (``pbgen.linebreak``)."""
     lines = balanced_lines(str(text), capacity(percent, table_pt))
     return markupsafe.Markup("<br>").join(
-        _in_pieces(line) if len(line) > PIECE else line for line in lines
+        _in_pieces(line) if len(line) > LONG else line for line in lines
     )
 
 

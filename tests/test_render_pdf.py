@@ -308,7 +308,7 @@ def test_bidi_override_does_not_reverse_printed_text(write_filing, tmp_path):
 
 
 def test_a_very_long_text_prints_whole_in_pieces():
-    """Texts over 500 characters go to WeasyPrint as adjacent spans (its line breaking is
+    """Texts over 4000 characters go to WeasyPrint as adjacent spans (its line breaking is
     quadratic in the length of one text box); the spans hold every character, in order."""
     from pbgen.render_pdf import _in_pieces
 
