@@ -227,3 +227,12 @@ def test_killing_the_main_process_ends_the_workers(tmp_path):
     process.kill()
     process.communicate(timeout=60)
     assert wait_gone(workers) == []
+
+
+def test_a_fault_of_pbgen_fails_one_filing_not_the_batch(tmp_path):
+    from pbgen.pipeline import RenderFailure, render_many
+
+    outcomes = list(render_many([DATA / "leting-2024.yaml"], 1, output_dir=None))
+    [failure] = outcomes  # Path(None): a TypeError inside pbgen, not a user's mistake
+    assert isinstance(failure, RenderFailure)
+    assert "pbgen 内部错误" in failure.message and "TypeError" in failure.message
