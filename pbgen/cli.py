@@ -243,6 +243,36 @@ def _summary(results, failure_type):
 
 
 @app.command()
+def migrate(
+    paths: Annotated[
+        list[Path], typer.Argument(help="要升级的绩效文本，或包含它们的文件夹。", metavar="文件…")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--check", help="只列出要改的地方，不写文件；有要改的退出码为 1。")
+    ] = False,
+) -> None:
+    """把旧格式的绩效文本升级到当前格式（就地修改，注释和顺序不变）。"""
+    from pbgen.migrate import FORMAT, migrate_file
+    from pbgen.pipeline import find_filings
+
+    try:
+        files = find_filings(paths)
+        outcomes = [(file, migrate_file(file, write=not dry_run)) for file in files]
+    except PbgenError as error:
+        raise _fail(error) from None
+    for file, migrated in outcomes:
+        if not migrated.changed:
+            typer.echo(f"{file}：已是第 {FORMAT} 版格式，未改动。")
+            continue
+        done = "要改" if dry_run else f"已升级到第 {FORMAT} 版格式"
+        typer.echo(f"{file}：{done}：")
+        for change in migrated.changes:
+            typer.echo(f"    {change}")
+    pending = any(migrated.changed for _, migrated in outcomes)
+    raise typer.Exit(EXIT_FINDINGS if dry_run and pending else EXIT_CLEAN)
+
+
+@app.command()
 def layouts() -> None:
     """列出可用的版式，以及每种版式需要的数据。"""
     from pbgen.layouts import LAYOUT_LIST

@@ -138,7 +138,7 @@ def given_fields(filing) -> list[tuple[str, bool]]:
         ("编制单位", bool(department.compiled_by)),
         ("审核单位", bool(department.reviewed_by)),
         ("专项资金级次", bool(department.fund_level)),
-        ("单位负责人签字", bool(department.head)),
+        ("单位负责人签字", bool(department.signed_by)),
         ("填表人", bool(department.filled_by)),
         ("联系电话", bool(department.phone)),
         ("总体绩效目标", bool(filing.overall_goal)),

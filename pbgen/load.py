@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from pbgen.errors import InputError
-from pbgen.fields import allowed_keys, describe, walk
+from pbgen.fields import allowed_keys, describe, unwrap, walk
 from pbgen.findings import Finding
 from pbgen.model import Filing
 
@@ -37,6 +37,7 @@ class Source:
     file: str
     data: Any
     marks: dict[tuple, Mark] = field(default_factory=dict)
+    problems: list[Finding] = field(default_factory=list)  # found while reading the YAML
 
     def locate(self, path: tuple) -> Mark:
         """Line and column of ``path``, or of its nearest ancestor that is written."""
@@ -59,8 +60,32 @@ class Loaded:
 def load(path: Path | str) -> Loaded:
     """Read and validate one filing; raise ``InputError`` with every problem found."""
     path = Path(path)
-    file = str(path)
-    text = _read_text(path, file)
+    return load_text(read_text(path, str(path)), str(path))
+
+
+def load_text(text: str, file: str) -> Loaded:
+    """Validate a filing's text (``file`` names it in messages): a filing in an older format
+    is refused with the command that upgrades it."""
+    from pbgen.migrate import version_problem
+
+    source = parse(text, file)
+    outdated = version_problem(source)
+    if outdated:
+        raise InputError([outdated])
+    problems = list(source.problems)
+    try:
+        filing = Filing.model_validate(source.data)
+    except ValidationError as error:
+        problems += [_schema_finding(detail, source) for detail in error.errors()]
+        filing = None
+    if problems:
+        raise InputError(sorted(problems, key=lambda f: (f.line, f.column)))
+    return Loaded(filing, source)
+
+
+def parse(text: str, file: str) -> Source:
+    """YAML text → plain data (every scalar a string) with the line of every key; syntax
+    errors raise ``InputError``, duplicate keys are kept in ``source.problems``."""
     _reject_tabs(text, file)
     try:
         root = yaml.compose(text, Loader=YamlLoader)
@@ -85,22 +110,15 @@ def load(path: Path | str) -> Loaded:
             ]
         )
     source = Source(file, None)
-    problems: list[Finding] = []
-    source.data = _construct(root, (), source.marks, problems, file)
-    try:
-        filing = Filing.model_validate(source.data)
-    except ValidationError as error:
-        problems += [_schema_finding(detail, source) for detail in error.errors()]
-        filing = None
-    if problems:
-        raise InputError(sorted(problems, key=lambda f: (f.line, f.column)))
-    return Loaded(filing, source)
+    source.data = _construct(root, (), source.marks, source.problems, file)
+    return source
 
 
 # -- text ------------------------------------------------------------------------------------
 
 
-def _read_text(path: Path, file: str) -> str:
+def read_text(path: Path, file: str) -> str:
+    """The file's text (UTF-8, with or without BOM); an unreadable file raises ``InputError``."""
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -280,6 +298,21 @@ TYPE_MESSAGES: dict[str, str] = {
 }
 
 
+PERCENT_MESSAGE = "应为百分数，如 25% 或 25，写的是「{input}」。"
+
+
+def _is_percent(loc: tuple, data: Any) -> bool:
+    """A 资金支出计划 entry: a share of the budget, not an amount."""
+    from pbgen.model import SpendingPlan
+
+    steps = walk(loc, data)
+    return (
+        len(steps) >= 2
+        and steps[-2].annotation is not None
+        and (unwrap(steps[-2].annotation) is SpendingPlan)
+    )
+
+
 def _type_message(detail: dict, loc: tuple, data: Any) -> str:
     context = dict(detail.get("ctx") or {})
     template = TYPE_MESSAGES.get(detail["type"])
@@ -287,9 +320,12 @@ def _type_message(detail: dict, loc: tuple, data: Any) -> str:
         return str(context.get("error", detail["msg"])) + "。"
     if template is None:
         return detail["msg"]
+    if detail["type"] in ("decimal_parsing", "decimal_type") and _is_percent(loc, data):
+        template = PERCENT_MESSAGE
     if detail["type"] == "literal_error":
         steps = walk(loc, data)
-        context["expected"] = context.get("expected", "").replace("'", "")
+        expected = context.get("expected", "").replace("'", "")
+        context["expected"] = "、".join(re.split(r",\s*|\s+or\s+", expected))
         if steps and steps[-1].label == "版式":
             context["expected"] = "wenben（绩效文本）、gongkai（公开表）、fubiao（附表）"
     value = detail.get("input")

@@ -14,6 +14,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
+# The format of a filing (its ``pbgen:`` key). A renamed key raises it; pbgen/migrate.py
+# upgrades older filings.
+FORMAT = 2
+
 # -- scalar types ---------------------------------------------------------------------------
 
 # The loader hands every scalar over as the string the author wrote. In the JSON Schema a text
@@ -317,7 +321,7 @@ class Department(Record):
     fund_level: Text | None = Field(
         None, title="专项资金级次", description="附表标题用，如「区级」。"
     )
-    head: Text | None = Field(None, title="单位负责人签字")
+    signed_by: Text | None = Field(None, title="单位负责人签字", description="附表1，如「张三」。")
     filled_by: Text | None = Field(None, title="填表人")
     phone: Text | None = Field(None, title="联系电话")
 
@@ -350,6 +354,13 @@ class Filing(Record):
 
     model_config = ConfigDict(title="部门预算绩效文本", json_schema_extra={"$id": "filing"})
 
+    pbgen: Annotated[
+        int | None, WithJsonSchema({"type": ["integer", "string"], "const": FORMAT})
+    ] = Field(
+        None,
+        title="格式版本",
+        description=f"这份文件的格式版本，现为 {FORMAT}；旧文件用 pbgen migrate 升级。",
+    )
     year: Annotated[int, Field(ge=2000, le=2100)] = Field(title="预算年度")
     layout: Layout = Field(
         "wenben",

@@ -82,7 +82,7 @@ def test_folder_of_filings():
 
 def test_empty_folder(tmp_path):
     result = run("check", tmp_path)
-    assert result.exit_code == 2 and "没有 .yaml 文件" in result.output
+    assert result.exit_code == 2 and "没有绩效文本" in result.output
 
 
 def test_rules_lists_every_rule():

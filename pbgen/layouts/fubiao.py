@@ -160,7 +160,7 @@ def build_context(filing: Filing, file: str = "") -> FubiaoContext:
         title=document_title(filing),
         money_unit=filing.money_unit,
         signature=Signature(
-            department.head or "", department.filled_by or "", department.phone or ""
+            department.signed_by or "", department.filled_by or "", department.phone or ""
         ),
         department=_department_sheet(filing),
         summary=_summary_sheet(filing, funds),
