@@ -297,3 +297,57 @@ def doctor() -> None:
             typer.echo(f"    修复：{check.fix}")
     required_failed = any(not c.ok for c in checks if "可选" not in c.name)
     raise typer.Exit(EXIT_FINDINGS if required_failed else EXIT_CLEAN)
+
+
+@app.command()
+def watch(
+    path: Annotated[Path, typer.Argument(help="要预览的绩效文本 YAML 文件。")],
+    layout: Annotated[
+        str | None, typer.Option("--layout", "-l", help="版式，覆盖文件中的 layout。")
+    ] = None,
+    template_dir: Annotated[
+        Path | None,
+        typer.Option("--template-dir", help="用自己的模板文件夹；改模板也会刷新预览。"),
+    ] = None,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="本机端口；0 表示任选空闲端口。")
+    ] = 0,
+    browser: Annotated[
+        bool, typer.Option("--browser/--no-browser", help="是否自动打开浏览器。")
+    ] = True,
+) -> None:
+    """边写边看：每次保存后重新检查、重新生成 PDF，浏览器页面自动刷新（仅本机可访问）。"""
+    import webbrowser
+
+    from pbgen.watch import Preview, serve, url
+
+    preview = Preview(path, layout, template_dir)
+    try:
+        server = serve(preview, port)
+    except PbgenError as error:
+        raise _fail(error) from None
+    typer.echo(f"预览：{url(server)}　（保存文件即刷新；按 Ctrl-C 结束）", err=True)
+    _report_refresh(preview.refresh())
+    if browser:
+        webbrowser.open(url(server))
+    try:
+        preview.watch(_report_refresh)
+    except KeyboardInterrupt:
+        typer.echo("已结束预览。", err=True)
+    finally:
+        preview.stop()
+        server.shutdown()
+
+
+def _report_refresh(snapshot) -> None:
+    """One line per version in the terminal, so the clerk sees a save was taken."""
+    import time
+
+    errors = sum(finding["severity"] == "error" for finding in snapshot.findings)
+    warnings = len(snapshot.findings) - errors
+    clock = time.strftime("%H:%M:%S", time.localtime(snapshot.updated))
+    state = f"{snapshot.pages} 页" if snapshot.pdf is not None else "没有 PDF"
+    line = f"{clock} 第 {snapshot.version} 版：{state}，{errors} 个错误、{warnings} 个警告，"
+    typer.echo(line + f"{snapshot.seconds:.2f} 秒", err=True)
+    if snapshot.error:
+        typer.echo(snapshot.error, err=True)

@@ -16,7 +16,10 @@ SYSTEM_PACKAGES=(
   qpdf
 )
 if [ "${1:-}" = "test" ]; then
-  SYSTEM_PACKAGES+=(libreoffice-writer-nogui)
+  SYSTEM_PACKAGES+=(
+    libreoffice-writer-nogui  # the tests open every DOCX with LibreOffice
+    chromium chromium-driver  # the tests drive the pbgen watch page in a real browser
+  )
 fi
 
 missing=()

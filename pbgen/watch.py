@@ -1,0 +1,250 @@
+"""``pbgen watch``: the filing re-checked and re-rendered on every save, shown in a browser page.
+
+One warm process (WeasyPrint imported and fonts configured once) watches the filing, and the
+template folder when one is given, by polling their ``stat``: no extra dependency, the same on
+Windows, macOS and Linux, whether an editor saves in place or by renaming a new file over the
+old. A small HTTP server on 127.0.0.1 serves the page (``preview.html``), the latest PDF and the
+findings; the page listens to a Server-Sent Events stream and refreshes itself when a new
+version is ready. A failed load or render keeps the last good PDF on screen, with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from pbgen.errors import PbgenError
+
+PAGE = Path(__file__).with_name("preview.html")
+POLL_SECONDS = 0.05  # how often the files are looked at: a stat each, cheaper than any render
+SETTLE_SECONDS = 0.05  # a save is complete once the files have not changed for this long
+KEEPALIVE_SECONDS = 15.0
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the page shows. ``error`` says why the PDF shown is not the file as last saved."""
+
+    version: int = 0
+    file: str = ""
+    pdf: bytes | None = field(default=None, repr=False)
+    pages: int = 0
+    findings: list[dict] = field(default_factory=list)
+    error: str = ""
+    seconds: float = 0.0
+    updated: float = 0.0  # wall-clock time of this version, for the page
+
+    def state(self) -> dict:
+        """The snapshot as the page reads it (the PDF is fetched on its own)."""
+        state = asdict(self)
+        state["has_pdf"] = state.pop("pdf") is not None
+        return state
+
+
+class Preview:
+    """The latest snapshot of one filing, refreshed on demand, and a way to wait for the next."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        layout: str | None = None,
+        template_dir: Path | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.layout = layout
+        self.template_dir = template_dir
+        self.snapshot = Snapshot(file=str(path))
+        self._changed = threading.Condition()
+        self.stopped = threading.Event()
+
+    def refresh(self) -> Snapshot:
+        """Check and render once; the new snapshot replaces the old and wakes every waiter."""
+        from pbgen.pipeline import check_file
+
+        start = time.perf_counter()
+        result = check_file(self.path)
+        pdf, pages, error = self.snapshot.pdf, self.snapshot.pages, ""
+        if not result.readable:
+            error = "文件无法读取（见下方问题），显示的是上一次生成的版本。"
+        else:
+            try:
+                pdf, pages = self._render_pdf()
+            except PbgenError as problem:
+                error = f"{problem}\n显示的是上一次生成的版本。"
+            except Exception as bug:  # a bug must not end the preview the clerk is working in
+                traceback.print_exc()
+                error = f"pbgen 内部错误（{type(bug).__name__}: {bug}），请报告。"
+        with self._changed:
+            self.snapshot = replace(
+                self.snapshot,
+                version=self.snapshot.version + 1,
+                pdf=pdf,
+                pages=pages,
+                findings=[asdict(finding) for finding in result.findings],
+                error=error,
+                seconds=round(time.perf_counter() - start, 3),
+                updated=time.time(),
+            )
+            self._changed.notify_all()
+        return self.snapshot
+
+    def _render_pdf(self) -> tuple[bytes, int]:
+        """The PDF only: the preview needs no DOCX, and renders nothing into the user's folders."""
+        from pbgen.pipeline import render_file
+
+        with tempfile.TemporaryDirectory(prefix="pbgen-watch-") as folder:
+            result = render_file(
+                self.path,
+                folder,
+                formats=["pdf"],
+                layout=self.layout,
+                template_dir=self.template_dir,
+            )
+            pdf = next(path for path in result.outputs if path.suffix == ".pdf")
+            return pdf.read_bytes(), result.pages
+
+    def wait_for_newer(self, version: int, timeout: float) -> Snapshot:
+        """The first snapshot after ``version``, or the current one after ``timeout`` seconds
+        or once the preview stops."""
+        with self._changed:
+            self._changed.wait_for(
+                lambda: self.snapshot.version > version or self.stopped.is_set(), timeout
+            )
+            return self.snapshot
+
+    def stop(self) -> None:
+        self.stopped.set()
+        with self._changed:
+            self._changed.notify_all()
+
+    # -- watching -------------------------------------------------------------------------------
+
+    def watched_files(self) -> list[Path]:
+        """The filing, and every file of the template folder a template author is editing."""
+        files = [self.path]
+        if self.template_dir is not None and self.template_dir.is_dir():
+            files += sorted(p for p in self.template_dir.rglob("*") if p.is_file())
+        return files
+
+    def signature(self) -> tuple:
+        """What changes when any watched file is saved: its time, size and identity."""
+        marks = []
+        for path in self.watched_files():
+            try:
+                stat = path.stat()
+            except OSError:
+                marks.append((str(path), None))
+            else:
+                marks.append((str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino))
+        return tuple(marks)
+
+    def watch(self, on_refresh: Callable[[Snapshot], None] = lambda snapshot: None) -> None:
+        """Refresh after every save until ``stop()``. A save is taken once the files have been
+        still for ``SETTLE_SECONDS``, so an editor writing in several steps renders once."""
+        last = self.signature()
+        while not self.stopped.wait(POLL_SECONDS):
+            current = self.signature()
+            if current == last:
+                continue
+            while not self.stopped.wait(SETTLE_SECONDS):
+                settled = self.signature()
+                if settled == current:
+                    break
+                current = settled
+            last = current
+            if not self.stopped.is_set():
+                on_refresh(self.refresh())
+
+
+# -- the page -------------------------------------------------------------------------------------
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """GET / (the page), /state (JSON), /document.pdf, /events (Server-Sent Events)."""
+
+    preview: Preview  # set on the subclass made by ``serve``
+    server_version = "pbgen-watch"
+
+    def do_GET(self) -> None:
+        if not self._local_host():
+            self.send_error(HTTPStatus.FORBIDDEN, "pbgen watch only answers on localhost")
+            return
+        route = self.path.split("?", 1)[0]
+        if route == "/":
+            self._send(PAGE.read_bytes(), "text/html; charset=utf-8")
+        elif route == "/state":
+            state = self.preview.snapshot.state()
+            self._send(json.dumps(state, ensure_ascii=False).encode(), "application/json")
+        elif route == "/document.pdf":
+            pdf = self.preview.snapshot.pdf
+            if pdf is None:
+                self.send_error(HTTPStatus.NOT_FOUND, "no PDF yet")
+            else:
+                self._send(pdf, "application/pdf")
+        elif route == "/events":
+            self._events()
+        else:
+            self.send_error(HTTPStatus.NOT_FOUND)
+
+    def _local_host(self) -> bool:
+        """Refuse requests named for another host: a web page elsewhere cannot reach the preview
+        through a DNS name that points at 127.0.0.1."""
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+        return host in {"127.0.0.1", "localhost", "[::1]"}
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        """One ``data: <version>`` event per new snapshot, a comment line to keep idle
+        connections open, until the page goes away or the preview stops."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        version = -1
+        try:
+            while not self.preview.stopped.is_set():
+                snapshot = self.preview.wait_for_newer(version, KEEPALIVE_SECONDS)
+                if snapshot.version > version:
+                    version = snapshot.version
+                    self.wfile.write(f"data: {version}\n\n".encode())
+                else:
+                    self.wfile.write(b": keepalive\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, format: str, *args) -> None:  # the terminal shows renders, not requests
+        pass
+
+
+def serve(preview: Preview, port: int = 0) -> ThreadingHTTPServer:
+    """The preview's HTTP server on 127.0.0.1 (``port`` 0: any free one), serving in a thread."""
+    handler = type("PreviewHandler", (_Handler,), {"preview": preview})
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as error:
+        raise PbgenError(
+            f"无法在 127.0.0.1:{port} 上启动预览（{error.strerror}）；换一个 --port。"
+        ) from None
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="pbgen-watch-http", daemon=True).start()
+    return server
+
+
+def url(server: ThreadingHTTPServer) -> str:
+    return f"http://127.0.0.1:{server.server_address[1]}/"

@@ -1,0 +1,174 @@
+"""pbgen watch, driven as a clerk uses it: a real browser (headless Chromium) on the preview page,
+the filing edited on disk, the page changing by itself."""
+
+from __future__ import annotations
+
+import http.client
+import subprocess
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from pbgen.watch import Preview, serve, url
+
+from conftest import clean_data, dump, project
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+@pytest.fixture
+def filing(tmp_path: Path) -> Path:
+    path = tmp_path / "示例-2024.yaml"
+    path.write_text(dump(clean_data()), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def running(filing: Path):
+    """A preview of ``filing`` as ``pbgen watch`` runs it: first render, server, watcher."""
+    preview = Preview(filing)
+    preview.refresh()
+    server = serve(preview)
+    watcher = threading.Thread(target=preview.watch, daemon=True)
+    watcher.start()
+    yield preview, url(server)
+    preview.stop()
+    server.shutdown()
+    watcher.join(5)
+
+
+@pytest.fixture
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    yield driver
+    driver.quit()
+
+
+def page_version(driver) -> int:
+    return int(driver.find_element(By.TAG_NAME, "body").get_attribute("data-version"))
+
+
+def wait_for_version(driver, version: int) -> None:
+    WebDriverWait(driver, 30, poll_frequency=0.05).until(lambda d: page_version(d) >= version)
+
+
+def pdf_text(address: str) -> str:
+    with urllib.request.urlopen(address + "document.pdf") as response:
+        pdf = response.read()
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_the_page_follows_every_save(running, filing: Path, browser) -> None:
+    _, address = running
+    browser.get(address)
+    wait_for_version(browser, 1)
+    assert browser.find_element(By.ID, "clean").is_displayed()
+    assert browser.find_elements(By.CSS_SELECTOR, "#findings li") == []
+    assert "v=1" in browser.find_element(By.ID, "pdf").get_attribute("src")
+    assert "委员视察经费" in pdf_text(address)
+
+    # a save that renames a project and breaks its spending plan
+    data = clean_data()
+    project(data)["name"] = "委员专题视察经费"
+    project(data)["spending_plan"]["12月底"] = "90%"
+    filing.write_text(dump(data), encoding="utf-8")
+    wait_for_version(browser, 2)
+    findings = browser.find_element(By.ID, "findings").text
+    assert "plan-incomplete" in findings
+    assert "委员专题视察经费" in findings
+    assert not browser.find_element(By.ID, "clean").is_displayed()
+    assert "v=2" in browser.find_element(By.ID, "pdf").get_attribute("src")
+    assert "1 个错误" in browser.find_element(By.ID, "status").text
+    assert "委员专题视察经费" in pdf_text(address)
+
+    # a save that breaks the YAML: the reason is shown, the last PDF stays
+    filing.write_text("year: 2024\nunits: [\n", encoding="utf-8")
+    wait_for_version(browser, 3)
+    assert "上一次生成的版本" in browser.find_element(By.ID, "error").text
+    assert browser.find_elements(By.CSS_SELECTOR, "#findings li.error")
+    assert "委员专题视察经费" in pdf_text(address)
+
+
+def test_text_from_the_filing_is_shown_as_text(running, filing: Path, browser) -> None:
+    """A project named like markup prints literally in the findings, never as HTML."""
+    data = clean_data()
+    project(data)["name"] = "<img src=x onerror=alert(1)>"
+    project(data)["goals"] = []
+    filing.write_text(dump(data), encoding="utf-8")
+    preview, address = running
+    preview.wait_for_newer(1, 30)
+    browser.get(address)
+    wait_for_version(browser, 2)
+    assert "<img src=x onerror=alert(1)>" in browser.find_element(By.ID, "findings").text
+    assert browser.find_elements(By.CSS_SELECTOR, "#findings img") == []
+
+
+def test_only_localhost_names_are_answered(running) -> None:
+    """A page elsewhere cannot reach the preview through a DNS name pointing at 127.0.0.1."""
+    _, address = running
+    port = int(address.rsplit(":", 1)[1].strip("/"))
+    for host, status in ((f"127.0.0.1:{port}", 200), (f"evil.example:{port}", 403)):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/state", headers={"Host": host})
+        assert connection.getresponse().status == status
+        connection.close()
+
+
+def test_an_unreadable_filing_has_findings_and_no_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("year: [\n", encoding="utf-8")
+    snapshot = Preview(path).refresh()
+    assert snapshot.pdf is None
+    assert snapshot.findings and snapshot.findings[0]["severity"] == "error"
+    assert "无法读取" in snapshot.error
+
+
+def test_a_busy_port_is_a_message(running) -> None:
+    from pbgen.errors import PbgenError
+
+    preview, address = running
+    port = int(address.rsplit(":", 1)[1].strip("/"))
+    with pytest.raises(PbgenError, match="--port"):
+        serve(preview, port)
+
+
+def test_the_command_serves_until_ctrl_c(filing: Path) -> None:
+    """`pbgen watch FILE --no-browser`: the address on the first line, the page answers, a line
+    per version, Ctrl-C ends it cleanly."""
+    import json
+    import os
+    import signal
+    import sys
+
+    pbgen = Path(sys.executable).with_name("pbgen")
+    process = subprocess.Popen(
+        [pbgen, "watch", filing, "--no-browser"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    try:
+        address = process.stderr.readline().split("预览：", 1)[1].split()[0]
+        assert "第 1 版：" in process.stderr.readline()
+        with urllib.request.urlopen(address + "state") as response:
+            state = json.load(response)
+        assert state["version"] == 1 and state["findings"] == [] and state["has_pdf"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        rest = process.communicate(timeout=30)[1]
+    assert process.returncode == 0
+    assert "已结束预览" in rest
+    assert "Traceback" not in rest
