@@ -14,12 +14,12 @@ from typing import Annotated
 import typer
 
 from pbgen import __version__
+from pbgen.cli_frame import Typer, install_completion, show_completion
 from pbgen.errors import PbgenError
 
-app = typer.Typer(
+app = Typer(
     help="pbgen：部门预算绩效文本。用一份 YAML 写绩效文本，检查它，生成 DOCX 与 PDF。",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
 )
 
@@ -42,6 +42,26 @@ def main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本。")
     ] = False,
+    install: Annotated[
+        bool,
+        typer.Option(
+            "--install-completion",
+            callback=install_completion,
+            is_eager=True,
+            expose_value=False,
+            help="为当前 shell（bash、zsh、fish、PowerShell）装上命令补全：按 Tab 补全命令和文件。",
+        ),
+    ] = False,
+    show: Annotated[
+        bool,
+        typer.Option(
+            "--show-completion",
+            callback=show_completion,
+            is_eager=True,
+            expose_value=False,
+            help="显示命令补全脚本，供自行安装。",
+        ),
+    ] = False,
 ) -> None:
     """pbgen：部门预算绩效文本。"""
 
@@ -53,7 +73,9 @@ def _fail(error: PbgenError) -> typer.Exit:
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="绩效文本 YAML 文件，或包含它们的文件夹。")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="绩效文本 YAML 文件，或包含它们的文件夹。", metavar="文件…")
+    ],
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="human：逐条说明；json：供其他工具读取。")
     ] = OutputFormat.human,
@@ -101,7 +123,8 @@ def rules() -> None:
 @app.command()
 def schema(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="写入此文件；不指定则输出到屏幕。")
+        Path | None,
+        typer.Option("--output", "-o", help="写入此文件；不指定则输出到屏幕。", metavar="文件"),
     ] = None,
 ) -> None:
     """输出绩效文本的 JSON Schema，供编辑器补全和校验。"""
@@ -124,30 +147,45 @@ def _formats(value: str | None) -> list[str] | None:
     chosen = [part.strip().lower() for part in value.split(",") if part.strip()]
     unknown = [part for part in chosen if part not in FORMATS]
     if unknown or not chosen:
-        raise typer.BadParameter(f"可选 {', '.join(FORMATS)}，用逗号分隔，如 docx,pdf。")
+        raise typer.BadParameter(
+            f"可选 {'、'.join(FORMATS)}，用逗号分隔，如 docx,pdf。", param_hint="--format / -f"
+        )
     return chosen
 
 
 @app.command()
 def render(
-    paths: Annotated[list[Path], typer.Argument(help="绩效文本 YAML 文件，或包含它们的文件夹。")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件夹。")] = Path("output"),
+    paths: Annotated[
+        list[Path], typer.Argument(help="绩效文本 YAML 文件，或包含它们的文件夹。", metavar="文件…")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="输出文件夹。", metavar="文件夹")
+    ] = Path("output"),
     formats: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="输出格式 docx、pdf、xlsx，用逗号分隔；默认为版式的全部格式。"
+            "--format",
+            "-f",
+            help="输出格式 docx、pdf、xlsx，用逗号分隔；默认为版式的全部格式。",
+            metavar="格式",
         ),
     ] = None,
     layout: Annotated[
-        str | None, typer.Option("--layout", "-l", help="版式，覆盖文件中的 layout。")
+        str | None,
+        typer.Option("--layout", "-l", help="版式，覆盖文件中的 layout。", metavar="版式"),
     ] = None,
     template_dir: Annotated[
         Path | None,
-        typer.Option("--template-dir", help="用自己的模板文件夹（复制 templates/ 后修改）。"),
+        typer.Option(
+            "--template-dir",
+            help="用自己的模板文件夹（复制 templates/ 后修改）。",
+            metavar="文件夹",
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="即使输出已是最新也重新生成。")] = False,
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数；默认为全部 CPU 核。")
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="并行进程数；默认为全部 CPU 核。", metavar="个数"),
     ] = None,
 ) -> None:
     """生成 DOCX（可编辑）、PDF（公开用）和公开表的 XLSX；多个文件并行生成。"""
@@ -303,7 +341,8 @@ def doctor() -> None:
 def watch(
     path: Annotated[Path, typer.Argument(help="要预览的绩效文本 YAML 文件。")],
     layout: Annotated[
-        str | None, typer.Option("--layout", "-l", help="版式，覆盖文件中的 layout。")
+        str | None,
+        typer.Option("--layout", "-l", help="版式，覆盖文件中的 layout。", metavar="版式"),
     ] = None,
     template_dir: Annotated[
         Path | None,

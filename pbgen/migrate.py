@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pbgen.errors import PbgenError
-from pbgen.fields import describe
+from pbgen.fields import allowed_keys, describe
 from pbgen.findings import Finding
 from pbgen.load import Source, parse, read_text
 from pbgen.model import FORMAT
@@ -50,7 +50,7 @@ MIGRATIONS: dict[int, list[Rename]] = {
         Rename(
             "department.head",
             "signed_by",
-            "单位负责人签字与 compiled_by、reviewed_by、filled_by 同一写法",
+            "与 compiled_by、reviewed_by、filled_by 同一写法",
         ),
     ],
 }
@@ -111,16 +111,26 @@ def version_problem(source: Source) -> Finding | None:
     else:
         old = version or UNVERSIONED
         said = f"第 {old} 版格式" if version else "旧格式（没有 pbgen: 版本键）"
+        todo = pending(source.data, old)
         renames = "；".join(
-            f"{describe(path, source.data)} 的键 {path[-1]} 改为 {rename.to}"
-            for rename, path in pending(source.data, old)
+            f"{_what(path, source.data, rename.to)}（第 {source.locate(path)[0]} 行）"
+            for rename, path in todo
         )
+        if todo and version is None:
+            where = source.locate(todo[0][1])
         message = (
             f"这份文件是{said}，现在是第 {FORMAT} 版"
-            + (f"（{renames}）" if renames else "")
-            + f"：运行 pbgen migrate {source.file} 升级，注释和顺序都会保留。"
+            + (f"，键名有变：{renames}" if renames else "")
+            + f"。运行 pbgen migrate {source.file} 升级，注释和顺序都会保留。"
         )
     return Finding(source.file, *where, "format-version", "error", "格式版本", message)
+
+
+def _what(path: tuple, data: Any, new: str) -> str:
+    """部门的 head → signed_by（单位负责人签字）: a rename as the clerk reads it."""
+    titles = dict(allowed_keys(path[:-1], data))
+    parent = describe(path[:-1], data)
+    return f"{parent}{'的 ' if parent else ''}{path[-1]} → {new}（{titles.get(new, new)}）"
 
 
 def _tail(error: PbgenError) -> str:
@@ -177,8 +187,7 @@ def migrate_text(text: str, file: str) -> Migrated:
                     )
                 edits.append((line, column, path[-1], rename.to))
                 changes.append(
-                    f"第 {line} 行：{describe(path, source.data)} 的键 {path[-1]} → "
-                    f"{rename.to}（{rename.why}）"
+                    f"第 {line} 行：{_what(path, source.data, rename.to)}；{rename.why}"
                 )
         text = _apply(text, edits, file)
         source = parse(text, file)

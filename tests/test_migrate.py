@@ -40,7 +40,8 @@ def test_old_filing_is_refused_with_the_command_to_run(tmp_path):
     [finding] = raised.value.findings
     assert finding.rule == "format-version"
     assert f"pbgen migrate {path}" in finding.message
-    assert "head 改为 signed_by" in finding.message
+    assert "部门的 head → signed_by（单位负责人签字）（第 9 行）" in finding.message
+    assert (finding.line, finding.column) == (9, 3)
 
 
 def test_migrate_changes_only_the_renamed_key_and_adds_the_version(tmp_path):
@@ -52,7 +53,7 @@ def test_migrate_changes_only_the_renamed_key_and_adds_the_version(tmp_path):
     )
     assert path.read_text(encoding="utf-8") == expected
     assert migrated.version == 1 and len(migrated.changes) == 2
-    assert "第 9 行" in migrated.changes[0] and "head → signed_by" in migrated.changes[0]
+    assert "第 9 行" in migrated.changes[0] and "部门的 head → signed_by（单位负责人签字）" in migrated.changes[0]
     filing = load(path).filing
     assert filing.pbgen == FORMAT and filing.department.signed_by == "张三"
     again = migrate_file(path)
