@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml scripts/setup.sh
 
 setup-test: $(VENV)/.installed-test
 
-$(VENV)/.installed-test: pyproject.toml scripts/setup.sh
+$(VENV)/.installed-test: pyproject.toml scripts/setup.sh tests/tools/package.json
 	bash scripts/setup.sh test
 	touch $@ $(VENV)/.installed
 

@@ -192,7 +192,7 @@ def render(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from pbgen.pipeline import RenderFailure, find_filings, render_many
+    from pbgen.pipeline import Interrupted, RenderFailure, output_names, render_many
     from pbgen.render_pdf import harfbuzz_subset_available
 
     chosen = _formats(formats)
@@ -203,7 +203,7 @@ def render(
             soft_wrap=True,
         )
     try:
-        files = find_filings(paths)
+        names = output_names(paths)
     except PbgenError as error:
         raise _fail(error) from None
     options = {
@@ -220,12 +220,18 @@ def render(
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
     )
-    with Progress(*columns, console=errors, transient=True) as progress:
-        task = progress.add_task("", total=len(files))
-        for outcome in render_many(files, jobs, **options):
-            outcomes[outcome.file] = outcome
-            progress.update(task, advance=1, description=outcome.file)
-            _notices(progress.console, outcome, RenderFailure)
+    files = list(names)
+    try:
+        with Progress(*columns, console=errors, transient=True) as progress:
+            task = progress.add_task("", total=len(files))
+            for outcome in render_many(files, jobs, names, **options):
+                outcomes[outcome.file] = outcome
+                progress.update(task, advance=1, description=outcome.file)
+                _notices(progress.console, outcome, RenderFailure)
+    except Interrupted as stopped:
+        if outcomes:
+            Console(highlight=False).print(_summary(list(outcomes.values()), RenderFailure))
+        raise _fail(stopped) from None
     results = [outcomes[str(path)] for path in files]
     Console(highlight=False).print(_summary(results, RenderFailure))
     failed = sum(isinstance(result, RenderFailure) for result in results)
@@ -308,6 +314,76 @@ def migrate(
             typer.echo(f"    {change}")
     pending = any(migrated.changed for _, migrated in outcomes)
     raise typer.Exit(EXIT_FINDINGS if dry_run and pending else EXIT_CLEAN)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="部门的文件夹；默认为当前文件夹。")] = Path("."),
+    layout: Annotated[
+        str, typer.Option("--layout", "-l", help="版式：wenben、gongkai、fubiao（中文名也可）。")
+    ] = "wenben",
+    department: Annotated[str | None, typer.Option("--department", help="部门名称。")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="预算年度；默认为明年。")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的同名绩效文本。")] = False,
+) -> None:
+    """开始一个部门的文件夹：带说明的绩效文本骨架、编辑器设置、.gitignore。"""
+    from pbgen.scaffold import init_folder
+
+    try:
+        result = init_folder(folder, layout, department, year, force)
+    except PbgenError as error:
+        raise _fail(error) from None
+    for path in result.written:
+        typer.echo(f"已写入 {path}")
+    for path in result.kept:
+        typer.echo(f"已有 {path}，保留原样")
+    typer.echo(
+        f"下一步：用 VS Code 打开 {result.folder}（按提示安装 YAML 扩展），把 {result.filing.name} "
+        f"中的「待填」换成实际内容；随时运行 pbgen check {result.filing} 查看还缺什么。"
+    )
+
+
+@app.command("import")
+def import_(
+    source: Annotated[Path, typer.Argument(help="去年的绩效文本 .docx，或公开表 .xlsx。")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="写入的 YAML；默认与原文件同名同处。")
+    ] = None,
+    layout: Annotated[
+        str | None, typer.Option("--layout", "-l", help="按此版式读取；默认自动识别。")
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="预算年度，原文没有写时用。")] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="部门名称，原文没有写时用。")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的 YAML。")] = False,
+) -> None:
+    """把去年的 Word 文档（或公开表 Excel）导入为绩效文本 YAML，并检查它。"""
+    from pbgen.importer import import_file
+    from pbgen.pipeline import check_file
+
+    try:
+        result = import_file(
+            source, output, layout=layout, year=year, department=department, force=force
+        )
+    except PbgenError as error:
+        raise _fail(error) from None
+    imported = result.imported
+    typer.echo(f"已导入 {result.output}：{imported.fields} 项内容。")
+    if result.schema_written:
+        typer.echo(f"已写入编辑器用的 {result.schema_written}（补全与校验）。")
+    if imported.notes:
+        typer.echo(f"有 {len(imported.notes)} 段内容未能归位，原文照录在文件末尾的注释里，请核对。")
+    if result.missing:
+        typer.echo(f"原文没有、需要补上的：{'、'.join(result.missing)}。")
+    checked = check_file(result.output)
+    errors = sum(finding.severity == "error" for finding in checked.findings)
+    if not checked.readable or errors:
+        typer.echo(
+            f"检查：{errors} 个错误（多是原文自身的问题）；运行 pbgen check {result.output} 查看。"
+        )
+    else:
+        typer.echo("检查：没有错误。")
 
 
 @app.command()

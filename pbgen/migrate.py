@@ -186,9 +186,7 @@ def migrate_text(text: str, file: str) -> Migrated:
                         f"{path[-1]} 又有 {rename.to}：请删去一个，再运行 pbgen migrate。"
                     )
                 edits.append((line, column, path[-1], rename.to))
-                changes.append(
-                    f"第 {line} 行：{_what(path, source.data, rename.to)}；{rename.why}"
-                )
+                changes.append(f"第 {line} 行：{_what(path, source.data, rename.to)}；{rename.why}")
         text = _apply(text, edits, file)
         source = parse(text, file)
     if stated != FORMAT:

@@ -35,14 +35,37 @@ def _strip_percent(value: Any) -> Any:
 Money = Annotated[
     Decimal,
     Field(ge=0, allow_inf_nan=False),
-    WithJsonSchema({"type": ["string", "number"], "pattern": r"^\d+(\.\d+)?$"}),
+    WithJsonSchema(
+        {
+            "type": ["string", "number"],
+            "pattern": r"^\d+(\.\d+)?$",
+            "minimum": 0,
+            "patternErrorMessage": "金额写成数字，如 5.00 或 528.244101：不带单位、千位逗号或空格，不为负数。",
+        }
+    ),
 ]
 Percent = Annotated[
     Decimal,
     BeforeValidator(_strip_percent),
     Field(allow_inf_nan=False),
-    WithJsonSchema({"type": ["string", "number"], "pattern": r"^\s*-?\d+(\.\d+)?\s*%?$"}),
+    WithJsonSchema(
+        {
+            "type": ["string", "number"],
+            "pattern": r"^\s*-?\d+(\.\d+)?\s*%?$",
+            "patternErrorMessage": "累计支出进度写成百分数，如 25% 或 25。",
+        }
+    ),
 ]
+
+
+# A year may be quoted ("2024") or not: pbgen reads both the same.
+YEAR_SCHEMA = {
+    "type": ["integer", "string"],
+    "minimum": 2000,
+    "maximum": 2100,
+    "pattern": r"^\s*20\d\d\s*$",
+    "patternErrorMessage": "预算年度写四位数字，如 2024。",
+}
 
 
 def _as_list(value: Any) -> Any:
@@ -361,7 +384,9 @@ class Filing(Record):
         title="格式版本",
         description=f"这份文件的格式版本，现为 {FORMAT}；旧文件用 pbgen migrate 升级。",
     )
-    year: Annotated[int, Field(ge=2000, le=2100)] = Field(title="预算年度")
+    year: Annotated[int, Field(ge=2000, le=2100), WithJsonSchema(YEAR_SCHEMA)] = Field(
+        title="预算年度", description="四位数字，如 2024；加不加引号都可以。"
+    )
     layout: Layout = Field(
         "wenben",
         title="版式",

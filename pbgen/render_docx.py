@@ -1,13 +1,20 @@
-"""The 绩效文本 as DOCX: docxtpl fills the Word template, python-docx finishes what Jinja cannot.
+"""DOCX: docxtpl fills the Word template, python-docx finishes what Jinja cannot.
 
-The template (``templates/wenben/template.docx``, made by ``scripts/build_docx_template.py``)
-holds the styles and the docxtpl tags. After rendering, this module adds what tags cannot make:
-bookmarks on the headings, the 目录 as a real TOC field (pre-filled, so viewers that never update
-fields still show it), the vertical merges of the indicator tables, and fixed metadata and zip
-dates so the same filing always gives the same bytes.
+Every layout's Word template holds the styles, the docxtpl tags and the declarations of what
+tags cannot make. ``fill_template`` applies them to every table, wherever and however often it
+occurs:
 
-``fill_template``, ``merge_vertically`` and ``finish`` are the generic steps every layout's DOCX
-uses; the rest is the 绩效文本's own.
+- ``{# 合并 #}`` in a cell: the cell merges with the one above it when both read the same.
+  ``{# 合并2 #}`` merges only where the 合并 cells of its row merge too, ``{# 合并3 #}`` only
+  where those of levels 1 and 2 do: 一级 → 二级 → 绩效标准 of an indicator table. A continued
+  cell is emptied, as Word shows only the first cell's text. (docxtpl's own ``{% vm %}`` cannot
+  nest: it merges the 二级 column wrongly.)
+- Word's own row settings stay as the template has them: "repeat as header row" (tblHeader)
+  and "do not break across pages" (cantSplit), except that a row estimated taller than a page
+  may break (Word and LibreOffice would cut it off at the page foot).
+
+``fill_template`` and ``finish`` are the steps every layout's DOCX uses; the 目录 (bookmarks
+on the headings, a real TOC field pre-filled with page numbers) is the 绩效文本's own.
 """
 
 from __future__ import annotations
@@ -15,22 +22,26 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import io
+import math
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 
+import jinja2
 from docx.document import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docxtpl import DocxTemplate
+from lxml import etree
 
 from pbgen.context import printable
 from pbgen.errors import PbgenError
 from pbgen.layouts.wenben import WenbenContext
+from pbgen.templating import explain, sandboxed
 
 TOC_PLACEHOLDER = "[[TOC]]"
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
-INDICATOR_TABLE = "绩效指标"  # w:tblCaption of the indicator tables in the template
 HEADING_STYLES = {"Heading1", "Heading2", "TableTitle"}  # paragraphs a 目录 entry can point to
 PLAN_COLUMNS = 4  # 3月底 6月底 10月底 12月底
 
@@ -60,8 +71,6 @@ def render_docx(
 
     _add_bookmarks(body, data["toc"])
     _insert_toc(body, data["toc"], toc_pages or {})
-    _merge_indicator_cells(body, data["projects"])
-    fill_empty_cells(body)
     _request_field_update(document.settings.element)
     return finish(document, data["title"], timestamp)
 
@@ -71,28 +80,29 @@ def render_docx(
 
 def fill_template(template: Path, fields: dict) -> Document:
     """The docxtpl template filled with ``fields``: strings cleaned of XML-illegal characters
-    (docxtpl would drop the text around them) and escaped (``<`` and ``&`` would vanish)."""
+    (docxtpl would drop the text around them) and escaped (``<`` and ``&`` would vanish), then
+    the template's table declarations applied (``{# 合并 #}``, rows that must break)."""
     if not Path(template).is_file():
         raise PbgenError(f"找不到 DOCX 模板 {template}。")
     template_doc = DocxTemplate(str(template))
-    template_doc.render(_clean(fields), autoescape=True)
-    return template_doc.docx
+    template_doc.init_docx()
+    _read_merge_marks(template_doc.docx.element.body, Path(template))
+    try:  # sandboxed, and without a loader: a Word template reads no file
+        template_doc.render(_clean(fields), jinja_env=sandboxed(autoescape=True), autoescape=True)
+    except jinja2.TemplateError as error:
+        raise explain(error, template) from None
+    document = template_doc.docx
+    _merge_marked_cells(document.element.body)
+    _let_tall_rows_break(document)
+    fill_empty_cells(document.element.body)
+    return document
 
 
-def merge_vertically(table, column: int, spans: list[int], *, first_row: int = 0) -> None:
-    """Merge the cells of ``column`` down the rows from ``first_row`` on: ``spans[i]`` > 0
-    starts a merged cell at that row, 0 continues the one above (``IndicatorRow`` spans).
-
-    ``table`` is a python-docx ``Table`` or a ``w:tbl`` element. Print the text only in the row
-    that starts a merge: Word shows the first cell's text only. Nested ``{% vm %}`` merges
-    wrongly, which is why templates print flat rows and merge here.
-    """
-    tbl = getattr(table, "_tbl", table)
-    rows = tbl.tr_lst[first_row:]
-    if len(spans) > len(rows):
-        raise PbgenError(f"DOCX 表格只有 {len(rows)} 行，不能按 {len(spans)} 行合并单元格。")
-    for tr, span in zip(rows, spans, strict=False):
-        tr.tc_lst[column].vMerge = "restart" if span > 0 else "continue"
+def render_template(
+    template: Path, fields: dict, title: str, timestamp: datetime.datetime
+) -> bytes:
+    """The DOCX bytes of a template that needs nothing beyond ``fill_template``."""
+    return finish(fill_template(template, fields), title, timestamp)
 
 
 def finish(document: Document, title: str, timestamp: datetime.datetime) -> bytes:
@@ -196,25 +206,142 @@ def _request_field_update(settings) -> None:
 # -- tables ---------------------------------------------------------------------------------------
 
 
-def _merge_indicator_cells(body, projects: list[dict]) -> None:
-    """Merge the 一级 and 二级 columns vertically from the spans of the context.
+# Where the post-pass finds a cell's declaration: an attribute no template or filing can write
+# (filing text is escaped), set on the template's cell before rendering, copied with its row by
+# every {%tr for %} loop, removed after merging.
+MERGE_LEVEL = "{urn:pbgen:docx}merge"
+COMMENT = re.compile(r"\{#(.*?)#\}", re.DOTALL)
+MERGE_MARK = re.compile(r"\s*合并\s*(\d?)\s*")
 
-    docxtpl's nested ``{% vm %}`` merges the 二级 column wrongly, so the template prints flat
-    rows (the text only where a span starts) and the merge is set here.
+
+def _read_merge_marks(body, template: Path) -> None:
+    """Move each ``{# 合并N #}`` of the template's cells onto its cell, as ``MERGE_LEVEL``."""
+    for tc in body.iter(qn("w:tc")):
+        levels = []
+        for paragraph in tc.iterchildren(qn("w:p")):
+            nodes = paragraph.findall(f".//{qn('w:t')}")
+            text = "".join(node.text or "" for node in nodes)
+            for match in reversed(list(COMMENT.finditer(text))):
+                words = match.group(1)
+                if "合并" not in words:
+                    continue
+                mark = MERGE_MARK.fullmatch(words)
+                if mark is None or mark.group(1) == "0":
+                    raise PbgenError(
+                        f"DOCX 模板 {template} 的表格里有看不懂的合并标记「{match.group(0)}」："
+                        "请写作 {# 合并 #}（内容相同的上下单元格合并），或 {# 合并2 #}、"
+                        "{# 合并3 #}（只在左侧 合并、合并2 的单元格也合并时合并）。"
+                    )
+                levels.append(int(mark.group(1) or 1))
+                _cut(nodes, *match.span())
+        if len(set(levels)) > 1:
+            raise PbgenError(f"DOCX 模板 {template} 的一个表格单元格里有不同层级的合并标记。")
+        if levels:
+            tc.set(MERGE_LEVEL, str(levels[0]))
+
+
+def _cut(nodes, start: int, end: int) -> None:
+    """Delete characters ``start:end`` of the text the w:t ``nodes`` hold together (Word splits
+    a typed tag over several runs)."""
+    offset = 0
+    for node in nodes:
+        text = node.text or ""
+        low, high = max(start - offset, 0), min(end - offset, len(text))
+        if low < high:
+            node.text = text[:low] + text[high:]
+        offset += len(text)
+
+
+def _cell_text(tc) -> str:
+    return "\n".join("".join(p.xpath(".//w:t/text()")) for p in tc.iterchildren(qn("w:p")))
+
+
+def _merge_marked_cells(body) -> None:
+    """Apply the ``{# 合并N #}`` declarations to every table of the rendered document.
+
+    A marked cell continues the marked cell right above it (same grid column and width) when
+    both read the same and every marked cell of a lower level in its row continues too; it
+    starts a merged cell otherwise.
     """
-    tables = [
-        tbl
-        for tbl in body.iterchildren(qn("w:tbl"))
-        if tbl.xpath(f'w:tblPr/w:tblCaption[@w:val="{INDICATOR_TABLE}"]')
-    ]
-    if len(tables) != len(projects):
-        raise PbgenError(f"DOCX 模板的指标表数（{len(tables)}）与项目数（{len(projects)}）不符。")
-    for tbl, project in zip(tables, projects, strict=True):
-        rows = project["indicators"]
-        if len(tbl.tr_lst) - 1 != len(rows):
-            raise PbgenError("DOCX 指标表的行数与指标数不符。")
-        for column, key in ((0, "level1_span"), (1, "level2_span")):
-            merge_vertically(tbl, column, [row[key] for row in rows], first_row=1)
+    for tbl in body.iter(qn("w:tbl")):
+        above: dict[tuple[int, int], str] = {}  # (grid column, span) → text of the marked cell
+        for tr in tbl.tr_lst:
+            marked = {}
+            column = tr.grid_before
+            for tc in tr.tc_lst:
+                if tc.get(MERGE_LEVEL):
+                    marked[column, tc.grid_span] = tc
+                column += tc.grid_span
+            continues = {}
+            for key, tc in sorted(marked.items(), key=lambda item: int(item[1].get(MERGE_LEVEL))):
+                level = int(tc.get(MERGE_LEVEL))
+                continues[key] = above.get(key) == _cell_text(tc) and all(
+                    continues[other]
+                    for other, cell in marked.items()
+                    if int(cell.get(MERGE_LEVEL)) < level
+                )
+            above = {key: _cell_text(tc) for key, tc in marked.items()}
+            for key, tc in marked.items():
+                del tc.attrib[MERGE_LEVEL]
+                tc.vMerge = "continue" if continues[key] else "restart"
+                if continues[key]:
+                    _empty(tc)
+    etree.cleanup_namespaces(body)
+
+
+def _empty(tc) -> None:
+    """Only one paragraph, without text, in the style of the cell's first paragraph."""
+    paragraphs = list(tc.iterchildren(qn("w:p")))
+    for child in list(tc):
+        if child.tag != qn("w:tcPr"):
+            tc.remove(child)
+    paragraph = parse_xml(f"<w:p {_W}/>")
+    if paragraphs and paragraphs[0].pPr is not None:
+        paragraph.append(paragraphs[0].pPr)
+    tc.append(paragraph)
+
+
+# Word does not break a row that says cantSplit, even one taller than the page: it cuts it off at
+# the page foot. So the rows estimated taller than a page may break, as the PDF's
+# break-inside: avoid does. Estimated at 5号 (10.5 pt) on lines of 13.65 pt, as table text.
+TABLE_PT, LINE_PT = 10.5, 13.65
+CELL_MARGINS = 170  # twips, left and right
+
+
+def _let_tall_rows_break(document: Document) -> None:
+    """Drop cantSplit from the rows taller than a page (less the table's repeated header)."""
+    page_pt = min(
+        (s.page_height - s.top_margin - s.bottom_margin) / 12700 for s in document.sections
+    )
+    page_lines = int(page_pt / LINE_PT)
+    for tbl in document.element.body.iter(qn("w:tbl")):
+        header = [
+            tr
+            for tr in tbl.tr_lst
+            if tr.trPr is not None and tr.trPr.find(qn("w:tblHeader")) is not None
+        ]
+        room = page_lines - max(2, sum(_row_lines(tr) for tr in header))
+        for tr in tbl.tr_lst:
+            keep = tr.trPr.find(qn("w:cantSplit")) if tr.trPr is not None else None
+            if keep is not None and _row_lines(tr) > room:
+                tr.trPr.remove(keep)
+
+
+def _row_lines(tr) -> int:
+    """The estimated number of lines of a row's tallest cell, from the cell widths."""
+    tallest = 0
+    for tc in tr.tc_lst:
+        width = tc.width.twips if tc.width is not None else 0
+        per_line = max((width - CELL_MARGINS) / 20 / TABLE_PT, 1)
+        texts = ["".join(p.xpath(".//w:t/text()")) for p in tc.iterchildren(qn("w:p"))]
+        tallest = max(tallest, sum(wrapped_lines(text, per_line) for text in texts))
+    return tallest
+
+
+def wrapped_lines(text: str, per_line: float) -> int:
+    """How many lines ``text`` takes where ``per_line`` CJK characters fit (Latin: half)."""
+    width = sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
+    return max(1, math.ceil(width / per_line))
 
 
 def fill_empty_cells(body, style: str = "TableText") -> None:

@@ -39,7 +39,7 @@ from docx_kit import (
     tag_row,
 )
 
-from pbgen.render_docx import INDICATOR_TABLE, TOC_PLACEHOLDER
+from pbgen.render_docx import TOC_PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "templates" / "wenben" / "template.docx"
@@ -289,12 +289,12 @@ def info_table() -> str:
 
 
 def indicator_table() -> str:
-    """一级 … 指标值确定依据; flat rows, the 一级/二级 cells are merged after rendering."""
+    """一级 … 指标值确定依据; one row per 三级, the 一级/二级 cells declared merged."""
     widths = [1050, 1450, 1600, 1950, 1345, TEXT_W - 7395]
     titles = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
     values = [
-        (CENTER, '{{ row.level1 if row.level1_span else "" }}'),
-        (CENTER, '{{ row.level2 if row.level2_span else "" }}'),
+        (CENTER, "{{ row.level1 }}{# 合并 #}"),
+        (CENTER, "{{ row.level2 }}{# 合并2 #}"),
         (TEXT, "{{ row.name }}"),
         (TEXT, "{{ row.description }}"),
         (CENTER, "{{ row.value }}"),
@@ -303,7 +303,7 @@ def indicator_table() -> str:
 
     return table(
         TEXT_W,
-        INDICATOR_TABLE,
+        "绩效指标",
         row(
             *(cell(w, (HEAD, title)) for w, title in zip(widths, titles, strict=True)), header=True
         ),

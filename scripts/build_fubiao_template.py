@@ -4,7 +4,8 @@ Same rules as the 绩效文本 template (scripts/build_docx_template.py): fonts,
 live in named styles a finance bureau can restyle in Word, the body holds only docxtpl tags, and
 the bytes are stable from run to run. The table styles and the footer are the 绩效文本's own.
 The tables follow seed 003's grid: a label column, then the columns of each section; merges
-that depend on the data (一级, 二级, 绩效标准) are set by pbgen.layouts.fubiao after rendering.
+that depend on the data (一级, 二级, 绩效标准) are declared in the cells ({# 合并 #}, see
+pbgen/render_docx.py) and made after rendering.
 
     .venv/bin/python scripts/build_fubiao_template.py [-o templates/fubiao/template.docx]
 """
@@ -170,17 +171,17 @@ def sign_row():
 
 
 def indicator_rows(widths: list[int], source: str, standard: bool) -> list:
-    """年度绩效指标: header, then flat rows (text only where a merge starts)."""
+    """年度绩效指标: header, then one row per 三级; 一级, 二级 and 绩效标准 declared merged."""
     heads = [("一级指标",), ("二级指标",), ("三级指标",), ("指标值及单位",)]
     if standard:  # a narrower 指标值 column: two lines, as in seed 003
         heads[3:] = [("指标值", BREAK, "及单位"), ("绩效标准",)]
     spans = [(1, 1), (2, 2), (3, 4), (5, 5), (6, 6)][: len(heads)]
     values = [
-        (CENTER, '{{ row.level1 if row.level1_span else "" }}'),
-        (CENTER, '{{ row.level2 if row.level2_span else "" }}'),
+        (CENTER, "{{ row.level1 }}{# 合并 #}"),
+        (CENTER, "{{ row.level2 }}{# 合并2 #}"),
         (TEXT, "{{ row.name }}"),
         (CENTER, "{{ row.value }}"),
-        (CENTER, '{{ row.standard if row.standard_span else "" }}'),
+        (CENTER, "{{ row.standard }}{# 合并3 #}"),
     ]
     return [
         row(

@@ -3,7 +3,7 @@
 # then a virtual environment in .venv with pbgen and its test tools.
 #   scripts/setup.sh        what rendering needs: CJK fonts, HarfBuzz subsetting (PDF writing is
 #                           ~25x slower without it), poppler
-#   scripts/setup.sh test   the same, plus LibreOffice, which the tests use to open the DOCX
+#   scripts/setup.sh test   the same, plus LibreOffice, which the tests use to open the DOCX and XLSX
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,9 +17,11 @@ SYSTEM_PACKAGES=(
 )
 if [ "${1:-}" = "test" ]; then
   SYSTEM_PACKAGES+=(
-    libreoffice-writer-nogui  # the tests open every DOCX with LibreOffice
+    libreoffice-writer-nogui libreoffice-calc-nogui  # the tests open every DOCX and XLSX
+    fonts-crosextra-carlito  # Calibri's metrics: the XLSX column widths as Excel measures them
     chromium chromium-driver  # the tests drive the pbgen watch page in a real browser
   )
+  command -v npm >/dev/null || SYSTEM_PACKAGES+=(nodejs npm)  # yaml-language-server, as editors run it
 fi
 
 missing=()
@@ -35,6 +37,26 @@ if ((${#missing[@]})) && command -v apt-get >/dev/null; then
   fi
 fi
 
+# The Fandol fonts (FandolFang 仿宋, FandolKai 楷体, FandolHei 黑体, FandolSong 宋体; GPL with the
+# font exception, so documents that embed them carry no licence terms). Debian ships them only
+# inside texlive-lang-chinese: the package is downloaded and just the font files taken from it,
+# without installing TeX. They are the 仿宋 of a machine without the official fonts.
+if [ "$(id -u)" -eq 0 ]; then fandoldir=/usr/local/share/fonts/fandol; else fandoldir="$HOME/.local/share/fonts/fandol"; fi
+if [ ! -f "$fandoldir/FandolFang-Regular.otf" ] && command -v apt-get >/dev/null; then
+  debdir=$(mktemp -d)
+  download() { (cd "$debdir" && apt-get download -qq texlive-lang-chinese >/dev/null 2>&1); }
+  if download || { [ "$(id -u)" -eq 0 ] && apt-get update -qq && download; }; then
+    dpkg-deb -x "$debdir"/texlive-lang-chinese_*.deb "$debdir/root"
+    mkdir -p "$fandoldir"
+    cp "$debdir"/root/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/Fandol{Fang,Kai,Hei,Song}-*.otf "$fandoldir/"
+    cp "$debdir"/root/usr/share/doc/texlive-doc/fonts/fandol/{README,COPYING.gz} "$fandoldir/"
+    fc-cache "$fandoldir" >/dev/null 2>&1 || true
+  else
+    echo "setup: could not download texlive-lang-chinese for the Fandol fonts (run apt-get update); 仿宋 falls back to Noto Serif CJK" >&2
+  fi
+  rm -rf "$debdir"
+fi
+
 # Official font names → free fallbacks, for every program that asks fontconfig (LibreOffice).
 fontconf=scripts/fontconfig/65-pbgen-official-fonts.conf
 if [ "$(id -u)" -eq 0 ]; then fontdir=/etc/fonts/conf.d; else fontdir="$HOME/.config/fontconfig/conf.d"; fi
@@ -46,6 +68,11 @@ fi
 python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[test]'
+
+# The editor the schema tests speak to: yaml-language-server, at the version tests/tools pins.
+if [ "${1:-}" = "test" ]; then
+  (cd tests/tools && npm ci --silent --no-audit --no-fund --loglevel=error)
+fi
 
 # GB 2312 subsets of those fonts, which the fallbacks above name first: PDFs are written faster
 # and with less memory (scripts/subset_fonts.py says why).

@@ -86,3 +86,16 @@ def filing_strings(data, key=None) -> list[str]:
 def squeeze(text: str) -> str:
     """Text without any white space: line wrapping and cell breaks do not count."""
     return "".join(text.split())
+
+
+def typography():
+    """bench/typography.py, the typesetting measurement the tests share with the benchmark."""
+    import importlib.util
+    import sys
+
+    if "typography" not in sys.modules:
+        path = ROOT / "bench" / "typography.py"
+        spec = importlib.util.spec_from_file_location("typography", path)
+        sys.modules["typography"] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules["typography"])
+    return sys.modules["typography"]

@@ -68,7 +68,10 @@ def test_metavars_are_words():
         (["render", CLEAN, "-o"], "错误：选项 -o 后面要写一个值。"),
         (["chek", CLEAN], "错误：没有「chek」这个命令。是不是 check"),
         (["rules", "extra"], "错误：多出了参数：extra。"),
-        (["render", "--format", "doc", CLEAN], "错误：--format / -f 的值不对：可选 docx、pdf、xlsx"),
+        (
+            ["render", "--format", "doc", CLEAN],
+            "错误：--format / -f 的值不对：可选 docx、pdf、xlsx",
+        ),
     ],
 )
 def test_usage_errors_are_chinese(args, message):
@@ -114,7 +117,12 @@ def test_shell_completion():
     pbgen = [sys.executable, "-m", "pbgen"]
     script = subprocess.run([*pbgen, "--show-completion"], env=env, capture_output=True, text=True)
     assert script.returncode == 0 and "_PBGEN_COMPLETE" in script.stdout
-    asked = {**env, "_PBGEN_COMPLETE": "complete_bash", "COMP_WORDS": "pbgen mig", "COMP_CWORD": "1"}
+    asked = {
+        **env,
+        "_PBGEN_COMPLETE": "complete_bash",
+        "COMP_WORDS": "pbgen mig",
+        "COMP_CWORD": "1",
+    }
     done = subprocess.run(pbgen, env=asked, capture_output=True, text=True, cwd=ROOT)
     assert done.stdout.split() == ["migrate"], done.stderr
 

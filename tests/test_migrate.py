@@ -53,7 +53,10 @@ def test_migrate_changes_only_the_renamed_key_and_adds_the_version(tmp_path):
     )
     assert path.read_text(encoding="utf-8") == expected
     assert migrated.version == 1 and len(migrated.changes) == 2
-    assert "第 9 行" in migrated.changes[0] and "部门的 head → signed_by（单位负责人签字）" in migrated.changes[0]
+    assert (
+        "第 9 行" in migrated.changes[0]
+        and "部门的 head → signed_by（单位负责人签字）" in migrated.changes[0]
+    )
     filing = load(path).filing
     assert filing.pbgen == FORMAT and filing.department.signed_by == "张三"
     again = migrate_file(path)

@@ -12,14 +12,16 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from office import soffice_pdf
 
 from pbgen.context import paragraphs
+from pbgen.errors import PbgenError
 from pbgen.layouts.wenben import WenbenContext, wenben_context
 from pbgen.load import load
 from pbgen.model import Filing
-from pbgen.render_docx import INDICATOR_TABLE, TOC_INSTRUCTION, render_docx
+from pbgen.render_docx import TOC_INSTRUCTION, render_docx
 
 from conftest import DATA, ROOT, project
 
@@ -118,7 +120,7 @@ def test_every_string_of_the_filing_is_in_the_docx(seeds, name):
 def test_each_indicator_table_lists_its_projects_indicators_row_by_row(seeds, name):
     """Cell by cell, so that a value repeated elsewhere (年初工作安排) cannot hide a gap."""
     filing, _, docx = seeds[name]
-    tables = body(docx).xpath(f'w:tbl[w:tblPr/w:tblCaption/@w:val="{INDICATOR_TABLE}"]')
+    tables = body(docx).xpath('w:tbl[w:tblPr/w:tblCaption/@w:val="绩效指标"]')
     assert len(tables) == len(filing.projects)
     for table, item in zip(tables, filing.projects, strict=True):
         cells = [
@@ -214,7 +216,7 @@ def test_toc_page_numbers_are_filled_in_when_given(seeds):
 
 def test_indicator_cells_are_merged_as_the_spans_say(seeds):
     _, context, docx = seeds["leting-2024"]
-    tables = body(docx).xpath(f'w:tbl[w:tblPr/w:tblCaption/@w:val="{INDICATOR_TABLE}"]')
+    tables = body(docx).xpath('w:tbl[w:tblPr/w:tblCaption/@w:val="绩效指标"]')
     assert len(tables) == len(context.projects)
     assert any(row.level1_span > 1 for row in context.projects[0].indicators)
     for table, project_table in zip(tables, context.projects, strict=True):
@@ -324,3 +326,103 @@ def test_libreoffice_opens_the_docx(seeds, tmp_path):
         ["pdftotext", str(converted), "-"], check=True, capture_output=True, text=True
     ).stdout
     assert context.projects[0].name in squeeze(text)
+
+
+# -- table declarations in any template ---------------------------------------------------------
+
+
+def declared_template(path: Path, cells: list[list[str]], *, tall_row: str = "") -> Path:
+    """A template whose table (header row, then one row per ``row`` of ``rows``) occurs once per
+    item of ``tables``; ``cells`` are the data row's cells, each a list of runs."""
+    document = Document()
+    document.add_paragraph("{%p for t in tables %}")
+    table = document.add_table(rows=4 + bool(tall_row), cols=len(cells))
+    for tc, title in zip(table.rows[0].cells, "一二三四", strict=False):
+        tc.text = title
+    table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+    table.rows[1].cells[0].text = "{%tr for row in t.rows %}"
+    for tc, runs in zip(table.rows[2].cells, cells, strict=True):
+        for text in runs:
+            tc.paragraphs[0].add_run(text)
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    if tall_row:
+        table.rows[4].cells[0].text = tall_row
+    for tr in table._tbl.tr_lst:
+        tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+    document.add_paragraph("{%p endfor %}")
+    document.save(path)
+    return path
+
+
+ROWS = [  # 一级, 二级, 三级, 绩效标准
+    ("产出指标", "数量指标", "甲", "行业标准"),
+    ("产出指标", "数量指标", "甲", "行业标准"),
+    ("产出指标", "质量指标", "乙", "行业标准"),
+    ("效益指标", "质量指标", "乙", "行业标准"),  # the same 二级 under another 一级
+    ("效益指标", "质量指标", "丙", ""),
+]
+MARKED = [["{{ row[0] }}", "{# 合", "并 #}"], ["{{ row[1] }}{#合并2#}"], ["{{ row[2] }}"]]
+MARKED.append(["{{ row[3] }}", "{# 合并 3 #}"])
+
+
+def merges(tbl) -> list[list[str]]:
+    return [[tc.vMerge or "" for tc in tr.tc_lst] for tr in tbl.tr_lst[1:]]
+
+
+def test_declared_merges_apply_to_every_table_wherever_it_occurs(tmp_path):
+    from pbgen.render_docx import fill_template
+
+    template = declared_template(tmp_path / "t.docx", MARKED)
+    document = fill_template(template, {"tables": [{"rows": ROWS}, {"rows": ROWS[2:]}]})
+    first, second = document.element.body.findall(qn("w:tbl"))
+    assert merges(first) == [
+        ["restart", "restart", "", "restart"],
+        ["continue", "continue", "", "continue"],  # 三级 甲 = 甲 is not declared: not merged
+        ["continue", "restart", "", "restart"],  # 绩效标准 merges only within its 二级
+        ["restart", "restart", "", "restart"],  # 质量指标 again, under another 一级
+        ["continue", "continue", "", "restart"],
+    ]
+    assert merges(second) == [
+        ["restart", "restart", "", "restart"],
+        ["restart", "restart", "", "restart"],
+        ["continue", "continue", "", "restart"],
+    ]
+    texts = [[cell_text(tc) for tc in tr.tc_lst] for tr in first.tr_lst[1:]]
+    assert texts[1] == ["", "", "甲", ""]  # a continued cell is empty: Word shows the first
+    assert texts[4] == ["", "", "丙", ""]
+    assert b"urn:pbgen" not in document.element.xml.encode()  # no trace of the declarations
+
+
+def cell_text(tc) -> str:
+    return "".join(tc.xpath(".//w:t/text()"))
+
+
+def test_a_template_without_declarations_is_left_as_docxtpl_renders_it(tmp_path):
+    from pbgen.render_docx import fill_template
+
+    template = declared_template(tmp_path / "t.docx", [["{{ row[0] }}"], ["{{ row[1] }}"]])
+    document = fill_template(template, {"tables": [{"rows": ROWS}]})
+    (tbl,) = document.element.body.findall(qn("w:tbl"))
+    assert merges(tbl) == [["", ""]] * len(ROWS)
+    assert [cell_text(tr.tc_lst[0]) for tr in tbl.tr_lst[1:]] == [row[0] for row in ROWS]
+
+
+@pytest.mark.parametrize("mark", ["{# 合并x #}", "{# 合并0 #}", "{# 合并到下面 #}"])
+def test_a_mark_pbgen_cannot_read_is_refused_with_the_template_named(tmp_path, mark):
+    from pbgen.render_docx import fill_template
+
+    template = declared_template(tmp_path / "mine.docx", [["{{ row[0] }}", mark]])
+    with pytest.raises(PbgenError, match=r"mine\.docx.*看不懂的合并标记"):
+        fill_template(template, {"tables": [{"rows": ROWS}]})
+
+
+def test_a_row_taller_than_a_page_may_break_the_others_stay_whole(tmp_path):
+    from pbgen.render_docx import fill_template
+
+    template = declared_template(tmp_path / "t.docx", [["{{ row[0] }}"]], tall_row="长" * 9000)
+    document = fill_template(template, {"tables": [{"rows": ROWS}]})
+    (tbl,) = document.element.body.findall(qn("w:tbl"))
+    *rows, tall = tbl.tr_lst
+    assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
+    assert tall.trPr.find(qn("w:cantSplit")) is None
+    assert rows[0].trPr.find(qn("w:tblHeader")) is not None

@@ -61,3 +61,19 @@ def leaves(error):
         yield error
     for inner in error.context:
         yield from leaves(inner)
+
+
+def test_no_null_wrappers_and_amounts_not_negative():
+    """Optional fields accept an empty key through ``type``, not an ``anyOf [..., null]`` whose
+    errors other validators print as whole arrays; amounts have a minimum, the year may be
+    quoted."""
+    text = schema_text()
+    assert '{"type": "null"}' not in text.replace("\n", "").replace("  ", "")
+    validator = jsonschema.Draft202012Validator(filing_schema())
+    filing = yaml.safe_load(CLEAN.read_text("utf-8"))
+    filing["year"] = "2024"
+    filing["units"][0]["projects"][0]["purpose"] = None
+    assert list(validator.iter_errors(filing)) == []
+    filing["units"][0]["projects"][0]["budget"] = -5
+    messages = [error.message for error in validator.iter_errors(filing)]
+    assert messages == ["-5 is less than the minimum of 0"]

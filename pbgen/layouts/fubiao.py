@@ -20,7 +20,6 @@ from pbgen.context import (
     refuse_if_missing,
     unprinted,
 )
-from pbgen.errors import PbgenError
 from pbgen.model import LAYOUTS, Filing, Project
 
 ZERO = Decimal(0)
@@ -321,36 +320,7 @@ def render(context: FubiaoContext, folder: Path, formats, timestamp: datetime):
 
 
 def render_docx(context: FubiaoContext, template: Path, timestamp: datetime) -> bytes:
-    """The DOCX: docxtpl prints flat indicator rows, the 一级/二级/绩效标准 merges are set here
-    from the context's spans (the template's tables are 附表1, 附表2, then each 附表3)."""
-    from docx.oxml.ns import qn
+    """The DOCX; the template declares its merges and rows (``pbgen.render_docx``)."""
+    from pbgen.render_docx import render_template
 
-    from pbgen.render_docx import fill_empty_cells, fill_template, finish, merge_vertically
-
-    document = fill_template(template, asdict(context))
-    body = document.element.body
-    tables = body.findall(qn("w:tbl"))
-    if len(tables) != 2 + len(context.directions):
-        raise PbgenError(
-            f"DOCX 模板应排出 {2 + len(context.directions)} 张表，实有 {len(tables)} 张。"
-        )
-    spans = {1: "level1_span", 2: "level2_span"}  # column → span field
-    sheets = [(tables[0], context.department.indicators, spans)]
-    sheets += [
-        (tbl, t.indicators, {**spans, 5: "standard_span"})
-        for tbl, t in zip(tables[2:], context.directions, strict=True)
-    ]
-    for tbl, rows, columns in sheets:
-        first = _row_after(tbl, "一级指标")
-        for column, key in columns.items():
-            merge_vertically(tbl, column, [getattr(row, key) for row in rows], first_row=first)
-    fill_empty_cells(body)
-    return finish(document, context.title, timestamp)
-
-
-def _row_after(tbl, header: str) -> int:
-    """The index of the row below the one whose second cell reads ``header``."""
-    for index, tr in enumerate(tbl.tr_lst):
-        if len(tr.tc_lst) > 1 and "".join(tr.tc_lst[1].xpath(".//w:t/text()")) == header:
-            return index + 1
-    raise PbgenError(f"DOCX 模板的表格里没有「{header}」一行。")
+    return render_template(template, asdict(context), context.title, timestamp)

@@ -4,8 +4,6 @@ nested outline inside one cell. Rendered as PDF, DOCX and XLSX (bureaus collect 
 
 from __future__ import annotations
 
-import math
-import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -143,52 +141,11 @@ def render(context: GongkaiContext, folder: Path, formats, timestamp: datetime):
     return Rendered(files, pdf.pages)
 
 
-# Word splits a table row at the page end unless the row says cantSplit, but a row taller than
-# a page must split. So the rows estimated to fit a page get cantSplit, as the PDF's
-# break-inside: avoid does. Sizes as the template's Table Text style: 5号, exactly 13.65 pt.
-TABLE_PT, LINE_PT = 10.5, 13.65
-
-
 def render_docx(context: GongkaiContext, template: Path, timestamp: datetime) -> bytes:
-    """The template's rows filled; rows that fit a page kept whole."""
-    from pbgen.render_docx import fill_empty_cells, fill_template, finish
+    """The DOCX; the template declares its merges and rows (``pbgen.render_docx``)."""
+    from pbgen.render_docx import render_template
 
-    document = fill_template(template, asdict(context))
-    fill_empty_cells(document.element.body)
-    section = document.sections[-1]
-    page_pt = (section.page_height - section.top_margin - section.bottom_margin) / 12700
-    for table in document.tables:
-        _keep_rows_whole(table._tbl, int(page_pt / LINE_PT) - 2)  # less the repeated header
-    return finish(document, context.title, timestamp)
-
-
-def _keep_rows_whole(tbl, page_lines: int) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    for tr in tbl.tr_lst:
-        props = tr.get_or_add_trPr()
-        if props.find(qn("w:cantSplit")) is None and _row_lines(tr) <= page_lines:
-            props.insert(0, OxmlElement("w:cantSplit"))
-
-
-def _row_lines(tr) -> int:
-    """The estimated number of lines of a row's tallest cell, from the cell widths."""
-    from docx.oxml.ns import qn
-
-    tallest = 0
-    for tc in tr.tc_lst:
-        twips = int(tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) - 170  # less the cell margins
-        per_line = max(twips / 20 / TABLE_PT, 1)
-        texts = ["".join(p.xpath(".//w:t/text()")) for p in tc.xpath("w:p")]
-        tallest = max(tallest, sum(wrapped_lines(text, per_line) for text in texts))
-    return tallest
-
-
-def wrapped_lines(text: str, per_line: float) -> int:
-    """How many lines ``text`` takes where ``per_line`` CJK characters fit (Latin: half)."""
-    width = sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
-    return max(1, math.ceil(width / per_line))
+    return render_template(template, asdict(context), context.title, timestamp)
 
 
 def decimals(value: str) -> int:
