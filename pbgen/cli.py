@@ -79,21 +79,29 @@ def check(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="human：逐条说明；json：供其他工具读取。")
     ] = OutputFormat.human,
+    errors_only: Annotated[
+        bool, typer.Option("--errors-only", "-q", help="只列出错误，不列警告（警告仍计入总数）。")
+    ] = False,
+    only_filings: Annotated[
+        bool,
+        typer.Option("--only-filings", help="跳过不是绩效文本的文件（供提交钩子使用）。"),
+    ] = False,
 ) -> None:
     """检查绩效文本：格式、金额、资金支出计划、指标体系、指标值。"""
     from pbgen.findings import SEVERITY_NAMES, summary, to_json
     from pbgen.pipeline import check_files
 
     try:
-        results = check_files(paths)
+        results = check_files(paths, only_filings)
     except PbgenError as error:
         raise _fail(error) from None
     findings = [finding for result in results for finding in result.findings]
+    shown = [f for f in findings if not errors_only or f.severity == "error"]
     if output_format is OutputFormat.json:
-        typer.echo(to_json(findings))
+        typer.echo(to_json(shown))
     else:
         color = sys.stdout.isatty()
-        for finding in findings:
+        for finding in shown:
             line = finding.render()
             if color:
                 tint = "red" if finding.severity == "error" else "yellow"
@@ -103,10 +111,25 @@ def check(
                     1,
                 )
             typer.echo(line)
+        if len(results) > 1:
+            typer.echo("\n".join(_check_table(results)))
         typer.echo(summary(findings, len(results)))
     if any(not result.readable for result in results):
         raise typer.Exit(EXIT_UNUSABLE)
     raise typer.Exit(EXIT_FINDINGS if any(result.failed for result in results) else EXIT_CLEAN)
+
+
+def _check_table(results) -> list[str]:
+    """One row per file: its errors and warnings, and whether it could be read at all."""
+    from pbgen.cli_frame import grid, terminal_columns
+
+    rows = []
+    for result in results:
+        errors = sum(f.severity == "error" for f in result.findings)
+        warnings = len(result.findings) - errors
+        state = "无法读取" if not result.readable else "有错误" if errors else "通过"
+        rows.append([result.file, str(errors), str(warnings), state])
+    return ["", *grid(["文件", "错误", "警告", "结果"], rows, terminal_columns(), (1, 2))]
 
 
 @app.command()
@@ -325,12 +348,22 @@ def init(
     department: Annotated[str | None, typer.Option("--department", help="部门名称。")] = None,
     year: Annotated[int | None, typer.Option("--year", help="预算年度；默认为明年。")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的同名绩效文本。")] = False,
+    ci: Annotated[
+        str,
+        typer.Option(
+            "--ci",
+            help="写入哪种 CI 配置：gitlab（GitLab CI）、github（GitHub Actions）、"
+            "gitea（Gitea/Forgejo Actions）或 none。",
+            metavar="平台",
+        ),
+    ] = "gitlab",
 ) -> None:
-    """开始一个部门的文件夹：带说明的绩效文本骨架、编辑器设置、.gitignore。"""
+    """开始一个部门的文件夹：带说明的绩效文本骨架、编辑器设置；git 仓库、提交前检查、
+    git diff 按文档显示、CI 配置。"""
     from pbgen.scaffold import init_folder
 
     try:
-        result = init_folder(folder, layout, department, year, force)
+        result = init_folder(folder, layout, department, year, force, ci)
     except PbgenError as error:
         raise _fail(error) from None
     for path in result.written:
@@ -384,6 +417,49 @@ def import_(
         )
     else:
         typer.echo("检查：没有错误。")
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        str,
+        typer.Argument(
+            help="旧版本：文件，git 版本（HEAD、HEAD~1、提交号）或「版本:文件」；"
+            "只写一个文件时与 git 里的 HEAD 比较。",
+            metavar="旧版本",
+        ),
+    ],
+    new: Annotated[
+        str | None, typer.Argument(help="新版本：文件或「版本:文件」。", metavar="新版本")
+    ] = None,
+    textconv: Annotated[
+        bool,
+        typer.Option("--textconv", help="只把一个文件写成提纲（供 git 的 textconv 使用）。"),
+    ] = False,
+) -> None:
+    """比较两版绩效文本：新增、删去的项目和指标，改动的金额、指标值和文字（注明新版行号）。"""
+    from pbgen.diff import diff_texts, git_show, outline, read_version
+    from pbgen.load import read_text
+
+    try:
+        if textconv:
+            typer.echo(outline(read_text(Path(old), old), old), nl=False)
+            return
+        if new is None:
+            old, new = f"HEAD:{old}", old
+        if not Path(old).exists() and ":" not in old and Path(new).is_file():
+            old_label, old_text = f"{old}:{new}", git_show(old, Path(new))
+        else:
+            old_label, old_text = read_version(old)
+        new_label, new_text = read_version(new)
+        lines = diff_texts(old_text, new_text, old_label, new_label)
+    except PbgenError as error:
+        raise _fail(error) from None
+    if not lines:
+        typer.echo(f"{old_label} 与 {new_label} 内容相同（注释和排版不计）。")
+        raise typer.Exit(EXIT_CLEAN)
+    typer.echo("\n".join(lines))
+    raise typer.Exit(EXIT_FINDINGS)
 
 
 @app.command()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 import unicodedata
 from enum import Enum
@@ -168,11 +169,23 @@ def width(text: str) -> int:
 CLOSING = set("。，、；：）」』！？”’")  # never the first character of a line
 
 
-def wrap(text: str, columns: int) -> list[str]:
+WORDS = re.compile(r"[\x21-\x7e]+ ?|\s|.")
+PATH_WORDS = re.compile(r"[\x21-\x2c\x2e\x30-\x7e]*[/-]|[\x21-\x7e]+ ?|\s|.")  # break at / -
+
+
+def wrap(text: str, columns: int, words: re.Pattern = WORDS) -> list[str]:
     """Lines of at most ``columns`` terminal columns; breaks between CJK characters anywhere,
-    between Latin words only at spaces."""
+    between Latin words only at spaces (``PATH_WORDS``: also after / and -), inside a word
+    only when it is wider than a line."""
     lines, line = [], ""
-    for word in re.findall(r"[\x21-\x7e]+ ?|\s|.", text):
+    tokens = []
+    for word in words.findall(text):
+        while width(word) > columns:  # a word wider than the line: cut it
+            cut = next(i for i in range(len(word), 0, -1) if width(word[:i]) <= columns)
+            tokens.append(word[:cut])
+            word = word[cut:]
+        tokens.append(word)
+    for word in tokens:
         if line and width(line + word.rstrip()) > columns and word not in CLOSING:
             lines.append(line.rstrip())
             line = word.lstrip()
@@ -196,6 +209,45 @@ def table(rows: list[tuple[str, str]], total: int, indent: int = 2) -> list[str]
         out.append(pad + name + " " * (first - width(name) + 2) + lines[0])
         out += [pad + " " * (first + 2) + line for line in lines[1:]]
     return [line.rstrip() for line in out]
+
+
+def grid(
+    headers: list[str], rows: list[list[str]], total: int | None, right: tuple[int, ...] = ()
+) -> list[str]:
+    """A plain table (no box characters, so it reads the same in a log): columns as wide as
+    their cells; when ``total`` columns are too few, the widest columns wrap — a cell is never
+    cut. ``right``: the columns aligned right (numbers)."""
+    gap = 2
+    widths = [
+        max(width(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)
+    ]
+    if total:
+        floor = [max(width(header), 8) for header in headers]
+        while sum(widths) + gap * (len(widths) - 1) > total:
+            widest = max(range(len(widths)), key=lambda i: widths[i] - floor[i])
+            if widths[widest] <= floor[widest]:
+                break
+            widths[widest] -= 1
+    out = []
+    for row in [headers, *rows]:
+        cells = [wrap(str(cell), w, PATH_WORDS) for cell, w in zip(row, widths, strict=True)]
+        for index in range(max(len(cell) for cell in cells)):
+            parts = []
+            for column, (cell, w) in enumerate(zip(cells, widths, strict=True)):
+                text = cell[index] if index < len(cell) else ""
+                pad = " " * (w - width(text))
+                parts.append(pad + text if column in right else text + pad)
+            out.append((" " * gap).join(parts).rstrip())
+    return out
+
+
+def terminal_columns() -> int | None:
+    """The width to lay out for: the terminal's; in a pipe or log, COLUMNS if set, else none
+    (a row stays on one line, whole)."""
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else None
 
 
 def _option_row(command, ctx: click.Context, param: click.Parameter) -> tuple[str, str]:

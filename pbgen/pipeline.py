@@ -41,15 +41,17 @@ class CheckResult:
         return not self.readable or has_errors(self.findings)
 
 
-def find_filings(paths: Iterable[Path | str]) -> list[Path]:
+def find_filings(paths: Iterable[Path | str], only_filings: bool = False) -> list[Path]:
     """Files named on the command line (always taken), and the filings inside named folders
     (sorted): dot-folders and what git ignores are skipped, and a YAML file counts only when
     its content says it is a filing (see ``is_filing``), so a repository's CI or pre-commit
-    configuration is never checked as one."""
-    return list(output_names(paths))
+    configuration is never checked as one. ``only_filings`` drops named files that are not
+    filings either (a commit hook passes every staged YAML file)."""
+    found = list(output_names(paths, only_filings))
+    return found
 
 
-def output_names(paths: Iterable[Path | str]) -> dict[Path, Path]:
+def output_names(paths: Iterable[Path | str], only_filings: bool = False) -> dict[Path, Path]:
     """Each filing → where its outputs go under ``-o`` (without suffix): a named file by its
     stem, a file found in a named folder by its path inside that folder, so that
     教育局/2025.yaml and 财政局/2025.yaml never meet in one output."""
@@ -63,7 +65,7 @@ def output_names(paths: Iterable[Path | str]) -> dict[Path, Path]:
                 )
             for file in inside:
                 found.setdefault(file, file.relative_to(path).with_suffix(""))
-        else:  # a missing file is reported by load(), with the others
+        elif not only_filings or is_filing(path):  # a missing file is reported by load()
             found.setdefault(path, Path(path.stem))
     return found
 
@@ -125,6 +127,10 @@ def is_filing(path: Path) -> bool:
         text = path.read_text(encoding="utf-8-sig", errors="replace")
     except OSError:
         return False
+    return looks_like_filing(text)
+
+
+def looks_like_filing(text: str) -> bool:
     if MODELINE.search(text):
         return True
     keys = set(FILING_KEYS.findall(text))
@@ -143,8 +149,8 @@ def check_file(path: Path | str) -> CheckResult:
     return CheckResult(str(path), check(loaded))
 
 
-def check_files(paths: Iterable[Path | str]) -> list[CheckResult]:
-    return [check_file(path) for path in find_filings(paths)]
+def check_files(paths: Iterable[Path | str], only_filings: bool = False) -> list[CheckResult]:
+    return [check_file(path) for path in find_filings(paths, only_filings)]
 
 
 @dataclass

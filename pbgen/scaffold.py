@@ -266,8 +266,10 @@ def init_folder(
     department: str | None = None,
     year: int | None = None,
     force: bool = False,
+    ci: str = "gitlab",
 ) -> InitResult:
-    """Write the skeleton and what an editor and git need into ``folder``."""
+    """Write the skeleton and what an editor and git need into ``folder``; ``ci`` names the
+    CI recipe to add (gitlab, github, gitea, none)."""
     from pbgen.layouts import find_layout
     from pbgen.schema import schema_text
     from pbgen.write import write_atomic
@@ -296,31 +298,21 @@ def init_folder(
     write(folder / ".vscode" / "extensions.json", _json(VSCODE_EXTENSIONS), replace=False)
     write(folder / ".editorconfig", EDITORCONFIG, replace=False)
     _gitignore(folder / ".gitignore", result)
-    result.written += _repository(folder)
+    result.written += _repository(folder, ci)
     return result
 
 
-def _repository(folder: Path) -> list[Path]:
-    """The git side of a department's folder (diff driver, pre-commit hook, CI recipe) is
-    issue 13's ``pbgen.repo``; it plugs in here and returns the files it wrote."""
-    try:
-        from pbgen.repo import init_repository  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return init_repository(folder)
+def _repository(folder: Path, ci: str) -> list[Path]:
+    """The git side of a department's folder: diff driver, pre-commit hook, CI recipe."""
+    from pbgen.repo import init_repository
+
+    return init_repository(folder, ci)
 
 
 def _gitignore(path: Path, result: InitResult) -> None:
-    from pbgen.write import write_atomic
+    from pbgen.write import append_missing_lines
 
-    existing = path.read_text("utf-8") if path.exists() else ""
-    missing = [line for line in GITIGNORE_LINES if line not in existing.splitlines()]
-    if not missing:
-        result.kept.append(path)
-        return
-    text = existing + ("" if not existing or existing.endswith("\n") else "\n")
-    write_atomic(path, (text + "\n".join(missing) + "\n").encode("utf-8"))
-    result.written.append(path)
+    (result.written if append_missing_lines(path, GITIGNORE_LINES) else result.kept).append(path)
 
 
 def _json(data: dict) -> str:
