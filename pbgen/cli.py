@@ -212,18 +212,18 @@ def render(
     ] = None,
 ) -> None:
     """生成 DOCX（可编辑）、PDF（公开用）和公开表的 XLSX；多个文件并行生成。"""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    import time
 
+    from pbgen.cli_frame import terminal_columns
     from pbgen.pipeline import Interrupted, RenderFailure, output_names, render_many
     from pbgen.render_pdf import harfbuzz_subset_available
 
     chosen = _formats(formats)
-    errors = Console(stderr=True, highlight=False)
+    columns = terminal_columns()
     if not harfbuzz_subset_available():
-        errors.print(
+        _say(
             "注意：缺少 libharfbuzz-subset0，PDF 写入会慢约 25 倍；运行 pbgen doctor 查看。",
-            soft_wrap=True,
+            columns,
         )
     try:
         names = output_names(paths)
@@ -236,77 +236,145 @@ def render(
         "template_dir": template_dir,
         "force": force,
     }
-    outcomes = {}
-    columns = (
-        TextColumn("生成"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-    )
     files = list(names)
+    outcomes: dict = {}
+    start = time.perf_counter()
     try:
-        with Progress(*columns, console=errors, transient=True) as progress:
-            task = progress.add_task("", total=len(files))
+        with _Progress(len(files), columns) as progress:
             for outcome in render_many(files, jobs, names, **options):
                 outcomes[outcome.file] = outcome
-                progress.update(task, advance=1, description=outcome.file)
-                _notices(progress.console, outcome, RenderFailure)
+                progress.done(outcome.file, _notices(outcome, RenderFailure))
     except Interrupted as stopped:
         if outcomes:
-            Console(highlight=False).print(_summary(list(outcomes.values()), RenderFailure))
+            typer.echo(_report(list(outcomes.values()), time.perf_counter() - start, columns))
         raise _fail(stopped) from None
     results = [outcomes[str(path)] for path in files]
-    Console(highlight=False).print(_summary(results, RenderFailure))
+    typer.echo(_report(results, time.perf_counter() - start, columns))
     failed = sum(isinstance(result, RenderFailure) for result in results)
     raise typer.Exit(EXIT_UNUSABLE if failed else EXIT_CLEAN)
 
 
-def _notices(console, outcome, failure_type) -> None:
+def _wrapped(text: str, columns: int | None) -> str:
+    """A notice wrapped at the terminal's width between characters, never inside a Latin word
+    or a path (one can copy it), continuation lines indented; in a log, one line."""
+    from pbgen.cli_frame import wrap
+
+    if not columns:
+        return text
+    return "\n".join(
+        "\n  ".join(wrap(line, columns - 2)) for line in text.split("\n")
+    )
+
+
+def _say(text: str, columns: int | None) -> None:
+    typer.echo(_wrapped(text, columns), err=True)
+
+
+class _Progress:
+    """In a terminal: a bar with a spinner and the time elapsed, so it never sits still while
+    the first filings render; the notices above it. In a log: one line per finished filing."""
+
+    def __init__(self, total: int, columns: int | None):
+        self.total, self.columns, self.count, self.bar = total, columns, 0, None
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self.bar = Progress(
+                SpinnerColumn(),
+                TextColumn("生成"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.description}"),
+                console=Console(stderr=True, highlight=False),
+                transient=True,
+            )
+            self.bar.__enter__()
+            self.task = self.bar.add_task("", total=self.total)
+        return self
+
+    def done(self, file: str, notices: list[str]) -> None:
+        self.count += 1
+        if self.bar is None:
+            for notice in notices:
+                _say(notice, self.columns)
+            return
+        for notice in notices:  # above the bar, which stays at the bottom
+            text = _wrapped(notice, self.columns or self.bar.console.width)
+            self.bar.console.print(text, markup=False, soft_wrap=True, highlight=False)
+        self.bar.update(self.task, advance=1, description=file)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False
+
+
+def _notices(outcome, failure_type) -> list[str]:
+    """What the clerk should know about one filing, above the report."""
     if isinstance(outcome, failure_type):
-        console.print(outcome.message, markup=False, soft_wrap=True)
-        return
+        return [outcome.message]
     if outcome.skipped:
-        return
+        return []
+    notices = []
     if outcome.unprinted:
-        console.print(
+        notices.append(
             f"{outcome.file}：这个版式没有位置印出 {'、'.join(outcome.unprinted)}；"
-            "它们仍在文件里，其他版式（--layout）会印出。",
-            markup=False,
-            soft_wrap=True,
+            "它们仍在文件里，其他版式（--layout）会印出。"
         )
     if outcome.check_errors:
-        console.print(
+        notices.append(
             f"{outcome.file}：检查发现 {outcome.check_errors} 个错误，已照原样生成；"
-            f"运行 pbgen check {outcome.file} 查看。",
-            markup=False,
-            soft_wrap=True,
+            f"运行 pbgen check {outcome.file} 查看。"
         )
+    return notices
 
 
-def _summary(results, failure_type):
-    from rich.table import Table
+def _report(results, seconds: float, columns: int | None) -> str:
+    """The batch's table: every file whole (names wrap, never cut), its layout, pages, check
+    errors, seconds and what was written; then the totals and the time it all took."""
+    from pbgen.cli_frame import grid
+    from pbgen.model import LAYOUTS
+    from pbgen.pipeline import RenderFailure
 
-    from pbgen.layouts import LAYOUTS
-
-    table = Table(title="生成结果", title_justify="left")
-    for column, justify in (
-        ("文件", "left"),
-        ("版式", "left"),
-        ("页数", "right"),
-        ("秒", "right"),
-        ("结果", "left"),
-    ):
-        table.add_column(column, justify=justify)
+    rows, pages, errors, counts = [], 0, 0, {"已生成": 0, "已是最新": 0, "失败": 0}
     for result in results:
-        if isinstance(result, failure_type):
-            table.add_row(result.file, "", "", "", "[red]失败[/red]")
+        if isinstance(result, RenderFailure):
+            rows.append([result.file, "", "", "", "", "失败"])
+            counts["失败"] += 1
             continue
-        name = LAYOUTS[result.layout].name if result.layout else ""
         written = "、".join(target.suffix.lstrip(".") for target in result.outputs)
-        state = f"已是最新（{written}）" if result.skipped else f"已生成（{written}）"
-        pages = "" if result.skipped else str(result.pages)
-        table.add_row(result.file, name, pages, f"{result.seconds:.2f}", state)
-    return table
+        state = "已是最新" if result.skipped else "已生成"
+        counts[state] += 1
+        pages += result.pages
+        errors += result.check_errors
+        rows.append(
+            [
+                result.file,
+                LAYOUTS.get(result.layout, result.layout),
+                "" if result.skipped else str(result.pages),
+                str(result.check_errors),
+                f"{result.seconds:.1f}",
+                f"{state} {written}",
+            ]
+        )
+    done = "，".join(f"{name} {count}" for name, count in counts.items() if count)
+    rows.append(
+        [f"合计 {len(results)} 个文件", "", str(pages), str(errors), f"{seconds:.1f}", done]
+    )
+    headers = ["文件", "版式", "页数", "错误", "秒", "结果"]
+    table = grid(headers, rows, columns, right=(2, 3, 4))
+    return "\n".join(["", "生成结果（错误：检查发现的错误数；秒：合计为总用时）", *table])
 
 
 @app.command()

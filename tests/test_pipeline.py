@@ -134,7 +134,7 @@ def test_outputs_of_another_layout_are_not_up_to_date(tmp_path):
     assert run("render", filing, "-o", out, "-f", "pdf").exit_code == 0
     wenben = (out / "leting.pdf").read_bytes()
     result = run("render", filing, "-o", out, "-f", "pdf", "--layout", "gongkai")
-    assert "已生成（pdf）" in result.output and (out / "leting.pdf").read_bytes() != wenben
+    assert "已生成 pdf" in result.output and (out / "leting.pdf").read_bytes() != wenben
 
 
 def test_changed_templates_date_or_output_are_not_up_to_date(tmp_path, monkeypatch):
