@@ -20,9 +20,11 @@ import markupsafe
 
 from pbgen.context import printable
 from pbgen.errors import PbgenError
+from pbgen.linebreak import balanced_lines, capacity
 from pbgen.templating import FolderLoader, explain, sandboxed
 
 USER_AGENT_CSS = "common/ua.css"
+PORTRAIT_TABLE_PT = 442.2  # a table across the 156 mm 版心 of A4 portrait
 
 
 @dataclass(frozen=True)
@@ -90,9 +92,18 @@ def _printable(value):
     return printable(value) if isinstance(value, str) else value
 
 
+def _balanced(text, percent: float, table_pt: float = PORTRAIT_TABLE_PT):
+    """Jinja filter ``text | balanced(column percent[, table width in pt])``: the cell's text,
+    with line breaks where it would otherwise end in one hanzi (``pbgen.linebreak``)."""
+    lines = balanced_lines(str(text), capacity(percent, table_pt))
+    return markupsafe.Markup("<br>").join(lines)
+
+
 @cache
 def _environment(template_dir: Path):
-    return sandboxed(template_dir, autoescape=True, trim_blocks=False, finalize=_printable)
+    environment = sandboxed(template_dir, autoescape=True, trim_blocks=False, finalize=_printable)
+    environment.filters["balanced"] = _balanced
+    return environment
 
 
 def render_html(context, template_dir: Path, name: str = "document.html.j2") -> str:
