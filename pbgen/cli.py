@@ -66,6 +66,13 @@ def main(
     """pbgen：部门预算绩效文本。"""
 
 
+def _layout_ids(incomplete: str) -> list[tuple[str, str]]:
+    """Tab completion of --layout: the ids, each with its Chinese name."""
+    from pbgen.model import LAYOUTS
+
+    return [(id_, name) for id_, name in LAYOUTS.items() if id_.startswith(incomplete)]
+
+
 def _fail(error: PbgenError) -> typer.Exit:
     typer.echo(str(error), err=True)
     return typer.Exit(error.exit_code)
@@ -195,7 +202,13 @@ def render(
     ] = None,
     layout: Annotated[
         str | None,
-        typer.Option("--layout", "-l", help="版式，覆盖文件中的 layout。", metavar="版式"),
+        typer.Option(
+            "--layout",
+            "-l",
+            help="版式，覆盖文件中的 layout。",
+            metavar="版式",
+            autocompletion=_layout_ids,
+        ),
     ] = None,
     template_dir: Annotated[
         Path | None,
@@ -261,9 +274,7 @@ def _wrapped(text: str, columns: int | None) -> str:
 
     if not columns:
         return text
-    return "\n".join(
-        "\n  ".join(wrap(line, columns - 2)) for line in text.split("\n")
-    )
+    return "\n".join("\n  ".join(wrap(line, columns - 2)) for line in text.split("\n"))
 
 
 def _say(text: str, columns: int | None) -> None:
@@ -411,7 +422,14 @@ def migrate(
 def init(
     folder: Annotated[Path, typer.Argument(help="部门的文件夹；默认为当前文件夹。")] = Path("."),
     layout: Annotated[
-        str, typer.Option("--layout", "-l", help="版式：wenben、gongkai、fubiao（中文名也可）。")
+        str,
+        typer.Option(
+            "--layout",
+            "-l",
+            help="版式：wenben、gongkai、fubiao（中文名也可）。",
+            metavar="版式",
+            autocompletion=_layout_ids,
+        ),
     ] = "wenben",
     department: Annotated[str | None, typer.Option("--department", help="部门名称。")] = None,
     year: Annotated[int | None, typer.Option("--year", help="预算年度；默认为明年。")] = None,
@@ -451,7 +469,14 @@ def import_(
         Path | None, typer.Option("--output", "-o", help="写入的 YAML；默认与原文件同名同处。")
     ] = None,
     layout: Annotated[
-        str | None, typer.Option("--layout", "-l", help="按此版式读取；默认自动识别。")
+        str | None,
+        typer.Option(
+            "--layout",
+            "-l",
+            help="按此版式读取；默认自动识别。",
+            metavar="版式",
+            autocompletion=_layout_ids,
+        ),
     ] = None,
     year: Annotated[int | None, typer.Option("--year", help="预算年度，原文没有写时用。")] = None,
     department: Annotated[
@@ -562,7 +587,13 @@ def watch(
     path: Annotated[Path, typer.Argument(help="要预览的绩效文本 YAML 文件。")],
     layout: Annotated[
         str | None,
-        typer.Option("--layout", "-l", help="版式，覆盖文件中的 layout。", metavar="版式"),
+        typer.Option(
+            "--layout",
+            "-l",
+            help="版式，覆盖文件中的 layout。",
+            metavar="版式",
+            autocompletion=_layout_ids,
+        ),
     ] = None,
     template_dir: Annotated[
         Path | None,

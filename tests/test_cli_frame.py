@@ -125,6 +125,9 @@ def test_shell_completion():
     }
     done = subprocess.run(pbgen, env=asked, capture_output=True, text=True, cwd=ROOT)
     assert done.stdout.split() == ["migrate"], done.stderr
+    layouts = {**asked, "COMP_WORDS": "pbgen render x.yaml --layout ", "COMP_CWORD": "4"}
+    done = subprocess.run(pbgen, env=layouts, capture_output=True, text=True, cwd=ROOT)
+    assert done.stdout.split() == ["wenben", "gongkai", "fubiao"], done.stderr
 
 
 def test_unknown_shell_is_told_in_chinese(monkeypatch):

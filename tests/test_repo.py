@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from pbgen.cli import app
 from pbgen.repo import CI_RECIPES
 
-from conftest import CLEAN
+from conftest import CLEAN, ROOT
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 BIN = Path(sys.executable).parent
@@ -147,6 +147,16 @@ def test_pre_commit_runs_the_same_check(repository, tmp_path):
     )
     assert refused.returncode != 0
     assert "budget-split" in refused.stdout + refused.stderr
+
+
+@pytest.mark.skipif(shutil.which("pre-commit", path=ENV["PATH"]) is None, reason="no pre-commit")
+def test_pre_commit_files_are_valid(repository):
+    for command, path in (
+        ("validate-manifest", ROOT / ".pre-commit-hooks.yaml"),
+        ("validate-config", repository / ".pre-commit-config.yaml"),
+    ):
+        done = subprocess.run(["pre-commit", command, path], env=ENV, capture_output=True)
+        assert done.returncode == 0, done.stdout + done.stderr
 
 
 @pytest.mark.parametrize("ci", sorted(CI_RECIPES))
