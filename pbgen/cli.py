@@ -68,9 +68,10 @@ def main(
 
 def _layout_ids(incomplete: str) -> list[tuple[str, str]]:
     """Tab completion of --layout: the ids, each with its Chinese name."""
-    from pbgen.model import LAYOUTS
+    from pbgen.layouts import find_layouts
 
-    return [(id_, name) for id_, name in LAYOUTS.items() if id_.startswith(incomplete)]
+    found = find_layouts(None, None)
+    return [(layout.id, layout.name) for layout in found if layout.id.startswith(incomplete)]
 
 
 def _fail(error: PbgenError) -> typer.Exit:
@@ -355,7 +356,6 @@ def _report(results, seconds: float, columns: int | None) -> str:
     """The batch's table: every file whole (names wrap, never cut), its layout, pages, check
     errors, seconds and what was written; then the totals and the time it all took."""
     from pbgen.cli_frame import grid
-    from pbgen.model import LAYOUTS
     from pbgen.pipeline import RenderFailure
 
     rows, pages, errors, counts = [], 0, 0, {"已生成": 0, "已是最新": 0, "失败": 0}
@@ -372,7 +372,7 @@ def _report(results, seconds: float, columns: int | None) -> str:
         rows.append(
             [
                 result.file,
-                LAYOUTS.get(result.layout, result.layout),
+                result.layout,
                 "" if result.skipped else str(result.pages),
                 str(result.check_errors),
                 f"{result.seconds:.1f}",
@@ -556,14 +556,31 @@ def diff(
 
 
 @app.command()
-def layouts() -> None:
-    """列出可用的版式，以及每种版式需要的数据。"""
-    from pbgen.layouts import LAYOUT_LIST
+def layouts(
+    filing: Annotated[
+        Path | None,
+        typer.Argument(help="列出这份文件可用的版式（包括它旁边 pbgen.toml 指定的）。"),
+    ] = None,
+    template_dir: Annotated[
+        Path | None, typer.Option("--template-dir", help="另外在这个文件夹里找版式。")
+    ] = None,
+) -> None:
+    """列出可用的版式：来源、格式、需要的数据。"""
+    from pbgen.layouts import find_layouts
+    from pbgen.manifest import title
 
-    for layout in LAYOUT_LIST:
-        typer.echo(f"{layout.id}  {layout.name}（{'、'.join(layout.formats)}）")
-        typer.echo(f"    {layout.summary}")
-        typer.echo(f"    需要：{layout.needs}")
+    try:
+        found = find_layouts(template_dir, filing)
+    except PbgenError as error:
+        raise _fail(error) from None
+    for layout in found:
+        names = "、".join([layout.name, *layout.manifest.aliases])
+        typer.echo(f"{layout.id}  {names}（{'、'.join(layout.formats)}）")
+        if layout.manifest.summary:
+            typer.echo(f"    {layout.manifest.summary}")
+        needs = "、".join(title(need) for need in layout.manifest.needs) or "（无）"
+        typer.echo(f"    需要：{needs}")
+        typer.echo(f"    来源：{layout.origin}（{layout.folder}）")
 
 
 @app.command()

@@ -166,9 +166,33 @@ def render_pdf(context, template_dir: Path, first_numbered: str | None = None) -
     base = template_dir.resolve().as_uri() + "/"
     document_class = _document_class(user_agent_stylesheet(template_dir))
     source = document_class(string=html, base_url=base, url_fetcher=_fetcher_inside(template_dir))
-    document = source.render(font_config=font_configuration())
+    document = _lay_out(source, template_dir)
     toc_pages = _anchor_pages(document.pages, first_numbered)
     return RenderedPdf(document.write_pdf(), len(document.pages), toc_pages)
+
+
+# Break avoidance (a signature kept with the row before it, a row never split) is a wish:
+# WeasyPrint treats it as a must, and when the boxes it must keep together are taller than a
+# page it fails (``assert not page_is_empty``). Such a filing is laid out again without them.
+RELAXED_BREAKS = """
+* { break-before: auto !important; break-after: auto !important;
+    break-inside: auto !important; }
+"""
+
+
+def _lay_out(source, template_dir: Path):
+    try:
+        return source.render(font_config=font_configuration())
+    except AssertionError:
+        pass
+    relaxed = _weasyprint().CSS(string=RELAXED_BREAKS, font_config=font_configuration())
+    try:
+        return source.render(stylesheets=[relaxed], font_config=font_configuration())
+    except AssertionError:
+        raise PbgenError(
+            f"PDF 排版失败（模板 {template_dir}）：有一段内容无法排进一页，"
+            "常见原因是一个单元格里的文字太长。请精简最长的那段文字，或分成几项。"
+        ) from None
 
 
 def _anchor_pages(pages, first_numbered: str | None) -> dict[str, int]:

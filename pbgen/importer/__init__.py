@@ -148,11 +148,11 @@ def detect_layout(document: Document) -> str:
 
 def import_document(path: Path | str, layout: str | None = None) -> Imported:
     """Read a document into a filing's data; raise ``PbgenError`` when it cannot be read."""
-    from pbgen.model import LAYOUT_ALIASES
+    from pbgen.layouts import find_layout
 
     path = Path(path)
     document = read_document(path)
-    layout = LAYOUT_ALIASES.get(layout, layout) if layout else detect_layout(document)
+    layout = find_layout(layout).id if layout else detect_layout(document)
     draft = Draft()
     if layout == "wenben":
         from pbgen.importer.wenben import read_wenben
