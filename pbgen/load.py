@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from pbgen.errors import InputError
-from pbgen.fields import allowed_keys, describe, unwrap, walk
+from pbgen.fields import allowed_keys, describe, walk
 from pbgen.findings import Finding
 from pbgen.model import Filing
 
@@ -409,21 +409,6 @@ TYPE_MESSAGES: dict[str, str] = {
 }
 
 
-PERCENT_MESSAGE = "应为百分数，如 25% 或 25，写的是「{input}」。"
-
-
-def _is_percent(loc: tuple, data: Any) -> bool:
-    """A 资金支出计划 entry: a share of the budget, not an amount."""
-    from pbgen.model import SpendingPlan
-
-    steps = walk(loc, data)
-    return (
-        len(steps) >= 2
-        and steps[-2].annotation is not None
-        and (unwrap(steps[-2].annotation) is SpendingPlan)
-    )
-
-
 def _type_message(detail: dict, loc: tuple, data: Any) -> str:
     context = dict(detail.get("ctx") or {})
     template = TYPE_MESSAGES.get(detail["type"])
@@ -431,8 +416,6 @@ def _type_message(detail: dict, loc: tuple, data: Any) -> str:
         return str(context.get("error", detail["msg"])) + "。"
     if template is None:
         return detail["msg"]
-    if detail["type"] in ("decimal_parsing", "decimal_type") and _is_percent(loc, data):
-        template = PERCENT_MESSAGE
     if detail["type"] == "literal_error":
         steps = walk(loc, data)
         expected = context.get("expected", "").replace("'", "")

@@ -41,9 +41,12 @@ def _plain_decimal(value: Any) -> Any:
 
 
 def _strip_percent(value: Any) -> Any:
+    """A share of the budget: 25% or 25 — told as a percentage, not as an amount."""
     if isinstance(value, str):
-        value = value.strip().removesuffix("%").removesuffix("％").strip()
-        return _plain_decimal(value) if value else None
+        number = value.strip().removesuffix("%").removesuffix("％").strip()
+        if number and not PLAIN_DECIMAL.fullmatch(number):
+            raise ValueError(f"应为百分数，如 25% 或 25，写的是「{value}」")
+        return number or None
     return value
 
 

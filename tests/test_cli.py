@@ -268,7 +268,7 @@ def test_batch_report_reads_whole_at_80_columns_and_in_a_log(tmp_path):
         rows = _report_rows(done.stdout)
         for file, (errors, result) in expected.items():
             layout, pages, found, seconds, state = rows[file]
-            assert (layout, found, state) == ("绩效文本", errors, result), rows[file]
+            assert (layout, found, state) == ("部门预算绩效文本", errors, result), rows[file]
             assert int(pages) > 0 and float(seconds) >= 0
         assert rows[str(folder / "broken.yaml")] == ["失败"]
         pages, errors, seconds, state = rows["合计 3 个文件"]
