@@ -15,11 +15,15 @@ from decimal import Decimal
 from pbgen.errors import PbgenError
 
 # Control characters have no glyph and are illegal in XML: no output format can carry them.
-UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Bidi embeddings, overrides and isolates print nothing but reorder what follows (a title that
+# reads reversed, 「≤10」 shown as 「01≥」): `pbgen check` reports them (invisible-character).
+UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def printable(text: str) -> str:
-    """``text`` without control characters, for every renderer."""
+    """``text`` without control characters or bidi controls, for every renderer."""
     return UNPRINTABLE.sub("", text)
 
 
@@ -102,7 +106,8 @@ class Block:
     """One paragraph of running text.
 
     kind: ``h1`` (一、 heading, 黑体), ``h2`` (（一） heading, 楷体), ``h3`` (1. heading, 仿宋
-    bold) or ``p`` (body). ``lead`` is an inline heading printed before ``text`` in the same
+    bold), ``label`` (a body line that introduces what follows, 职责分类目标：, kept on its
+    page) or ``p`` (body). ``lead`` is an inline heading printed before ``text`` in the same
     paragraph (（一）加强党建引领。 in 楷体, then the body). ``anchor`` marks a 目录 target.
     """
 

@@ -42,7 +42,12 @@ from pbgen.templating import explain, sandboxed
 
 TOC_PLACEHOLDER = "[[TOC]]"
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
-HEADING_STYLES = {"Heading1", "Heading2", "TableTitle"}  # paragraphs a 目录 entry can point to
+HEADING_STYLES = {
+    "Heading1",
+    "Heading2",
+    "TableTitle",
+    "TableTitleFirst",
+}  # paragraphs a 目录 entry can point to
 PLAN_COLUMNS = 4  # 3月底 6月底 10月底 12月底
 
 # Characters XML 1.0 forbids: docxtpl would silently drop the text around them.

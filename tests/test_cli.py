@@ -300,3 +300,14 @@ def test_check_on_a_folder_ends_with_a_table_and_hides_warnings():
         str(path) for path in sorted(DATA.glob("*.yaml"))
     ]
     assert lines[-1].startswith("检查了 5 个文件：") and "个警告" in lines[-1]
+
+
+def test_check_never_prints_escape_sequences_from_the_filing(write_filing):
+    def mutate(data):
+        data["department"]["name"] = "乐亭\x1b]0;owned\x07\x1b[2J县政协\u202e"
+        project(data)["name"] = "\x1b[31m红色项目"
+
+    result = run("check", write_filing(mutate))
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\u202e" not in result.output
+    assert "<U+001B>[31m红色项目" in result.output and "[invisible-character]" in result.output

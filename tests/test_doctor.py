@@ -51,3 +51,11 @@ def test_missing_font_subsets_are_reported_with_a_fix():
     subsets = doctor.subset_check({"fangsong": ["仿宋_GB2312", "pbgen No Such Subset"]})
     assert not subsets.ok
     assert "pbgen No Such Subset" in subsets.detail and "scripts/setup.sh" in subsets.fix
+
+
+def test_font_coverage_names_what_prints_as_empty_boxes():
+    from pbgen.doctor import coverage_check
+
+    check = coverage_check(TEMPLATES / "common" / "base.css")
+    assert "常用汉字（基本区） 100%" in check.detail and "CJK 扩展B" in check.detail
+    assert "可选" in check.name  # informative: doctor's exit status does not depend on it

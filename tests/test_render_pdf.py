@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from office import assert_page_numbers_7_mm_under_the_type_area
 
 from pbgen.layouts import find_layout
 from pbgen.layouts.wenben import wenben_context
@@ -107,6 +108,11 @@ def test_numbering_starts_at_part_one_and_front_matter_is_unnumbered(rendered, n
     assert all(FOOTER.search(text) is None for text in pages[:first_body])
     numbers = [int(FOOTER.search(text)[1]) for text in pages[first_body:]]
     assert numbers == list(range(1, len(pages) - first_body + 1))
+
+
+def test_the_page_number_stands_7_mm_under_the_type_area(rendered):
+    """GB/T 9704-2012 7.5: the 一字线 of — N — 7 mm under the 版心 (bottom margin 35 mm)."""
+    assert_page_numbers_7_mm_under_the_type_area(rendered["leting-2024"])
 
 
 def test_cover(rendered):
@@ -293,3 +299,9 @@ def test_more_than_99_items_at_one_level_are_numbered(write_filing, tmp_path):
     text = squeeze(pdftotext(pdf))
     assert "（九十九）目标99" in text and "（一百）目标100" in text
     assert "（一百零五）目标105" in text
+
+
+def test_bidi_override_does_not_reverse_printed_text(write_filing, tmp_path):
+    path = write_filing(lambda d: d["department"].update(name="乐亭\u202e01≤县政协"))
+    text = pdftotext(render_file(path, tmp_path, ["pdf"]).outputs[0])
+    assert "乐亭01≤县政协" in text and "\u202e" not in text
