@@ -205,8 +205,18 @@ def _apply(text: str, edits: list[tuple[int, int, str, str]], file: str) -> str:
             start += 1
         if content[start : start + len(old)] != old:  # pragma: no cover - marks disagree
             raise PbgenError(f"{file}:{line}:{column}: 找不到键 {old}，请手工改为 {new}。")
-        lines[line - 1] = content[:start] + new + content[start + len(old) :]
+        lines[line - 1] = content[:start] + new + _realign(content[start + len(old) :], old, new)
     return "\n".join(lines)
+
+
+def _realign(rest: str, old: str, new: str) -> str:
+    """Keep a trailing comment in its column when the key grows or shrinks: the spaces before
+    ``#`` give or take the difference (at least two stay)."""
+    found = re.search(r"( {2,})#", rest)
+    if not found or "'" in rest[: found.start()] or '"' in rest[: found.start()]:
+        return rest
+    spaces = max(len(found.group(1)) - (len(new) - len(old)), 2)
+    return rest[: found.start(1)] + " " * spaces + rest[found.end(1) :]
 
 
 VERSION_VALUE = re.compile(r"^(\s*['\"]?pbgen['\"]?\s*:\s*)(['\"]?)[^\s#'\"]*\2")

@@ -19,7 +19,7 @@ def new_layout(folder, id_="hubei"):
 
 
 def test_builtin_layouts_in_order():
-    assert [layout.id for layout in find_layouts()] == ["wenben", "gongkai", "fubiao"]
+    assert [layout.id for layout in find_layouts()] == ["wenben", "gongkai", "fubiao", "shenbao"]
     assert {layout.origin for layout in find_layouts()} == {BUILT_IN}
     assert find_layout("附表").id == "fubiao" and find_layout("公开表").id == "gongkai"
 

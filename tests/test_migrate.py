@@ -48,7 +48,7 @@ def test_migrate_changes_only_the_renamed_key_and_adds_the_version(tmp_path):
     path = tmp_path / "old.yaml"
     path.write_text(OLD, encoding="utf-8")
     migrated = migrate_file(path)
-    expected = OLD.replace("  head: 张三", "  signed_by: 张三").replace(
+    expected = OLD.replace("  head: 张三      #", "  signed_by: 张三  #").replace(
         "year: 2023", f"pbgen: {FORMAT}  # 文件格式版本；升级用 pbgen migrate\nyear: 2023"
     )
     assert path.read_text(encoding="utf-8") == expected

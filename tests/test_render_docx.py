@@ -556,6 +556,24 @@ def test_a_row_taller_than_a_page_may_break_the_others_stay_whole(tmp_path):
     assert rows[0].trPr.find(qn("w:tblHeader")) is not None
 
 
+def test_cells_of_one_level_merge_independently_of_each_other(tmp_path):
+    """The 长期 | 年度 grid beside one 一级 column: each 二级 column merges within the 一级 only."""
+    from pbgen.render_docx import fill_template
+
+    cells = [["{{ row[0] }}{# 合并 #}"], ["{{ row[1] }}{# 合并2 #}"], ["{{ row[2] }}{# 合并2 #}"]]
+    template = declared_template(tmp_path / "grid.docx", cells)
+    rows = [("产出", "数量", "数量"), ("产出", "质量", "数量"), ("效益", "社会", "")]
+    rows.append(("效益", "", ""))  # a side with fewer rows: its blank cells merge
+    document = fill_template(template, {"tables": [{"rows": rows}]})
+    (tbl,) = document.element.body.findall(qn("w:tbl"))
+    assert merges(tbl) == [
+        ["restart", "restart", "restart"],
+        ["continue", "restart", "continue"],
+        ["restart", "restart", "restart"],
+        ["continue", "restart", "continue"],
+    ]
+
+
 def test_department_name_longer_than_word_properties_allow(write_filing, tmp_path):
     """Word's title property holds 255 characters; python-docx refused a longer one."""
     from pbgen.pipeline import render_file
