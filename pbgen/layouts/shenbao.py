@@ -25,7 +25,7 @@ def build_context(filing: Filing, file: str = "") -> dict:
         "money_unit": filing.money_unit,
         "department": {
             key: getattr(department, key) or ""
-            for key in ("name", "code", "head", "filled_by", "phone", "filled_on")
+            for key in ("name", "code", "signed_by", "filled_by", "phone", "filled_on")
         },
         "projects": [_project(unit, project) for unit in filing.units for project in unit.projects],
     }
