@@ -601,7 +601,7 @@ class Filing(Record):
     model_config = ConfigDict(title="部门预算绩效文本", json_schema_extra={"$id": "filing"})
 
     pbgen: Annotated[
-        int | None, WithJsonSchema({"type": ["integer", "string"], "const": FORMAT})
+        int | None, WithJsonSchema({"enum": [FORMAT, str(FORMAT)]})
     ] = Field(
         None,
         title="格式版本",

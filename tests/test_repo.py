@@ -177,11 +177,11 @@ def test_ci_recipe_runs_pbgen_on_every_filing(ci, tmp_path):
     else:
         steps = recipe["jobs"]["pbgen"]["steps"]
         assert steps[-1]["with"]["path"] == "output/"
+    for skeleton in (folder / "教育局").glob("*.yaml"):
+        skeleton.unlink()  # 待填 everywhere: the departments' filings take its place
     for department in ("教育局", "卫健委"):
         (folder / department).mkdir(exist_ok=True)
         shutil.copy(CLEAN, folder / department / "2025.yaml")
-    for filing in (folder / "教育局").glob("绩效文本-*.yaml"):
-        filing.unlink()  # the skeleton: 待填 everywhere
     checked = subprocess.run(
         [BIN / "pbgen", "check", "."], cwd=folder, capture_output=True, text=True, env=ENV
     )
