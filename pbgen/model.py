@@ -600,9 +600,7 @@ class Filing(Record):
 
     model_config = ConfigDict(title="部门预算绩效文本", json_schema_extra={"$id": "filing"})
 
-    pbgen: Annotated[
-        int | None, WithJsonSchema({"enum": [FORMAT, str(FORMAT)]})
-    ] = Field(
+    pbgen: Annotated[int | None, WithJsonSchema({"enum": [FORMAT, str(FORMAT)]})] = Field(
         None,
         title="格式版本",
         description=f"这份文件的格式版本，现为 {FORMAT}；旧文件用 pbgen migrate 升级。",

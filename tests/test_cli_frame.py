@@ -21,7 +21,7 @@ COMMANDS = list(GROUP.commands)
 ENGLISH = re.compile(
     r"Usage|Options|Arguments|Commands|Error|Try |Missing|No such|Invalid|Input should|"
     r"Show this|default:|required|Got unexpected|Did you mean|does not|\[OPTIONS\]|"
-    r"COMMAND|ARGS|PATH|TEXT|INTEGER|<|list\["
+    r"\b(?:COMMAND|ARGS|PATH|TEXT|INTEGER)\b|<|list\["
 )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -121,3 +122,27 @@ def test_cli_init_refuses_to_overwrite(tmp_path):
     assert again.exit_code == 2 and "已存在" in again.output
     unknown = runner.invoke(app, ["init", str(tmp_path / "x"), "--layout", "nope"])
     assert unknown.exit_code == 2 and "没有名为「nope」的版式" in unknown.output
+
+
+def test_editor_finds_the_schema_after_the_folder_moved(tmp_path):
+    """yaml-language-server (VS Code's YAML extension) reads the skeleton through its relative
+    modeline, in a folder moved elsewhere: no squiggle on the skeleton, and a typo is flagged —
+    so the schema was found."""
+    from editor import SERVER, YamlEditor
+
+    if not SERVER.is_file():
+        pytest.skip("yaml-language-server is not installed (bash scripts/setup.sh test)")
+    result = init_folder(tmp_path / "a", "wenben", "某局", 2025)
+    moved = Path(shutil.move(tmp_path / "a", tmp_path / "copied" / "elsewhere"))
+    filing = moved / result.filing.name
+    text = filing.read_text("utf-8")
+    editor = YamlEditor(moved)
+    try:
+        assert editor.open(filing, text) == []
+        typo = text.replace("        purpose:", "        purpos:", 1)
+        flagged = editor.open(moved / "typo.yaml", typo)
+    finally:
+        editor.close()
+    assert [typo.splitlines()[d["range"]["start"]["line"]].strip()[:7] for d in flagged] == [
+        "purpos:"
+    ]
