@@ -317,22 +317,35 @@ def import_(
         typer.echo("检查：没有错误。")
 
 
-@app.command()
+layouts_app = typer.Typer(
+    help="版式：列出全部（pbgen layouts），或复制一个做自己的（pbgen layouts new）。",
+    invoke_without_command=True,
+)
+app.add_typer(layouts_app, name="layouts")
+
+
+@layouts_app.callback()
 def layouts(
+    context: typer.Context,
     filing: Annotated[
         Path | None,
-        typer.Argument(help="列出这份文件可用的版式（包括它旁边 pbgen.toml 指定的）。"),
+        typer.Option(
+            "--for", metavar="文件", help="这份文件可用的版式（包括它旁边 pbgen.toml 指定的）。"
+        ),
     ] = None,
     template_dir: Annotated[
-        Path | None, typer.Option("--template-dir", help="另外在这个文件夹里找版式。")
+        Path | None,
+        typer.Option("--template-dir", metavar="文件夹", help="另外在这个文件夹里找版式。"),
     ] = None,
 ) -> None:
     """列出可用的版式：来源、格式、需要的数据。"""
+    if context.invoked_subcommand is not None:
+        return
     from pbgen.layouts import find_layouts
     from pbgen.manifest import title
 
     try:
-        found = find_layouts(template_dir, filing)
+        found = find_layouts(template_dir, filing or Path.cwd())
     except PbgenError as error:
         raise _fail(error) from None
     for layout in found:
@@ -343,6 +356,68 @@ def layouts(
         needs = "、".join(title(need) for need in layout.manifest.needs) or "（无）"
         typer.echo(f"    需要：{needs}")
         typer.echo(f"    来源：{layout.origin}（{layout.folder}）")
+
+
+@layouts_app.command("new")
+def layouts_new(
+    new_id: Annotated[
+        str, typer.Argument(metavar="编号", help="新版式的编号，如 hubei（小写字母、数字、-）。")
+    ],
+    source: Annotated[
+        str, typer.Option("--from", metavar="版式", help="从哪个版式复制（编号或中文名）。")
+    ] = "wenben",
+    to: Annotated[
+        Path | None,
+        typer.Option(
+            "--to",
+            metavar="文件夹",
+            help="放在哪个文件夹里；默认为 pbgen.toml 的 template_dir，没有时为 forms。",
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", metavar="中文名", help="新版式的中文名。")
+    ] = None,
+) -> None:
+    """复制一个版式，改个编号，做自己的表：文件夹里有说明（README.md）。"""
+    from pbgen.layouts import copy_layout
+
+    try:
+        folder, settings = copy_layout(new_id, source, to, name, Path.cwd())
+    except PbgenError as error:
+        raise _fail(error) from None
+    typer.echo(f"已复制到 {folder}：改 manifest.yaml、document.html.j2、style.css、template.docx，")
+    typer.echo(f"说明见 {folder / 'README.md'}。文件里写 layout: {new_id} 即可使用。")
+    if settings is not None:
+        typer.echo(f"已写入 {settings}（template_dir），pbgen 会在这里找到它。")
+
+
+class ContextFormat(StrEnum):
+    yaml = "yaml"
+    json = "json"
+
+
+@app.command()
+def context(
+    path: Annotated[Path, typer.Argument(metavar="文件", help="绩效文本 YAML 文件。")],
+    layout: Annotated[
+        str | None,
+        typer.Option("--layout", "-l", metavar="版式", help="版式，覆盖文件中的 layout。"),
+    ] = None,
+    template_dir: Annotated[
+        Path | None,
+        typer.Option("--template-dir", metavar="文件夹", help="另外在这个文件夹里找版式。"),
+    ] = None,
+    output_format: Annotated[
+        ContextFormat, typer.Option("--format", "-f", help="yaml（易读）或 json。")
+    ] = ContextFormat.yaml,
+) -> None:
+    """显示这份文件交给模板的全部数据（模板里可用的变量；说明见 templates/CONTEXT.md）。"""
+    from pbgen.pipeline import context_text
+
+    try:
+        typer.echo(context_text(path, layout, template_dir, output_format.value), nl=False)
+    except PbgenError as error:
+        raise _fail(error) from None
 
 
 @app.command()

@@ -148,6 +148,7 @@ def render_file(
     """
     from pbgen import stamp
     from pbgen.check import check
+    from pbgen.context import build_context
     from pbgen.load import load
     from pbgen.write import write_all
 
@@ -172,13 +173,40 @@ def render_file(
         seconds = time.perf_counter() - start
         return RenderResult(str(path), targets, 0, seconds, errors, left_out, chosen.name, True)
     chosen.refuse_missing(filing, str(path))
-    module = chosen.module
-    context = module.build_context(filing, str(path))
-    rendered = module.render(context, chosen.folder, formats, build_timestamp(filing.year))
+    context = build_context(filing, chosen)
+    rendered = chosen.render(context, formats, build_timestamp(filing.year))
     outputs = {target: rendered.files[target.suffix.lstrip(".")] for target in targets}
     write_all({**outputs, stamp_file: stamp.stamp_bytes(key, outputs)})
     seconds = time.perf_counter() - start
     return RenderResult(str(path), targets, rendered.pages, seconds, errors, left_out, chosen.name)
+
+
+def context_text(
+    path: Path | str, layout: str | None = None, template_dir: Path | None = None, as_format="yaml"
+) -> str:
+    """What a filing gives a layout's templates (``pbgen context``), as YAML or JSON."""
+    import json
+
+    import yaml
+
+    from pbgen.context import build_context
+    from pbgen.load import load
+
+    loaded = load(path)
+    chosen = choose_layout(loaded, layout, template_dir)
+    context = build_context(loaded.filing, chosen)
+    if as_format == "json":
+        return json.dumps(context, ensure_ascii=False, indent=2) + "\n"
+
+    class Plain(yaml.SafeDumper):
+        def ignore_aliases(self, data):  # a unit's projects are printed in full, not as *id001
+            return True
+
+    head = (
+        f"# pbgen context {path}：「{chosen.name}」（{chosen.id}）的模板得到的数据。\n"
+        "# 每个变量的说明：templates/CONTEXT.md。\n"
+    )
+    return head + yaml.dump(context, Dumper=Plain, allow_unicode=True, sort_keys=False, width=100)
 
 
 def choose_layout(loaded, name: str | None = None, template_dir: Path | None = None):
