@@ -27,7 +27,7 @@ from pbgen.pipeline import TEMPLATES
 from pbgen.render_docx import TOC_INSTRUCTION, render_docx
 from pbgen.render_pdf import render_html
 
-from conftest import DATA, ROOT, project
+from conftest import DATA, ROOT, project, typography
 
 TEMPLATE = ROOT / "templates" / "wenben" / "template.docx"
 STAMP = datetime.datetime(2024, 3, 1, 8, 30, tzinfo=datetime.UTC)
@@ -385,6 +385,26 @@ def test_no_heading_label_or_first_line_is_left_at_a_page_foot(seeds, printed, n
             number,
             last,
         )
+
+
+@needs_soffice
+@pytest.mark.parametrize("name", SEEDS)
+def test_no_table_cell_ends_in_one_hanzi(printed, name):
+    """A cell that would wrap with one character on its last line (「年初工作安/排」) is broken
+    evenly, as in the PDF."""
+    assert typography().measure(printed[name][0]).cells == {}
+
+
+def test_a_cell_is_narrowed_to_break_evenly_its_text_kept_whole(seeds):
+    _, _, docx = seeds["leting-2024"]
+    narrowed = {
+        "".join(p.xpath("w:r/w:t/text()")): p.xpath("w:pPr/w:ind")[0]
+        for p in body(docx).xpath("//w:tc/w:p[w:pPr/w:ind]")
+    }
+    # 指标值确/定依据, not 指标值确定依/据: a centred header, narrowed on both sides
+    ind = narrowed["指标值确定依据"]
+    assert ind.get(qn("w:left")) == ind.get(qn("w:right")) and int(ind.get(qn("w:left"))) > 0
+    assert not body(docx).xpath("//w:tc//w:br")  # the text is as written, no breaks added
 
 
 @needs_soffice
