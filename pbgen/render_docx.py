@@ -39,48 +39,40 @@ from lxml import etree
 
 from pbgen.context import printable
 from pbgen.errors import PbgenError
-from pbgen.layouts.wenben import WenbenContext
 from pbgen.linebreak import balanced_lines, capacity
 from pbgen.linebreak import width as line_width
 from pbgen.templating import explain, sandboxed
 
 TOC_PLACEHOLDER = "[[TOC]]"
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
-HEADING_STYLES = {
-    "Heading1",
-    "Heading2",
-    "TableTitle",
-    "TableTitleFirst",
-}  # paragraphs a 目录 entry can point to
-PLAN_COLUMNS = 4  # 3月底 6月底 10月底 12月底
+# paragraphs a 目录 entry can point to
+HEADING_STYLES = {"Heading1", "Heading2", "TableTitle", "TableTitleFirst"}
 
 # Characters XML 1.0 forbids: docxtpl would silently drop the text around them.
 _W = nsdecls("w")
 
 
 def render_docx(
-    context: WenbenContext,
+    context: dict,
     template: Path,
     toc_pages: dict[str, int] | None = None,
     *,
     timestamp: datetime.datetime,
 ) -> bytes:
-    """The DOCX bytes of one 绩效文本.
+    """The DOCX bytes of any layout's Word template filled with the shared context.
 
-    ``toc_pages`` maps TocEntry.anchor to a page number for the pre-filled 目录 (Word recomputes
-    them on opening anyway); without it the page numbers are left blank. ``timestamp`` is written
-    as the creation date and as every zip entry's date.
+    A template with the ``[[TOC]]`` paragraph gets the 目录: bookmarks on the headings its
+    entries name, a TOC field pre-filled with ``toc_pages`` (anchor → page; Word recomputes
+    them on opening anyway). ``timestamp`` is written as the creation date and as every zip
+    entry's date.
     """
-    data = _clean(dataclasses.asdict(context))
-    for table in data["projects"]:
-        table["plan"] += [["", ""]] * (PLAN_COLUMNS - len(table["plan"]))
-
+    data = context if isinstance(context, dict) else dataclasses.asdict(context)
     document = fill_template(template, data)
     body = document.element.body
-
-    _add_bookmarks(body, data["toc"])
-    _insert_toc(body, data["toc"], toc_pages or {})
-    _request_field_update(document.settings.element)
+    if _toc_placeholder(body) is not None:
+        _add_bookmarks(body, data["toc"])
+        _insert_toc(body, data["toc"], toc_pages or {})
+        _request_field_update(document.settings.element)
     return finish(document, data["title"], timestamp)
 
 
@@ -163,11 +155,15 @@ def _add_bookmarks(body, toc: list[dict]) -> None:
         paragraph.append(parse_xml(f'<w:bookmarkEnd {_W} w:id="{number}"/>'))
 
 
-def _insert_toc(body, toc: list[dict], pages: dict[str, int]) -> None:
-    """Replace the placeholder paragraph by a TOC field whose result is already filled in."""
-    placeholder = next(
+def _toc_placeholder(body):
+    return next(
         (p for p in body.iterchildren(qn("w:p")) if _text(p).strip() == TOC_PLACEHOLDER), None
     )
+
+
+def _insert_toc(body, toc: list[dict], pages: dict[str, int]) -> None:
+    """Replace the placeholder paragraph by a TOC field whose result is already filled in."""
+    placeholder = _toc_placeholder(body)
     if placeholder is None:
         raise PbgenError(f"DOCX 模板里没有目录占位段落 {TOC_PLACEHOLDER}。")
     begin = (
