@@ -210,7 +210,7 @@ def body_xml() -> list[str]:
         ),
         para(
             "SignLine",
-            "单位负责人：{{ department.head }}",
+            "单位负责人：{{ department.signed_by }}",
             TAB,
             "填报日期：{{ department.filled_on }}",
         ),

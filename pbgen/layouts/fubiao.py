@@ -134,7 +134,7 @@ def build_context(filing: Filing, title: str | None = None) -> FubiaoContext:
         title=title,
         money_unit=filing.money_unit,
         signature=Signature(
-            department.head or "", department.filled_by or "", department.phone or ""
+            department.signed_by or "", department.filled_by or "", department.phone or ""
         ),
         department=_department_sheet(filing),
         summary=_summary_sheet(filing, funds),
