@@ -40,7 +40,7 @@ from pbgen.context import printable
 from pbgen.errors import PbgenError
 from pbgen.linebreak import balanced_lines, capacity
 from pbgen.linebreak import width as line_width
-from pbgen.templating import explain, sandboxed
+from pbgen.templating import explain, in_template, sandboxed
 
 TOC_PLACEHOLDER = "[[TOC]]"
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
@@ -90,6 +90,10 @@ def fill_template(template: Path, fields: dict) -> Document:
     try:  # sandboxed, and without a loader: a Word template reads no file
         template_doc.render(_clean(fields), jinja_env=sandboxed(autoescape=True), autoescape=True)
     except jinja2.TemplateError as error:
+        raise explain(error, template) from None
+    except (ArithmeticError, TypeError, ValueError, LookupError) as error:
+        if not in_template(error):
+            raise  # a fault of pbgen itself
         raise explain(error, template) from None
     document = template_doc.docx
     _merge_marked_cells(document.element.body)
