@@ -266,6 +266,42 @@ def _table_foot_cover(page) -> float:
     return total / (right - left)
 
 
+def row_heights(pdf: Path) -> Counter:
+    """Distances between neighbouring horizontal table rules (pt, to 0.1) → count: the heights
+    of table rows, to compare the DOCX's with the PDF's."""
+    import pymupdf
+
+    heights: Counter = Counter()
+    for page in pymupdf.open(pdf):
+        rules = sorted(
+            {
+                round((s[1] + s[3]) / 2, 1)
+                for s in _border_segments(page)
+                if s[3] - s[1] < 2.5 < s[2] - s[0]
+            }
+        )
+        heights.update(round(b - a, 1) for a, b in itertools.pairwise(rules))
+    return heights
+
+
+def cell_pitches(pdf: Path, size: float = TABLE) -> Counter:
+    """Distances between the baselines of consecutive lines of table text in one column."""
+    import pymupdf
+
+    pitches: Counter = Counter()
+    for page in pymupdf.open(pdf):
+        lines = sorted(
+            (round(line["bbox"][0]), line["spans"][0]["origin"][1])
+            for block in page.get_text("dict")["blocks"]
+            for line in block.get("lines", [])
+            if abs(line["spans"][0]["size"] - size) < 0.3
+        )
+        for (x, y), (next_x, next_y) in itertools.pairwise(lines):
+            if x == next_x and 0 < next_y - y < size * 2:
+                pitches[round(next_y - y, 1)] += 1
+    return pitches
+
+
 def _edge(page) -> float:
     """The right edge of the 版心."""
     width, height = page.rect.width, page.rect.height

@@ -325,8 +325,8 @@ def _empty(tc) -> None:
 
 # Word does not break a row that says cantSplit, even one taller than the page: it cuts it off at
 # the page foot. So the rows estimated taller than a page may break, as the PDF's
-# break-inside: avoid does. Estimated at 5号 (10.5 pt) on lines of 13.65 pt, as table text.
-TABLE_PT, LINE_PT = 10.5, 13.65
+# break-inside: avoid does. Estimated at 5号 (10.5 pt) on lines of 14.2 pt, as table text.
+TABLE_PT, LINE_PT = 10.5, 14.2
 CELL_MARGINS = 170  # twips, left and right
 
 

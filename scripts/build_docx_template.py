@@ -22,6 +22,7 @@ from docx_kit import (
     SONGTI,
     TAB,
     TABLE_GRID,
+    TABLE_LINE,
     XBS,
     Page,
     assemble,
@@ -197,7 +198,7 @@ STYLES = [
         "Table Text",
         alias="表格文字",
         based_on="Normal",
-        p=ppr(line="auto:240", first_chars=0, jc="left"),
+        p=ppr(line=TABLE_LINE, first_chars=0, jc="left"),
         r=rpr(FANGSONG, 10.5, condense=0),
     ),
     style(
@@ -206,7 +207,7 @@ STYLES = [
         "Table Text Center",
         alias="表格文字居中",
         based_on="TableText",
-        p=ppr(line="auto:240", first_chars=0, jc="center"),
+        p=ppr(line=TABLE_LINE, first_chars=0, jc="center"),
     ),
     style(
         "paragraph",
@@ -214,7 +215,7 @@ STYLES = [
         "Table Head",
         alias="表头",
         based_on="TableTextCenter",
-        p=ppr(line="auto:240", first_chars=0, jc="center"),
+        p=ppr(line=TABLE_LINE, first_chars=0, jc="center"),
         r=rpr(HEITI),
     ),
     style(

@@ -25,6 +25,7 @@ from docx_kit import (
     HEITI,
     TAB,
     TABLE_GRID,
+    TABLE_LINE,
     XBS,
     assemble,
     cell,
@@ -83,7 +84,7 @@ STYLES = [
         alias="表格文字缩进",
         based_on="TableText",
         # under 其中：, three 5号 characters (ppr's left_chars counts 3号 ones)
-        p=ppr(line="auto:240").replace("</w:pPr>", '<w:ind w:left="630"/></w:pPr>'),
+        p=ppr(line=TABLE_LINE).replace("</w:pPr>", '<w:ind w:left="630"/></w:pPr>'),
     ),
     style(
         "paragraph",
@@ -91,7 +92,7 @@ STYLES = [
         "Section Head",
         alias="栏目表头",
         based_on="TableHead",
-        p=ppr(keep_next=True, line="auto:240", first_chars=0, jc="center"),
+        p=ppr(keep_next=True, line=TABLE_LINE, first_chars=0, jc="center"),
     ),
     style(
         "paragraph",

@@ -107,7 +107,7 @@ STYLES = [
         p=kit.ppr(line="auto:240", jc="center"),
         r=kit.rpr(kit.SONGTI, 14),
     ),
-    kit.TABLE_GRID,
+    kit.table_grid(40),  # the PDF's 2 pt above and below (gongkai/style.css)
 ]
 
 

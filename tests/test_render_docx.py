@@ -23,7 +23,7 @@ from pbgen.layouts import find_layout
 from pbgen.layouts.wenben import WenbenContext, wenben_context
 from pbgen.load import load
 from pbgen.model import Filing
-from pbgen.pipeline import TEMPLATES
+from pbgen.pipeline import TEMPLATES, render_file
 from pbgen.render_docx import TOC_INSTRUCTION, render_docx
 from pbgen.render_pdf import render_html
 
@@ -413,6 +413,41 @@ def test_the_page_number_stands_7_mm_under_the_type_area(printed):
     assert_page_numbers_7_mm_under_the_type_area(printed["leting-2024"][0])
 
 
+@pytest.mark.parametrize("layout", ["wenben", "gongkai", "fubiao", "shenbao"])
+def test_table_styles_space_text_as_the_pdfs_css(layout):
+    """Table text on the PDF's line-height and cell padding (templates/common/form.css, the
+    公开表's own style.css): the Word template is what users restyle, it must start equal."""
+    css = (TEMPLATES / "common" / "form.css").read_text(encoding="utf-8")
+    if layout == "gongkai":
+        css = (TEMPLATES / layout / "style.css").read_text(encoding="utf-8")
+    line = float(re.search(r"font-size: 10.5pt;(?: /\*[^*]*\*/)? line-height: ([\d.]+);", css)[1])
+    padding = float(re.search(r"^th, td {[^}]*padding: ([\d.]+)pt", css, re.M)[1])
+    styles = Document(str(TEMPLATES / layout / "template.docx")).styles
+    grid = styles["Table Grid"].element
+    for side in ("top", "bottom"):
+        (width,) = grid.xpath(f"w:tblPr/w:tblCellMar/w:{side}/@w:w")
+        assert int(width) == padding * 20, (side, width)
+    for name in ("Table Text", "Table Head"):
+        spacing = styles[name].element.xpath("w:pPr/w:spacing")[0]
+        assert spacing.get(qn("w:lineRule")) == "exact"
+        assert abs(int(spacing.get(qn("w:line"))) - 10.5 * line * 20) <= 1, name
+
+
+@needs_soffice
+def test_table_rows_breathe_as_in_the_pdf(printed, tmp_path):
+    """As LibreOffice prints the DOCX, one-line and two-line rows are as tall as the PDF's and
+    the lines of a cell as far apart (they were 13.1 and 25.7 pt on lines of 12.6)."""
+    (pdf,) = render_file(DATA / "leting-2024.yaml", tmp_path, formats=["pdf"]).outputs
+    measure, docx = typography(), printed["leting-2024"][0]
+    assert measure.cell_pitches(docx).most_common(1)[0][0] == pytest.approx(
+        measure.cell_pitches(pdf).most_common(1)[0][0], abs=0.3
+    )
+    rows = sorted(height for height, _ in measure.row_heights(docx).most_common(2))
+    assert rows == pytest.approx(
+        sorted(height for height, _ in measure.row_heights(pdf).most_common(2)), abs=0.6
+    )
+
+
 def test_widow_control_is_on_and_headings_keep_with_the_next_paragraph():
     styles = Document(str(TEMPLATE)).styles.element
     assert styles.xpath("w:docDefaults/w:pPrDefault/w:pPr/w:widowControl")
@@ -596,8 +631,6 @@ def test_cells_of_one_level_merge_independently_of_each_other(tmp_path):
 
 def test_department_name_longer_than_word_properties_allow(write_filing, tmp_path):
     """Word's title property holds 255 characters; python-docx refused a longer one."""
-    from pbgen.pipeline import render_file
-
     name = "石峰区政协" * 60
 
     def long_name(data):
