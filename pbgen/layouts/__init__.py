@@ -59,10 +59,14 @@ class Layout:
         document's, and its page numbers pre-fill a DOCX 目录), the DOCX from template.docx,
         the XLSX (the 公开表's rows) when asked for."""
         from pbgen.layouts.fubiao import paged_pdf
+        from pbgen.layouts.gongkai import continued_pdf
         from pbgen.render_pdf import render_pdf
 
         first = context["part1"]["anchor"]
-        pdf = paged_pdf(context, self.folder, lambda c: render_pdf(c, self.folder, first))
+        pdf = continued_pdf(
+            context,
+            lambda c: paged_pdf(c, self.folder, lambda c: render_pdf(c, self.folder, first)),
+        )
         files = {"pdf": pdf.data}
         if "docx" in formats:
             from pbgen.render_docx import render_docx

@@ -4,6 +4,7 @@ nested outline inside one cell. Rendered as PDF, DOCX and XLSX (bureaus collect 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from pbgen.model import Filing, Project
 
 COLUMNS = ("单位编码", "单位及项目名称", "金额", "绩效目标", "绩效指标")
 CONTINUED = "（续）"  # after a project's name where its rows go on from the page before
+LINE_ID = re.compile(r"r\d+-[gi]\d+")  # a goal's or indicator line's id in the PDF template
 
 
 @dataclass(frozen=True)
@@ -112,3 +114,48 @@ def from_context(context: dict) -> GongkaiContext:
 def decimals(value: str) -> int:
     """Decimal places as written: "92.79" → 2, "3.6" → 1, "5" → 0."""
     return max(0, -Decimal(value).as_tuple().exponent)
+
+
+def continued_pdf(context: dict, render):
+    """The PDF, laid out again (at most twice more) where a project's row goes on over a page:
+    its goals and indicator lines on the next page move into a row of their own, named
+    「名称（续）」 with the code and no amount, so a reader there sees which project it is. A
+    template opts in by giving each goal and indicator line the id ``r<row>-g<N>`` /
+    ``r<row>-i<N>``; ``render`` lays out a context and returns the PDF."""
+    pdf = render(context)
+    if not any(LINE_ID.fullmatch(anchor) for anchor in pdf.toc_pages):
+        return pdf
+    paged = context
+    for _ in range(3):
+        rows = _split_rows(paged["rows"], pdf.toc_pages)
+        if rows == paged["rows"]:
+            break
+        paged = {**paged, "rows": rows}
+        pdf = render(paged)
+    return pdf
+
+
+def _split_rows(rows: list[dict], pages: dict[str, int]) -> list[dict]:
+    """Each project row cut where its lines change page (the page of each line by its id); a
+    part that goes on from a page starts the next one, as it did before the cut."""
+    result = []
+    for number, row in enumerate(rows):
+        goals = [pages.get(f"r{number}-g{i}") for i in range(len(row["goals"]))]
+        lines = [pages.get(f"r{number}-i{i}") for i in range(len(row["indicators"]))]
+        on = sorted({page for page in goals + lines if page is not None})
+        if row["kind"] != "project" or len(on) < 2:
+            result.append(row)
+            continue
+        name = row["name"].removesuffix(CONTINUED)
+        for index, page in enumerate(on):
+            part = {
+                **row,
+                "goals": [g for g, at in zip(row["goals"], goals, strict=True) if at == page],
+                "indicators": [
+                    line for line, at in zip(row["indicators"], lines, strict=True) if at == page
+                ],
+            }
+            if index:
+                part.update(name=name + CONTINUED, amount="", page_start=True)
+            result.append(part)
+    return result

@@ -181,6 +181,34 @@ def test_projects_follow_each_other_and_every_page_foot_is_closed(rendered):
     assert result.open_feet == []
 
 
+def test_a_project_going_on_over_a_page_is_named_there(rendered):
+    """Where a project's row goes on over a page, the first row there names it, 「（续）」
+    after the name; its amount is printed once (seed 002: each page's first name cell, blank
+    before, at the top of the first row)."""
+    import pymupdf
+
+    names = [row.name for row in context_of("menyuan-2024").rows]
+    document = pymupdf.open(rendered["menyuan-2024"]["pdf"])
+    continued = 0
+    for page in list(document)[1:]:
+        (head,) = page.search_for("单位及项目名称")
+        column = [
+            word
+            for word in page.get_text("words")
+            if head.x0 - 30 < word[0] < head.x1 + 30 and word[1] > head.y1 + 2
+        ]
+        first = min(column, key=lambda word: word[1])
+        assert first[1] - head.y1 < 16, page.number  # the first row's name, at its top
+        top = squeeze("".join(w[4] for w in column if w[1] < first[1] + 30))
+        if "（续）" in top:
+            continued += 1
+            assert any(top.startswith(squeeze(name)) for name in names), top
+    assert continued >= 5
+    text = document_text(rendered["menyuan-2024"]["pdf"])
+    assert text.count("（续）") == continued
+    assert text.count("10.85") == 2  # once in its row, once as 成本 ≤10.85万元
+
+
 def test_the_total_is_computed_and_92_79_in_every_format(rendered):
     files = rendered["menyuan-2024"]
     assert [row.amount for row in context_of("menyuan-2024").rows[:3]] == ["92.79"] * 3
