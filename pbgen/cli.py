@@ -257,9 +257,9 @@ def layouts() -> None:
 def doctor() -> None:
     """检查本机：各字体角色实际使用的字体、HarfBuzz、LibreOffice，并给出修复命令。"""
     from pbgen.doctor import diagnose
-    from pbgen.pipeline import TEMPLATES
+    from pbgen.resources import templates_dir
 
-    checks = diagnose(TEMPLATES / "common" / "base.css")
+    checks = diagnose(templates_dir() / "common" / "base.css")
     for check in checks:
         mark = "✓" if check.ok else "✗"
         typer.echo(f"{mark} {check.name}：{check.detail}")

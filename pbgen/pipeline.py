@@ -15,10 +15,10 @@ from pathlib import Path
 
 from pbgen.errors import InputError, PbgenError
 from pbgen.findings import Finding, has_errors
+from pbgen.resources import PACKAGE, templates_dir
 
 FILING_SUFFIXES = (".yaml", ".yml")
-PACKAGE = Path(__file__).resolve().parent
-TEMPLATES = PACKAGE.parent / "templates"
+TEMPLATES = templates_dir()
 FORMATS = ("docx", "pdf", "xlsx")
 
 

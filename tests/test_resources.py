@@ -1,0 +1,68 @@
+"""pbgen as a user installs it: the wheel carries its templates, frameworks and code, and the
+installed pbgen renders every layout from any folder."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+
+from pbgen.resources import templates_dir
+
+from conftest import DATA, ROOT
+
+
+def test_a_checkout_uses_its_top_level_templates():
+    assert templates_dir() == ROOT / "templates"
+
+
+def test_the_wheel_carries_every_module_template_and_framework(installed):
+    shipped = set(zipfile.ZipFile(installed.wheel).namelist())
+    wanted = {
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "pbgen").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    wanted |= {
+        "pbgen/templates/" + str(path.relative_to(ROOT / "templates"))
+        for path in (ROOT / "templates").rglob("*")
+        if path.is_file()
+    }
+    assert wanted - shipped == set()
+
+
+def test_the_installed_pbgen_renders_every_layout_from_any_folder(installed, tmp_path):
+    filings, elsewhere = tmp_path / "filings", tmp_path / "elsewhere"
+    shutil.copytree(DATA, filings)
+    elsewhere.mkdir()
+    done = installed.run("render", filings, "-o", "out", cwd=elsewhere)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for filing in DATA.glob("*.yaml"):
+        public_table = "layout: gongkai" in filing.read_text(encoding="utf-8")
+        for ext in ("docx", "pdf", "xlsx") if public_table else ("docx", "pdf"):
+            output = elsewhere / "out" / f"{filing.stem}.{ext}"
+            assert output.stat().st_size > 1000, output
+    assert (elsewhere / "out" / "leting-2024.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_installed_pbgen_reads_its_own_templates_not_the_checkout(installed, tmp_path):
+    python = installed.venv / "bin" / "python"
+    where = subprocess.run(
+        [python, "-c", "from pbgen.resources import templates_dir; print(templates_dir())"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert where.startswith(str(installed.venv)) and where.endswith("pbgen/templates")
+
+
+def test_the_installed_doctor_runs_clean(installed, tmp_path):
+    done = installed.run("doctor", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_the_installed_pbgen_writes_the_schema_the_repository_keeps(installed, tmp_path):
+    done = installed.run("schema", cwd=tmp_path)
+    assert done.stdout == (ROOT / "schema" / "filing.schema.json").read_text(encoding="utf-8")
