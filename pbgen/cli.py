@@ -242,6 +242,49 @@ def _summary(results, failure_type):
     return table
 
 
+@app.command("import")
+def import_(
+    source: Annotated[Path, typer.Argument(help="去年的绩效文本 .docx，或公开表 .xlsx。")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="写入的 YAML；默认与原文件同名同处。")
+    ] = None,
+    layout: Annotated[
+        str | None, typer.Option("--layout", "-l", help="按此版式读取；默认自动识别。")
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="预算年度，原文没有写时用。")] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="部门名称，原文没有写时用。")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的 YAML。")] = False,
+) -> None:
+    """把去年的 Word 文档（或公开表 Excel）导入为绩效文本 YAML，并检查它。"""
+    from pbgen.importer import import_file
+    from pbgen.pipeline import check_file
+
+    try:
+        result = import_file(
+            source, output, layout=layout, year=year, department=department, force=force
+        )
+    except PbgenError as error:
+        raise _fail(error) from None
+    imported = result.imported
+    typer.echo(f"已导入 {result.output}：{imported.fields} 项内容。")
+    if result.schema_written:
+        typer.echo(f"已写入编辑器用的 {result.schema_written}（补全与校验）。")
+    if imported.notes:
+        typer.echo(f"有 {len(imported.notes)} 段内容未能归位，原文照录在文件末尾的注释里，请核对。")
+    if result.missing:
+        typer.echo(f"原文没有、需要补上的：{'、'.join(result.missing)}。")
+    checked = check_file(result.output)
+    errors = sum(finding.severity == "error" for finding in checked.findings)
+    if not checked.readable or errors:
+        typer.echo(
+            f"检查：{errors} 个错误（多是原文自身的问题）；运行 pbgen check {result.output} 查看。"
+        )
+    else:
+        typer.echo("检查：没有错误。")
+
+
 @app.command()
 def layouts() -> None:
     """列出可用的版式，以及每种版式需要的数据。"""

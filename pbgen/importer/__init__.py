@@ -1,0 +1,286 @@
+"""``pbgen import``: last year's DOCX or XLSX → a filing.
+
+The pipeline reads like the rest of pbgen: ``source`` (the file as paragraphs and table rows,
+whoever saved it) → a layout reader (``wenben``, ``gongkai``, ``fubiao``; the labels in
+``labels``, the forms in ``tables``) → a ``Draft`` (the filing's data, and everything the
+reader could not place) → ``pbgen.yamlout`` (the YAML, in the conventions of data/*.yaml, the
+unplaced text kept as comments at its end).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pbgen.errors import PbgenError
+from pbgen.importer.source import Document, Para, Row, read_document, squeeze
+
+PROJECT_KEYS = (
+    "code",
+    "name",
+    "budget",
+    "fiscal",
+    "other",
+    "purpose",
+    "spending_plan",
+    "goal_intro",
+    "goals",
+    "indicators",
+    "special_fund",
+    "period",
+    "period_goal",
+    "expense_details",
+)
+
+
+@dataclass
+class Draft:
+    """The filing being read, in the model's key order, and the text not placed in it."""
+
+    data: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    derived_sub_goals: list | None = None
+
+    def note(self, text: str) -> None:
+        text = text.strip()
+        if text:
+            self.notes.append(text)
+
+    def add_forms(self, forms) -> None:
+        """The projects a ``FormReader`` read, grouped into their units."""
+        if forms.money_unit:
+            self.data.setdefault("money_unit", forms.money_unit)
+        self.notes += forms.notes
+        units: list[dict] = []
+        for project in forms.projects:
+            label = project.pop("_unit", "")
+            title = project.pop("_title", None)
+            if "name" not in project and title:
+                project["name"] = title
+            elif title and title != project.get("name"):
+                self.note(f"表题：{title}绩效目标表")
+            if len(project) == 0:
+                continue
+            if not units or units[-1]["_label"] != label:
+                units.append({"_label": label, "projects": []})
+            units[-1]["projects"].append({k: project[k] for k in PROJECT_KEYS if k in project})
+        for unit in units:
+            code, name = split_unit(unit.pop("_label"))
+            if code:
+                unit["code"] = code
+            unit["name"] = name or self.data.get("department", {}).get("name", "")
+            unit["projects"] = unit.pop("projects")
+        if units:
+            self.data.setdefault("units", []).extend(units)
+
+
+def split_unit(label: str) -> tuple[str | None, str]:
+    """「131001中国人民政治协商会议…本级」 → (131001, 中国…本级)."""
+    label = label.strip()
+    match = re.match(r"^([0-9A-Za-z][0-9A-Za-z-]*)\s*(.*)$", label)
+    if match and any(ch.isdigit() for ch in match.group(1)) and match.group(2):
+        return match.group(1), match.group(2).strip()
+    return None, label
+
+
+@dataclass
+class Imported:
+    """A document read into a filing: its data, the text left unplaced, and counts."""
+
+    data: dict
+    notes: list[str]
+    layout: str
+    source: str
+
+    @property
+    def fields(self) -> int:
+        """How many values were placed: every text, amount and percentage in the filing."""
+        return _count(self.data)
+
+
+def _count(value) -> int:
+    if isinstance(value, dict):
+        return sum(_count(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_count(v) for v in value)
+    return 0 if value is None or isinstance(value, bool) else 1
+
+
+def detect_layout(document: Document) -> str:
+    """wenben, gongkai or fubiao, from the document's own labels and titles."""
+    texts = " ".join(squeeze(item.text) for item in document.items if isinstance(item, Para))
+    labels = set()
+    from pbgen.importer.labels import label_of
+
+    for item in document.items:
+        if isinstance(item, Row):
+            labels |= {label_of(cell.text) for cell in item.cells}
+    if "单位编码" in labels and "绩效指标" in labels and "一级指标" not in labels:
+        return "gongkai"
+    if "公开表" in texts and "一级指标" not in labels:
+        return "gongkai"
+    if "支出方向" in texts or "部门整体支出绩效目标表" in texts or "部门职责概述" in labels:
+        return "fubiao"
+    return "wenben"
+
+
+def import_document(path: Path | str, layout: str | None = None) -> Imported:
+    """Read a document into a filing's data; raise ``PbgenError`` when it cannot be read."""
+    from pbgen.model import LAYOUT_ALIASES
+
+    path = Path(path)
+    document = read_document(path)
+    layout = LAYOUT_ALIASES.get(layout, layout) if layout else detect_layout(document)
+    draft = Draft()
+    if layout == "wenben":
+        from pbgen.importer.wenben import read_wenben
+
+        read_wenben(document, draft)
+    elif layout == "gongkai":
+        from pbgen.importer.gongkai import read_gongkai
+
+        read_gongkai(document, draft)
+    elif layout == "fubiao":
+        from pbgen.importer.fubiao import read_fubiao
+
+        read_fubiao(document, draft)
+    else:
+        raise PbgenError(f"不能按「{layout}」版式导入：可选 wenben、gongkai、fubiao。")
+    if draft.derived_sub_goals is not None:
+        _compare_derived(draft)
+    draft.notes += leftovers(document)
+    data = _ordered(draft.data, layout)
+    return Imported(data, draft.notes, layout, str(path))
+
+
+def leftovers(document: Document) -> list[str]:
+    """Text the readers did not use, in document order: kept as comments, never dropped."""
+    notes = []
+    seen = set()
+    for item in document.items:
+        if isinstance(item, Para):
+            if not item.used and item.text.strip():
+                notes.append(item.text.strip())
+        else:
+            for cell in item.cells:
+                if not cell.used and cell.text and id(cell) not in seen:
+                    seen.add(id(cell))
+                    notes.append(cell.text)
+    return notes
+
+
+def _compare_derived(draft: Draft) -> None:
+    """分项绩效目标 written per project (seed 004) is generated from the projects; where the
+    document's own text differs from what pbgen will generate, the document's is kept."""
+    from pbgen.layouts.wenben import _indicator_summary, _joined
+    from pbgen.model import Project
+
+    projects = {p.get("name"): p for u in draft.data.get("units", []) for p in u["projects"]}
+    for name, body in draft.derived_sub_goals or []:
+        project = projects.get(name)
+        expected = None
+        if project is not None:
+            try:
+                model = Project.model_validate(project)
+                expected = [
+                    "绩效目标：" + _joined(model.goals),
+                    "绩效指标：" + _joined(_indicator_summary(model)),
+                ]
+            except ValueError:
+                expected = None
+        if [squeeze(line) for line in body] != [squeeze(line) for line in expected or []]:
+            draft.notes.append(f"分项绩效目标「{name}」原文：")
+            draft.notes += body
+
+
+TOP_KEYS = (
+    "year",
+    "layout",
+    "money_unit",
+    "department",
+    "overall_goal",
+    "sub_goals",
+    "safeguards",
+    "department_budget",
+    "duties",
+    "work_plan",
+    "department_indicators",
+    "units",
+)
+DEPARTMENT_KEYS = (
+    "name",
+    "code",
+    "short_name",
+    "compiled_by",
+    "reviewed_by",
+    "fund_level",
+    "head",
+    "filled_by",
+    "phone",
+)
+
+
+def _ordered(data: dict, layout: str) -> dict:
+    data["layout"] = layout
+    data.setdefault("department", {})
+    department = data["department"]
+    data["department"] = {k: department[k] for k in DEPARTMENT_KEYS if department.get(k)}
+    return {k: data[k] for k in TOP_KEYS if data.get(k) not in (None, [], {})}
+
+
+REQUIRED = {
+    "year": "预算年度（year）",
+    "money_unit": "金额单位（money_unit）",
+    "units": "预算单位和项目（units）",
+}
+
+
+@dataclass
+class ImportResult:
+    output: Path
+    imported: Imported
+    missing: list[str]  # required fields the document did not give
+    schema_written: Path | None
+
+
+def import_file(
+    source: Path | str,
+    output: Path | str | None = None,
+    *,
+    layout: str | None = None,
+    year: int | None = None,
+    department: str | None = None,
+    force: bool = False,
+) -> ImportResult:
+    """Import ``source`` into ``output`` (default: beside it, ``.yaml``); refuse to overwrite
+    a filing unless ``force``. The schema file is written beside it when none is in reach."""
+    from pbgen.schema import schema_text
+    from pbgen.write import write_atomic
+    from pbgen.yamlout import dump_filing, schema_reference
+
+    source = Path(source)
+    output = Path(output) if output else source.with_suffix(".yaml")
+    if output.exists() and not force:
+        raise PbgenError(f"{output} 已存在：换一个文件名（-o），或加 --force 覆盖。")
+    imported = import_document(source, layout)
+    data = imported.data
+    if year:
+        data["year"] = str(year)
+    if department:
+        data.setdefault("department", {})["name"] = department
+        data["department"] = {"name": department, **data["department"]}
+    data = _ordered(data, imported.layout)
+    imported.data = data
+    missing = [title for key, title in REQUIRED.items() if key not in data]
+    if not data.get("department", {}).get("name"):
+        missing.append("部门名称（department.name，或用 --department）")
+    modeline, schema_file = schema_reference(output)
+    header = [f"由 pbgen import 从「{source.name}」导入。请核对后运行 pbgen check。"]
+    if missing:
+        header.append("原文没有、需要补上的：" + "、".join(missing) + "。")
+    text = dump_filing(data, modeline=modeline, header=header, notes=imported.notes)
+    if schema_file is not None:
+        write_atomic(schema_file, schema_text().encode("utf-8"))
+    write_atomic(output, text.encode("utf-8"))
+    return ImportResult(output, imported, missing, schema_file)

@@ -1,0 +1,176 @@
+"""The labels of last year's documents, in their usual spellings, and the numbering of lines.
+
+A label is compared squeezed: no spaces of any width (「项 目 名 称」), full-width brackets and
+colons as half-width, no trailing colon. Each label maps to one meaning; the readers decide
+where a meaning goes (a 其他资金 in 附表1 is the department's, in a 绩效目标表 the project's).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pbgen.importer.source import squeeze
+
+LABELS: dict[str, tuple[str, ...]] = {
+    "项目编码": ("项目编码", "项目代码", "项目编号"),
+    "项目名称": ("项目名称", "支出方向(子项)", "支出方向", "子项名称", "项目(子项)名称"),
+    "预算数": ("预算数", "项目金额", "预算金额", "项目预算数", "年度预算数", "项目资金总额"),
+    "财政资金": ("其中:财政资金", "财政资金", "其中:财政拨款", "财政拨款", "其中财政资金"),
+    "其他资金": ("其他资金", "其中:其他资金", "其他"),
+    "资金用途": (
+        "预算规模及资金用途",
+        "资金用途",
+        "项目资金用途",
+        "预算规模及用途",
+        "资金用途及预算规模",
+        "项目概况",
+    ),
+    "资金支出计划": (
+        "资金支出计划(%)",
+        "资金支出计划",
+        "资金支出计划(累计%)",
+        "资金支出进度计划",
+        "资金支出进度(%)",
+        "支出计划(%)",
+    ),
+    "绩效目标": ("绩效目标", "年度绩效目标", "年度目标", "项目绩效目标", "本年度绩效目标"),
+    "实施期绩效目标": ("实施期绩效目标", "实施期目标", "中长期目标", "长期目标", "长期(中期)目标"),
+    "项目实施期": ("项目实施期", "实施期", "项目起止时间", "实施周期"),
+    "所属专项": ("所属专项", "所属专项资金"),
+    "名称": ("名称", "名　称"),
+    "金额": ("金额", "金　额", "资金", "合计金额"),
+    "一级指标": ("一级指标", "一级", "一级指标名称"),
+    "二级指标": ("二级指标", "二级", "二级指标名称"),
+    "三级指标": ("三级指标", "三级", "三级指标名称", "指标名称", "绩效指标名称", "指标内容"),
+    "绩效指标描述": ("绩效指标描述", "指标描述", "指标说明", "指标解释"),
+    "指标值": ("指标值", "指标值及单位", "目标值", "绩效指标值", "年度指标值", "指标值(含单位)"),
+    "指标值确定依据": ("指标值确定依据", "确定依据", "指标值设定依据", "指标值依据"),
+    "绩效标准": ("绩效标准", "评价标准", "指标标准"),
+    "绩效指标": ("绩效指标", "年度绩效指标", "项目绩效指标", "部门年度绩效指标"),
+    "支出明细及测算说明": ("支出明细及测算说明", "支出明细及测算", "测算说明"),
+    "支出内容简介": ("支出内容简介", "支出内容"),
+    "支出明细": ("支出明细",),
+    "支出测算依据及过程说明": ("支出测算依据及过程说明", "测算依据及过程说明", "测算依据"),
+    "部门名称": ("部门名称", "单位名称", "部门(单位)名称", "预算部门"),
+    "年度预算申请": ("年度预算申请", "年度预算申请(万元)", "年度预算申请(元)"),
+    "资金总额": ("资金总额", "年度资金总额"),
+    "一般公共预算拨款": ("其中:一般公共预算拨款", "一般公共预算拨款", "一般公共预算"),
+    "政府性基金拨款": ("政府性基金拨款", "政府性基金"),
+    "基本支出": ("其中:基本支出", "基本支出"),
+    "项目支出": ("项目支出",),
+    "按收入性质分": ("按收入性质分",),
+    "按支出性质分": ("按支出性质分",),
+    "部门职责概述": ("部门职责概述", "部门职责", "主要职能", "部门职能概述"),
+    "年度重点工作计划": ("年度重点工作计划", "重点工作计划", "年度主要任务"),
+    "事项": ("事项", "任务", "重点工作"),
+    "责任单位": ("责任单位/科室", "责任单位", "责任科室"),
+    "工作目标": ("工作目标",),
+    "单位负责人签字": ("单位负责人签字", "单位负责人", "负责人签字"),
+    "填表人": ("填表人", "填报人"),
+    "联系电话": ("联系电话", "电话"),
+    "单位编码": ("单位编码", "单位代码", "部门编码"),
+    "单位及项目名称": ("单位及项目名称", "单位(项目)名称", "项目(单位)名称"),
+    "序号": ("序号",),
+    "合计": ("合计", "合计:", "总计"),
+}
+_BY_ALIAS = {alias: label for label, aliases in LABELS.items() for alias in aliases}
+
+_FOLD = str.maketrans({"（": "(", "）": ")", "：": ":", "％": "%", "／": "/", "，": ","})
+
+
+def fold(text: str) -> str:
+    """A label as compared: squeezed, half-width brackets and colons, no trailing colon."""
+    return squeeze(text).translate(_FOLD).rstrip(":")
+
+
+def label_of(text: str) -> str | None:
+    """The meaning of a label cell, or None when the text is not a label."""
+    folded = fold(text)
+    if not folded or len(folded) > 16:
+        return None
+    label = _BY_ALIAS.get(folded)
+    if label is None and folded.endswith(("(万元)", "(元)")):
+        label = _BY_ALIAS.get(folded.rsplit("(", 1)[0])
+    return label
+
+
+def split_label(text: str) -> tuple[str, str] | None:
+    """「资金总额：528.24」 → (资金总额, 528.24): a label and its value in one cell."""
+    match = re.match(r"^\s*([^:：]{1,16}?)\s*[:：]\s*(.+)$", text, re.DOTALL)
+    if match:
+        label = label_of(match.group(1))
+        if label:
+            return label, match.group(2).strip()
+    return None
+
+
+def money_unit_of(text: str) -> str | None:
+    """万元 or 元, from 「单位：万元」「金额（万元）」「年度预算申请（元）」."""
+    folded = fold(text)
+    match = re.search(r"单位:?(万元|元)|\((万元|元)\)", folded)
+    return (match.group(1) or match.group(2)) if match else None
+
+
+MONTH = re.compile(r"^(\d{1,2})月(?:底|末|份)?$")
+PLAN_MONTHS = {"3": "3月底", "6": "6月底", "10": "10月底", "12": "12月底"}
+
+
+def month_of(text: str) -> str | None:
+    """3月底 / 3月末 / 3月 → the plan's key, for the four dates of 资金支出计划."""
+    match = MONTH.match(fold(text))
+    return PLAN_MONTHS.get(match.group(1)) if match else None
+
+
+CHINESE = "零一二三四五六七八九"
+
+
+def chinese_value(text: str) -> int | None:
+    """一 → 1, 十二 → 12, 二十三 → 23."""
+    if not text or any(ch not in CHINESE + "十" for ch in text):
+        return None
+    if "十" not in text:
+        return CHINESE.index(text) if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    value = (CHINESE.index(tens) if tens else 1) * 10
+    return value + (CHINESE.index(ones) if ones else 0)
+
+
+NUMBERING = [
+    ("section", re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*")),
+    ("bracket", re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*[、.．]?\s*")),
+    ("arabic", re.compile(r"^(\d{1,2})\s*(?:[、．]|\.(?!\d))\s*")),
+    ("paren", re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*[、.．]?\s*")),
+    ("paren", re.compile(r"^(\d{1,2})\s*[）)]\s*")),
+    ("circled", re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
+]
+
+
+def numbering(text: str) -> tuple[str, int, str]:
+    """(kind, number, rest) of a numbered line: 「（二）聚焦…」 → (bracket, 2, 聚焦…);
+    ("", 0, text) when it is not numbered."""
+    stripped = text.lstrip(" \u3000\t")
+    for kind, pattern in NUMBERING:
+        match = pattern.match(stripped)
+        if match:
+            token = match.group(1)
+            if kind == "circled":
+                number = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(token) + 1
+            elif token.isdigit():
+                number = int(token)
+            else:
+                number = chinese_value(token) or 0
+            if number:
+                return kind, number, stripped[match.end() :]
+    return "", 0, text
+
+
+def numbered_run(lines: list[str], kind: str | None = None) -> list[str] | None:
+    """The lines without their numbers when they are numbered 1, 2, 3… in one style (the way
+    pbgen and clerks number goals); None when they are not."""
+    found = [numbering(line) for line in lines]
+    kinds = {k for k, _, _ in found}
+    if not lines or len(kinds) != 1 or "" in kinds or (kind and kinds != {kind}):
+        return None
+    if [n for _, n, _ in found] != list(range(1, len(lines) + 1)):
+        return None
+    return [rest for _, _, rest in found]

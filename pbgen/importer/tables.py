@@ -1,0 +1,460 @@
+"""Label-driven reading of form tables: a 绩效目标表, a 支出方向绩效目标表, a 申报表, 附表1.
+
+A row is read as label → value pairs wherever the labels sit: beside their value, above it
+(a merged label cell whose value is in the next row), or with the value in the same cell
+(「资金总额：528.24」). Header rows (一级指标 二级指标 三级指标 …, 支出内容简介 …, 事项 …)
+switch to reading the rows below by grid column. Every cell that is read is marked used; the
+ones left over are kept by the importer as comments, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pbgen.importer.labels import (
+    fold,
+    label_of,
+    money_unit_of,
+    month_of,
+    numbered_run,
+    numbering,
+    split_label,
+)
+from pbgen.importer.source import Cell, Para, Row, squeeze
+
+INDICATOR_COLUMNS = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "绩效指标描述",
+    "指标值",
+    "指标值确定依据",
+    "绩效标准",
+)
+INDICATOR_FIELDS = {
+    "三级指标": "name",
+    "绩效指标描述": "description",
+    "指标值": "value",
+    "指标值确定依据": "basis",
+    "绩效标准": "standard",
+}
+EXPENSE_COLUMNS = {
+    "支出内容简介": "content",
+    "支出明细": "detail",
+    "金额": "amount",
+    "支出测算依据及过程说明": "basis",
+}
+WORK_COLUMNS = {"事项": "task", "责任单位": "owner", "工作目标": "goal"}
+# labels that start a new part of a form: they end a run of indicator/expense/work rows
+SECTION_LABELS = {
+    "项目编码",
+    "项目名称",
+    "预算数",
+    "资金用途",
+    "资金支出计划",
+    "绩效目标",
+    "实施期绩效目标",
+    "项目实施期",
+    "所属专项",
+    "支出明细及测算说明",
+    "部门名称",
+    "年度预算申请",
+    "部门职责概述",
+    "年度重点工作计划",
+    "单位负责人签字",
+    "填表人",
+    "联系电话",
+}
+PERCENT = re.compile(r"^\s*(\d+(\.\d+)?\s*[%％]?)?\s*$")
+FOOTER_LABELS = ("单位负责人签字", "填表人", "联系电话")
+
+
+def take(cell: Cell | None) -> str:
+    """A cell's text, marking it read."""
+    if cell is None:
+        return ""
+    cell.used = True
+    return cell.text
+
+
+def lines_of(cell: Cell | None) -> list[str]:
+    if cell is None:
+        return []
+    cell.used = True
+    return [line.strip() for line in cell.lines if line.strip()]
+
+
+def money(text: str) -> str | None:
+    """An amount as written, without thousands separators or a unit: 「50,000.00元」→ 50000.00."""
+    value = squeeze(text).replace(",", "").replace("，", "")
+    value = re.sub(r"(万元|元|万)$", "", value)
+    return value or None
+
+
+def text_or_none(text: str) -> str | None:
+    text = text.strip()
+    return text or None
+
+
+def goals_of(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(intro, goals) of a 绩效目标 cell: unnumbered lines before the numbered 1. 2. 3."""
+    for start in range(len(lines)):
+        run = numbered_run(lines[start:])
+        if run is not None:
+            return lines[:start], run
+    return [], lines
+
+
+@dataclass
+class Pair:
+    label: str
+    cell: Cell  # the label's cell
+    value: Cell | None  # the cell holding the value, None when it is below or inline
+    inline: str | None = None  # the value when written in the label's own cell
+    parent: str | None = None  # the label this one is a part of (所属专项 → 名称)
+
+
+def pairs_of(row: Row, above: Row | None) -> tuple[list[Pair], list[Cell], str | None]:
+    """The label → value pairs of a row, the cells that are neither, and the label that
+    continues from the row above (a vertically merged label cell)."""
+    cells = row.cells
+    continued = None
+    pairs: list[Pair] = []
+    loose: list[Cell] = []
+    labels = [label_of(cell.text) for cell in cells]
+    parent = None
+    skip = set()
+    for i, cell in enumerate(cells):
+        if i in skip:
+            continue
+        label = labels[i]
+        from_above = above is not None and any(cell is other for other in above.cells)
+        if label and from_above:
+            continued = parent = label
+            cell.used = True
+            continue
+        if label is None:
+            inline = split_label(cell.text)
+            if inline:
+                pairs.append(Pair(inline[0], cell, None, inline[1], parent))
+            elif cell.text:
+                loose.append(cell)
+            continue
+        following = cells[i + 1] if i + 1 < len(cells) else None
+        if (
+            following is not None
+            and labels[i + 1] is None
+            and not split_label(following.text)
+            and month_of(following.text) is None
+        ):
+            pairs.append(Pair(label, cell, following, None, parent))
+            skip.add(i + 1)
+            continue
+        pairs.append(Pair(label, cell, None, None, parent))
+        parent = label
+    return pairs, loose, continued
+
+
+@dataclass
+class FormReader:
+    """Reads the rows of one or more forms into projects (and 附表1's department data)."""
+
+    projects: list[dict] = field(default_factory=list)
+    department: dict = field(default_factory=dict)  # 附表1: budget, duties, indicators, …
+    signature: dict = field(default_factory=dict)
+    money_unit: str | None = None
+    notes: list[str] = field(default_factory=list)
+    unit_label: str = ""
+    mode: str = ""  # indicators | expenses | work | department
+    columns: dict[str, int] = field(default_factory=dict)
+    plan_columns: dict[int, str] = field(default_factory=dict)
+    pending: str | None = None  # a label whose value is in the next row
+    previous: Row | None = None
+    carry: list[str] = field(default_factory=lambda: ["", ""])
+    scope: str = "project"  # project | department (附表1)
+
+    # -- projects ---------------------------------------------------------------------------
+
+    @property
+    def project(self) -> dict:
+        if not self.projects:
+            self.start_project()
+        return self.projects[-1]
+
+    def start_project(self, title: str | None = None) -> None:
+        """A new project: at its table title, or at a second 项目名称."""
+        self.projects.append({"_unit": self.unit_label, "_title": title})
+        self.mode, self.pending, self.plan_columns = "", None, {}
+
+    def project_started(self) -> bool:
+        return bool(self.projects) and any(not k.startswith("_") for k in self.projects[-1])
+
+    # -- paragraphs -------------------------------------------------------------------------
+
+    def unit_line(self, para: Para) -> bool:
+        """「131001中国…本级⇥单位：万元」: the unit of the projects below, and the money unit."""
+        unit = money_unit_of(para.text)
+        match = re.search(r"(金额)?单位\s*[:：]\s*(万元|元)", para.text)
+        if not unit or not match or len(squeeze(para.text)) > 80:
+            return False
+        self.money_unit = self.money_unit or unit
+        before = para.text[: match.start()].strip()
+        if before and not re.match(r"^填报单位[:：]", squeeze(before)):
+            self.unit_label = before.strip()
+            if self.projects and not self.project_started():
+                self.projects[-1]["_unit"] = self.unit_label
+        para.used = True
+        return True
+
+    # -- rows -------------------------------------------------------------------------------
+
+    def row(self, row: Row) -> None:
+        above = self.previous if self.previous is not None and not row.first else None
+        if row.first:
+            self.carry = ["", ""]
+        self.previous = row
+        header = {label_of(cell.text): cell for cell in row.cells}
+        if self._header(row, header):
+            return
+        pairs, loose, continued = pairs_of(row, above)
+        ends = any(p.label in SECTION_LABELS for p in pairs)
+        if self.mode and not ends and self._table_row(row, continued):
+            return
+        self.mode = ""
+        self._pairs(pairs, loose, continued, row)
+
+    def _header(self, row: Row, header: dict) -> bool:
+        """A row of column titles: indicators, 支出明细, or 年度重点工作计划 follow below."""
+        found = [label for label in INDICATOR_COLUMNS if label in header]
+        if ("三级指标" in found and len(found) >= 3) or {"一级指标", "二级指标"} <= set(found):
+            mode, columns = "indicators", found
+            self.carry = ["", ""]
+        elif "支出内容简介" in header or {"支出明细", "金额"} <= set(header):
+            mode, columns = "expenses", [k for k in EXPENSE_COLUMNS if k in header]
+        elif "事项" in header and "工作目标" in header:
+            mode, columns = "work", [k for k in WORK_COLUMNS if k in header]
+        else:
+            return False
+        self.mode = mode
+        self.columns = {label: header[label].column for label in columns}
+        for cell in row.cells:  # the titles, and the row's own label (年度绩效指标)
+            if label_of(cell.text):
+                cell.used = True
+        return True
+
+    def _table_row(self, row: Row, continued: str | None) -> bool:
+        """A row under a header; False when the row is not one (the run has ended)."""
+        at = {label: row.at(column) for label, column in self.columns.items()}
+        if self.mode == "indicators":
+            return self._indicator_row(at)
+        if self.mode == "expenses":
+            texts = {key: at.get(label) for label, key in EXPENSE_COLUMNS.items()}
+            first = texts.get("content") or texts.get("detail")
+            if first is not None and fold(first.text) in ("合计", "小计"):
+                first.used = True
+                if texts.get("amount") is not None:
+                    texts["amount"].used = True
+                return True
+            if not any(cell is not None and cell.text for cell in texts.values()):
+                return True
+            item = {}
+            for key in ("content", "detail", "amount", "basis"):
+                cell = texts.get(key)
+                text = take(cell)
+                if key == "amount":
+                    item[key] = money(text)
+                elif text:
+                    item[key] = text
+            self.project.setdefault("expense_details", []).append(item)
+            return True
+        if self.mode == "work":
+            item = {}
+            for label, key in WORK_COLUMNS.items():
+                text = take(at.get(label))
+                if text:
+                    item[key] = text
+            if item:
+                self.department.setdefault("work_plan", []).append(item)
+            return True
+        return False
+
+    def _indicator_row(self, at: dict[str, Cell | None]) -> bool:
+        name_cell = at.get("三级指标")
+        if name_cell is None:
+            return False
+        level1 = squeeze(take(at.get("一级指标"))) or self.carry[0]
+        level2 = squeeze(take(at.get("二级指标")))
+        if not level2 and level1 == self.carry[0]:
+            level2 = self.carry[1]
+        self.carry = [level1, level2]
+        row = {}
+        for label, key in INDICATOR_FIELDS.items():
+            text = take(at.get(label)).strip()
+            if text or key == "value":
+                row[key] = text or None
+        if not row.get("name") and not row.get("value"):
+            return True
+        row.setdefault("name", "")
+        if row.get("description") == row["name"]:
+            del row["description"]
+        tree = (
+            self.department.setdefault("indicators", {})
+            if self.scope == "department"
+            else self.project.setdefault("indicators", {})
+        )
+        tree.setdefault(level1 or "（未写一级指标）", {}).setdefault(
+            level2 or "（未写二级指标）", []
+        ).append(row)
+        return True
+
+    def _pairs(self, pairs: list[Pair], loose: list[Cell], continued: str | None, row) -> None:
+        below, self.pending = continued or self.pending, None
+        if any(pair.label == "项目名称" for pair in pairs) and "name" in self.project:
+            self.start_project()  # a second form without a title: its 项目编码 is its own
+        months = [(cell, month_of(cell.text)) for cell in row.cells if month_of(cell.text)]
+        if months:
+            self._months(row, months)
+            loose = [cell for cell in loose if not month_of(cell.text)]
+        elif self.plan_columns:
+            plan = self.project.setdefault("spending_plan", {})
+            for column, key in self.plan_columns.items():
+                cell = row.at(column)
+                if cell is not None and not cell.used and PERCENT.match(cell.text):
+                    text = take(cell).strip()
+                    if text:
+                        plan[key] = text
+            self.plan_columns = {}
+            loose = [cell for cell in loose if not cell.used]
+        for pair in pairs:
+            value = pair.inline if pair.inline is not None else None
+            if pair.value is not None:
+                value = "\n".join(lines_of(pair.value))
+            pair.cell.used = True
+            if value is None and pair.inline is None:
+                self.pending = pair.label
+                continue
+            self.place(pair.label, value, pair.parent or continued, pair.value)
+        if loose and below and not pairs:
+            text = "\n".join(line for cell in loose for line in lines_of(cell))
+            self.place(below, text, None, loose[0])
+            self.pending = None
+
+    def _months(self, row: Row, months: list) -> None:
+        """3月底 6月底 10月底 12月底: values beside them, or in the same columns below."""
+        plan = self.project.setdefault("spending_plan", {})
+        cells = row.cells
+        for cell, key in months:
+            cell.used = True
+            index = next(i for i, other in enumerate(cells) if other is cell)
+            following = cells[index + 1] if index + 1 < len(cells) else None
+            if (
+                following is not None
+                and not month_of(following.text)
+                and not label_of(following.text)
+            ):
+                text = take(following).strip()
+                if text:
+                    plan[key] = text
+            else:
+                self.plan_columns[cell.column] = key
+
+    def place(self, label: str, value: str, parent: str | None, cell: Cell | None) -> None:
+        """Put one labelled value where it belongs."""
+        text = value.strip()
+        if label in FOOTER_LABELS:
+            self._footer(label, text)
+            return
+        department = self.scope == "department" or parent == "年度预算申请"
+        if department and self._department(label, text, parent):
+            return
+        project = self.project
+        if label == "项目名称":
+            if "name" in project:
+                self.start_project()
+                project = self.project
+            if text:
+                project["name"] = text
+        elif label == "名称" and parent == "所属专项":
+            project["special_fund"] = text or None
+        elif label == "金额" and parent == "所属专项":
+            pass  # the 专项's amount: computed by pbgen from its projects
+        elif label == "项目编码":
+            project["code"] = text or None
+        elif label in ("预算数", "金额"):
+            project["budget"] = money(text)
+        elif label == "财政资金":
+            project["fiscal"] = money(text)
+        elif label == "其他资金":
+            project["other"] = money(text)
+        elif label == "资金用途":
+            project["purpose"] = text or None
+        elif label == "绩效目标":
+            intro, goals = goals_of([line.strip() for line in text.splitlines() if line.strip()])
+            if intro:
+                project["goal_intro"] = "\n".join(intro)
+            project["goals"] = goals
+        elif label == "实施期绩效目标":
+            project["period_goal"] = text or None
+        elif label == "项目实施期":
+            project["period"] = text or None
+        elif label == "所属专项":
+            project["special_fund"] = text or None
+        elif label in ("资金支出计划", "绩效指标", "支出明细及测算说明", "合计"):
+            if text:
+                self.notes.append(f"{label}：{text}")
+        else:
+            if cell is not None:
+                cell.used = False
+            elif text:
+                self.notes.append(f"{label}：{text}")
+
+    def _department(self, label: str, text: str, parent: str | None) -> bool:
+        budget_keys = {
+            "资金总额": "total",
+            "一般公共预算拨款": "general",
+            "政府性基金拨款": "fund",
+            "其他资金": "other",
+            "基本支出": "basic",
+            "项目支出": "project",
+        }
+        if label in budget_keys:
+            self.department.setdefault("budget", {})[budget_keys[label]] = money(text)
+            return True
+        if label == "部门名称":
+            self.department["name"] = text
+            return True
+        if label == "部门职责概述":
+            self.department["duties"] = text or None
+            return True
+        if label in ("年度预算申请", "按收入性质分", "按支出性质分", "年度重点工作计划"):
+            unit = money_unit_of(label)
+            self.money_unit = self.money_unit or unit
+            return True
+        return False
+
+    def _footer(self, label: str, text: str) -> None:
+        """单位负责人签字：  填表人：赵萍  联系电话：0731-… — one cell or several."""
+        parts = re.split(
+            r"(单位负责人签字|单位负责人|负责人签字|填表人|填报人|联系电话|电话)\s*[:：]", text
+        )
+        current = label
+        values = {current: parts[0]}
+        for name, value in zip(parts[1::2], parts[2::2], strict=False):
+            current = label_of(name) or name
+            values[current] = value
+        keys = {"单位负责人签字": "head", "填表人": "filled_by", "联系电话": "phone"}
+        for name, value in values.items():
+            value = value.strip().strip("/").strip()
+            if name in keys and value:
+                self.signature[keys[name]] = value
+
+
+def numbered_title(text: str, endings: tuple[str, ...]) -> str | None:
+    """「1.乐亭文史宣传研究专项经费绩效目标表」 → 乐亭文史宣传研究专项经费."""
+    _, _, rest = numbering(text.strip())
+    rest = rest.strip()
+    for ending in endings:
+        if rest.endswith(ending) and len(rest) > len(ending):
+            return rest[: -len(ending)].strip()
+    return None

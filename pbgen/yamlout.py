@@ -1,0 +1,184 @@
+"""Writing a filing as YAML the way data/*.yaml are written: the modeline, a blank line between
+sections, ``|-`` for long and multi-line text, amounts quoted exactly as written ("5.00"),
+indicator rows on one line each, and comments kept at the end. Used by ``pbgen import`` and
+``pbgen init``; the output is read back by ``pbgen.load`` in the tests."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import yaml
+
+try:
+    from yaml import CBaseLoader as _Base
+    from yaml import CSafeLoader as _Safe
+except ImportError:  # pragma: no cover
+    from yaml import BaseLoader as _Base
+    from yaml import SafeLoader as _Safe
+
+SCHEMA_NAME = "filing.schema.json"
+AMOUNT_KEYS = {
+    "budget",
+    "fiscal",
+    "other",
+    "total",
+    "amount",
+    "general",
+    "fund",
+    "basic",
+    "project",
+}
+LONG_KEYS = {
+    "overall_goal",
+    "text",
+    "duties",
+    "intro",
+    "responsibility",
+    "duty_goal",
+    "goal",
+    "safeguards",
+    "items",
+    "period_goal",
+    "goal_intro",
+}
+WIDTH = 160
+
+
+def _loads(text: str, loader) -> object:
+    try:
+        return yaml.load(text, Loader=loader)
+    except yaml.YAMLError:
+        return None
+
+
+def scalar(text: str, *, flow: bool = False, amount: bool = False) -> str:
+    """One value: plain when YAML (and an editor) reads it back as this same text, else in
+    double quotes. Amounts are always quoted, so 5.00 never becomes 5.0 in any reader."""
+    if amount:
+        return json.dumps(text, ensure_ascii=False)
+    if text and text == text.strip() and "\n" not in text:
+        probe = f"{{k: {text}}}" if flow else f"k: {text}"
+        base = _loads(probe, _Base)
+        if isinstance(base, dict) and base.get("k") == text:
+            typed = _loads(probe, _Safe)
+            if isinstance(typed, dict) and isinstance(typed.get("k"), str):
+                return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _block_ok(text: str) -> bool:
+    """A ``|-`` block keeps the text exactly unless it starts with a space or ends with a
+    line break."""
+    return not text.endswith("\n") and not text[:1].isspace() and "\r" not in text
+
+
+def _mapping(data: dict, indent: int) -> list[str]:
+    lines = []
+    for key, value in data.items():
+        if value is not None:
+            lines += _entry(f"{' ' * indent}{scalar(str(key))}:", str(key), value, indent)
+    return lines
+
+
+def _entry(head: str, key: str, value, indent: int) -> list[str]:
+    """``head`` is ``key:`` or ``-`` at ``indent``; what it holds goes two columns in."""
+    if isinstance(value, dict):
+        flow = _flow(key, value)
+        if flow and len(head) + 1 + len(flow) <= WIDTH:
+            return [f"{head} {flow}"]
+        inner = _mapping(value, indent + 2)
+        if head.endswith("-") and inner:  # a list item: its first key on the dash's line
+            return [f"{head} {inner[0].lstrip()}", *inner[1:]]
+        return [head, *inner] if inner else [f"{head} {{}}"]
+    if isinstance(value, list):
+        if not value:
+            return [f"{head} []"]
+        lines = [head]
+        for item in value:
+            lines += _entry(f"{' ' * (indent + 2)}-", key, item, indent + 2)
+        return lines
+    text = str(value)
+    if key == "year" and text.isdigit():
+        return [f"{head} {text}"]
+    if ("\n" in text or (key in LONG_KEYS and len(text) > 60)) and _block_ok(text):
+        pad = " " * (indent + 2)
+        return [f"{head} |-", *(f"{pad}{line}" if line else "" for line in text.split("\n"))]
+    return [f"{head} {scalar(text, amount=key in AMOUNT_KEYS)}"]
+
+
+def _flow(key: str, value: dict) -> str | None:
+    """``{name: 宣传次数, value: ≥10次}`` for indicator rows and spending plans."""
+    row_keys = {"name", "description", "value", "basis", "standard"}
+    if key != "spending_plan" and not set(value) <= row_keys:
+        return None
+    parts = []
+    for name, item in value.items():
+        if item is None:
+            continue
+        if isinstance(item, dict | list) or "\n" in str(item):
+            return None
+        parts.append(f"{scalar(str(name), flow=True)}: {scalar(str(item), flow=True)}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def dump_filing(data: dict, *, modeline: str, header: list[str] = (), notes: list[str] = ()):
+    """The filing as text: modeline, header comments, sections, and ``notes`` as comments."""
+    body: list[str] = []
+    lines = [modeline]
+    if header:
+        lines += ["#"] + [f"# {line}".rstrip() for line in header]
+    lines.append("")
+    groups = [("year", "layout", "money_unit")]
+    previous = None
+    for key, value in data.items():
+        if value is None:
+            continue
+        group = next((g for g in groups if key in g), (key,))
+        if previous is not None and group != previous:
+            body.append("")
+        previous = group
+        body += _mapping({key: value}, 0)
+    lines += _space_projects(body)
+    if notes:
+        lines += [
+            "",
+            "# ── 导入时未能归位的内容（原文照录，一字未改）──",
+            "# 请逐条核对：需要的移到合适的键下，确认无用的删去。",
+        ]
+        for note in notes:
+            lines += [f"#   {line}".rstrip() for line in note.split("\n")]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _space_projects(lines: list[str]) -> list[str]:
+    """A blank line between projects, as in data/*.yaml."""
+    out: list[str] = []
+    for line in lines:
+        stripped = line.lstrip()
+        if stripped.startswith("- code:") or stripped.startswith("- name:"):
+            indent = len(line) - len(stripped)
+            if (
+                indent >= 6
+                and out
+                and out[-1].strip()
+                and not out[-1].rstrip().endswith("projects:")
+            ):
+                out.append("")
+        out.append(line)
+    return out
+
+
+def schema_reference(filing: Path) -> tuple[str, Path | None]:
+    """The modeline's schema for a filing written at ``filing``, and the schema file to write
+    when there is none to point at: a ``filing.schema.json`` beside it or in a parent folder
+    (``schema/`` included), referred to relatively, so the folder can move and the path has
+    no drive letter or backslash."""
+    folder = filing.resolve().parent
+    for parent in (folder, *folder.parents):
+        for candidate in (parent / SCHEMA_NAME, parent / "schema" / SCHEMA_NAME):
+            if candidate.is_file():
+                relative = os.path.relpath(candidate, folder).replace(os.sep, "/")
+                return f"# yaml-language-server: $schema={relative}", None
+    return f"# yaml-language-server: $schema={SCHEMA_NAME}", folder / SCHEMA_NAME

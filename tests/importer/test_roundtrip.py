@@ -1,0 +1,108 @@
+"""import(render(filing)) gives back the filing, for every seed: from pbgen's own DOCX (and
+the 公开表's XLSX), and from the same DOCX after LibreOffice re-saved it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pbgen.importer import import_file
+from pbgen.load import load
+from pbgen.pipeline import render_file
+
+from conftest import DATA, findings
+
+SEEDS = sorted(DATA.glob("*.yaml"))
+
+
+def comparable(filing) -> dict:
+    """The model as data; a 绩效指标描述 equal to its 三级指标 is the same as none."""
+    data = filing.model_dump(mode="json", by_alias=True)
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "name" in node and node.get("description") == node["name"]:
+                node["description"] = None
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    return data
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("rendered")
+    for seed in SEEDS:
+        render_file(seed, folder, formats=["docx", "xlsx"] if "menyuan" in seed.name else ["docx"])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def resaved(rendered, tmp_path_factory) -> Path:
+    """Every rendered DOCX (and the XLSX) opened and saved again by LibreOffice."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    folder = tmp_path_factory.mktemp("resaved")
+    profile = f"-env:UserInstallation={(folder / 'profile').as_uri()}"
+    for kind in ("docx", "xlsx"):
+        files = sorted(str(path) for path in rendered.glob(f"*.{kind}"))
+        subprocess.run(
+            [
+                "soffice",
+                profile,
+                "--headless",
+                "--convert-to",
+                kind,
+                "--outdir",
+                str(folder),
+                *files,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    return folder
+
+
+def assert_round_trip(seed: Path, document: Path, tmp_path: Path) -> None:
+    result = import_file(document, tmp_path / f"{seed.stem}.yaml")
+    assert result.imported.notes == []  # everything placed: nothing left over
+    assert comparable(load(result.output).filing) == comparable(load(seed).filing)
+    # the defects of the source come along, and nothing else
+    rules = sorted((f.rule, f.severity) for f in findings(seed))
+    assert sorted((f.rule, f.severity) for f in findings(result.output)) == rules
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_import_of_rendered_docx(seed, rendered, tmp_path):
+    assert_round_trip(seed, rendered / f"{seed.stem}.docx", tmp_path)
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_import_of_docx_resaved_by_libreoffice(seed, resaved, tmp_path):
+    assert_round_trip(seed, resaved / f"{seed.stem}.docx", tmp_path)
+
+
+@pytest.mark.parametrize("folder", ["rendered", "resaved"])
+def test_import_of_gongkai_xlsx(folder, request, tmp_path):
+    seed = DATA / "menyuan-2024.yaml"
+    assert_round_trip(seed, request.getfixturevalue(folder) / f"{seed.stem}.xlsx", tmp_path)
+
+
+def test_imported_filing_keeps_data_conventions(rendered, tmp_path):
+    """Modeline, amounts quoted as written, indicator rows on one line, |- for long text."""
+    text = import_file(rendered / "leting-2024.docx", tmp_path / "x.yaml").output.read_text("utf-8")
+    lines = text.splitlines()
+    assert lines[0] == "# yaml-language-server: $schema=filing.schema.json"
+    assert (tmp_path / "filing.schema.json").is_file()
+    assert "year: 2024" in lines
+    assert '        budget: "5.00"' in lines
+    assert "              - {name: 宣传次数, value: ≥10, basis: 年初工作安排}" in lines
+    assert "overall_goal: |-" in lines

@@ -1,0 +1,168 @@
+"""Documents pbgen did not write: built with python-docx in other table styles — spaced and
+colon-ended labels, a label and its value in one cell, merged and split cells, an indicator
+table nested in a cell, a text box, blank 一级 cells under a first one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml import parse_xml
+
+from pbgen.errors import PbgenError
+from pbgen.importer import import_document, import_file
+from pbgen.load import load
+
+TEXT_BOX = """
+<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+     xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"
+     xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+     xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+     xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
+     xmlns:v="urn:schemas-microsoft-com:vml">
+  <mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic>
+    <a:graphicData><wps:wsp><wps:txbx><w:txbxContent>
+      <w:p><w:r><w:t>附注：本表金额经财务科核对</w:t></w:r></w:p>
+    </w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>
+  </mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>
+      <w:p><w:r><w:t>附注：本表金额经财务科核对</w:t></w:r></w:p>
+  </w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent>
+</w:r>"""
+
+
+def word_document(path: Path) -> Path:
+    """A 绩效文本 as a clerk's Word file might have it."""
+    document = Document()
+    document.add_paragraph("某某县档案馆2025年部门预算绩效文本")
+    document.add_paragraph("第一部分　部门整体绩效目标")
+    document.add_paragraph("一、总体绩效目标")
+    document.add_paragraph("全面完成档案接收、保管和利用工作。")
+    document.add_paragraph("二、分项绩效目标")
+    document.add_paragraph("（一）档案接收进馆")
+    document.add_paragraph("接收到期档案5000卷。")
+    document.add_paragraph("（二）档案利用服务。提供查档服务2000人次。")
+    document.add_paragraph("三、工作保障措施")
+    document.add_paragraph("1、加强组织领导。")
+    document.add_paragraph("2、强化资金管理。")
+    document.add_paragraph("第二部分　预算项目绩效目标")
+    document.add_paragraph("1、档案数字化经费绩效目标表")
+    unit = document.add_paragraph("")
+    unit.add_run("单位：万元")
+    unit.runs[0]._r.addnext(parse_xml(TEXT_BOX))
+
+    form = document.add_table(rows=7, cols=5)
+    form.style = "Table Grid"
+    rows = form.rows
+    rows[0].cells[0].text = "项 目 名 称："
+    rows[0].cells[1].merge(rows[0].cells[4]).text = "档案数字化经费"
+    rows[1].cells[0].text = "项目编码"
+    rows[1].cells[1].merge(rows[1].cells[4]).text = "2025-DA-001"
+    rows[2].cells[0].text = "预算数（万元）：12.50"  # label and value in one cell
+    rows[2].cells[1].text = "财政资金"
+    rows[2].cells[2].text = "12.50"
+    rows[2].cells[3].text = "其他资金"
+    rows[2].cells[4].text = ""
+    rows[3].cells[0].text = "资金用途"
+    rows[3].cells[1].merge(rows[3].cells[4]).text = "用于馆藏档案数字化加工。"
+    # 资金支出计划: the label merged over two rows, months above their shares
+    rows[4].cells[0].merge(rows[5].cells[0]).text = "资金支出计划（%）"
+    for column, (month, share) in enumerate(
+        [("3月末", "10%"), ("6月末", "40%"), ("10月末", "80%"), ("12月末", "100%")], 1
+    ):
+        rows[4].cells[column].text = month
+        rows[5].cells[column].text = share
+    rows[6].cells[0].text = "绩效目标"
+    goals = rows[6].cells[1].merge(rows[6].cells[4])
+    goals.text = "（1）完成数字化加工20万页；"
+    goals.add_paragraph("（2）数字化成果通过验收。")
+    # the indicator table nested inside one wide cell, labelled on the left
+    holder = form.add_row().cells
+    holder[0].text = "绩效指标"
+    inner_cell = holder[1].merge(holder[4])
+    inner = inner_cell.add_table(rows=1, cols=5)
+    for cell, text in zip(
+        inner.rows[0].cells, ["一级指标", "二级指标", "三级指标", "指标值", "备注"], strict=True
+    ):
+        cell.text = text
+    body = [
+        ("产出指标", "数量指标", "数字化页数", "≥20万页"),
+        ("", "", "著录条目数", "≥5万条"),
+        ("", "质量指标", "验收合格率", "≥98%"),
+        ("效益指标", "社会效益指标", "查档便利度", "明显提升"),
+        ("满意度指标", "服务对象满意度指标", "查档群众满意度", "≥90%"),
+    ]
+    for level1, level2, name, value in body:
+        cells = inner.add_row().cells
+        cells[0].text, cells[2].text, cells[3].text = level1, name, value
+        cells[1].text = level2
+    # 二级 数量指标 merged over its two rows, as Word does it
+    inner.rows[1].cells[1].merge(inner.rows[2].cells[1])
+    document.save(path)
+    return path
+
+
+@pytest.fixture
+def clerk_docx(tmp_path) -> Path:
+    return word_document(tmp_path / "档案馆.docx")
+
+
+def test_labels_merges_nesting_and_text_boxes(clerk_docx, tmp_path):
+    result = import_file(clerk_docx, tmp_path / "out.yaml")
+    filing = load(result.output).filing
+    assert filing.year == 2025
+    assert filing.department.name == "某某县档案馆"
+    assert filing.money_unit == "万元"
+    assert filing.overall_goal.text == "全面完成档案接收、保管和利用工作。"
+    items = filing.sub_goals.items
+    assert [(i.title, i.text) for i in items] == [
+        ("档案接收进馆", "接收到期档案5000卷。"),
+        ("档案利用服务", "提供查档服务2000人次。"),
+    ]
+    assert filing.safeguards.items == ["加强组织领导。", "强化资金管理。"]
+    (project,) = filing.projects
+    assert project.name == "档案数字化经费"
+    assert project.code == "2025-DA-001"
+    assert str(project.budget) == "12.50" and str(project.fiscal) == "12.50"
+    assert project.other is None
+    assert project.purpose == "用于馆藏档案数字化加工。"
+    assert [(k, str(v)) for k, v in project.spending_plan.entries()] == [
+        ("3月底", "10"),
+        ("6月底", "40"),
+        ("10月底", "80"),
+        ("12月底", "100"),
+    ]
+    assert project.goals == ["完成数字化加工20万页；", "数字化成果通过验收。"]
+    rows = [(a, b, i.name, i.value) for a, b, _, i in project.all_indicators()]
+    assert rows == [
+        ("产出指标", "数量指标", "数字化页数", "≥20万页"),
+        ("产出指标", "数量指标", "著录条目数", "≥5万条"),
+        ("产出指标", "质量指标", "验收合格率", "≥98%"),
+        ("效益指标", "社会效益指标", "查档便利度", "明显提升"),
+        ("满意度指标", "服务对象满意度指标", "查档群众满意度", "≥90%"),
+    ]
+    text = result.output.read_text("utf-8")
+    # the text box was not placed: it is kept, once, as a comment at the end
+    assert text.count("附注：本表金额经财务科核对") == 1
+    assert text.index("附注：本表金额经财务科核对") > text.index("导入时未能归位的内容")
+
+
+def test_nothing_is_dropped(clerk_docx):
+    """Every text of the document is either placed or in the notes."""
+    imported = import_document(clerk_docx)
+    placed = repr(imported.data) + "".join(imported.notes)
+    for paragraph in Document(str(clerk_docx)).paragraphs:
+        for piece in ("档案接收进馆", "加强组织领导"):
+            if piece in paragraph.text:
+                assert piece in placed
+
+
+def test_old_formats_are_refused_with_what_to_do(tmp_path):
+    old = tmp_path / "去年.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(PbgenError, match="另存为"):
+        import_document(old)
+    broken = tmp_path / "坏.docx"
+    broken.write_text("not a zip")
+    with pytest.raises(PbgenError, match=r"不是有效的 \.docx"):
+        import_document(broken)
