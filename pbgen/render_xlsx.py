@@ -1,10 +1,13 @@
 """The 公开表 as a spreadsheet: bureaus collect it as XLSX and add the amounts up.
 
 One sheet: the title merged across the columns, the header row frozen and repeated in print,
-amounts as numbers shown with the decimals the filing wrote. Excel caps a row at 409 pt, less
-than the indicator outline of a big project, so a project takes one row per 一级指标 with its
-code, name, amount and goals merged down those rows. Row heights are estimated here because
-Excel does not grow rows to fit wrapped text on opening.
+amounts as numbers shown with the decimals the filing wrote; 合计 and the subtotals are SUM
+formulas over the cells they add up, with their results stored, so a reader that never
+recalculates shows them too. Every text is a string cell, never a formula: a name or goal
+starting with ``=`` prints as typed. Excel caps a row at 409 pt, less than the indicator outline
+of a big project, so a project takes one row per 一级指标 with its code, name, amount and goals
+merged down those rows. Row heights are estimated here because Excel does not grow rows to fit
+wrapped text on opening. The columns fill the printable width of A4 landscape at 100%.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import io
 import zipfile
 from decimal import Decimal
 
+from lxml import etree
 from openpyxl import Workbook
 from openpyxl.packaging.core import DocumentProperties
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -24,11 +28,17 @@ from pbgen.context import printable
 from pbgen.layouts.gongkai import GongkaiContext, Line, TableRow, decimals
 from pbgen.render_docx import normalized_zip, wrapped_lines
 
-FANGSONG, HEITI, XBS = "仿宋_GB2312", "黑体", "方正小标宋简体"
-COLUMN_WIDTHS = (10, 24, 13, 46, 50)  # Excel units: a 5号 CJK character takes about 2
+FANGSONG, HEITI, SONGTI, XBS = "仿宋_GB2312", "黑体", "宋体", "方正小标宋简体"
+# Excel units (a digit of the workbook font, 7 px; a 5号 CJK character takes 2), in the PDF's
+# proportions. Printed, a column is (7 × width + 5) px at 96 dpi: these five take 223 mm of the
+# 225 mm between the margins of A4 landscape, so the sheet prints at 100%.
+COLUMN_WIDTHS = (9, 19.5, 13.5, 31.5, 40)
 FONT_PT, LINE_PT, PADDING_PT = 10.5, 15.5, 4.0  # LINE_PT: LibreOffice needs 15.2
+TITLE_PT = 22  # 2号, as the PDF
 MAX_ROW_PT = 409  # Excel's limit
+MAX_SUM_ARGS = 255  # Excel's limit on a function's arguments
 FIRST_ROW = 3  # after the title and the header
+AMOUNT_COLUMN = "C"
 
 _SIDE = Side(style="thin", color="000000")
 BORDER = Border(left=_SIDE, right=_SIDE, top=_SIDE, bottom=_SIDE)
@@ -36,13 +46,15 @@ FONTS = {
     "font": Font(name=FANGSONG, size=FONT_PT),
     "bold": Font(name=FANGSONG, size=FONT_PT, bold=True),
     "head": Font(name=HEITI, size=FONT_PT),
-    "title": Font(name=XBS, size=20),
+    "title": Font(name=XBS, size=TITLE_PT),
 }
 ALIGN = {
     f"{vertical}{horizontal}": Alignment(horizontal=horizontal, vertical=vertical, wrap_text=True)
     for vertical in ("center", "top")
     for horizontal in ("left", "center", "right")
 }
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+SHEET_XML = "xl/worksheets/sheet1.xml"
 
 
 def render_xlsx(context: GongkaiContext, timestamp: datetime.datetime) -> bytes:
@@ -50,41 +62,56 @@ def render_xlsx(context: GongkaiContext, timestamp: datetime.datetime) -> bytes:
     sheet = workbook.active
     sheet.title = "公开表"
     _title_and_header(sheet, context)
+    placed = []
     at = FIRST_ROW
     for row in context.rows:
+        placed.append((row, at))
         at += _write_row(sheet, at, row)
+    _subtotal_formulas(sheet, placed, last=at - 1)
     _print_setup(sheet)
 
     if timestamp.tzinfo is not None:  # openpyxl writes naive datetimes as UTC
         timestamp = timestamp.astimezone(datetime.UTC).replace(tzinfo=None)
     workbook.properties = DocumentProperties(
-        creator="pbgen", title=_text(context.title), created=timestamp, modified=timestamp
+        creator="pbgen", title=printable(context.title), created=timestamp, modified=timestamp
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()  # not workbook.save(): it stamps the clock time
-    return normalized_zip(buffer.getvalue(), timestamp)
+    amounts = {f"{AMOUNT_COLUMN}{at}": row.amount for row, at in placed}
+    return normalized_zip(_exact_amounts(buffer.getvalue(), amounts), timestamp)
 
 
-def _text(value: str) -> str:
-    """Without the control characters XML forbids (openpyxl refuses them)."""
-    return printable(value)
+def _set(cell, value) -> None:
+    """Text is always a string cell. openpyxl makes any text starting with ``=`` a formula (a
+    DDE call, a hyperlink, Err:509 in place of a goal); a string cell with the quote prefix is
+    shown, printed and, when edited, kept as typed."""
+    if isinstance(value, str):
+        cell.value = printable(value)  # openpyxl refuses the control characters XML forbids
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    else:
+        cell.value = value
 
 
 def _cell(sheet, row: int, column: int, value, align: str, font: str = "font"):
     """``align`` is vertical then horizontal: "centerleft", "topright"."""
-    cell = sheet.cell(row=row, column=column, value=value)
+    cell = sheet.cell(row=row, column=column)
+    _set(cell, value)
     cell.font, cell.alignment, cell.border = FONTS[font], ALIGN[align], BORDER
     return cell
 
 
 def _title_and_header(sheet, context: GongkaiContext) -> None:
-    title = sheet.cell(row=1, column=1, value=_text(context.title))
+    title = sheet.cell(row=1, column=1)
+    _set(title, context.title)
     title.font, title.alignment = FONTS["title"], ALIGN["centercenter"]
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(context.columns))
-    sheet.row_dimensions[1].height = 36
+    width_pt = sum(7 * width + 5 for width in COLUMN_WIDTHS) * 0.75
+    lines = wrapped_lines(context.title, width_pt / TITLE_PT - 1)
+    sheet.row_dimensions[1].height = lines * TITLE_PT * 1.3 + 10
     for column, name in enumerate(context.columns, 1):
-        _cell(sheet, 2, column, _text(name), "centercenter", "head")
+        _cell(sheet, 2, column, name, "centercenter", "head")
     sheet.row_dimensions[2].height = LINE_PT + PADDING_PT * 2
     for column, width in enumerate(COLUMN_WIDTHS, 1):
         sheet.column_dimensions[get_column_letter(column)].width = width
@@ -101,11 +128,11 @@ def _write_row(sheet, at: int, row: TableRow) -> int:
     """Write one table row from sheet row ``at``; return how many sheet rows it took."""
     if row.kind != "project":
         if row.kind == "total":
-            _cell(sheet, at, 1, _text(row.name), "centercenter", "bold")
+            _cell(sheet, at, 1, row.name, "centercenter", "bold")
             sheet.merge_cells(start_row=at, start_column=1, end_row=at, end_column=2)
         else:
-            _cell(sheet, at, 1, _text(row.code), "centercenter", "bold")
-            _cell(sheet, at, 2, _text(row.name), "centerleft", "bold")
+            _cell(sheet, at, 1, row.code, "centercenter", "bold")
+            _cell(sheet, at, 2, row.name, "centerleft", "bold")
         _amount(sheet, at, row.amount, "centerright", "bold")
         for column in (4, 5):
             _cell(sheet, at, column, None, "centerleft")
@@ -114,14 +141,14 @@ def _write_row(sheet, at: int, row: TableRow) -> int:
 
     groups = _groups(row.indicators)
     last = at + len(groups) - 1
-    _cell(sheet, at, 1, _text(row.code) or None, "topcenter")
-    _cell(sheet, at, 2, _text(row.name), "topleft")
+    _cell(sheet, at, 1, row.code or None, "topcenter")
+    _cell(sheet, at, 2, row.name, "topleft")
     _amount(sheet, at, row.amount, "topright", "font")
-    _cell(sheet, at, 4, _text("\n".join(row.goals)) or None, "topleft")
+    _cell(sheet, at, 4, "\n".join(row.goals) or None, "topleft")
     heights = []
     for offset, group in enumerate(groups):
         lines = [line.text for line in group]
-        _cell(sheet, at + offset, 5, _text("\n".join(lines)) or None, "topleft")
+        _cell(sheet, at + offset, 5, "\n".join(lines) or None, "topleft")
         heights.append(_height(lines, 5))
     if last > at:  # merging gives the covered cells the borders of the first
         for column in range(1, 5):
@@ -132,6 +159,54 @@ def _write_row(sheet, at: int, row: TableRow) -> int:
     for offset, height in enumerate(heights):
         sheet.row_dimensions[at + offset].height = min(MAX_ROW_PT, height)
     return len(groups)
+
+
+def _subtotal_formulas(sheet, placed: list[tuple[TableRow, int]], last: int) -> None:
+    """A unit's amount is the SUM of its projects' amounts (the cells below it, down to the next
+    unit); the department's and 合计 are the SUM of the units'. A clerk who corrects a project's
+    amount in the sheet sees the totals follow."""
+    column = AMOUNT_COLUMN
+    units = [at for row, at in placed if row.kind == "unit"]
+    for unit, end in zip(units, [*units[1:], last + 1], strict=True):  # rows of its projects
+        if end - 1 > unit:
+            sheet[f"{column}{unit}"].value = f"=SUM({column}{unit + 1}:{column}{end - 1})"
+    if not units:
+        return
+    for row, at in placed:
+        if row.kind in ("total", "department"):
+            sheet[f"{column}{at}"].value = "=" + _sum_of_units(units, last)
+
+
+def _sum_of_units(units: list[int], last: int) -> str:
+    """SUM(C5,C20,…) while Excel takes that many arguments; beyond, the amounts of the rows
+    with a 单位编码 (unit rows have one, project rows none)."""
+    if len(units) <= MAX_SUM_ARGS:
+        return "SUM(" + ",".join(f"{AMOUNT_COLUMN}{at}" for at in units) + ")"
+    first = units[0]
+    return f'SUMIF(A{first}:A{last},"<>",{AMOUNT_COLUMN}{first}:{AMOUNT_COLUMN}{last})'
+
+
+def _exact_amounts(package: bytes, amounts: dict[str, str]) -> bytes:
+    """Each amount cell's stored value set to the filing's decimal. openpyxl stores a formula
+    without its result and a Decimal through a float ("92.79000000000001"); with the exact
+    figure, a viewer that does not recalculate shows the right 合计 and sums stay exact."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    root = etree.fromstring(source.read(SHEET_XML))
+    for cell in root.iter(f"{_MAIN}c"):
+        value = amounts.get(cell.get("r"))
+        if value is not None:
+            stored = cell.find(f"{_MAIN}v")
+            if stored is None:
+                stored = etree.SubElement(cell, f"{_MAIN}v")
+            stored.text = value
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == SHEET_XML:
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            target.writestr(name, data)
+    return output.getvalue()
 
 
 def _groups(lines: list[Line]) -> list[list[Line]]:
@@ -151,16 +226,21 @@ def _height(paragraphs: list[str], column: int) -> float:
 
 
 def _print_setup(sheet) -> None:
-    """A4 landscape, one page wide, the header row on every page, — N — at the foot; margins
-    as the PDF's (inches)."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
+    """A4 landscape at the PDF's margins (inches: 28/26 mm top/bottom, 35/37 mm sides), the
+    columns one page wide at 100%, centred; the header row on every page; — N — at the foot,
+    4号宋体 as in the PDF."""
+    setup = sheet.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = sheet.PAPERSIZE_A4
+    # One page wide: it only shrinks if a user widens a column. Pages tall: Excel's most, not 0
+    # ("as many as needed"), which LibreOffice reads as a shrink to 98%.
+    setup.fitToWidth, setup.fitToHeight = 1, 32767
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "2:2"
     sheet.print_options.horizontalCentered = True
     margins = sheet.page_margins
     margins.top, margins.bottom, margins.left, margins.right = 1.1, 1.02, 1.38, 1.46
-    margins.footer = 0.55
-    sheet.oddFooter.center.text = "— &P —"
+    margins.header, margins.footer = 0.5, 0.55
+    for footer in (sheet.oddFooter, sheet.evenFooter, sheet.firstFooter):
+        footer.center.text = "— &P —"
+        footer.center.font, footer.center.size = f"{SONGTI},Regular", 14

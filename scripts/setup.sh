@@ -3,7 +3,7 @@
 # then a virtual environment in .venv with pbgen and its test tools.
 #   scripts/setup.sh        what rendering needs: CJK fonts, HarfBuzz subsetting (PDF writing is
 #                           ~25x slower without it), poppler
-#   scripts/setup.sh test   the same, plus LibreOffice, which the tests use to open the DOCX
+#   scripts/setup.sh test   the same, plus LibreOffice, which the tests use to open the DOCX and XLSX
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +17,8 @@ SYSTEM_PACKAGES=(
 )
 if [ "${1:-}" = "test" ]; then
   SYSTEM_PACKAGES+=(
-    libreoffice-writer-nogui  # the tests open every DOCX with LibreOffice
+    libreoffice-writer-nogui libreoffice-calc-nogui  # the tests open every DOCX and XLSX
+    fonts-crosextra-carlito  # Calibri's metrics: the XLSX column widths as Excel measures them
     chromium chromium-driver  # the tests drive the pbgen watch page in a real browser
   )
   command -v npm >/dev/null || SYSTEM_PACKAGES+=(nodejs npm)  # yaml-language-server, as editors run it

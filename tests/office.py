@@ -1,8 +1,9 @@
-"""Checks every layout's DOCX tests share: the committed template is what its script builds,
-named styles carry East-Asian fonts, LibreOffice opens the document."""
+"""Checks the office-format tests share: the committed template is what its script builds,
+named styles carry East-Asian fonts, LibreOffice opens the DOCX or XLSX."""
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import subprocess
 from pathlib import Path
@@ -35,3 +36,14 @@ def soffice_pdf(source: Path, folder: Path) -> Path:
     command = ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder)]
     subprocess.run([*command, str(source)], check=True, capture_output=True, timeout=180)
     return folder / f"{source.stem}.pdf"
+
+
+def soffice_csv(source: Path, folder: Path) -> list[list[str]]:
+    """The first sheet as LibreOffice shows it (UTF-8 CSV, values as displayed, formulas
+    recalculated): what a clerk sees on opening."""
+    profile = f"-env:UserInstallation={(folder / 'profile').as_uri()}"
+    target = "csv:Text - txt - csv (StarCalc):44,34,76"
+    command = ["soffice", profile, "--headless", "--convert-to", target, "--outdir", str(folder)]
+    subprocess.run([*command, str(source)], check=True, capture_output=True, timeout=180)
+    with open(folder / f"{source.stem}.csv", encoding="utf-8", newline="") as file:
+        return list(csv.reader(file))

@@ -67,7 +67,8 @@ def docx_texts(path: Path) -> list[str]:
 
 
 def xlsx_sheet(path: Path):
-    return openpyxl.load_workbook(path).active
+    """The sheet as a reader shows it: formulas (合计, subtotals) by their stored results."""
+    return openpyxl.load_workbook(path, data_only=True).active
 
 
 def xlsx_texts(path: Path) -> list[str]:

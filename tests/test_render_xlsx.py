@@ -1,0 +1,193 @@
+"""The 公开表 XLSX: text never becomes a formula, 合计 and subtotals are SUM formulas that show
+the right figures, and the sheet prints one page wide at 100%. Checked in the XML itself and in
+what LibreOffice shows and prints."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from office import soffice_csv, soffice_pdf
+
+from pbgen.layouts.gongkai import GongkaiContext, Line, TableRow
+from pbgen.pipeline import render_file
+from pbgen.render_xlsx import render_xlsx
+
+from conftest import DATA, clean_data, project
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+OWN_FORMULA = re.compile(r"SUM\(C\d+(:C\d+|(,C\d+)*)\)")
+HOSTILE = [
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://example.invalid/","点此")',
+    "=100%完成会议任务",
+    "+1+1",
+    "-2+3",
+    "@SUM(1,2)",
+    "\t=1+1",
+]
+
+
+def sheet_xml(path: Path):
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as package:
+        return etree.fromstring(package.read("xl/worksheets/sheet1.xml"))
+
+
+def formulas(path: Path) -> list[str]:
+    return [f.text for f in sheet_xml(path).iter(f"{MAIN}f")]
+
+
+def stored(path: Path) -> dict[str, str]:
+    """Each cell's stored value as written in the XML: {"C3": "92.79"}."""
+    return {c.get("r"): c.findtext(f"{MAIN}v") for c in sheet_xml(path).iter(f"{MAIN}c")}
+
+
+@pytest.fixture(scope="module")
+def menyuan(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("xlsx")
+    (path,) = render_file(DATA / "menyuan-2024.yaml", out, formats=["xlsx"]).outputs
+    return path
+
+
+@pytest.fixture
+def hostile(write_filing, tmp_path) -> Path:
+    """The clean filing with formula-like text wherever a cell starts with the filing's own
+    text: the title (部门名称), 部门编码 and 简称, 单位编码 and 名称, a project's one goal."""
+
+    def mutate(data):
+        department = data["department"]
+        department.update(name=HOSTILE[0], code=HOSTILE[5], short_name=HOSTILE[4])
+        data["units"][0]["code"], data["units"][0]["name"] = HOSTILE[1], HOSTILE[6]
+        project(data)["goals"] = [HOSTILE[2]]
+        project(data, 1)["goals"] = [HOSTILE[3]]
+
+    (path,) = render_file(
+        write_filing(mutate), tmp_path / "out", layout="gongkai", formats=["xlsx"]
+    ).outputs
+    return path
+
+
+# -- text is text -------------------------------------------------------------------------------
+
+
+def test_text_starting_like_a_formula_is_a_string_cell(hostile):
+    assert all(OWN_FORMULA.fullmatch(formula) for formula in formulas(hostile)), formulas(hostile)
+    sheet = openpyxl.load_workbook(hostile).active
+    values = [cell.value for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert f"{HOSTILE[0]}2024年部门预算项目支出绩效目标公开表" in values
+    assert set(HOSTILE[1:]) <= set(values)
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.column_letter != "C":  # C: amounts
+                assert cell.data_type == "s" and cell.quotePrefix, cell.coordinate
+    assert not sheet._hyperlinks
+
+
+@needs_soffice
+def test_libreoffice_shows_formula_like_text_literally(hostile, tmp_path):
+    shown = "\n".join(",".join(row) for row in soffice_csv(hostile, tmp_path))
+    for text in HOSTILE:
+        assert text.strip() in shown
+    assert "Err:" not in shown and "#NAME" not in shown
+
+
+# -- totals are formulas ------------------------------------------------------------------------
+
+
+def test_totals_are_sum_formulas_storing_the_exact_figures(menyuan):
+    assert formulas(menyuan) == ["SUM(C5)", "SUM(C5)", "SUM(C6:C46)"]
+    values = stored(menyuan)
+    assert [values[f"C{row}"] for row in (3, 4, 5, 6, 9)] == ["92.79"] * 3 + ["10.85", "6.80"]
+    sheet = openpyxl.load_workbook(menyuan, data_only=True).active  # a reader that never calculates
+    assert sheet["C3"].value == 92.79 and sheet["C3"].number_format == "0.00"
+
+
+def two_units() -> dict:
+    data = clean_data()
+    second = {**data["units"][0], "code": "131002", "name": "示例县政协机关"}
+    second.pop("total", None)
+    data["units"].append(second)
+    data["units"][0].pop("total", None)
+    return data
+
+
+@needs_soffice
+def test_libreoffice_computes_the_totals_of_several_units(write_filing, tmp_path):
+    source = write_filing(lambda data: data.update(two_units()))
+    (path,) = render_file(source, tmp_path / "out", layout="gongkai", formats=["xlsx"]).outputs
+    rows = soffice_csv(path, tmp_path)
+    amounts = {row[0] or row[1]: row[2] for row in rows[2:] if row[0] or row[1].startswith("合")}
+    assert amounts["合计"] == "30.00" and amounts["131001"] == amounts["131002"] == "15.00"
+    assert re.fullmatch(r"SUM\(C4,C\d+\)", formulas(path)[0])  # the two units' cells
+
+
+def test_beyond_255_units_the_total_sums_the_rows_with_a_unit_code(tmp_path):
+    rows = [TableRow("total", "", "合计", "300", [], [])]
+    for n in range(300):
+        rows.append(TableRow("unit", f"{n:03}", f"单位{n}", "1", [], []))
+        rows.append(TableRow("project", "", "1. 项目", "1", ["目标"], [Line(1, "一、产出指标")]))
+    context = GongkaiContext(
+        "标题", "万元", ["单位编码", "单位及项目名称", "金额", "绩效目标", "绩效指标"], rows
+    )
+    path = tmp_path / "many.xlsx"
+    path.write_bytes(render_xlsx(context, datetime.datetime(2024, 1, 1)))
+    total, *subtotals = formulas(path)
+    assert total == 'SUMIF(A4:A603,"<>",C4:C603)' and len(subtotals) == 300
+    if shutil.which("soffice"):
+        assert soffice_csv(path, tmp_path)[2][2] == "300"
+
+
+# -- print --------------------------------------------------------------------------------------
+
+
+def test_page_setup(menyuan):
+    sheet = openpyxl.load_workbook(menyuan).active
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth) == ("landscape", 9, 1)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_options.horizontalCentered
+    assert sheet.print_title_rows == "$2:$2"
+    assert sheet.oddFooter.center.text == "— &P —" and sheet.oddFooter.center.size == 14
+    assert sheet["A1"].font.sz == 22  # 2号, as the PDF's title
+
+
+def words(pdf: Path, page: int) -> list[tuple[str, float, float]]:
+    """(word, width pt, height pt) on ``page``, from pdftotext's bounding boxes."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = []
+    for x0, y0, x1, y1, word in re.findall(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', html
+    ):
+        found.append((word, float(x1) - float(x0), float(y1) - float(y0)))
+    return found
+
+
+@needs_soffice
+def test_libreoffice_prints_one_page_wide_at_100_percent(menyuan, tmp_path):
+    pdf = soffice_pdf(menyuan, tmp_path)
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)",
+            subprocess.run(
+                ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+            ).stdout,
+        )[1]
+    )
+    for page in range(1, pages + 1):
+        on_page = {word: width for word, width, _ in words(pdf, page)}
+        # every page has the whole header row: no column pushed onto a page of its own
+        assert {"单位编码", "金额（万元）", "绩效指标"} <= set(on_page), page
+        assert 41 < on_page["单位编码"] < 43  # four 5号 characters: 42 pt at 100%
