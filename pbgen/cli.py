@@ -155,15 +155,14 @@ def render(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from pbgen.pipeline import RenderFailure, find_filings, render_many
-    from pbgen.render_pdf import harfbuzz_subset_available
 
     chosen = _formats(formats)
     errors = Console(stderr=True, highlight=False)
-    if not harfbuzz_subset_available():
-        errors.print(
-            "注意：缺少 libharfbuzz-subset0，PDF 写入会慢约 25 倍；运行 pbgen doctor 查看。",
-            soft_wrap=True,
-        )
+    no_pdf = _pdf_engine_notice(errors, chosen)
+    if no_pdf:  # asked for by --format: the other formats are still made, the exit status is 2
+        chosen = [name for name in chosen if name != "pdf"]
+        if not chosen:
+            raise typer.Exit(EXIT_UNUSABLE)
     try:
         files = find_filings(paths)
     except PbgenError as error:
@@ -191,7 +190,27 @@ def render(
     results = [outcomes[str(path)] for path in files]
     Console(highlight=False).print(_summary(results, RenderFailure))
     failed = sum(isinstance(result, RenderFailure) for result in results)
-    raise typer.Exit(EXIT_UNUSABLE if failed else EXIT_CLEAN)
+    raise typer.Exit(EXIT_UNUSABLE if failed or no_pdf else EXIT_CLEAN)
+
+
+def _pdf_engine_notice(console, chosen: list[str] | None) -> bool:
+    """Say once why this machine makes no PDF, or writes it slowly. True when PDF was asked for
+    with --format and cannot be made; without --format the other formats are made (exit 0)."""
+    if chosen is not None and "pdf" not in chosen:
+        return False  # DOCX and XLSX never load the PDF engine
+    from pbgen.render_pdf import harfbuzz_subset_available, pdf_engine_problem
+
+    problem = pdf_engine_problem()
+    if problem is None:
+        if not harfbuzz_subset_available():
+            console.print(
+                "注意：WeasyPrint 没有载入 HarfBuzz 子集库（libharfbuzz-subset），PDF 写入会慢约 25 倍；"
+                "运行 pbgen doctor 查看。",
+                soft_wrap=True,
+            )
+        return False
+    console.print(problem if chosen else f"{problem}\n本次只生成其他格式。", soft_wrap=True)
+    return chosen is not None
 
 
 def _notices(console, outcome, failure_type) -> None:
@@ -237,7 +256,7 @@ def _summary(results, failure_type):
         name = LAYOUTS[result.layout].name if result.layout else ""
         written = "、".join(target.suffix.lstrip(".") for target in result.outputs)
         state = f"已是最新（{written}）" if result.skipped else f"已生成（{written}）"
-        pages = "" if result.skipped else str(result.pages)
+        pages = "" if result.skipped or result.pages is None else str(result.pages)
         table.add_row(result.file, name, pages, f"{result.seconds:.2f}", state)
     return table
 

@@ -72,7 +72,7 @@ class RenderResult:
 
     file: str
     outputs: list[Path]
-    pages: int
+    pages: int | None  # None when no PDF was made (the DOCX has no page count of its own)
     seconds: float
     check_errors: int
     unprinted: list[str] = field(default_factory=list)
@@ -122,7 +122,7 @@ def render_file(
     errors = sum(finding.severity == "error" for finding in check(loaded))
     filing = loaded.filing
     chosen = find_layout(layout or filing.layout)
-    formats = list(formats or chosen.formats)
+    formats = list(formats or default_formats(chosen.formats))
     unsupported = [name for name in formats if name not in chosen.formats]
     if unsupported:
         raise PbgenError(
@@ -141,6 +141,16 @@ def render_file(
         write_atomic(target, rendered.files[target.suffix.lstrip(".")])
     seconds = time.perf_counter() - start
     return RenderResult(str(path), targets, rendered.pages, seconds, errors, unprinted, chosen.id)
+
+
+def default_formats(formats: Sequence[str]) -> list[str]:
+    """A layout's formats this machine can make: without the PDF engine (no Pango), the others."""
+    if "pdf" in formats:
+        from pbgen.render_pdf import pdf_engine_problem
+
+        if pdf_engine_problem() is not None:
+            return [name for name in formats if name != "pdf"]
+    return list(formats)
 
 
 def newest_change(paths: Iterable[Path]) -> float:

@@ -24,6 +24,9 @@ import datetime
 import io
 import math
 import re
+import shutil
+import subprocess
+import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -39,6 +42,8 @@ from pbgen.errors import PbgenError
 from pbgen.layouts.wenben import WenbenContext
 
 TOC_PLACEHOLDER = "[[TOC]]"
+PDF_WITH_BOOKMARKS = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
+DESTINATION = re.compile(r'\s*(?P<page>\d+)\s+\[.*\]\s+"(?P<name>[^"]+)"\s*$')  # pdfinfo -dests
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
 HEADING_STYLES = {"Heading1", "Heading2", "TableTitle"}  # paragraphs a 目录 entry can point to
 PLAN_COLUMNS = 4  # 3月底 6月底 10月底 12月底
@@ -56,9 +61,11 @@ def render_docx(
 ) -> bytes:
     """The DOCX bytes of one 绩效文本.
 
-    ``toc_pages`` maps TocEntry.anchor to a page number for the pre-filled 目录 (Word recomputes
-    them on opening anyway); without it the page numbers are left blank. ``timestamp`` is written
-    as the creation date and as every zip entry's date.
+    ``toc_pages`` maps TocEntry.anchor to the page its heading stands on in this DOCX
+    (``docx_toc_pages``): the 目录 shows them, as LibreOffice and WPS do not recompute a TOC
+    on opening. Without them the 目录 lists its entries without page numbers and is marked dirty,
+    so that Word fills them in. ``timestamp`` is written as the creation date and as every zip
+    entry's date.
     """
     data = _clean(dataclasses.asdict(context))
     for table in data["projects"]:
@@ -69,7 +76,6 @@ def render_docx(
 
     _add_bookmarks(body, data["toc"])
     _insert_toc(body, data["toc"], toc_pages or {})
-    _request_field_update(document.settings.element)
     return finish(document, data["title"], timestamp)
 
 
@@ -149,14 +155,16 @@ def _add_bookmarks(body, toc: list[dict]) -> None:
 
 
 def _insert_toc(body, toc: list[dict], pages: dict[str, int]) -> None:
-    """Replace the placeholder paragraph by a TOC field whose result is already filled in."""
+    """Replace the placeholder paragraph by a TOC field whose result is already filled in: the
+    entries, and their page numbers when known."""
     placeholder = next(
         (p for p in body.iterchildren(qn("w:p")) if _text(p).strip() == TOC_PLACEHOLDER), None
     )
     if placeholder is None:
         raise PbgenError(f"DOCX 模板里没有目录占位段落 {TOC_PLACEHOLDER}。")
+    dirty = "" if pages else ' w:dirty="true"'  # no page numbers: Word fills them in
     begin = (
-        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+        f'<w:r><w:fldChar w:fldCharType="begin"{dirty}/></w:r>'
         f'<w:r><w:instrText xml:space="preserve">{TOC_INSTRUCTION}</w:instrText></w:r>'
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
     )
@@ -184,18 +192,47 @@ def _t(text: str) -> str:
     return f'<w:t xml:space="preserve">{escaped}</w:t>'
 
 
-def _request_field_update(settings) -> None:
-    """<w:updateFields/>: Word regenerates the 目录 (with its page numbers) on opening."""
-    if settings.find(qn("w:updateFields")) is not None:
-        return
-    element = parse_xml(f'<w:updateFields {_W} w:val="true"/>')
-    # schema order: updateFields comes right before these
-    later = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids")
-    successor = next((c for c in settings if c.tag in {qn(f"w:{t}") for t in later}), None)
-    if successor is not None:
-        successor.addprevious(element)
-    else:
-        settings.append(element)
+def docx_toc_pages(docx: bytes, anchors: list[str], first_numbered: str) -> dict[str, int] | None:
+    """The printed page each bookmarked heading stands on, as LibreOffice lays out this DOCX
+    (numbering from the page of ``first_numbered``); None without LibreOffice and poppler.
+
+    LibreOffice exports the bookmarks as named PDF destinations, ``pdfinfo -dests`` lists their
+    pages. A DOCX is never laid out by pbgen itself, so this is the only honest source of its
+    page numbers; the PDF's layout differs (tables move to the next page in one and not the other).
+    """
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    pdfinfo = shutil.which("pdfinfo")
+    if soffice is None or pdfinfo is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="pbgen-toc-") as folder:
+        source = Path(folder) / "document.docx"
+        source.write_bytes(docx)
+        profile = f"-env:UserInstallation={(Path(folder) / 'profile').as_uri()}"
+        convert = [soffice, profile, "--headless", "--convert-to", PDF_WITH_BOOKMARKS]
+        try:
+            subprocess.run(
+                [*convert, "--outdir", folder, source], capture_output=True, timeout=180, check=True
+            )
+            listing = subprocess.run(
+                [pdfinfo, "-dests", source.with_suffix(".pdf")],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=True,
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            return None
+    # LibreOffice writes each non-alphanumeric character of a name as its hex code: _ → 5F
+    exported = {"".join(c if c.isalnum() else f"{ord(c):02X}" for c in a): a for a in anchors}
+    found = {}
+    for line in listing.splitlines():
+        match = DESTINATION.match(line)
+        if match and match["name"] in exported:
+            found[exported[match["name"]]] = int(match["page"])
+    if set(found) != set(anchors):
+        return None
+    first = found[first_numbered]
+    return {anchor: page - first + 1 for anchor, page in found.items()}
 
 
 # -- tables ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 
 from pbgen.errors import PbgenError
@@ -20,7 +21,18 @@ from pbgen.model import LAYOUT_ALIASES
 @dataclass(frozen=True)
 class Rendered:
     files: dict[str, bytes]  # format → bytes
-    pages: int
+    pages: int | None  # the PDF's page count; None when no PDF was made
+
+
+def pdf_if_asked(context, folder: Path, formats) -> Rendered:
+    """The PDF when it is asked for, else nothing: DOCX and XLSX never load the PDF engine
+    (WeasyPrint, Pango), so they render where it is missing."""
+    if "pdf" not in formats:
+        return Rendered({}, None)
+    from pbgen.render_pdf import render_pdf
+
+    pdf = render_pdf(context, folder)
+    return Rendered({"pdf": pdf.data}, pdf.pages)
 
 
 @dataclass(frozen=True)

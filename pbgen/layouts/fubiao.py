@@ -308,15 +308,13 @@ def standard_rows(rows: list[IndicatorRow]) -> list[StandardRow]:
 
 
 def render(context: FubiaoContext, folder: Path, formats, timestamp: datetime):
-    """The PDF always (its page count is reported), the DOCX when asked for."""
-    from pbgen.layouts import Rendered
-    from pbgen.render_pdf import render_pdf
+    """The formats asked for; the PDF's page count is the document's."""
+    from pbgen.layouts import pdf_if_asked
 
-    pdf = render_pdf(context, folder)
-    files = {"pdf": pdf.data}
+    rendered = pdf_if_asked(context, folder, formats)
     if "docx" in formats:
-        files["docx"] = render_docx(context, folder / "template.docx", timestamp)
-    return Rendered(files, pdf.pages)
+        rendered.files["docx"] = render_docx(context, folder / "template.docx", timestamp)
+    return rendered
 
 
 def render_docx(context: FubiaoContext, template: Path, timestamp: datetime) -> bytes:

@@ -126,19 +126,17 @@ def indicator_outline(tree: dict) -> list[Line]:
 
 
 def render(context: GongkaiContext, folder: Path, formats, timestamp: datetime):
-    """The PDF is always laid out: its page count is the document's."""
-    from pbgen.layouts import Rendered
-    from pbgen.render_pdf import render_pdf
+    """The formats asked for; the PDF's page count is the document's."""
+    from pbgen.layouts import pdf_if_asked
 
-    pdf = render_pdf(context, folder)
-    files = {"pdf": pdf.data}
+    rendered = pdf_if_asked(context, folder, formats)
     if "docx" in formats:
-        files["docx"] = render_docx(context, folder / "template.docx", timestamp)
+        rendered.files["docx"] = render_docx(context, folder / "template.docx", timestamp)
     if "xlsx" in formats:
         from pbgen.render_xlsx import render_xlsx
 
-        files["xlsx"] = render_xlsx(context, timestamp)
-    return Rendered(files, pdf.pages)
+        rendered.files["xlsx"] = render_xlsx(context, timestamp)
+    return rendered
 
 
 def render_docx(context: GongkaiContext, template: Path, timestamp: datetime) -> bytes:

@@ -1,6 +1,6 @@
 """绩效文本 (seeds 000, 001, 004): cover, 目录, 第一部分 部门整体绩效目标, 第二部分 one
-绩效目标表 per project. What the layout needs, its context, and how it renders (PDF, then the
-DOCX whose 目录 is pre-filled with the PDF's page numbers)."""
+绩效目标表 per project. What the layout needs, its context, and how it renders (PDF and DOCX,
+each with a 目录 of its own page numbers)."""
 
 from __future__ import annotations
 
@@ -286,19 +286,21 @@ def _project_table(number: int, unit, project: Project, money_unit: str, anchor:
 
 
 def render(context: WenbenContext, folder: Path, formats, timestamp: datetime):
-    """PDF first: its layout gives the page numbers the DOCX 目录 is pre-filled with."""
-    from pbgen.layouts import Rendered
-    from pbgen.render_pdf import render_pdf
+    """The formats asked for. The DOCX's 目录 carries the pages of the DOCX's own layout
+    (``render_docx.docx_toc_pages``), never the PDF's: the two lay out differently."""
+    from pbgen.layouts import pdf_if_asked
 
-    pdf = render_pdf(context, folder, first_numbered=context.part1.anchor)
-    files = {"pdf": pdf.data}
+    rendered = pdf_if_asked(context, folder, formats)
     if "docx" in formats:
-        from pbgen.render_docx import render_docx
+        from pbgen.render_docx import docx_toc_pages, render_docx
 
-        files["docx"] = render_docx(
-            context, folder / "template.docx", pdf.toc_pages, timestamp=timestamp
-        )
-    return Rendered(files, pdf.pages)
+        template = folder / "template.docx"
+        docx = render_docx(context, template, timestamp=timestamp)
+        pages = docx_toc_pages(docx, [entry.anchor for entry in context.toc], context.part1.anchor)
+        if pages:
+            docx = render_docx(context, template, pages, timestamp=timestamp)
+        rendered.files["docx"] = docx
+    return rendered
 
 
 wenben_context = build_context
