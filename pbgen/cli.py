@@ -154,7 +154,7 @@ def render(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from pbgen.pipeline import RenderFailure, find_filings, render_many
+    from pbgen.pipeline import Interrupted, RenderFailure, output_names, render_many
 
     chosen = _formats(formats)
     errors = Console(stderr=True, highlight=False)
@@ -164,7 +164,7 @@ def render(
         if not chosen:
             raise typer.Exit(EXIT_UNUSABLE)
     try:
-        files = find_filings(paths)
+        names = output_names(paths)
     except PbgenError as error:
         raise _fail(error) from None
     options = {
@@ -181,12 +181,18 @@ def render(
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
     )
-    with Progress(*columns, console=errors, transient=True) as progress:
-        task = progress.add_task("", total=len(files))
-        for outcome in render_many(files, jobs, **options):
-            outcomes[outcome.file] = outcome
-            progress.update(task, advance=1, description=outcome.file)
-            _notices(progress.console, outcome, RenderFailure)
+    files = list(names)
+    try:
+        with Progress(*columns, console=errors, transient=True) as progress:
+            task = progress.add_task("", total=len(files))
+            for outcome in render_many(files, jobs, names, **options):
+                outcomes[outcome.file] = outcome
+                progress.update(task, advance=1, description=outcome.file)
+                _notices(progress.console, outcome, RenderFailure)
+    except Interrupted as stopped:
+        if outcomes:
+            Console(highlight=False).print(_summary(list(outcomes.values()), RenderFailure))
+        raise _fail(stopped) from None
     results = [outcomes[str(path)] for path in files]
     Console(highlight=False).print(_summary(results, RenderFailure))
     failed = sum(isinstance(result, RenderFailure) for result in results)
@@ -259,6 +265,33 @@ def _summary(results, failure_type):
         pages = "" if result.skipped or result.pages is None else str(result.pages)
         table.add_row(result.file, name, pages, f"{result.seconds:.2f}", state)
     return table
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="部门的文件夹；默认为当前文件夹。")] = Path("."),
+    layout: Annotated[
+        str, typer.Option("--layout", "-l", help="版式：wenben、gongkai、fubiao（中文名也可）。")
+    ] = "wenben",
+    department: Annotated[str | None, typer.Option("--department", help="部门名称。")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="预算年度；默认为明年。")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的同名绩效文本。")] = False,
+) -> None:
+    """开始一个部门的文件夹：带说明的绩效文本骨架、编辑器设置、.gitignore。"""
+    from pbgen.scaffold import init_folder
+
+    try:
+        result = init_folder(folder, layout, department, year, force)
+    except PbgenError as error:
+        raise _fail(error) from None
+    for path in result.written:
+        typer.echo(f"已写入 {path}")
+    for path in result.kept:
+        typer.echo(f"已有 {path}，保留原样")
+    typer.echo(
+        f"下一步：用 VS Code 打开 {result.folder}（按提示安装 YAML 扩展），把 {result.filing.name} "
+        f"中的「待填」换成实际内容；随时运行 pbgen check {result.filing} 查看还缺什么。"
+    )
 
 
 @app.command("import")

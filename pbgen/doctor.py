@@ -73,7 +73,7 @@ def font_checks(css: Path) -> list[Check]:
                 label,
                 cjk,
                 f"{used}（{kind}）" if cjk else f"{used}：不在字体栈中",
-                "" if cjk else f"{SETUP}（安装 fonts-noto-cjk、fonts-lxgw-wenkai）",
+                "" if cjk else f"{SETUP}（安装 Fandol 字体、fonts-noto-cjk、fonts-lxgw-wenkai）",
             )
         )
     return [*checks, subset_check(stacks)]
@@ -95,6 +95,24 @@ def subset_check(stacks: dict[str, list[str]]) -> Check:
     )
 
 
+def justification_check() -> Check:
+    """pbgen/justify.py patches WeasyPrint's internals, so only the versions it was tested on."""
+    from pbgen import justify
+    from pbgen.render_pdf import _weasyprint
+
+    weasyprint = _weasyprint()
+    ok = justify.install(weasyprint)
+    tested = "、".join(f"{version}x" for version in justify.SUPPORTED)
+    return Check(
+        "中文两端对齐（PDF 正文）",
+        ok,
+        f"WeasyPrint {weasyprint.__version__}"
+        if ok
+        else f"WeasyPrint {weasyprint.__version__} 未经测试：正文行尾可能参差、空格被拉宽",
+        "" if ok else f".venv/bin/pip install 'weasyprint=={justify.SUPPORTED[0]}*'（已测试：{tested}）",
+    )
+
+
 def tool_checks() -> list[Check]:
     from pbgen.render_pdf import harfbuzz_subset_available
 
@@ -102,6 +120,7 @@ def tool_checks() -> list[Check]:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     poppler = shutil.which("pdftotext")
     return [
+        justification_check(),
         Check(
             "HarfBuzz 字体子集（PDF 写入）",
             harfbuzz,

@@ -6,16 +6,21 @@ here is importable without the rendering libraries, so ``pbgen check`` starts fa
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pbgen.errors import InputError, PbgenError
 from pbgen.findings import Finding, has_errors
-from pbgen.resources import PACKAGE, templates_dir
+from pbgen.resources import templates_dir
 
 FILING_SUFFIXES = (".yaml", ".yml")
 TEMPLATES = templates_dir()
@@ -37,16 +42,38 @@ class CheckResult:
 
 def find_filings(paths: Iterable[Path | str]) -> list[Path]:
     """Files named on the command line, and the .yaml files inside named folders (sorted)."""
-    found: list[Path] = []
+    return list(output_names(paths))
+
+
+def output_names(paths: Iterable[Path | str]) -> dict[Path, Path]:
+    """Each filing → where its outputs go under ``-o`` (without suffix): a named file by its
+    stem, a file found in a named folder by its path inside that folder, so that
+    教育局/2025.yaml and 财政局/2025.yaml never meet in one output."""
+    found: dict[Path, Path] = {}
     for path in map(Path, paths):
         if path.is_dir():
             inside = sorted(p for p in path.rglob("*") if p.suffix in FILING_SUFFIXES)
             if not inside:
                 raise PbgenError(f"{path}：文件夹里没有 .yaml 文件。")
-            found += inside
-        else:
-            found.append(path)  # a missing file is reported by load(), with the others
+            for file in inside:
+                found.setdefault(file, file.relative_to(path).with_suffix(""))
+        else:  # a missing file is reported by load(), with the others
+            found.setdefault(path, Path(path.stem))
     return found
+
+
+def collisions(names: dict[Path, Path]) -> dict[Path, list[Path]]:
+    """Filings whose outputs would land on the same files (compared as Windows and macOS
+    compare names: case-insensitively), each with the others it collides with."""
+    by_name: dict[str, list[Path]] = {}
+    for file, name in names.items():
+        by_name.setdefault(name.as_posix().casefold(), []).append(file)
+    return {
+        file: [other for other in group if other != file]
+        for group in by_name.values()
+        if len(group) > 1
+        for file in group
+    }
 
 
 def check_file(path: Path | str) -> CheckResult:
@@ -99,6 +126,12 @@ def template_folder(layout: str, template_dir: Path | None = None) -> Path:
     return folder
 
 
+def template_roots(folder: Path) -> tuple[Path, Path]:
+    """The only folders a layout's templates may read: its own, and ``common/`` beside it
+    (what layouts share: base.css, ua.css)."""
+    return (folder, folder.parent / "common")
+
+
 def render_file(
     path: Path | str,
     output_dir: Path | str = "output",
@@ -106,16 +139,20 @@ def render_file(
     layout: str | None = None,
     template_dir: Path | None = None,
     force: bool = True,
+    name: Path | str | None = None,
 ) -> RenderResult:
     """One filing to its documents in ``output_dir``: load → check → context → render → write.
 
     ``formats`` defaults to every format of the layout; ``layout`` overrides the filing's own;
-    without ``force``, outputs newer than the input, the templates and pbgen are kept.
+    ``name`` is where the outputs go inside ``output_dir`` (default: the filing's stem). Without
+    ``force``, outputs made from exactly this filing, layout, formats, templates and pbgen are
+    kept (``pbgen.stamp``). The formats are written together or not at all.
     """
+    from pbgen import stamp
     from pbgen.check import check
     from pbgen.layouts import find_layout
     from pbgen.load import load
-    from pbgen.write import write_atomic
+    from pbgen.write import write_all
 
     start = time.perf_counter()
     loaded = load(path)
@@ -130,15 +167,19 @@ def render_file(
         )
     module = chosen.module
     folder = template_folder(chosen.id, template_dir)
-    targets = [Path(output_dir) / f"{Path(path).stem}.{ext}" for ext in FORMATS if ext in formats]
+    name = Path(name) if name is not None else Path(Path(path).stem)
+    base = Path(output_dir) / name
+    targets = [base.with_name(f"{base.name}.{ext}") for ext in FORMATS if ext in formats]
     unprinted = module.unprinted_fields(filing)
-    if not force and up_to_date(targets, [Path(path), folder, PACKAGE]):
+    key = stamp.make_key(Path(path), chosen.id, formats, template_roots(folder))
+    stamp_file = stamp.stamp_path(Path(output_dir), name)
+    if not force and stamp.up_to_date(stamp_file, key, targets):
         seconds = time.perf_counter() - start
         return RenderResult(str(path), targets, 0, seconds, errors, unprinted, chosen.id, True)
     context = module.build_context(filing, str(path))
     rendered = module.render(context, folder, formats, build_timestamp(filing.year))
-    for target in targets:
-        write_atomic(target, rendered.files[target.suffix.lstrip(".")])
+    outputs = {target: rendered.files[target.suffix.lstrip(".")] for target in targets}
+    write_all({**outputs, stamp_file: stamp.stamp_bytes(key, outputs)})
     seconds = time.perf_counter() - start
     return RenderResult(str(path), targets, rendered.pages, seconds, errors, unprinted, chosen.id)
 
@@ -151,22 +192,6 @@ def default_formats(formats: Sequence[str]) -> list[str]:
         if pdf_engine_problem() is not None:
             return [name for name in formats if name != "pdf"]
     return list(formats)
-
-
-def newest_change(paths: Iterable[Path]) -> float:
-    """The latest modification time of these files, or of any file inside these folders."""
-    times = []
-    for path in paths:
-        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
-        times += [file.stat().st_mtime for file in files if "__pycache__" not in file.parts]
-    return max(times, default=0.0)
-
-
-def up_to_date(outputs: list[Path], sources: list[Path]) -> bool:
-    """Every output exists and is newer than the input, the templates and pbgen itself."""
-    if not all(output.is_file() for output in outputs):
-        return False
-    return min(output.stat().st_mtime for output in outputs) > newest_change(sources)
 
 
 @dataclass
@@ -188,18 +213,207 @@ def _render_one(path: Path, options: dict) -> RenderResult | RenderFailure:
         return RenderFailure(str(path), str(error))
 
 
-def render_many(paths: Sequence[Path], jobs: int | None = None, **options):
+class Interrupted(PbgenError):
+    """Ctrl-C or SIGTERM stopped a batch: says which filings were written and which not."""
+
+    def __init__(self, signum: int, finished: list[str], unfinished: list[str]):
+        self.exit_code = 128 + signum
+        self.finished, self.unfinished = finished, unfinished
+        what = "Ctrl-C" if signum == signal.SIGINT else f"信号 {signal.Signals(signum).name}"
+        shown = "、".join(unfinished[:10]) + ("等" if len(unfinished) > 10 else "")
+        super().__init__(
+            f"已中断（{what}）：{len(finished)} 份已处理完；"
+            + (
+                f"{len(unfinished)} 份未生成，它们原有的输出没有改动：{shown}。"
+                if unfinished
+                else ""
+            )
+            + "再次运行同一命令即可继续，已是最新的会跳过。"
+        )
+
+
+class _Stop(BaseException):
+    """Raised in the main process when SIGINT or SIGTERM arrived during a batch."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+
+
+class _Signals:
+    """SIGINT and SIGTERM during a batch: recorded, and raised as ``_Stop`` at once while the
+    batch waits for its workers (``armed``), else as soon as the caller hands control back —
+    never inside the caller's own code."""
+
+    def __init__(self):
+        self.received: int | None = None
+        self.armed = False
+
+    def handle(self, signum, frame):
+        self.received = signum
+        if self.armed:
+            raise _Stop(signum)
+
+    def check(self) -> None:
+        if self.received is not None:
+            raise _Stop(self.received)
+
+    @contextmanager
+    def installed(self):
+        """Outside the main thread (a library caller's thread) signals are left alone."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.signal(sig, self.handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def render_many(
+    paths: Sequence[Path],
+    jobs: int | None = None,
+    names: dict[Path, Path] | None = None,
+    **options,
+):
     """Render every filing, in parallel on ``jobs`` processes (default: all cores); yields one
     ``RenderResult`` or ``RenderFailure`` per filing as each finishes. One failure never stops
-    the others."""
+    the others. ``names`` (from ``output_names``) says where each filing's outputs go; filings
+    that would write the same outputs are refused, all of them. Ctrl-C or SIGTERM stops the
+    batch at once, workers included, and raises ``Interrupted``."""
+    names = names or {Path(path): Path(Path(path).stem) for path in paths}
+    clashes = collisions(names)
+    for path in paths:
+        if Path(path) in clashes:
+            yield _collision_failure(Path(path), clashes[Path(path)], names, options)
+    paths = [path for path in paths if Path(path) not in clashes]
+    finished: list[str] = []
+    signals = _Signals()
+    late: list = []  # finished in a worker while the batch was being stopped
+    outcomes = _render_all(paths, jobs, names, options, late)
+    with signals.installed():
+        try:
+            while True:
+                signals.armed = True
+                try:
+                    outcome = next(outcomes)
+                except StopIteration:
+                    break
+                finally:
+                    signals.armed = False
+                finished.append(outcome.file)
+                yield outcome
+                signals.check()
+        except _Stop as stop:
+            outcomes.close()  # ends the workers
+            finished += [outcome.file for outcome in late]
+            done = set(finished)
+            unfinished = [str(path) for path in paths if str(path) not in done]
+            raise Interrupted(stop.signum, finished, unfinished) from None
+        finally:
+            outcomes.close()
+
+
+def _collision_failure(path: Path, others: list[Path], names, options) -> RenderFailure:
+    output = Path(options.get("output_dir", "output")) / names[path]
+    return RenderFailure(
+        str(path),
+        f"{path}：与 {'、'.join(map(str, others))} 会写到同一组输出 {output}.*，"
+        "为免互相覆盖，都未生成。请把它们所在的上一级文件夹作为参数"
+        "（输出按子文件夹分开），或分别用 -o 指定不同的输出文件夹。",
+    )
+
+
+def _render_all(paths, jobs, names, options, late: list):
     workers = min(jobs or os.cpu_count() or 1, len(paths))
     if workers <= 1:
         for path in paths:
-            yield _render_one(path, options)
+            yield _render_one(path, {**options, "name": names[Path(path)]})
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_render_one, path, options) for path in paths]
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),)
+    )
+    try:
+        futures = {
+            pool.submit(_render_in_worker, path, {**options, "name": names[Path(path)]}): path
+            for path in paths
+        }
         for future in as_completed(futures):
-            yield future.result()
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                yield RenderFailure(
+                    str(futures[future]),
+                    f"{futures[future]}：生成它的进程意外终止（常见原因：内存不足），未生成，"
+                    "原有的输出没有改动。请减少并行数（-j 1）后重新生成。",
+                )
+    except BaseException:
+        _stop_pool(pool)
+        late += [
+            future.result()
+            for future in futures
+            if future.done() and not future.cancelled() and future.exception() is None
+        ]
+        raise
+    pool.shutdown()
+
+
+def _render_in_worker(path: Path, options: dict) -> RenderResult | RenderFailure:
+    try:
+        return _render_one(path, options)
+    except SystemExit as stop:  # SIGTERM: the clean-up has run on the way here; now go
+        os._exit(stop.code if isinstance(stop.code, int) else 1)
+
+
+def _stop_pool(pool) -> None:
+    """Cancel what has not started and end the workers now (SIGTERM: each removes its
+    temporary files on the way out); never wait for a render to finish. The executor keeps
+    its processes and manager thread private: read them defensively."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=2)
+        if process.is_alive():
+            process.kill()
+    if manager is not None:  # gone before the interpreter's exit hook pokes it
+        manager.join(timeout=5)
+
+
+def _worker_init(parent: int) -> None:
+    """A worker ignores Ctrl-C (the main process decides), ends cleanly on SIGTERM, and ends
+    when the main process dies, however it dies."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    if not _die_with_parent():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before we could watch it
+        os._exit(1)
+
+
+def _exit_on_signal(signum, frame):
+    raise SystemExit(128 + signum)  # runs the finally clauses: temporary files are removed
+
+
+def _die_with_parent() -> bool:
+    """Linux: the kernel sends SIGTERM when the parent process exits (PR_SET_PDEATHSIG)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(1, signal.SIGTERM, 0, 0, 0) == 0  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)

@@ -80,6 +80,10 @@ def _weasyprint():
         import weasyprint.urls
     except (ImportError, OSError) as error:
         raise PdfEngineMissing(pdf_engine_advice(error)) from None
+
+    from pbgen import justify
+
+    justify.install(weasyprint)  # Chinese lines justified between characters (DESIGN §9)
     return weasyprint
 
 

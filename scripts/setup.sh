@@ -37,6 +37,26 @@ if ((${#missing[@]})) && command -v apt-get >/dev/null; then
   fi
 fi
 
+# The Fandol fonts (FandolFang 仿宋, FandolKai 楷体, FandolHei 黑体, FandolSong 宋体; GPL with the
+# font exception, so documents that embed them carry no licence terms). Debian ships them only
+# inside texlive-lang-chinese: the package is downloaded and just the font files taken from it,
+# without installing TeX. They are the 仿宋 of a machine without the official fonts.
+if [ "$(id -u)" -eq 0 ]; then fandoldir=/usr/local/share/fonts/fandol; else fandoldir="$HOME/.local/share/fonts/fandol"; fi
+if [ ! -f "$fandoldir/FandolFang-Regular.otf" ] && command -v apt-get >/dev/null; then
+  debdir=$(mktemp -d)
+  download() { (cd "$debdir" && apt-get download -qq texlive-lang-chinese >/dev/null 2>&1); }
+  if download || { [ "$(id -u)" -eq 0 ] && apt-get update -qq && download; }; then
+    dpkg-deb -x "$debdir"/texlive-lang-chinese_*.deb "$debdir/root"
+    mkdir -p "$fandoldir"
+    cp "$debdir"/root/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/Fandol{Fang,Kai,Hei,Song}-*.otf "$fandoldir/"
+    cp "$debdir"/root/usr/share/doc/texlive-doc/fonts/fandol/{README,COPYING.gz} "$fandoldir/"
+    fc-cache "$fandoldir" >/dev/null 2>&1 || true
+  else
+    echo "setup: could not download texlive-lang-chinese for the Fandol fonts (run apt-get update); 仿宋 falls back to Noto Serif CJK" >&2
+  fi
+  rm -rf "$debdir"
+fi
+
 # Official font names → free fallbacks, for every program that asks fontconfig (LibreOffice).
 fontconf=scripts/fontconfig/65-pbgen-official-fonts.conf
 if [ "$(id -u)" -eq 0 ]; then fontdir=/etc/fonts/conf.d; else fontdir="$HOME/.config/fontconfig/conf.d"; fi

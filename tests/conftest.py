@@ -143,3 +143,15 @@ def installed(tmp_path_factory) -> Installed:
     blocker.mkdir(parents=True)
     (blocker / "__init__.py").write_text(NO_PANGO, encoding="utf-8")
     return Installed(wheel, venv, blocker.parent)
+
+
+def typography():
+    """bench/typography.py, the typesetting measurement the tests share with the benchmark."""
+    import importlib.util
+
+    if "typography" not in sys.modules:
+        path = ROOT / "bench" / "typography.py"
+        spec = importlib.util.spec_from_file_location("typography", path)
+        sys.modules["typography"] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules["typography"])
+    return sys.modules["typography"]

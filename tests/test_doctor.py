@@ -19,7 +19,14 @@ def test_this_machine_renders_every_role_with_a_font_of_its_stack():
     fonts = [check for check in checks if "（" in check.name and "可选" not in check.name][:5]
     assert [check.ok for check in fonts] == [True] * 5, fonts
     kaiti = next(check for check in checks if "楷体" in check.name)
-    assert kaiti.detail.startswith(("pbgen Kai SC", "LXGW WenKai", "楷体", "KaiTi"))
+    assert kaiti.detail.startswith(("FandolKai", "楷体", "KaiTi"))  # set-up installs FandolKai
+    fangsong = next(check for check in checks if "仿宋" in check.name)
+    assert fangsong.detail.startswith(("FandolFang", "仿宋", "FangSong"))  # a real 仿宋
+
+
+def test_the_justification_extension_is_reported():
+    justification = next(check for check in diagnose(CSS) if "两端对齐" in check.name)
+    assert justification.ok and "WeasyPrint 70" in justification.detail, justification
 
 
 def test_the_font_subsets_set_up_builds_are_found():

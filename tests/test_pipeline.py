@@ -1,9 +1,22 @@
-"""Finding filings on disk."""
+"""The library API: finding filings, where outputs go, when they are up to date, and a batch
+under signals."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from pbgen.cli import app
 from pbgen.errors import PbgenError
-from pbgen.pipeline import find_filings
+from pbgen.pipeline import find_filings, render_file
+
+from conftest import DATA, ROOT
 
 
 def test_folders_are_searched_and_sorted(tmp_path):
@@ -21,3 +34,180 @@ def test_named_files_are_kept_even_when_missing(tmp_path):
 def test_folder_without_filings(tmp_path):
     with pytest.raises(PbgenError):
         find_filings([tmp_path])
+
+
+# -- outputs keyed by the filing's path and by what makes them ---------------------------------
+
+
+def run(*args):
+    return CliRunner().invoke(app, list(map(str, args)))
+
+
+def two_departments(tmp_path):
+    """教育局/2025.yaml and 财政局/2025.yaml: the same file name in two folders."""
+    for department, seed in (("教育局", "leting-2024"), ("财政局", "zunhua-2024")):
+        (tmp_path / "in" / department).mkdir(parents=True)
+        shutil.copy(DATA / f"{seed}.yaml", tmp_path / "in" / department / "2025.yaml")
+    return tmp_path / "in"
+
+
+def test_same_file_name_in_two_folders_mirrors_the_folders(tmp_path):
+    folder = two_departments(tmp_path)
+    result = run("render", folder, "-o", tmp_path / "out", "-f", "pdf", "-j", "1")
+    assert result.exit_code == 0, result.output
+    first = subprocess.run(
+        ["pdftotext", tmp_path / "out/教育局/2025.pdf", "-"], capture_output=True
+    )
+    second = subprocess.run(
+        ["pdftotext", tmp_path / "out/财政局/2025.pdf", "-"], capture_output=True
+    )
+    assert "乐亭" in first.stdout.decode() and "遵化" in second.stdout.decode()
+
+
+def test_same_file_name_named_twice_is_refused_not_overwritten(tmp_path):
+    folder = two_departments(tmp_path)
+    result = run(
+        "render", folder / "教育局/2025.yaml", folder / "财政局/2025.yaml", DATA / "leting-2024.yaml",
+        "-o", tmp_path / "out", "-f", "pdf", "-j", "1",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert not (tmp_path / "out" / "2025.pdf").exists()
+    assert (tmp_path / "out" / "leting-2024.pdf").exists()  # the batch goes on
+    assert result.output.count("会写到同一组输出") == 2 and "-o" in result.output
+
+
+def test_outputs_of_another_layout_are_not_up_to_date(tmp_path):
+    filing = tmp_path / "leting.yaml"
+    shutil.copy(DATA / "leting-2024.yaml", filing)
+    out = tmp_path / "out"
+    assert run("render", filing, "-o", out, "-f", "pdf").exit_code == 0
+    wenben = (out / "leting.pdf").read_bytes()
+    result = run("render", filing, "-o", out, "-f", "pdf", "--layout", "gongkai")
+    assert "已生成（pdf）" in result.output and (out / "leting.pdf").read_bytes() != wenben
+
+
+def test_changed_templates_date_or_output_are_not_up_to_date(tmp_path, monkeypatch):
+    filing = tmp_path / "leting.yaml"
+    shutil.copy(DATA / "leting-2024.yaml", filing)
+    templates = tmp_path / "templates"
+    shutil.copytree(DATA.parent / "templates", templates)
+    out = tmp_path / "out"
+
+    def fresh():
+        result = render_file(filing, out, ["pdf"], template_dir=templates, force=False)
+        return not result.skipped
+
+    assert fresh() and not fresh()
+    css = templates / "wenben" / "style.css"
+    os.utime(css, (1, 1))  # an older file: times alone would call the outputs up to date
+    css.write_text(css.read_text() + "\n/* edited */\n")
+    os.utime(css, (1, 1))
+    assert fresh() and not fresh()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert fresh() and not fresh()
+    (out / "leting.pdf").write_bytes(b"damaged")
+    assert fresh() and not fresh()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 2 MB tmpfs (needs root: a real full disk, not a simulated one)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount], check=True)
+    yield mount
+    subprocess.run(["umount", mount], check=True)
+
+
+def fill(disk, leave: int) -> None:
+    """Fill ``disk`` until only ``leave`` bytes are free."""
+    stats = os.statvfs(disk)
+    free = stats.f_bavail * stats.f_frsize
+    (disk / "filler").write_bytes(b"\0" * max(free - leave, 0))
+
+
+def test_full_disk_mid_rerender_keeps_the_old_set(small_disk, tmp_path):
+    filing = tmp_path / "leting.yaml"
+    shutil.copy(DATA / "leting-2024.yaml", filing)
+    out = small_disk / "out"
+    assert run("render", filing, "-o", out).exit_code == 0
+    old = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
+    filing.write_text(
+        filing.read_text(encoding="utf-8").replace("乐亭", "乐亭县"), encoding="utf-8"
+    )
+    fill(small_disk, leave=len(old["leting.docx"]) + 8192)  # room for the DOCX, not the PDF
+
+    result = run("render", filing, "-o", out)
+    assert result.exit_code == 2
+    assert "磁盘已满" in result.output and "leting.pdf" in result.output
+    assert "Traceback" not in result.output
+    assert {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()} == old
+    assert sorted(path.name for path in out.iterdir()) == [".pbgen", "leting.docx", "leting.pdf"]
+    assert [path.name for path in (out / ".pbgen").iterdir()] == ["leting.json"]
+
+
+# -- signals on a real batch -----------------------------------------------------------------------
+
+
+def start_batch(tmp_path, count=12):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(count):
+        shutil.copy(DATA / "leting-2024.yaml", folder / f"f{n:02}.yaml")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "pbgen", "render", folder, "-o", out, "-j", "2", "-f", "pdf"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    while not list(out.glob("*.pdf")):  # the batch is under way
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.1)
+    return process, out, worker_pids(process.pid)
+
+
+def worker_pids(pid: int) -> list[int]:
+    children = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        children += map(int, Path(f"/proc/{pid}/task/{task}/children").read_text().split())
+    return children
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def wait_gone(pids, patience=20.0) -> list[int]:
+    deadline = time.monotonic() + patience  # a guard against hanging, not a speed test
+    while any(map(alive, pids)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [pid for pid in pids if alive(pid)]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_signal_stops_a_batch_and_says_what_was_written(tmp_path, signum):
+    process, out, workers = start_batch(tmp_path)
+    assert workers
+    os.killpg(process.pid, signum)  # as Ctrl-C does: the whole process group
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signum, stderr
+    written = sorted(path.stem for path in out.glob("*.pdf"))
+    assert "已中断" in stderr and "份已处理完" in stderr and "Traceback" not in stderr
+    assert len(written) < 12 and "未生成" in stderr
+    unwritten = stderr[stderr.index("未生成") :]
+    assert not [name for name in written if f"{name}.yaml" in unwritten]
+    assert not [path for path in out.rglob("*") if path.name.endswith((".tmp", ".old"))]
+    assert wait_gone(workers) == []
+
+
+def test_killing_the_main_process_ends_the_workers(tmp_path):
+    process, _, workers = start_batch(tmp_path)
+    process.kill()
+    process.communicate(timeout=60)
+    assert wait_gone(workers) == []

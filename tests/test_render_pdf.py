@@ -175,8 +175,8 @@ def test_a_character_outside_gb2312_prints_from_the_full_font(write_filing, tmp_
     pdf = render_file(path, tmp_path, ["pdf"]).outputs[0]
     assert f"张{rare}工作室经费" in squeeze(pdftotext(pdf, "-raw"))
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
-    assert "pbgen-Serif-SC" in fonts  # the subset prints the rest
-    assert "Noto-Serif-CJK-SC" in fonts  # the full font prints what the subset lacks
+    assert "FandolFang" in fonts  # the free 仿宋 prints the rest (GB 2312)
+    assert "Noto-Serif-CJK-SC" in fonts  # the full font prints what it and the subset lack
 
 
 @pytest.mark.parametrize(

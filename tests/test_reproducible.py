@@ -31,7 +31,7 @@ def render_in_fresh_process(out, env_extra=None) -> dict[str, str]:
         env=env,
         cwd=ROOT,
     )
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.glob("[!.]*"))}
 
 
 def test_two_processes_same_bytes(tmp_path):

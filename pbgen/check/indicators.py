@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from pbgen.check.registry import Issue, rule
-from pbgen.check.walk import all_rows, indicator_trees, money, projects
+from pbgen.check.walk import all_rows, indicator_trees, is_placeholder, money, projects
 from pbgen.framework import Framework
 from pbgen.model import Filing, Indicator
 from pbgen.values import MONEY_UNITS, parse_quantity, years_named
@@ -94,6 +94,8 @@ def required(filing: Filing, framework: Framework) -> Iterator[Issue]:
 @rule("indicator-misfiled", "warning", "三级指标的内容与所在二级指标不符")
 def misfiled(filing: Filing, framework: Framework) -> Iterator[Issue]:
     for (path, _, name2, indicator), _ in all_rows(filing):
+        if is_placeholder(indicator.name):
+            continue  # not written yet: the placeholder rule says so
         heading = framework.canonical(name2)
         own = framework.kinds.get(heading)
         if own is not None and own.search(indicator.name):
@@ -137,6 +139,8 @@ def _same(a: str | None, b: str | None) -> bool:
 @rule("value-repeats-name", "error", "指标值不能只是重复指标名称")
 def value_repeats_name(filing: Filing, framework: Framework) -> Iterator[Issue]:
     for (path, _, _, indicator), _ in all_rows(filing):
+        if is_placeholder(indicator.value):
+            continue  # not written yet: the placeholder rule says so
         if _same(indicator.value, indicator.name) or _same(indicator.value, indicator.description):
             yield Issue(
                 (*path, "value"),

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from pbgen.check.registry import Issue, rule
-from pbgen.check.walk import all_rows, projects
+from pbgen.check.walk import TO_FILL, all_rows, is_placeholder, projects, texts
 from pbgen.framework import Framework
 from pbgen.model import Filing
-
-PLACEHOLDER = re.compile(
-    r"^(目标|内容|指标|目标内容|指标内容)\s*\d*$|XX|xx|××|＊＊|待定|待填|此处填写"
-)
 
 
 @rule("goals-empty", "error", "每个项目要有绩效目标")
@@ -25,19 +20,25 @@ def goals_empty(filing: Filing, framework: Framework) -> Iterator[Issue]:
             )
 
 
-@rule("placeholder", "warning", "不要留下模板里的占位文字（如「目标内容1」）")
+@rule("placeholder", "warning", "不要留下模板里的占位文字（如「目标内容1」「待填」）")
 def placeholder(filing: Filing, framework: Framework) -> Iterator[Issue]:
+    checked = set()
     for path, project in projects(filing):
         for g, goal in enumerate(project.goals):
-            if PLACEHOLDER.search(goal.strip()):
+            checked.add((*path, "goals", g))
+            if is_placeholder(goal):
                 yield Issue(
                     (*path, "goals", g), f"「{goal}」是模板里的占位文字：请写出真实的绩效目标。"
                 )
     for (path, _, _, indicator), _ in all_rows(filing):
         for key in ("name", "value"):
             text = getattr(indicator, key)
-            if text and PLACEHOLDER.search(text.strip()):
+            checked.add((*path, key))
+            if is_placeholder(text):
                 yield Issue((*path, key), f"「{text}」是模板里的占位文字：请填写真实内容。")
+    for path, text in texts(filing):  # every other field: only a whole 「待填」
+        if path not in checked and path[:1] != ("check",) and TO_FILL.match(text):
+            yield Issue(path, f"「{text.strip()}」：这里还没有填写，请填上实际内容。")
 
 
 @rule("duplicate-project", "error", "项目编码、项目名称不能重复")

@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+
+from pydantic import BaseModel
 
 from pbgen.model import Filing, Indicator, Project, walk_indicators
 
 Path = tuple
+# Template text left in place: 「目标内容1」, 「XX」, and the 「待填」 of a `pbgen init` skeleton.
+PLACEHOLDER = re.compile(
+    r"^(目标|内容|指标|目标内容|指标内容)\s*\d*$|XX|xx|××|＊＊|待定|待填|此处填写"
+)
+TO_FILL = re.compile(r"^\s*(待填|待定|此处填写|X{2,}|x{2,}|×{2,})\s*$")
+
+
+def is_placeholder(text: str | None) -> bool:
+    return bool(text) and PLACEHOLDER.search(text.strip()) is not None
+
+
+def texts(node, path: Path = ()) -> Iterator[tuple[Path, str]]:
+    """Every text of a filing with its path, in document order."""
+    if isinstance(node, BaseModel):
+        for name, info in type(node).model_fields.items():
+            yield from texts(getattr(node, name), (*path, info.alias or name))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from texts(item, (*path, index))
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from texts(item, (*path, key))
+    elif isinstance(node, str):
+        yield path, node
 
 
 def projects(filing: Filing) -> Iterator[tuple[Path, Project]]:

@@ -1,0 +1,347 @@
+"""Measurement (not a test): how the rendered seeds are typeset, in every format.
+
+    python bench/typography.py                 # render data/*.yaml, measure PDF, DOCX and XLSX
+    python bench/typography.py --from output/  # measure what is already there
+    python bench/typography.py --format pdf    # only the PDFs (no LibreOffice)
+
+The PDF is measured directly; the DOCX and XLSX as LibreOffice prints them (its PDF of them).
+Per document, from the text positions (PyMuPDF, the `bench` extra):
+
+- flush: share of body lines (3号) that are not the last of a paragraph and reach the right edge
+  (within 1 pt; the edge is the commonest line end near the 版心's): the goal is ≥ 97%;
+- lines: body lines on a full page (GB/T 9704: 22);
+- first: characters on the first line of a paragraph (2 characters indent: 26);
+- spaces: gaps inside a body line wider than 0.45 em, i.e. a space stretched by justification (0);
+- cells: table cells whose last line is one hanzi under a longer line (0 where avoidable);
+- pages; page-number distance: the page number's 一字线 below the 版心's lower edge (7 mm);
+- fonts: the font each role printed in (body, headings, titles, tables, page numbers).
+
+The functions are used by the tests too (tests/test_typography.py), so the structural figures
+cannot regress unnoticed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MM = 72 / 25.4
+BODY = 16.0  # 3号
+TABLE = 10.5  # 5号
+MARGIN = {"portrait": (37, 35, 28, 26), "landscape": (28, 26, 35, 37)}  # top bottom left right
+PAGE_NUMBER = re.compile(r"^[—–-]\s*\d+\s*[—–-]$")
+LEADER = re.compile(r"[·.…]{4,}|(?:· ){3,}")  # a 目录 entry is not running text
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’—…]")
+HANZI = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class Measure:
+    pages: int = 0
+    nonfinal: int = 0
+    flush: int = 0
+    full_pages: list[int] = field(default_factory=list)  # body lines on each full page
+    pitches: Counter = field(default_factory=Counter)  # distance between body baselines → count
+    first_lines: Counter = field(default_factory=Counter)  # characters → first lines
+    stretched: list[str] = field(default_factory=list)  # context of each stretched space
+    cells: Counter = field(default_factory=Counter)  # "年初工作安/排" → count
+    page_number_mm: list[float] = field(default_factory=list)
+    fonts: dict[str, Counter] = field(default_factory=dict)  # role → font → characters
+    ragged: list[tuple[float, int, str]] = field(default_factory=list)
+
+    @property
+    def flush_share(self) -> float | None:
+        return self.flush / self.nonfinal if self.nonfinal else None
+
+    def role_font(self, role: str) -> str:
+        fonts = self.fonts.get(role)
+        if not fonts:
+            return "—"
+        return fonts.most_common(1)[0][0]
+
+
+def _font(name: str) -> str:
+    return name.split("+", 1)[-1]
+
+
+def text_lines(page) -> list[dict]:
+    """Visual lines (spans on one baseline merged), each with its characters and boxes."""
+    found = []
+    for block in page.get_text("rawdict")["blocks"]:
+        for line in block.get("lines", []):
+            chars = [
+                (c["c"], c["bbox"], span["size"], _font(span["font"]))
+                for span in line["spans"]
+                for c in span["chars"]
+            ]
+            ink = [c for c in chars if c[0].strip()]
+            if not ink:
+                continue
+            found.append(
+                {
+                    "chars": chars,
+                    "text": "".join(c[0] for c in chars).strip(),
+                    "x0": min(c[1][0] for c in ink),
+                    "x1": max(c[1][2] for c in ink),
+                    "y0": line["bbox"][1],
+                    "base": line["spans"][0]["origin"][1],
+                    "size": round(max(c[2] for c in ink), 1),
+                    "font": Counter(c[3] for c in ink).most_common(1)[0][0],
+                }
+            )
+    found.sort(key=lambda line: (round(line["base"]), line["x0"]))
+    merged = []
+    for line in found:
+        last = merged[-1] if merged else None
+        if (
+            last
+            and abs(last["base"] - line["base"]) < 0.5
+            and last["size"] == line["size"]
+            and line["size"] >= 14
+            and not PAGE_NUMBER.match(line["text"])
+        ):
+            last["chars"] += line["chars"]
+            last["text"] += line["text"]
+            last["x1"] = max(last["x1"], line["x1"])
+        else:
+            merged.append(line)
+    return merged
+
+
+def _page_number_mm(page, line, bottom_margin_mm: float) -> float:
+    """Distance of the page number's dash (its ink, found on a rendering) below the 版心."""
+    import pymupdf
+
+    dash = next(c for c in line["chars"] if c[0] in "—–-")
+    clip = pymupdf.Rect(dash[1])
+    pixmap = page.get_pixmap(clip=clip, dpi=600, colorspace=pymupdf.csGRAY)
+    rows = [
+        y
+        for y in range(pixmap.height)
+        if any(pixmap.pixel(x, y)[0] < 128 for x in range(0, pixmap.width, 2))
+    ]
+    if not rows:
+        return float("nan")
+    centre = clip.y0 + (rows[0] + rows[-1] + 1) / 2 * clip.height / pixmap.height
+    box_bottom = page.rect.height - bottom_margin_mm * MM
+    return round((centre - box_bottom) / MM, 1)
+
+
+def measure(pdf: Path, table_size: float = TABLE) -> Measure:
+    """Every figure of the module docstring for one PDF."""
+    import pymupdf
+
+    result = Measure()
+    document = pymupdf.open(pdf)
+    result.pages = document.page_count
+    pages = [text_lines(page) for page in document]
+    body_fonts = Counter(
+        c[3] for lines in pages for line in lines for c in line["chars"] if round(c[2], 1) == BODY
+    )
+    body_font = body_fonts.most_common(1)[0][0] if body_fonts else ""
+    # The right edge lines are flush with: the commonest line end within 4 pt of the 版心's edge
+    # (LibreOffice fills its line to a grid a little short of it), else that edge.
+    near = [
+        line["x1"]
+        for page, lines in zip(document, pages, strict=True)
+        for line in lines
+        if line["size"] == BODY and abs(line["x1"] - _edge(page)) < 4
+    ]
+    commonest = Counter(round(end) for end in near).most_common(1)
+    edge = statistics.median(e for e in near if round(e) == commonest[0][0]) if near else None
+    pending = None  # the last body line of the previous page: (gap, page, text)
+    for number, (page, lines) in enumerate(zip(document, pages, strict=True), start=1):
+        width, height = page.rect.width, page.rect.height
+        _top, bottom, left_mm, right_mm = MARGIN["portrait" if height > width else "landscape"]
+        left, right = left_mm * MM, width - right_mm * MM
+        right = edge or right
+        for line in lines:
+            if PAGE_NUMBER.match(line["text"]):
+                result.page_number_mm.append(_page_number_mm(page, line, bottom))
+                result.fonts.setdefault("页码", Counter())[line["font"]] += len(line["text"])
+                continue
+            role = (
+                "正文"
+                if line["size"] == BODY and line["font"] == body_font
+                else "标题（16pt）"
+                if line["size"] == BODY
+                else "大标题"
+                if line["size"] >= 18
+                else "表格"
+                if line["size"] <= 12
+                else f"{line['size']:g}pt"
+            )
+            result.fonts.setdefault(role, Counter())[line["font"]] += len(line["text"])
+        body = [
+            line
+            for line in lines
+            if line["size"] == BODY
+            and not LEADER.search(line["text"])
+            and not PAGE_NUMBER.match(line["text"])
+        ]
+        if len(body) >= 20:
+            result.full_pages.append(len(body))
+        for above, below in itertools.pairwise(body):
+            if below["base"] - above["base"] < BODY * 2.2:
+                result.pitches[round(below["base"] - above["base"], 2)] += 1
+        starts = [line["x0"] - left > BODY * 1.5 or line["font"] != body_font for line in body]
+        for index, line in enumerate(body):
+            gap = right - line["x1"]
+            if index == 0 and pending is not None and not starts[0]:
+                _count(result, *pending)
+            if index + 1 < len(body):
+                following = body[index + 1]
+                ends = starts[index + 1] or following["base"] - line["base"] > BODY * 2.5
+                if not ends:
+                    _count(result, gap, number, line["text"])
+                    if (
+                        line["x0"] - left > BODY * 1.5
+                        and line["font"] == body_font
+                        and all(CJK.match(c) for c in line["text"])
+                    ):
+                        result.first_lines[len(line["text"])] += 1
+            _stretched(result, line)
+        if body and body[-1]["font"] == body_font and body[-1]["x1"] > left + (right - left) / 2:
+            pending = (right - body[-1]["x1"], number, body[-1]["text"])
+        else:
+            pending = None
+        _cells(result, lines, table_size)
+    return result
+
+
+def _edge(page) -> float:
+    """The right edge of the 版心."""
+    width, height = page.rect.width, page.rect.height
+    return width - MARGIN["portrait" if height > width else "landscape"][3] * MM
+
+
+def _count(result: Measure, gap: float, page: int, text: str) -> None:
+    result.nonfinal += 1
+    if gap < 1.0:
+        result.flush += 1
+    else:
+        result.ragged.append((round(gap, 1), page, text))
+
+
+def _stretched(result: Measure, line: dict) -> None:
+    ink = [c for c in line["chars"] if c[0].strip()]
+    for index, (before, after) in enumerate(itertools.pairwise(ink)):
+        if after[1][0] - before[1][2] > BODY * 0.45:
+            context = "".join(c[0] for c in ink[max(0, index - 5) : index + 1])
+            context += "␣" + "".join(c[0] for c in ink[index + 1 : index + 6])
+            result.stretched.append(context)
+
+
+def _cells(result: Measure, lines: list[dict], table_size: float) -> None:
+    """A table line holding one hanzi right under a longer line of the same cell."""
+    small = [line for line in lines if abs(line["size"] - table_size) < 0.2]
+    for line in small:
+        if len(line["text"]) == 1 and HANZI.match(line["text"]):
+            above = [
+                other
+                for other in small
+                if 0 < line["base"] - other["base"] < table_size * 1.9
+                and other["x0"] <= line["x0"] + 1
+                and other["x1"] >= line["x1"] - 1
+                and len(other["text"]) > 1
+            ]
+            if above:
+                result.cells[above[-1]["text"][-4:] + "/" + line["text"]] += 1
+
+
+def soffice_pdf(source: Path, folder: Path) -> Path:
+    """LibreOffice's PDF of a DOCX or XLSX (its own profile in ``folder``)."""
+    profile = f"-env:UserInstallation={(folder / 'profile').as_uri()}"
+    command = ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder)]
+    subprocess.run([*command, str(source)], check=True, capture_output=True, timeout=300)
+    return folder / f"{source.stem}.pdf"
+
+
+def row(name: str, m: Measure) -> str:
+    share = f"{m.flush_share:.1%}" if m.flush_share is not None else "—"
+    lines = (
+        f"{Counter(m.full_pages).most_common(1)[0][0]} ({min(m.full_pages)}–{max(m.full_pages)})"
+        if m.full_pages
+        else "—"
+    )
+    first = (
+        f"{m.first_lines.most_common(1)[0][0]} ({sum(m.first_lines.values())}×)"
+        if m.first_lines
+        else "—"
+    )
+    pitch = "—"
+    if m.pitches:
+        commonest, tallest = m.pitches.most_common(1)[0][0], max(m.pitches)
+        pitch = f"{commonest:g}" + (f" ({tallest:g})" if tallest > commonest + 0.1 else "")
+    numbers = sorted(set(m.page_number_mm))
+    distance = "/".join(f"{d:g}" for d in numbers) if numbers else "—"
+    return (
+        f"{name:<24}{share:>8}{lines:>11}{pitch:>15}{first:>10}{len(m.stretched):>7}"
+        f"{sum(m.cells.values()):>6}{m.pages:>6}{distance:>9}"
+    )
+
+
+HEADER = (
+    f"{'document':<24}{'flush':>8}{'lines':>11}{'pitch pt':>15}{'first':>10}{'spaces':>7}"
+    f"{'cells':>6}{'pages':>6}{'pn mm':>9}"
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--from", dest="source", type=Path, help="measure this folder's outputs")
+    parser.add_argument("--format", choices=["pdf", "docx", "xlsx"], action="append")
+    parser.add_argument("-v", "--verbose", action="store_true", help="the ragged lines, cells")
+    args = parser.parse_args()
+    formats = args.format or ["pdf", "docx", "xlsx"]
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.source
+        if folder is None:
+            folder = Path(scratch) / "out"
+            pbgen = Path(sys.executable).with_name("pbgen")
+            subprocess.run(
+                [str(pbgen), "render", str(ROOT / "data"), "-o", str(folder), "--force"],
+                check=True,
+                capture_output=True,
+            )
+        print(HEADER)
+        fonts = {}
+        for seed in sorted(folder.glob("*.pdf")):
+            for kind in formats:
+                source = seed.with_suffix(f".{kind}")
+                if not source.exists():
+                    continue
+                pdf = source if kind == "pdf" else soffice_pdf(source, Path(scratch))
+                m = measure(pdf)
+                name = f"{seed.stem} {kind}"
+                print(row(name, m), flush=True)
+                fonts[name] = m
+                if args.verbose:
+                    for gap, page, text in sorted(m.ragged, reverse=True)[:5]:
+                        print(f"    ragged {gap:5.1f} pt p.{page} {text}")
+                    for context in m.stretched[:5]:
+                        print(f"    stretched {context}")
+                    for cell, count in m.cells.most_common(5):
+                        print(f"    cell {cell} ×{count}")
+        print("\nfonts by role (the commonest font of each):")
+        for name, m in fonts.items():
+            roles = ", ".join(f"{role} {m.role_font(role)}" for role in sorted(m.fonts))
+            print(f"  {name:<24}{roles}")
+    print(
+        "\nflush: non-final body lines reaching the right edge (goal ≥97%); lines: body lines on"
+        " full pages (22); pitch: distances between body lines (28.95); first: characters on first lines (26); spaces: stretched spaces (0);"
+        " cells: cells ending in one hanzi; pn mm: page number's dash below the 版心 (7)."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,332 @@
+"""``pbgen init``: start a department's folder.
+
+The filing skeleton has every section of the chosen layout, 「待填」 where the clerk writes, and
+a Chinese comment on each key taken from the model's own titles and descriptions (so it never
+says something the model no longer means). Beside it: the JSON Schema the modeline points to
+(relatively, so the folder can move, on any system), the editor settings, ``.editorconfig``
+and a ``.gitignore`` for the outputs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pbgen.errors import PbgenError
+from pbgen.fields import field_by_key, is_model, unwrap
+from pbgen.model import LAYOUTS, Filing, Indicator
+from pbgen.yamlout import AMOUNT_KEYS, LONG_KEYS, SCHEMA_NAME, scalar
+
+TODO = "待填"
+PLAN = {"3月底": None, "6月底": None, "10月底": None, "12月底": "100%"}
+
+
+def _indicators(framework: str = "standard") -> dict:
+    """One row under every 二级 of the framework: the clerk keeps the ones that apply."""
+    from pbgen.framework import load_framework
+
+    levels = load_framework(framework).levels
+    row = {"name": TODO, "value": TODO, "basis": TODO}
+    return {
+        level1: {level2: [dict(row)] for level2 in level2s} for level1, level2s in levels.items()
+    }
+
+
+def skeleton(layout: str, department: str | None, year: int) -> dict:
+    """The filing's data for ``layout``: every section the layout prints, 待填 to fill."""
+    head = {"year": str(year), "layout": layout, "money_unit": "万元"}
+    name = department or TODO
+    if layout == "wenben":
+        project = {
+            "code": TODO,
+            "name": TODO,
+            "budget": "0.00",
+            "fiscal": "0.00",
+            "other": None,
+            "purpose": TODO,
+            "spending_plan": dict(PLAN),
+            "goals": [TODO],
+            "indicators": _indicators(),
+        }
+        return {
+            **head,
+            "department": {"name": name, "compiled_by": None, "reviewed_by": None},
+            "overall_goal": {"text": TODO},
+            "sub_goals": {"items": [{"title": TODO, "text": TODO}]},
+            "safeguards": {"items": [TODO]},
+            "units": [{"code": TODO, "name": TODO, "projects": [project]}],
+        }
+    if layout == "gongkai":
+        project = {"name": TODO, "budget": "0.00", "goals": [TODO], "indicators": _indicators()}
+        return {
+            **head,
+            "department": {"name": name, "code": TODO, "short_name": None},
+            "units": [{"code": TODO, "name": TODO, "projects": [project]}],
+        }
+    if layout == "fubiao":
+        row = {"name": TODO, "value": TODO, "standard": TODO}
+        indicators = {
+            l1: {l2: [dict(row)] for l2 in groups} for l1, groups in _indicators().items()
+        }
+        project = {
+            "name": TODO,
+            "budget": "0.00",
+            "special_fund": None,
+            "period": "全年",
+            "period_goal": TODO,
+            "goals": [TODO],
+            "indicators": indicators,
+            "expense_details": [{"content": TODO, "detail": TODO, "amount": "0.00", "basis": TODO}],
+        }
+        return {
+            **head,
+            "department": {
+                "name": name,
+                "fund_level": None,
+                "head": None,
+                "filled_by": TODO,
+                "phone": TODO,
+            },
+            "department_budget": {
+                "total": None,
+                "general": "0.00",
+                "fund": "0.00",
+                "other": "0.00",
+                "basic": "0.00",
+                "project": None,
+            },
+            "duties": TODO,
+            "work_plan": [{"task": TODO, "owner": TODO, "goal": TODO}],
+            "department_indicators": {
+                l1: {l2: [{"name": TODO, "value": TODO}] for l2 in g}
+                for l1, g in _indicators().items()
+            },
+            "units": [{"name": name, "projects": [project]}],
+        }
+    raise PbgenError(f"没有名为「{layout}」的版式；可选：{'、'.join(LAYOUTS)}。")
+
+
+# -- writing the skeleton with its comments -------------------------------------------------
+
+
+def _doc(model: Any, key: str) -> tuple[str, Any]:
+    """The comment for ``key`` in ``model`` (「标题：说明」) and the type its value has."""
+    if not is_model(model):
+        return "", None
+    found = field_by_key(model, key)
+    if found is None:
+        return "", None
+    name, info = found
+    text = info.title or name
+    if info.description:
+        text += "：" + info.description
+    return text, unwrap(info.annotation)
+
+
+def _item_type(annotation: Any) -> Any:
+    annotation = unwrap(annotation)
+    if get_origin(annotation) is list:
+        return unwrap(get_args(annotation)[0])
+    return annotation
+
+
+ROW_HELP = (
+    "每行："
+    + "、".join(
+        f"{info.alias or name}（{info.title}）" for name, info in Indicator.model_fields.items()
+    )
+    + "；不适用的行整行删去，需要的行复制一行。"
+)
+
+
+def _lines(data: dict, model: Any, indent: int) -> list[str]:
+    pad = " " * indent
+    lines: list[str] = []
+    for key, value in data.items():
+        doc, annotation = _doc(model, key)
+        if isinstance(value, dict) and key in ("indicators", "department_indicators"):
+            lines += [f"{pad}# {doc or '绩效指标'}", f"{pad}# {ROW_HELP}", f"{pad}{key}:"]
+            for level1, groups in value.items():
+                lines.append(f"{pad}  {level1}:")
+                for level2, rows in groups.items():
+                    lines.append(f"{pad}    {level2}:")
+                    for row in rows:
+                        cells = ", ".join(f"{k}: {scalar(v, flow=True)}" for k, v in row.items())
+                        lines.append(f"{pad}      - {{{cells}}}")
+            continue
+        if isinstance(value, dict):
+            lines += ([f"{pad}# {doc}"] if doc else []) + [f"{pad}{key}:"]
+            lines += _lines(value, annotation, indent + 2)
+            continue
+        if isinstance(value, list):
+            lines += ([f"{pad}# {doc}"] if doc else []) + [f"{pad}{key}:"]
+            item_type = _item_type(annotation)
+            for item in value:
+                if isinstance(item, dict):
+                    inner = _lines(item, item_type, indent + 4)
+                    first = next(
+                        i for i, line in enumerate(inner) if not line.lstrip().startswith("#")
+                    )
+                    lines += inner[:first]
+                    lines.append(f"{pad}  - {inner[first].lstrip()}")
+                    lines += inner[first + 1 :]
+                elif key in LONG_KEYS:
+                    lines += [f"{pad}  - |-", f"{pad}    {item}"]
+                else:
+                    lines.append(f"{pad}  - {scalar(item)}")
+            continue
+        if value is not None and key in LONG_KEYS:  # room for paragraphs: a |- block
+            lines += ([f"{pad}# {doc}"] if doc else []) + [f"{pad}{key}: |-", f"{pad}  {value}"]
+            continue
+        shown = (
+            ""
+            if value is None
+            else (value if key == "year" else scalar(value, amount=key in AMOUNT_KEYS))
+        )
+        comment = f"  # {doc}" if doc and doc != key else ""
+        lines.append(f"{pad}{key}: {shown}".rstrip() + comment)
+    return lines
+
+
+HEADER = [
+    "怎样填写：把每个「待填」换成实际内容；其余留空的项目可填可不填。",
+    "- 井号 # 后面是说明，不影响内容；冒号后面要有一个空格；缩进只用空格。",
+    "- 多行文字写在「|-」下一行起，每行一段，比上一行多缩进两格。",
+    '- 金额照原样写在引号里，如 "5.00"；单位见 money_unit。',
+    "- 序号（一）1. 一、、合计和表题由 pbgen 生成，不要自己写。",
+    "- 随时运行 pbgen check 本文件 查看还缺什么；pbgen render 本文件 生成 DOCX 和 PDF。",
+]
+
+
+def skeleton_text(layout: str, department: str | None, year: int) -> str:
+    data = skeleton(layout, department, year)
+    title = LAYOUTS[layout]
+    lines = [
+        f"# yaml-language-server: $schema={SCHEMA_NAME}",
+        "#",
+        f"# {department or '本部门'}{year}年 {title}（{layout}）。",
+        "#",
+    ]
+    lines += [f"# {line}" for line in HEADER]
+    previous = None
+    for key, value in data.items():
+        group = "head" if key in ("year", "layout", "money_unit") else key
+        if group != previous:
+            lines.append("")
+        previous = group
+        lines += _lines({key: value}, Filing, 0)
+    return "\n".join(lines) + "\n"
+
+
+# -- the folder ------------------------------------------------------------------------------
+
+VSCODE_SETTINGS = {
+    "files.encoding": "utf8",
+    "files.eol": "\n",
+    "[yaml]": {
+        "editor.insertSpaces": True,
+        "editor.tabSize": 2,
+        "editor.detectIndentation": False,
+        "editor.quickSuggestions": {"other": True, "comments": False, "strings": True},
+    },
+    "yaml.validate": True,
+    "yaml.completion": True,
+    "yaml.hover": True,
+}
+VSCODE_EXTENSIONS = {"recommendations": ["redhat.vscode-yaml"]}
+EDITORCONFIG = """root = true
+
+[*]
+charset = utf-8
+end_of_line = lf
+insert_final_newline = true
+
+[*.{yaml,yml}]
+indent_style = space
+indent_size = 2
+trim_trailing_whitespace = true
+"""
+GITIGNORE_LINES = ["output/"]
+
+
+@dataclass
+class InitResult:
+    folder: Path
+    filing: Path
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)  # already there: left as they were
+
+
+def init_folder(
+    folder: Path | str,
+    layout: str = "wenben",
+    department: str | None = None,
+    year: int | None = None,
+    force: bool = False,
+) -> InitResult:
+    """Write the skeleton and what an editor and git need into ``folder``."""
+    from pbgen.layouts import find_layout
+    from pbgen.schema import schema_text
+    from pbgen.write import write_atomic
+
+    layout = find_layout(layout).id
+    year = year or datetime.date.today().year + 1
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise PbgenError(f"{folder} 是一个文件，不是文件夹。")
+    stem = f"{department}-{year}" if department else f"绩效文本-{year}"
+    filing = folder / f"{_safe_name(stem)}.yaml"
+    if filing.exists() and not force:
+        raise PbgenError(f"{filing} 已存在：另选文件夹，或加 --force 覆盖。")
+    result = InitResult(folder, filing)
+
+    def write(path: Path, text: str, *, replace: bool) -> None:
+        if path.exists() and not replace:
+            result.kept.append(path)
+            return
+        write_atomic(path, text.encode("utf-8"))
+        result.written.append(path)
+
+    write(filing, skeleton_text(layout, department, year), replace=True)
+    write(folder / SCHEMA_NAME, schema_text(), replace=True)  # generated: always current
+    write(folder / ".vscode" / "settings.json", _json(VSCODE_SETTINGS), replace=False)
+    write(folder / ".vscode" / "extensions.json", _json(VSCODE_EXTENSIONS), replace=False)
+    write(folder / ".editorconfig", EDITORCONFIG, replace=False)
+    _gitignore(folder / ".gitignore", result)
+    result.written += _repository(folder)
+    return result
+
+
+def _repository(folder: Path) -> list[Path]:
+    """The git side of a department's folder (diff driver, pre-commit hook, CI recipe) is
+    issue 13's ``pbgen.repo``; it plugs in here and returns the files it wrote."""
+    try:
+        from pbgen.repo import init_repository  # type: ignore[import-not-found]
+    except ImportError:
+        return []
+    return init_repository(folder)
+
+
+def _gitignore(path: Path, result: InitResult) -> None:
+    from pbgen.write import write_atomic
+
+    existing = path.read_text("utf-8") if path.exists() else ""
+    missing = [line for line in GITIGNORE_LINES if line not in existing.splitlines()]
+    if not missing:
+        result.kept.append(path)
+        return
+    text = existing + ("" if not existing or existing.endswith("\n") else "\n")
+    write_atomic(path, (text + "\n".join(missing) + "\n").encode("utf-8"))
+    result.written.append(path)
+
+
+def _json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _safe_name(name: str) -> str:
+    """A file name Windows accepts too."""
+    return "".join("_" if ch in '<>:"/\\|?*' or ord(ch) < 32 else ch for ch in name).strip(". ")
