@@ -360,7 +360,7 @@ def doctor() -> None:
         typer.echo(f"{mark} {check.name}：{check.detail}")
         if check.fix:
             typer.echo(f"    修复：{check.fix}")
-    required_failed = any(not c.ok for c in checks if "可选" not in c.name)
+    required_failed = any(not check.ok and check.required for check in checks)
     raise typer.Exit(EXIT_FINDINGS if required_failed else EXIT_CLEAN)
 
 

@@ -192,6 +192,19 @@ def _t(text: str) -> str:
     return f'<w:t xml:space="preserve">{escaped}</w:t>'
 
 
+# Where LibreOffice installs itself when it is not on PATH.
+SOFFICE_PLACES = (
+    Path("C:/Program Files/LibreOffice/program/soffice.exe"),
+    Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
+)
+
+
+def libreoffice() -> str | None:
+    """LibreOffice's soffice: on PATH, else where its installer puts it (Windows, macOS)."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    return found or next((str(path) for path in SOFFICE_PLACES if path.is_file()), None)
+
+
 def docx_toc_pages(docx: bytes, anchors: list[str], first_numbered: str) -> dict[str, int] | None:
     """The printed page each bookmarked heading stands on, as LibreOffice lays out this DOCX
     (numbering from the page of ``first_numbered``); None without LibreOffice and poppler.
@@ -200,7 +213,7 @@ def docx_toc_pages(docx: bytes, anchors: list[str], first_numbered: str) -> dict
     pages. A DOCX is never laid out by pbgen itself, so this is the only honest source of its
     page numbers; the PDF's layout differs (tables move to the next page in one and not the other).
     """
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    soffice = libreoffice()
     pdfinfo = shutil.which("pdfinfo")
     if soffice is None or pdfinfo is None:
         return None

@@ -66,3 +66,36 @@ def test_the_installed_doctor_runs_clean(installed, tmp_path):
 def test_the_installed_pbgen_writes_the_schema_the_repository_keeps(installed, tmp_path):
     done = installed.run("schema", cwd=tmp_path)
     assert done.stdout == (ROOT / "schema" / "filing.schema.json").read_text(encoding="utf-8")
+
+
+# -- without the PDF engine (Windows and macOS as installed: no Pango) -----------------------------
+
+
+def test_without_the_pdf_engine_docx_and_xlsx_still_render(installed, tmp_path):
+    filings = tmp_path / "filings"
+    shutil.copytree(DATA, filings)
+    done = installed.run("render", filings, "-o", "out", cwd=tmp_path, pdf_engine=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "安装方法" in done.stderr
+    for filing in DATA.glob("*.yaml"):
+        assert (tmp_path / "out" / f"{filing.stem}.docx").stat().st_size > 1000
+        assert not (tmp_path / "out" / f"{filing.stem}.pdf").exists()
+    assert (tmp_path / "out" / "menyuan-2024.xlsx").stat().st_size > 1000
+
+
+def test_without_the_pdf_engine_asking_for_pdf_says_what_to_install(installed, tmp_path):
+    filing = DATA / "leting-2024.yaml"
+    done = installed.run("render", filing, "-f", "pdf", "-o", "out", cwd=tmp_path, pdf_engine=False)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "不能生成 PDF" in done.stderr and "Pango" in done.stderr and "安装方法" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_without_the_pdf_engine_doctor_names_the_fix(installed, tmp_path):
+    done = installed.run("doctor", cwd=tmp_path, pdf_engine=False)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stdout + done.stderr
+    engine = next(line for line in done.stdout.splitlines() if "PDF 引擎" in line)
+    assert engine.startswith("✗") and "Pango" in engine
+    assert "修复：sudo apt-get install libpango" in done.stdout  # this system's steps
