@@ -392,10 +392,10 @@ def watch(
     except PbgenError as error:
         raise _fail(error) from None
     typer.echo(f"预览：{url(server)}　（保存文件即刷新；按 Ctrl-C 结束）", err=True)
-    _report_refresh(preview.refresh())
-    if browser:
-        webbrowser.open(url(server))
-    try:
+    try:  # from here on, Ctrl-C at any moment ends the preview cleanly
+        _report_refresh(preview.refresh())
+        if browser:
+            webbrowser.open(url(server))
         preview.watch(_report_refresh)
     except KeyboardInterrupt:
         typer.echo("已结束预览。", err=True)

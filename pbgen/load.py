@@ -62,10 +62,11 @@ def load(path: Path | str) -> Loaded:
     file = str(path)
     text = _read_text(path, file)
     _reject_tabs(text, file)
+    _reject_fullwidth_indentation(text, file)
     try:
         root = yaml.compose(text, Loader=YamlLoader)
     except yaml.MarkedYAMLError as error:
-        raise InputError([_syntax_finding(error, file)]) from None
+        raise InputError([_syntax_finding(error, file, text)]) from None
     except yaml.YAMLError as error:  # pragma: no cover - libyaml errors are marked
         raise InputError(
             [Finding(file, 1, 1, "yaml", "error", "", f"YAML 无法解析：{error}")]
@@ -155,34 +156,23 @@ def _reject_tabs(text: str, file: str) -> None:
         raise InputError(findings)
 
 
-SYNTAX_HINTS: list[tuple[str, str]] = [
-    (
-        "mapping values are not allowed",
-        "这里不能出现「: 」。若文字本身含有冒号加空格，请给整段文字加引号。",
-    ),
-    ("could not find expected ':'", "缺少「: 」，或者上一行的引号没有配对。"),
-    (
-        "found character that cannot start any token",
-        "这个字符不能出现在值的开头（如 @ ` %），请给整段文字加引号。",
-    ),
-    ("found undefined alias", "「*」开头的文字会被当作引用，请给整段文字加引号。"),
-    ("did not find expected key", "缩进不齐，或者上一行的引号没有配对。"),
-    ("did not find expected '-' indicator", "列表项的缩进不齐：同一列表的「- 」要对齐。"),
-    ("found unexpected end of stream", "引号没有配对：文件结束前缺少收尾的引号。"),
-    ("while scanning a quoted scalar", "引号没有配对。"),
-    ("expected <block end>, but found", "缩进不齐：同一层的键要左对齐。"),
-    ("found duplicate anchor", "「&」开头的文字会被当作锚点，请给整段文字加引号。"),
-]
+def _syntax_finding(error: yaml.MarkedYAMLError, file: str, text: str) -> Finding:
+    """Where the mistake starts (not where the parser gave up), and its cause."""
+    from pbgen.yamlerrors import diagnose
+
+    found = diagnose(error, text)
+    return Finding(file, found.line, found.column, "yaml", "error", "", found.message)
 
 
-def _syntax_finding(error: yaml.MarkedYAMLError, file: str) -> Finding:
-    mark = error.problem_mark or error.context_mark
-    problem = f"{error.context or ''} {error.problem or ''}".strip()
-    hint = next(
-        (text for key, text in SYNTAX_HINTS if key in problem), "请检查这一行的缩进和引号。"
-    )
-    line, column = _mark(mark) if mark else (1, 1)
-    return Finding(file, line, column, "yaml", "error", "", f"YAML 格式错误：{hint}（{problem}）")
+def _reject_fullwidth_indentation(text: str, file: str) -> None:
+    """Full-width spaces (　) at the start of lines: YAML reads them as text, not indentation."""
+    from pbgen.yamlerrors import fullwidth_indentation
+
+    found = fullwidth_indentation(text)
+    if found:
+        raise InputError(
+            [Finding(file, d.line, d.column, "yaml", "error", "", d.message) for d in found]
+        )
 
 
 def _mark(mark: yaml.Mark) -> Mark:
@@ -293,4 +283,12 @@ def _type_message(detail: dict, loc: tuple, data: Any) -> str:
         if steps and steps[-1].label == "版式":
             context["expected"] = "wenben（绩效文本）、gongkai（公开表）、fubiao（附表）"
     value = detail.get("input")
-    return template.format(input=value if isinstance(value, str) else "…", **context)
+    message = template.format(input=value if isinstance(value, str) else "…", **context)
+    return message + _typing_slip(detail["type"], value)
+
+
+def _typing_slip(kind: str, value: Any) -> str:
+    """A full-width digit or colon typed with the Chinese input method: say so."""
+    from pbgen.yamlerrors import typing_slip
+
+    return typing_slip(kind, value)

@@ -31,6 +31,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+import jinja2
 from docx.document import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -40,6 +41,7 @@ from lxml import etree
 from pbgen.context import printable
 from pbgen.errors import PbgenError
 from pbgen.layouts.wenben import WenbenContext
+from pbgen.templating import explain, sandboxed
 
 TOC_PLACEHOLDER = "[[TOC]]"
 PDF_WITH_BOOKMARKS = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
@@ -91,7 +93,10 @@ def fill_template(template: Path, fields: dict) -> Document:
     template_doc = DocxTemplate(str(template))
     template_doc.init_docx()
     _read_merge_marks(template_doc.docx.element.body, Path(template))
-    template_doc.render(_clean(fields), autoescape=True)
+    try:  # sandboxed, and without a loader: a Word template reads no file
+        template_doc.render(_clean(fields), jinja_env=sandboxed(autoescape=True), autoescape=True)
+    except jinja2.TemplateError as error:
+        raise explain(error, template) from None
     document = template_doc.docx
     _merge_marked_cells(document.element.body)
     _let_tall_rows_break(document)

@@ -20,6 +20,7 @@ import markupsafe
 
 from pbgen.context import printable
 from pbgen.errors import PbgenError
+from pbgen.templating import FolderLoader, explain, sandboxed
 
 USER_AGENT_CSS = "common/ua.css"
 
@@ -137,33 +138,23 @@ def _printable(value):
     return printable(value) if isinstance(value, str) else value
 
 
-def _search_path(template_dir: Path) -> list[Path]:
-    """Where a layout's template files are found: its folder, then its parent for what layouts
-    share (common/base.css, common/ua.css)."""
-    return [template_dir, template_dir.parent]
-
-
 @cache
-def _environment(template_dir: Path) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_search_path(template_dir)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=False,
-        finalize=_printable,
-    )
+def _environment(template_dir: Path):
+    return sandboxed(template_dir, autoescape=True, trim_blocks=False, finalize=_printable)
 
 
 def render_html(context, template_dir: Path, name: str = "document.html.j2") -> str:
-    """The layout's HTML, every string escaped."""
+    """The layout's HTML, every string escaped, the template sandboxed (``pbgen.templating``)."""
     fields = asdict(context) if is_dataclass(context) else dict(context)
     try:
         template = _environment(template_dir.resolve()).get_template(name)
         return template.render(**fields)
     except jinja2.TemplateNotFound as missing:
         raise PbgenError(
-            f"模板文件夹 {template_dir}（或其上一级）里没有 {missing.name}。"
+            f"模板文件夹 {template_dir}（或旁边的 common/）里没有 {missing.name}。"
         ) from None
+    except jinja2.TemplateError as error:
+        raise explain(error, template_dir / name) from None
 
 
 def _fetcher_inside(folder: Path):
@@ -184,10 +175,7 @@ def _fetcher_inside(folder: Path):
 
 def user_agent_stylesheet(template_dir: Path) -> Path | None:
     """The templates' own user-agent stylesheet, found like every other template file."""
-    for folder in _search_path(template_dir):
-        if (folder / USER_AGENT_CSS).is_file():
-            return (folder / USER_AGENT_CSS).resolve()
-    return None
+    return FolderLoader(template_dir).find(USER_AGENT_CSS)
 
 
 @cache

@@ -1,0 +1,119 @@
+"""Templates run sandboxed and read only inside their folder; their mistakes are messages."""
+
+import io
+import shutil
+import zipfile
+
+import pytest
+from typer.testing import CliRunner
+
+from pbgen.cli import app
+from pbgen.pipeline import TEMPLATES
+
+from conftest import DATA
+
+ESCAPE = "{{ cycler.__init__.__globals__.os.system('touch %s') }}"
+
+
+def run(*args):
+    return CliRunner().invoke(app, list(map(str, args)))
+
+
+@pytest.fixture
+def templates(tmp_path):
+    copy = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, copy)
+    return copy
+
+
+def render(templates, tmp_path, *options):
+    return run(
+        "render", DATA / "leting-2024.yaml", "-o", tmp_path / "out", "--template-dir", templates,
+        *options,
+    )  # fmt: skip
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_html_template_cannot_reach_the_system(templates, tmp_path):
+    marker = tmp_path / "escaped"
+    edit(templates / "wenben" / "document.html.j2", "{{ title }}", ESCAPE % marker)
+    result = render(templates, tmp_path, "-f", "pdf")
+    assert result.exit_code == 2
+    assert not marker.exists()
+    assert "document.html.j2 第 6 行试图" in result.output and "已拒绝" in result.output
+    assert "Traceback" not in result.output
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_word_template_cannot_reach_the_system(templates, tmp_path):
+    marker = tmp_path / "escaped"
+    docx = templates / "wenben" / "template.docx"
+    source = zipfile.ZipFile(docx)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"{{ part1.title }}", (ESCAPE % marker).encode(), 1)
+            target.writestr(item, data)
+    docx.write_bytes(buffer.getvalue())
+    result = render(templates, tmp_path, "-f", "docx")
+    assert result.exit_code == 2
+    assert not marker.exists()
+    assert "template.docx" in result.output and "已拒绝" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_include_through_a_symlink_out_of_the_folder_is_refused(templates, tmp_path):
+    (templates / "wenben" / "evil.txt").symlink_to("/etc/passwd")
+    edit(templates / "wenben" / "document.html.j2", "{{ title }}", "{% include 'evil.txt' %}")
+    result = render(templates, tmp_path, "-f", "pdf")
+    assert result.exit_code == 2
+    assert "evil.txt" in result.output and "/etc/passwd" in result.output
+    assert "root:" not in result.output
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_include_of_a_parent_path_is_refused(templates, tmp_path):
+    (tmp_path / "secret.txt").write_text("SECRET")
+    edit(
+        templates / "wenben" / "document.html.j2", "{{ title }}", "{% include '../../secret.txt' %}"
+    )
+    result = render(templates, tmp_path, "-f", "pdf")
+    assert result.exit_code == 2 and "文件夹以外" in result.output
+    assert "SECRET" not in result.output
+
+
+def test_template_syntax_error_names_file_and_line(templates, tmp_path):
+    edit(templates / "wenben" / "document.html.j2", "{{ title }}", "{% if title %}{{ title }}")
+    result = render(templates, tmp_path, "-f", "pdf")
+    assert result.exit_code == 2
+    assert "document.html.j2 第" in result.output and "语法错误" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_word_template_syntax_error_is_a_message(templates, tmp_path):
+    docx = templates / "wenben" / "template.docx"
+    source = zipfile.ZipFile(docx)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"{{ part1.title }}", b"{{ part1..title }}", 1)
+            target.writestr(item, data)
+    docx.write_bytes(buffer.getvalue())
+    result = render(templates, tmp_path, "-f", "docx")
+    assert result.exit_code == 2
+    assert "template.docx" in result.output and "语法错误" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_shared_templates_still_load(templates, tmp_path):
+    result = render(templates, tmp_path, "-f", "pdf")
+    assert result.exit_code == 0, result.output
