@@ -13,6 +13,7 @@ Per document, from the text positions (PyMuPDF, the `bench` extra):
 - first: characters on the first line of a paragraph (2 characters indent: 26);
 - spaces: gaps inside a body line wider than 0.45 em, i.e. a space stretched by justification (0);
 - cells: table cells whose last line is one hanzi under a longer line (0 where avoidable);
+- open: pages whose table is not closed by a border at its foot (0);
 - pages; page-number distance: the page number's 一字线 below the 版心's lower edge (7 mm);
 - fonts: the font each role printed in (body, headings, titles, tables, page numbers).
 
@@ -57,6 +58,7 @@ class Measure:
     page_number_mm: list[float] = field(default_factory=list)
     fonts: dict[str, Counter] = field(default_factory=dict)  # role → font → characters
     ragged: list[tuple[float, int, str]] = field(default_factory=list)
+    open_feet: list[int] = field(default_factory=list)  # pages whose table is open at its foot
 
     @property
     def flush_share(self) -> float | None:
@@ -215,7 +217,53 @@ def measure(pdf: Path, table_size: float = TABLE) -> Measure:
         else:
             pending = None
         _cells(result, lines, table_size)
+        if _table_foot_cover(page) < 0.99:
+            result.open_feet.append(number)
     return result
+
+
+def _border_segments(page) -> list[tuple[float, float, float, float]]:
+    """Border strokes: WeasyPrint fills each cell border as a ring (an outer and an inner
+    rectangle, even-odd); each side of it thicker than 0.3 pt is one segment."""
+    segments = []
+    for drawing in page.get_drawings():
+        rects = [item[1] for item in drawing["items"] if item[0] == "re"]
+        if len(rects) == 2 == len(drawing["items"]):
+            outer, inner = sorted(rects, key=lambda r: -r.width * r.height)
+            if outer.contains(inner):
+                sides = [
+                    (outer.x0, outer.y0, outer.x1, inner.y0),
+                    (outer.x0, inner.y1, outer.x1, outer.y1),
+                    (outer.x0, outer.y0, inner.x0, outer.y1),
+                    (inner.x1, outer.y0, outer.x1, outer.y1),
+                ]
+                segments += [s for s in sides if min(s[2] - s[0], s[3] - s[1]) > 0.3]
+                continue
+        for item in drawing["items"]:
+            if item[0] == "l":
+                a, b = item[1], item[2]
+                segments.append((min(a.x, b.x), min(a.y, b.y), max(a.x, b.x), max(a.y, b.y)))
+            elif item[0] == "re" and min(item[1].width, item[1].height) < 2.5:
+                r = item[1]
+                segments.append((r.x0, r.y0, r.x1, r.y1))
+    return segments
+
+
+def _table_foot_cover(page) -> float:
+    """How much of the lowest table edge on the page a horizontal border covers (1: closed)."""
+    segments = _border_segments(page)
+    if not segments:
+        return 1.0
+    left = min(s[0] for s in segments)
+    right = max(s[2] for s in segments)
+    foot = max(s[3] for s in segments)
+    covered = sorted((s[0], s[2]) for s in segments if s[3] - s[1] < 2.5 and abs(s[3] - foot) < 1.5)
+    reach, total = left, 0.0
+    for start, end in covered:
+        if end > reach:
+            total += end - max(start, reach)
+            reach = end
+    return total / (right - left)
 
 
 def _edge(page) -> float:
@@ -249,7 +297,7 @@ def _cells(result: Measure, lines: list[dict], table_size: float) -> None:
             above = [
                 other
                 for other in small
-                if 0 < line["base"] - other["base"] < table_size * 1.9
+                if 0 < line["base"] - other["base"] < table_size * 1.6
                 and other["x0"] <= line["x0"] + 1
                 and other["x1"] >= line["x1"] - 1
                 and len(other["text"]) > 1
@@ -286,13 +334,13 @@ def row(name: str, m: Measure) -> str:
     distance = "/".join(f"{d:g}" for d in numbers) if numbers else "—"
     return (
         f"{name:<24}{share:>8}{lines:>11}{pitch:>15}{first:>10}{len(m.stretched):>7}"
-        f"{sum(m.cells.values()):>6}{m.pages:>6}{distance:>9}"
+        f"{sum(m.cells.values()):>6}{len(m.open_feet):>5}{m.pages:>6}{distance:>9}"
     )
 
 
 HEADER = (
     f"{'document':<24}{'flush':>8}{'lines':>11}{'pitch pt':>15}{'first':>10}{'spaces':>7}"
-    f"{'cells':>6}{'pages':>6}{'pn mm':>9}"
+    f"{'cells':>6}{'open':>5}{'pages':>6}{'pn mm':>9}"
 )
 
 
@@ -339,7 +387,7 @@ def main() -> None:
     print(
         "\nflush: non-final body lines reaching the right edge (goal ≥97%); lines: body lines on"
         " full pages (22); pitch: distances between body lines (28.95); first: characters on first lines (26); spaces: stretched spaces (0);"
-        " cells: cells ending in one hanzi; pn mm: page number's dash below the 版心 (7)."
+        " cells: cells ending in one hanzi; open: pages whose table is open at its foot; pn mm: page number's dash below the 版心 (7)."
     )
 
 

@@ -244,8 +244,6 @@ def _notices(console, outcome, failure_type) -> None:
 def _summary(results, failure_type):
     from rich.table import Table
 
-    from pbgen.layouts import LAYOUTS
-
     table = Table(title="生成结果", title_justify="left")
     for column, justify in (
         ("文件", "left"),
@@ -259,11 +257,10 @@ def _summary(results, failure_type):
         if isinstance(result, failure_type):
             table.add_row(result.file, "", "", "", "[red]失败[/red]")
             continue
-        name = LAYOUTS[result.layout].name if result.layout else ""
         written = "、".join(target.suffix.lstrip(".") for target in result.outputs)
         state = f"已是最新（{written}）" if result.skipped else f"已生成（{written}）"
         pages = "" if result.skipped or result.pages is None else str(result.pages)
-        table.add_row(result.file, name, pages, f"{result.seconds:.2f}", state)
+        table.add_row(result.file, result.layout, pages, f"{result.seconds:.2f}", state)
     return table
 
 
@@ -338,14 +335,31 @@ def import_(
 
 
 @app.command()
-def layouts() -> None:
-    """列出可用的版式，以及每种版式需要的数据。"""
-    from pbgen.layouts import LAYOUT_LIST
+def layouts(
+    filing: Annotated[
+        Path | None,
+        typer.Argument(help="列出这份文件可用的版式（包括它旁边 pbgen.toml 指定的）。"),
+    ] = None,
+    template_dir: Annotated[
+        Path | None, typer.Option("--template-dir", help="另外在这个文件夹里找版式。")
+    ] = None,
+) -> None:
+    """列出可用的版式：来源、格式、需要的数据。"""
+    from pbgen.layouts import find_layouts
+    from pbgen.manifest import title
 
-    for layout in LAYOUT_LIST:
-        typer.echo(f"{layout.id}  {layout.name}（{'、'.join(layout.formats)}）")
-        typer.echo(f"    {layout.summary}")
-        typer.echo(f"    需要：{layout.needs}")
+    try:
+        found = find_layouts(template_dir, filing)
+    except PbgenError as error:
+        raise _fail(error) from None
+    for layout in found:
+        names = "、".join([layout.name, *layout.manifest.aliases])
+        typer.echo(f"{layout.id}  {names}（{'、'.join(layout.formats)}）")
+        if layout.manifest.summary:
+            typer.echo(f"    {layout.manifest.summary}")
+        needs = "、".join(title(need) for need in layout.manifest.needs) or "（无）"
+        typer.echo(f"    需要：{needs}")
+        typer.echo(f"    来源：{layout.origin}（{layout.folder}）")
 
 
 @app.command()

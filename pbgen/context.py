@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pbgen.errors import PbgenError
-from pbgen.model import walk_indicators
 
 # Control characters have no glyph and are illegal in XML: no output format can carry them.
 UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -28,13 +27,43 @@ CLOSING_PUNCTUATION = "。；！？：，.;!?:,"
 CHINESE_DIGITS = "零一二三四五六七八九"
 
 
+GROUPS = ("", "万", "亿", "万亿")
+
+
 def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (1–99)."""
-    if not 0 < n < 100:
+    """How a number is read in Chinese, for numbering: 1 → 一, 10 → 十, 12 → 十二, 100 → 一百,
+    101 → 一百零一, 110 → 一百一十, 1001 → 一千零一, 10000 → 一万, 100000 → 十万.
+    Digits in groups of four (万, 亿); one 零 stands for any run of zeros inside."""
+    if not 0 <= n < 10**16:
         raise ValueError(n)
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else CHINESE_DIGITS[tens] + "十")
-    return head + (CHINESE_DIGITS[ones] if ones else "")
+    if n == 0:
+        return CHINESE_DIGITS[0]
+    groups = []
+    while n:
+        n, group = divmod(n, 10000)
+        groups.append(group)
+    text, gap = "", False
+    for power in reversed(range(len(groups))):
+        group = groups[power]
+        if group == 0:
+            gap = True
+            continue
+        if text and (gap or group < 1000):
+            text += "零"
+        text += _below_ten_thousand(group) + GROUPS[power]
+        gap = False
+    return text[1:] if text.startswith("一十") else text  # 十二, not 一十二; but 一百一十
+
+
+def _below_ten_thousand(n: int) -> str:
+    text, gap = "", False
+    for digit, unit in zip(f"{n:04d}", "千百十 ", strict=True):
+        if digit == "0":
+            gap = bool(text)
+            continue
+        text += ("零" if gap else "") + CHINESE_DIGITS[int(digit)] + unit.strip()
+        gap = False
+    return text
 
 
 def section_number(n: int) -> str:
@@ -102,15 +131,6 @@ class MissingDataError(PbgenError):
     """The filing lacks what the requested layout needs."""
 
 
-def projects_lacking(title: str, projects, lacks) -> list[str]:
-    """「资金用途（3 个项目，如「甲」、「乙」等）」 when some projects lack a field; else []."""
-    names = [project.name for project in projects if lacks(project)]
-    if not names:
-        return []
-    example = "、".join(f"「{name}」" for name in names[:2]) + ("等" if len(names) > 2 else "")
-    return [f"{title}（{len(names)} 个项目，如{example}）"]
-
-
 def refuse_if_missing(layout: str, file: str, missing: list[str]) -> None:
     """Refuse, naming every missing field, rather than print empty sections or cells."""
     if missing:
@@ -119,64 +139,6 @@ def refuse_if_missing(layout: str, file: str, missing: list[str]) -> None:
             f"{where}不能排成「{layout}」版式，缺少：{'；'.join(missing)}。"
             "请在文件中补上，或选用这份文件具备数据的版式（--layout）。"
         )
-
-
-DEPARTMENT_INDICATORS = "部门年度绩效指标"
-
-
-def given_fields(filing) -> list[tuple[str, bool]]:
-    """Every field some layout has no place for, in document order, with whether this filing
-    gives it. A layout names what it prints (``unprinted``); a field listed here that a layout
-    does not name is reported by it, so a new field is never dropped silently."""
-    department, projects = filing.department, filing.projects
-    rows = [row for project in projects for *_, row in project.all_indicators()]
-    department_rows = [row for *_, row in walk_indicators(filing.department_indicators or {})]
-    of_department = f"（{DEPARTMENT_INDICATORS}）"
-    return [
-        ("部门编码", bool(department.code)),
-        ("部门简称", bool(department.short_name)),
-        ("编制单位", bool(department.compiled_by)),
-        ("审核单位", bool(department.reviewed_by)),
-        ("专项资金级次", bool(department.fund_level)),
-        ("单位负责人签字", bool(department.head)),
-        ("填表人", bool(department.filled_by)),
-        ("联系电话", bool(department.phone)),
-        ("总体绩效目标", bool(filing.overall_goal)),
-        ("分项绩效目标", bool(filing.sub_goals)),
-        ("工作保障措施", bool(filing.safeguards)),
-        ("年度预算申请", bool(filing.department_budget)),
-        ("部门职责概述", bool(filing.duties)),
-        ("年度重点工作计划", bool(filing.work_plan)),
-        (DEPARTMENT_INDICATORS, bool(filing.department_indicators)),
-        (
-            "绩效指标描述" + of_department,
-            any(r.shown_description != r.name for r in department_rows),
-        ),
-        ("指标值确定依据" + of_department, any(r.basis for r in department_rows)),
-        ("绩效标准" + of_department, any(r.standard for r in department_rows)),
-        ("单位编码", any(unit.code for unit in filing.units)),
-        # a unit named as the department is printed wherever the department's name is
-        ("单位名称", any(unit.name != department.name for unit in filing.units)),
-        ("项目编码", any(p.code for p in projects)),
-        ("财政资金", any(p.fiscal is not None for p in projects)),
-        ("其他资金", any(p.other is not None for p in projects)),
-        ("资金用途", any(p.purpose for p in projects)),
-        ("资金支出计划", any(p.spending_plan for p in projects)),
-        ("所属专项", any(p.special_fund for p in projects)),
-        ("项目实施期", any(p.period for p in projects)),
-        ("实施期绩效目标", any(p.period_goal for p in projects)),
-        ("支出明细及测算说明", any(p.expense_details for p in projects)),
-        ("绩效指标描述", any(r.shown_description != r.name for r in rows)),
-        ("指标值确定依据", any(r.basis for r in rows)),
-        ("绩效标准", any(r.standard for r in rows)),
-    ]
-
-
-def unprinted(filing, printed: set[str]) -> list[str]:
-    """The fields ``filing`` gives that are not ``printed``; a part of an unprinted field
-    (绩效标准（部门年度绩效指标）) goes without saying."""
-    names = [title for title, given in given_fields(filing) if given and title not in printed]
-    return [name for name in names if not any(name.endswith(f"（{whole}）") for whole in names)]
 
 
 def indicator_rows(tree: dict) -> list[IndicatorRow]:

@@ -27,6 +27,7 @@ ITEM_NOUNS: dict[str, tuple[str, str]] = {
     "TitledText": ("", "title"),
     "WorkItem": ("事项", "task"),
     "ExpenseDetail": ("", "content"),
+    "ScheduleItem": ("", "task"),
 }
 SHOWN_NAME_LENGTH = 16
 
@@ -93,6 +94,12 @@ def walk(path: Sequence[str | int], data: Any, root: type[BaseModel] = Filing) -
             else:
                 name, info = found
                 list_title = field_title(info, name)
+                if (
+                    segment == "indicators"
+                    and isinstance(node, dict)
+                    and node.get("period_indicators")
+                ):
+                    list_title = "年度绩效指标"  # next to the 实施期 tree: say which
                 steps.append(Step(list_title, info.annotation, True))
                 annotation = info.annotation
         elif origin is list and isinstance(segment, int):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,9 +62,11 @@ def load(path: Path | str) -> Loaded:
     path = Path(path)
     file = str(path)
     text = _read_text(path, file)
+    _reject_unprintable(text, file)
     _reject_tabs(text, file)
     _reject_fullwidth_indentation(text, file)
     try:
+        _limit_depth(text, file)
         root = yaml.compose(text, Loader=YamlLoader)
     except yaml.MarkedYAMLError as error:
         raise InputError([_syntax_finding(error, file, text)]) from None
@@ -87,7 +90,7 @@ def load(path: Path | str) -> Loaded:
         )
     source = Source(file, None)
     problems: list[Finding] = []
-    source.data = _construct(root, (), source.marks, problems, file)
+    source.data = _construct(root, (), source.marks, problems, file, _Budget(len(text)))
     try:
         filing = Filing.model_validate(source.data)
     except ValidationError as error:
@@ -103,7 +106,7 @@ def load(path: Path | str) -> Loaded:
 
 def _read_text(path: Path, file: str) -> str:
     try:
-        raw = path.read_bytes()
+        raw = _read_bytes(path, file)
     except OSError as error:
         reason = "找不到文件" if isinstance(error, FileNotFoundError) else error.strerror
         raise InputError(
@@ -179,18 +182,136 @@ def _mark(mark: yaml.Mark) -> Mark:
     return (mark.line + 1, mark.column + 1)
 
 
+# -- limits: what a file must be before pbgen reads it ---------------------------------------------
+
+MAX_BYTES = 50 * 1024 * 1024  # the largest real filing is under 1 MB; 5000 projects are ~8 MB
+MAX_DEPTH = 40  # a filing nests about 11 deep (units → projects → indicators → 一级 → 二级 → …)
+
+
+def _refuse(file: str, message: str, line: int = 0, column: int = 0) -> InputError:
+    return InputError([Finding(file, line, column, "file", "error", "", message)])
+
+
+def _read_bytes(path: Path, file: str) -> bytes:
+    """The bytes of a regular file of at most ``MAX_BYTES``. A device (/dev/zero), a named pipe
+    or a folder is refused before it is opened: reading one would never end or never start."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        kind = "文件夹" if stat.S_ISDIR(info.st_mode) else "设备、管道或其他特殊文件"
+        raise _refuse(file, f"这是{kind}，不是普通文件，pbgen 不读取它：请给出 .yaml 文件。")
+    if info.st_size > MAX_BYTES:
+        raise _refuse(file, _too_big(info.st_size))
+    with path.open("rb") as stream:
+        raw = stream.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:  # it grew while being read
+        raise _refuse(file, _too_big(len(raw)))
+    return raw
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"文件有 {size / 1024 / 1024:.0f} MB，超过了 {MAX_BYTES // 1024 // 1024} MB 的上限"
+        "（一份绩效文本通常不到 1 MB）：请确认选对了文件。"
+    )
+
+
+# Characters YAML does not allow in a file: C0 controls but tab and line breaks, DEL, C1
+# controls but NEL, surrogates, U+FFFE/U+FFFF.
+UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+CONTROL_NAMES = {
+    0: "空字符 NUL",
+    0x1B: "转义符 ESC",
+    0x7F: "删除符 DEL",
+    0x08: "退格符",
+    0x0C: "换页符",
+}
+
+
+def _reject_unprintable(text: str, file: str) -> None:
+    """Every character YAML forbids, at its line and column, in words a clerk understands."""
+    findings = []
+    for match in UNPRINTABLE.finditer(text):
+        code = ord(match.group())
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        name = CONTROL_NAMES.get(code, "控制字符")
+        findings.append(
+            Finding(
+                file,
+                line,
+                column,
+                "control-character",
+                "error",
+                "",
+                f"这里有一个看不见的{name}（U+{code:04X}），YAML 不允许："
+                "请删去它（常从其他软件复制粘贴带入）。",
+            )
+        )
+        if len(findings) == 20:
+            break
+    if findings:
+        raise InputError(findings)
+
+
+def _limit_depth(text: str, file: str) -> None:
+    """Refuse nesting deeper than any filing needs, before the YAML library builds it: its
+    composer recurses in C and crashes the process at ~100,000 levels."""
+    depth = 0
+    for event in yaml.parse(text, Loader=YamlLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _refuse(
+                    file,
+                    f"嵌套超过 {MAX_DEPTH} 层（列表套列表或字段组套字段组），绩效文本用不到这么深："
+                    "请检查这里的括号和缩进。",
+                    *_mark(event.start_mark),
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+class _Budget:
+    """How many values a file may expand to. Without aliases (``*name``) a file has at most
+    one value per character; an alias repeats a whole subtree, so a few lines of aliases of
+    aliases (a "billion laughs") would expand to billions of values."""
+
+    def __init__(self, characters: int):
+        self.left = 2 * characters + 10_000
+
+    def spend(self, node: yaml.Node, file: str) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise InputError(
+                [
+                    Finding(
+                        file,
+                        *_mark(node.start_mark),
+                        "yaml",
+                        "error",
+                        "",
+                        "引用（「*」开头的别名）展开后的内容远多于文件本身，像是恶意构造的文件，"
+                        "已停止读取：请去掉层层嵌套的引用。",
+                    )
+                ]
+            )
+
+
 # -- nodes → data ------------------------------------------------------------------------------
 
 
-def _construct(node: yaml.Node, path: tuple, marks: dict, problems: list[Finding], file: str):
+def _construct(
+    node: yaml.Node, path: tuple, marks: dict, problems: list[Finding], file: str, budget: _Budget
+):
     """Plain data from YAML nodes, every scalar a string; records each key's position."""
+    budget.spend(node, file)
     if isinstance(node, yaml.ScalarNode):
         return None if not node.style and node.value in NULLS else node.value  # plain only
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, child in enumerate(node.value):
             marks[(*path, index)] = _mark(child.start_mark)
-            items.append(_construct(child, (*path, index), marks, problems, file))
+            items.append(_construct(child, (*path, index), marks, problems, file, budget))
         return items
     mapping: dict[str, Any] = {}
     for key_node, value_node in node.value:
@@ -222,7 +343,7 @@ def _construct(node: yaml.Node, path: tuple, marks: dict, problems: list[Finding
             )
             continue
         marks[(*path, key)] = _mark(key_node.start_mark)
-        mapping[key] = _construct(value_node, (*path, key), marks, problems, file)
+        mapping[key] = _construct(value_node, (*path, key), marks, problems, file, budget)
     return mapping
 
 

@@ -8,6 +8,7 @@ per-project 分项绩效目标) is computed here or in ``context``, never typed 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -21,15 +22,30 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 Text = Annotated[str, WithJsonSchema({"type": ["string", "number"]})]
 
 
+PLAIN_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _plain_decimal(value: Any) -> Any:
+    """Amounts are plain decimals: Python would also read ``7_00`` as 700 and ``3e1`` as 30,
+    which is never what a clerk meant."""
+    if isinstance(value, str) and not PLAIN_DECIMAL.fullmatch(value.strip()):
+        raise ValueError(
+            f"应为金额数字，如 700 或 5.00，写的是「{value}」"
+            "（只写数字和小数点：不能有下划线、科学计数法 e、千位逗号或单位）"
+        )
+    return value.strip() if isinstance(value, str) else value
+
+
 def _strip_percent(value: Any) -> Any:
     if isinstance(value, str):
         value = value.strip().removesuffix("%").removesuffix("％").strip()
-        return value or None
+        return _plain_decimal(value) if value else None
     return value
 
 
 Money = Annotated[
     Decimal,
+    BeforeValidator(_plain_decimal),
     Field(ge=0, allow_inf_nan=False),
     WithJsonSchema(
         {
@@ -82,25 +98,6 @@ def _as_object(key: str):
     return wrap
 
 
-LAYOUTS: dict[str, str] = {"wenben": "绩效文本", "gongkai": "公开表", "fubiao": "附表"}
-LAYOUT_ALIASES: dict[str, str] = {
-    **{name: id_ for id_, name in LAYOUTS.items()},
-    "部门预算绩效文本": "wenben",
-    "项目支出绩效目标公开表": "gongkai",
-}
-
-
-def _layout_id(value: Any) -> Any:
-    return LAYOUT_ALIASES.get(value, value) if isinstance(value, str) else value
-
-
-Layout = Annotated[
-    Literal["wenben", "gongkai", "fubiao"],
-    BeforeValidator(_layout_id),
-    WithJsonSchema({"enum": [*LAYOUTS, *LAYOUT_ALIASES]}),
-]
-
-
 class Record(BaseModel):
     """Base of every part of a filing: unknown keys are errors, nothing changes after loading."""
 
@@ -124,6 +121,7 @@ class Indicator(Record):
     )
     basis: Text | None = Field(None, title="指标值确定依据", description="如「年初工作安排」。")
     standard: Text | None = Field(None, title="绩效标准", description="如「行业标准」（附表3）。")
+    remark: Text | None = Field(None, title="备注", description="申报表指标表的备注栏。")
 
     @property
     def shown_description(self) -> str:
@@ -136,6 +134,17 @@ IndicatorTree = Annotated[
         title="绩效指标",
         description="一级指标 → 二级指标 → 三级指标列表，如 产出指标: {数量指标: [...]}。"
         "一级、二级名称按所选指标体系检查。",
+    ),
+]
+
+# -- what a region adds ---------------------------------------------------------------------
+
+Extra = Annotated[
+    dict[str, Text],
+    Field(
+        title="其他栏目",
+        description="本地区表格特有、别处没有的栏目：中文标签 → 内容，如 {项目类别: 基础建设类}。"
+        "版式可按标签印出（见 templates/CONTEXT.md 的 extra）。",
     ),
 ]
 
@@ -170,14 +179,95 @@ class ExpenseDetail(Record):
     )
 
 
+class FundPair(Record):
+    """One source of a project's money: over the whole 实施期 and in the budget year."""
+
+    total: Money | None = Field(None, title="实施期金额", description="项目实施期内的总额。")
+    year: Money | None = Field(None, title="当年金额", description="预算年度的金额。")
+
+
+class Funds(Record):
+    """项目资金 of the 申报表: 资金总额 and its sources, for the whole 实施期 and for the year.
+
+    The year's 资金总额, 财政拨款 and 其他资金 are the project's ``budget``, ``fiscal`` and
+    ``other``: they are not typed again here."""
+
+    total: Money | None = Field(
+        None,
+        title="资金总额（实施期）",
+        description="项目实施期内的资金总额；当年资金总额即项目的 budget（预算数）。",
+    )
+    fiscal: Money | None = Field(
+        None,
+        title="财政拨款（实施期）",
+        description="实施期内的财政拨款；当年财政拨款即项目的 fiscal（财政资金）。",
+    )
+    fiscal_upper: FundPair | None = Field(None, title="其中：上级财政拨款")
+    fiscal_local: FundPair | None = Field(None, title="其中：本级财政拨款")
+    other: Money | None = Field(
+        None,
+        title="其他资金（实施期）",
+        description="实施期内财政拨款以外的资金；当年其他资金即项目的 other。",
+    )
+    own: FundPair | None = Field(None, title="自有资金", description="其他资金中的自有资金。")
+    business: FundPair | None = Field(None, title="事业收入", description="其他资金中的事业收入。")
+    operating: FundPair | None = Field(None, title="经营收入", description="其他资金中的经营收入。")
+    named: dict[str, FundPair] = Field(
+        default_factory=dict,
+        title="其他来源",
+        description="其他资金中另有名称的来源：名称 → {total, year}，如 {社会捐赠: {year: 2}}。",
+    )
+
+
+class Period(Record):
+    """项目起止时间, as the author writes the dates (2024年1月, 2024-01-01)."""
+
+    start: Text = Field(title="开始时间")
+    end: Text = Field(title="完成时间")
+
+
+class Overview(Record):
+    """项目概况 of the 申报表."""
+
+    basis: Text | None = Field(None, title="立项依据", description="每行一段。")
+    feasibility: Text | None = Field(None, title="可行性", description="每行一段。")
+    necessity: Text | None = Field(None, title="必要性", description="每行一段。")
+
+
+class ScheduleItem(Record):
+    """One row of 实施进度计划."""
+
+    task: Text = Field(title="实施内容")
+    start: Text | None = Field(None, title="开始时间")
+    end: Text | None = Field(None, title="完成时间")
+
+
 class Project(Record):
-    """One budget project and its 绩效目标表."""
+    """One budget project and its 绩效目标表 (or 申报表)."""
 
     code: Text | None = Field(None, title="项目编码")
     name: Text = Field(title="项目名称")
-    budget: Money = Field(title="预算数", description="项目金额，单位见 money_unit。")
-    fiscal: Money | None = Field(None, title="财政资金", description="预算数中的财政资金。")
-    other: Money | None = Field(None, title="其他资金", description="预算数中的其他资金。")
+    attribute: Text | None = Field(
+        None, title="项目属性", description="如「新增」「延续」，或「基础建设类」等类别。"
+    )
+    manager: Text | None = Field(None, title="项目负责人")
+    phone: Text | None = Field(None, title="联系电话", description="项目负责人的联系电话。")
+    budget: Money = Field(
+        title="预算数",
+        description="预算年度的项目金额（申报表的当年资金总额），单位见 money_unit。",
+    )
+    fiscal: Money | None = Field(
+        None, title="财政资金", description="预算数中的财政资金（申报表的当年财政拨款）。"
+    )
+    other: Money | None = Field(
+        None, title="其他资金", description="预算数中的其他资金（申报表的当年其他资金）。"
+    )
+    funds: Funds | None = Field(
+        None,
+        title="项目资金",
+        description="申报表：实施期资金总额，及各来源（财政拨款、自有资金、事业收入……）的"
+        "实施期金额与当年金额。",
+    )
     purpose: Text | None = Field(
         None, title="资金用途", description="预算规模及资金用途的说明文字。"
     )
@@ -196,15 +286,51 @@ class Project(Record):
     special_fund: Text | None = Field(
         None, title="所属专项", description="附表：子项所属专项的名称；不填时与项目名称相同。"
     )
-    period: Text | None = Field(None, title="项目实施期", description="如「全年」。")
-    period_goal: Text | None = Field(None, title="实施期绩效目标")
+    period: Annotated[
+        Period | Text | None,
+        Field(
+            title="项目实施期",
+            description="「全年」这样的一句话，或起止时间 {start: 2024年1月, end: 2026年12月}"
+            "（申报表的项目起止时间）。",
+        ),
+    ] = None
+    overview: Overview | None = Field(
+        None, title="项目概况", description="申报表：立项依据、可行性、必要性。"
+    )
+    schedule: Annotated[
+        list[ScheduleItem],
+        BeforeValidator(_as_list, json_schema_input_type=list[ScheduleItem] | None),
+    ] = Field(
+        default_factory=list,
+        title="实施进度计划",
+        description="每行：实施内容、开始时间、完成时间。",
+    )
+    period_goal: Text | None = Field(
+        None,
+        title="实施期绩效目标",
+        description="中期（长期）目标：整个实施期要达到的目标，每行一段。年度目标写在 goals。",
+    )
+    period_indicators: IndicatorTree = Field(
+        default_factory=dict,
+        title="实施期绩效指标",
+        description="中期（长期）指标，写法同 indicators（年度指标）。",
+    )
     expense_details: Annotated[
         list[ExpenseDetail],
         BeforeValidator(_as_list, json_schema_input_type=list[ExpenseDetail] | None),
     ] = Field(default_factory=list, title="支出明细及测算说明")
+    extra: Extra = Field(default_factory=dict)
 
     def all_indicators(self) -> Iterator[tuple[str, str, int, Indicator]]:
+        """The 年度 indicators; the 实施期 tree is ``period_indicators``."""
         yield from walk_indicators(self.indicators)
+
+    @property
+    def period_text(self) -> str:
+        """项目实施期 as one phrase: 全年, or 2024年1月至2026年12月."""
+        if isinstance(self.period, Period):
+            return f"{self.period.start}至{self.period.end}"
+        return self.period or ""
 
 
 def walk_indicators(tree: dict[str, dict[str, list[Indicator]]]):
@@ -226,6 +352,7 @@ class Unit(Record):
     projects: Annotated[
         list[Project], BeforeValidator(_as_list, json_schema_input_type=list[Project] | None)
     ] = Field(default_factory=list, title="预算项目")
+    extra: Extra = Field(default_factory=dict)
 
     @property
     def project_total(self) -> Decimal:
@@ -327,7 +454,9 @@ class Department(Record):
     """The filing department: identity, cover lines and signatures."""
 
     name: Text = Field(title="部门名称", description="用于标题，如「乐亭县政协」。")
-    code: Text | None = Field(None, title="部门编码", description="公开表中的部门编码，如 402。")
+    code: Text | None = Field(
+        None, title="部门编码", description="公开表的部门编码、申报表的主管部门编码，如 402。"
+    )
     short_name: Text | None = Field(
         None, title="部门简称", description="公开表部门行的名称；不填时用部门名称。"
     )
@@ -340,9 +469,13 @@ class Department(Record):
     fund_level: Text | None = Field(
         None, title="专项资金级次", description="附表标题用，如「区级」。"
     )
-    head: Text | None = Field(None, title="单位负责人签字")
-    filled_by: Text | None = Field(None, title="填表人")
-    phone: Text | None = Field(None, title="联系电话")
+    head: Text | None = Field(None, title="单位负责人签字", description="单位负责人。")
+    filled_by: Text | None = Field(None, title="填表人", description="填表人（填报人）。")
+    phone: Text | None = Field(None, title="联系电话", description="填表人的联系电话。")
+    filled_on: Text | None = Field(
+        None, title="填报日期", description="按原文填写，如「2024年1月10日」。"
+    )
+    extra: Extra = Field(default_factory=dict)
 
 
 # -- check settings ----------------------------------------------------------------------------
@@ -376,10 +509,13 @@ class Filing(Record):
     year: Annotated[int, Field(ge=2000, le=2100), WithJsonSchema(YEAR_SCHEMA)] = Field(
         title="预算年度", description="四位数字，如 2024；加不加引号都可以。"
     )
-    layout: Layout = Field(
+    # Any id or alias of a layout pbgen finds (its own and the user's, see ``pbgen.layouts``):
+    # resolved when rendering; the schema lists the built-in ones.
+    layout: Text = Field(
         "wenben",
         title="版式",
-        description="wenben（绩效文本）、gongkai（项目支出绩效目标公开表）、fubiao（附表1–3）。",
+        description="版式的编号或中文名：wenben（绩效文本）、gongkai（公开表）、fubiao（附表）、"
+        "shenbao（申报表），或自己的版式（pbgen layouts 列出全部）。",
     )
     money_unit: Literal["万元", "元"] = Field(title="金额单位", description="全文金额的单位。")
     department: Department = Field(title="部门")
@@ -404,6 +540,7 @@ class Filing(Record):
     units: Annotated[list[Unit], Field(min_length=1)] = Field(
         title="预算单位", description="各预算单位及其项目；只有一个单位时也写成列表。"
     )
+    extra: Extra = Field(default_factory=dict)
     check: CheckSettings = Field(default_factory=CheckSettings, title="检查设置")
 
     @property

@@ -85,7 +85,14 @@ def check_file(path: Path | str) -> CheckResult:
         loaded = load(path)
     except InputError as error:
         return CheckResult(str(path), error.findings, readable=False)
-    return CheckResult(str(path), check(loaded))
+    findings = check(loaded)
+    try:
+        choose_layout(loaded)
+    except PbgenError as error:
+        line, column = loaded.source.locate(("layout",))
+        message = str(error).split("：", 1)[-1]
+        findings.insert(0, Finding(str(path), line, column, "layout", "error", "版式", message))
+    return CheckResult(str(path), findings)
 
 
 def check_files(paths: Iterable[Path | str]) -> list[CheckResult]:
@@ -103,7 +110,7 @@ class RenderResult:
     seconds: float
     check_errors: int
     unprinted: list[str] = field(default_factory=list)
-    layout: str = ""
+    layout: str = ""  # the layout's Chinese name
     skipped: bool = False  # outputs already newer than input, templates and pbgen
 
 
@@ -116,20 +123,11 @@ def build_timestamp(year: int) -> datetime:
     return datetime(year, 1, 1, tzinfo=UTC)
 
 
-def template_folder(layout: str, template_dir: Path | None = None) -> Path:
-    """The layout's templates: ``DIR/<layout>/`` or ``DIR`` itself when given, else ours."""
-    if template_dir is None:
-        return TEMPLATES / layout
-    folder = template_dir / layout if (template_dir / layout).is_dir() else template_dir
-    if not folder.is_dir():
-        raise PbgenError(f"找不到模板文件夹 {template_dir}。")
-    return folder
-
-
 def template_roots(folder: Path) -> tuple[Path, Path]:
     """The only folders a layout's templates may read: its own, and ``common/`` beside it
-    (what layouts share: base.css, ua.css)."""
-    return (folder, folder.parent / "common")
+    (what layouts share: base.css, ua.css) — pbgen's own for a layout without one."""
+    common = folder.parent / "common"
+    return (folder, common if common.is_dir() else TEMPLATES / "common")
 
 
 def render_file(
@@ -150,7 +148,6 @@ def render_file(
     """
     from pbgen import stamp
     from pbgen.check import check
-    from pbgen.layouts import find_layout
     from pbgen.load import load
     from pbgen.write import write_all
 
@@ -158,30 +155,43 @@ def render_file(
     loaded = load(path)
     errors = sum(finding.severity == "error" for finding in check(loaded))
     filing = loaded.filing
-    chosen = find_layout(layout or filing.layout)
+    chosen = choose_layout(loaded, layout, template_dir)
     formats = list(formats or default_formats(chosen.formats))
     unsupported = [name for name in formats if name not in chosen.formats]
     if unsupported:
         raise PbgenError(
             f"「{chosen.name}」没有 {'、'.join(unsupported)} 格式；可选：{'、'.join(chosen.formats)}。"
         )
-    module = chosen.module
-    folder = template_folder(chosen.id, template_dir)
     name = Path(name) if name is not None else Path(Path(path).stem)
     base = Path(output_dir) / name
     targets = [base.with_name(f"{base.name}.{ext}") for ext in FORMATS if ext in formats]
-    unprinted = module.unprinted_fields(filing)
-    key = stamp.make_key(Path(path), chosen.id, formats, template_roots(folder))
+    left_out = chosen.unprinted(filing)
+    key = stamp.make_key(Path(path), chosen.id, formats, template_roots(chosen.folder))
     stamp_file = stamp.stamp_path(Path(output_dir), name)
     if not force and stamp.up_to_date(stamp_file, key, targets):
         seconds = time.perf_counter() - start
-        return RenderResult(str(path), targets, 0, seconds, errors, unprinted, chosen.id, True)
+        return RenderResult(str(path), targets, 0, seconds, errors, left_out, chosen.name, True)
+    chosen.refuse_missing(filing, str(path))
+    module = chosen.module
     context = module.build_context(filing, str(path))
-    rendered = module.render(context, folder, formats, build_timestamp(filing.year))
+    rendered = module.render(context, chosen.folder, formats, build_timestamp(filing.year))
     outputs = {target: rendered.files[target.suffix.lstrip(".")] for target in targets}
     write_all({**outputs, stamp_file: stamp.stamp_bytes(key, outputs)})
     seconds = time.perf_counter() - start
-    return RenderResult(str(path), targets, rendered.pages, seconds, errors, unprinted, chosen.id)
+    return RenderResult(str(path), targets, rendered.pages, seconds, errors, left_out, chosen.name)
+
+
+def choose_layout(loaded, name: str | None = None, template_dir: Path | None = None):
+    """The layout named by ``--layout`` or else by the filing; an unknown name is reported at
+    the line of the filing's ``layout:`` (the layouts found are listed)."""
+    from pbgen.layouts import find_layout
+
+    file = Path(loaded.source.file)
+    if name:
+        return find_layout(name, template_dir, file)
+    line, column = loaded.source.locate(("layout",))
+    where = f"{file}:{line}:{column}" if ("layout",) in loaded.source.marks else str(file)
+    return find_layout(loaded.filing.layout, template_dir, file, where)
 
 
 def default_formats(formats: Sequence[str]) -> list[str]:

@@ -415,7 +415,8 @@ def _set_core_properties(document, title: str, timestamp: datetime.datetime) -> 
     properties = document.core_properties
     for child in list(properties._element):
         properties._element.remove(child)
-    properties.title = title
+    # Word's core properties hold at most 255 characters; the full title is in the document.
+    properties.title = title if len(title) <= 255 else title[:254] + "…"
     properties.created = properties.modified = _utc(timestamp)
 
 

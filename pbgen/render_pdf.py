@@ -20,9 +20,11 @@ import markupsafe
 
 from pbgen.context import printable
 from pbgen.errors import PbgenError
+from pbgen.linebreak import balanced_lines, capacity
 from pbgen.templating import FolderLoader, explain, sandboxed
 
 USER_AGENT_CSS = "common/ua.css"
+PORTRAIT_TABLE_PT = 442.2  # a table across the 156 mm 版心 of A4 portrait
 
 
 @dataclass(frozen=True)
@@ -138,9 +140,18 @@ def _printable(value):
     return printable(value) if isinstance(value, str) else value
 
 
+def _balanced(text, percent: float, table_pt: float = PORTRAIT_TABLE_PT):
+    """Jinja filter ``text | balanced(column percent[, table width in pt])``: the cell's text,
+    with line breaks where it would otherwise end in one hanzi (``pbgen.linebreak``)."""
+    lines = balanced_lines(str(text), capacity(percent, table_pt))
+    return markupsafe.Markup("<br>").join(lines)
+
+
 @cache
 def _environment(template_dir: Path):
-    return sandboxed(template_dir, autoescape=True, trim_blocks=False, finalize=_printable)
+    environment = sandboxed(template_dir, autoescape=True, trim_blocks=False, finalize=_printable)
+    environment.filters["balanced"] = _balanced
+    return environment
 
 
 def render_html(context, template_dir: Path, name: str = "document.html.j2") -> str:
@@ -203,9 +214,33 @@ def render_pdf(context, template_dir: Path, first_numbered: str | None = None) -
     base = template_dir.resolve().as_uri() + "/"
     document_class = _document_class(user_agent_stylesheet(template_dir))
     source = document_class(string=html, base_url=base, url_fetcher=_fetcher_inside(template_dir))
-    document = source.render(font_config=font_configuration())
+    document = _lay_out(source, template_dir)
     toc_pages = _anchor_pages(document.pages, first_numbered)
     return RenderedPdf(document.write_pdf(), len(document.pages), toc_pages)
+
+
+# Break avoidance (a signature kept with the row before it, a row never split) is a wish:
+# WeasyPrint treats it as a must, and when the boxes it must keep together are taller than a
+# page it fails (``assert not page_is_empty``). Such a filing is laid out again without them.
+RELAXED_BREAKS = """
+* { break-before: auto !important; break-after: auto !important;
+    break-inside: auto !important; }
+"""
+
+
+def _lay_out(source, template_dir: Path):
+    try:
+        return source.render(font_config=font_configuration())
+    except AssertionError:
+        pass
+    relaxed = _weasyprint().CSS(string=RELAXED_BREAKS, font_config=font_configuration())
+    try:
+        return source.render(stylesheets=[relaxed], font_config=font_configuration())
+    except AssertionError:
+        raise PbgenError(
+            f"PDF 排版失败（模板 {template_dir}）：有一段内容无法排进一页，"
+            "常见原因是一个单元格里的文字太长。请精简最长的那段文字，或分成几项。"
+        ) from None
 
 
 def _anchor_pages(pages, first_numbered: str | None) -> dict[str, int]:

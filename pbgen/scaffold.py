@@ -17,7 +17,7 @@ from typing import Any, get_args, get_origin
 
 from pbgen.errors import PbgenError
 from pbgen.fields import field_by_key, is_model, unwrap
-from pbgen.model import LAYOUTS, Filing, Indicator
+from pbgen.model import Filing, Indicator
 from pbgen.yamlout import AMOUNT_KEYS, LONG_KEYS, SCHEMA_NAME, scalar
 
 TODO = "待填"
@@ -106,7 +106,7 @@ def skeleton(layout: str, department: str | None, year: int) -> dict:
             },
             "units": [{"name": name, "projects": [project]}],
         }
-    raise PbgenError(f"没有名为「{layout}」的版式；可选：{'、'.join(LAYOUTS)}。")
+    raise PbgenError(f"没有「{layout}」版式的骨架；可选：wenben、gongkai、fubiao。")
 
 
 # -- writing the skeleton with its comments -------------------------------------------------
@@ -203,7 +203,9 @@ HEADER = [
 
 def skeleton_text(layout: str, department: str | None, year: int) -> str:
     data = skeleton(layout, department, year)
-    title = LAYOUTS[layout]
+    from pbgen.layouts import find_layout
+
+    title = find_layout(layout).name
     lines = [
         f"# yaml-language-server: $schema={SCHEMA_NAME}",
         "#",

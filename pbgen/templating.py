@@ -31,8 +31,10 @@ class FolderLoader(jinja2.BaseLoader):
     lies outside the folder it was found in is refused."""
 
     def __init__(self, folder: Path):
+        from pbgen.pipeline import template_roots
+
         self.roots = [(folder.resolve(), "")]
-        shared = folder.parent / SHARED
+        shared = template_roots(folder)[1]  # beside it, or pbgen's own for a user's layout
         if shared.is_dir():
             self.roots.append((shared.resolve(), f"{SHARED}/"))
 

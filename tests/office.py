@@ -30,6 +30,15 @@ def east_asian_fonts(template: Path, style_names) -> dict[str, str]:
     return found
 
 
+def soffice_convert(sources: list[Path], kind: str, folder: Path) -> list[Path]:
+    """Open ``sources`` in LibreOffice and save them as ``kind`` (docx, xlsx, pdf) into
+    ``folder``, as a clerk's copy would be saved (one profile per folder); the files written."""
+    profile = f"-env:UserInstallation={(folder / 'profile').as_uri()}"
+    command = ["soffice", profile, "--headless", "--convert-to", kind, "--outdir", str(folder)]
+    subprocess.run([*command, *map(str, sources)], check=True, capture_output=True, timeout=300)
+    return [folder / f"{source.stem}.{kind}" for source in sources]
+
+
 def soffice_pdf(source: Path, folder: Path) -> Path:
     """Convert with LibreOffice (its own profile in ``folder``); the PDF it wrote."""
     profile = f"-env:UserInstallation={(folder / 'profile').as_uri()}"

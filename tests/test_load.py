@@ -139,12 +139,72 @@ def test_sub_goals_take_exactly_one_form(write_filing):
     assert found.line == 5 and found.field == "分项绩效目标" and "只能用一种写法" in found.message
 
 
-def test_layout_by_chinese_name(write_filing):
+def test_layout_is_kept_as_written_and_resolved_when_used(write_filing):
+    """Any layout pbgen finds may be named, so the loader keeps the name (see test_pipeline)."""
     text = HEAD + "layout: 公开表\nunits:\n  - name: a\n"
-    assert load(write_filing(text=text)).filing.layout == "gongkai"
+    assert load(write_filing(text=text)).filing.layout == "公开表"
 
 
-def test_unknown_layout(write_filing):
-    text = HEAD + "layout: 报告\nunits:\n  - name: a\n"
-    [found] = problems(write_filing(text=text))
-    assert found.field == "版式" and "gongkai（公开表）" in found.message
+# -- limits and hostile files ----------------------------------------------------------------------
+
+
+def test_deep_nesting_is_a_finding_not_a_crash(write_filing):
+    for depth in (10_000, 200_000):  # 200,000 crashed the YAML library's composer (C recursion)
+        path = write_filing(text="year: " + "[" * depth + "]" * depth + "\n")
+        [found] = problems(path)
+        assert found.line == 1 and "嵌套超过" in found.message
+
+
+def test_alias_bomb_is_refused(write_filing):
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for name, previous in zip("bcdefgh", "abcdefg", strict=True):
+        lines.append(f"{name}: &{name} [{','.join([f'*{previous}'] * 9)}]")
+    [found] = problems(write_filing(text="\n".join(lines) + "\n"))
+    assert "引用" in found.message and "展开" in found.message
+
+
+def test_aliases_within_reason_still_load(write_filing):
+    text = HEAD + (
+        "units:\n  - name: 甲\n    projects:\n"
+        "      - {name: a, budget: 1, goals: &g [完成工作。]}\n"
+        "      - {name: b, budget: 1, goals: *g}\n"
+    )
+    assert load(write_filing(text=text)).filing.units[0].projects[1].goals == ["完成工作。"]
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo", "folder"])
+def test_only_regular_files_are_read(tmp_path, special):
+    import os
+
+    if special == "fifo":
+        os.mkfifo(tmp_path / "pipe.yaml")  # opening it would wait for a writer forever
+        path = tmp_path / "pipe.yaml"
+    elif special == "folder":
+        (tmp_path / "folder.yaml").mkdir()
+        path = tmp_path / "folder.yaml"
+    else:
+        path = special
+    [found] = problems(path)
+    assert "不是普通文件" in found.message
+
+
+def test_huge_file_is_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as stream:
+        stream.truncate(60 * 1024 * 1024)  # sparse: nothing is written
+    [found] = problems(path)
+    assert "MB" in found.message and "上限" in found.message
+
+
+def test_nul_and_escape_are_reported_at_their_line_and_column(write_filing):
+    text = HEAD + "\n" * 60 + "overall_goal: 完成\x00任务\nsafeguards: [\x1b[31m红字]\n"
+    found = problems(write_filing(text=text))
+    assert places(found) == [(65, 17, "control-character"), (66, 14, "control-character")]
+    assert "空字符 NUL（U+0000）" in found[0].message and "转义符 ESC" in found[1].message
+
+
+@pytest.mark.parametrize("written", ["7_00", "3e1", "1,000", "5元"])
+def test_amounts_must_be_plain_decimals(write_filing, written):
+    text = HEAD + f"units:\n  - name: 甲\n    projects:\n      - {{name: a, budget: '{written}'}}\n"
+    [found] = [f for f in problems(write_filing(text=text)) if "预算数" in f.field]
+    assert f"写的是「{written}」" in found.message and "只写数字和小数点" in found.message

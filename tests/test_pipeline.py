@@ -36,6 +36,22 @@ def test_folder_without_filings(tmp_path):
         find_filings([tmp_path])
 
 
+def test_layout_by_chinese_name_and_unknown_layout_with_its_line(write_filing):
+    from pbgen.load import load
+    from pbgen.pipeline import check_file, choose_layout
+
+    named = write_filing(lambda data: data.update(layout="公开表"), name="named.yaml")
+    assert choose_layout(load(named)).id == "gongkai"
+    unknown = write_filing(lambda data: data.update(layout="报告"), name="unknown.yaml")
+    with pytest.raises(PbgenError) as raised:
+        choose_layout(load(unknown))
+    line = unknown.read_text(encoding="utf-8").splitlines().index("layout: 报告") + 1
+    assert str(raised.value).startswith(f"{unknown}:{line}:1：没有名为「报告」的版式")
+    assert "gongkai（项目支出绩效目标公开表）" in str(raised.value)
+    [finding] = [f for f in check_file(unknown).findings if f.rule == "layout"]
+    assert (finding.line, finding.field) == (line, "版式") and "wenben" in finding.message
+
+
 # -- outputs keyed by the filing's path and by what makes them ---------------------------------
 
 

@@ -472,3 +472,18 @@ def test_a_row_taller_than_a_page_may_break_the_others_stay_whole(tmp_path):
     assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
     assert tall.trPr.find(qn("w:cantSplit")) is None
     assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_department_name_longer_than_word_properties_allow(write_filing, tmp_path):
+    """Word's title property holds 255 characters; python-docx refused a longer one."""
+    from pbgen.pipeline import render_file
+
+    name = "石峰区政协" * 60
+
+    def long_name(data):
+        data["department"]["name"] = name
+
+    docx = render_file(write_filing(long_name), tmp_path, ["docx"]).outputs[0]
+    document = Document(docx)
+    assert len(document.core_properties.title) == 255
+    assert name in squeeze("".join(p.text for p in document.paragraphs))

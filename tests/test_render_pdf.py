@@ -60,6 +60,31 @@ def test_no_input_character_is_dropped(rendered, name):
     assert characters - printed - {" "} == set()
 
 
+def test_toc_leaders_are_alike_at_every_level(rendered):
+    import pymupdf
+
+    toc = next(
+        page for page in pymupdf.open(rendered["shanhaiguan-2020"]) if "目" in page.get_text()[:20]
+    )
+    spans = [
+        span
+        for block in toc.get_text("dict")["blocks"]
+        for line in block.get("lines", [])
+        for span in line["spans"]
+        if "·" in span["text"]
+    ]
+    assert len(spans) >= 10  # one leader an entry, 第一部分 and 一、 alike
+    assert len({(span["font"], span["size"]) for span in spans}) == 1
+
+
+def test_a_label_paragraph_is_kept_with_the_next():
+    html = render_html(
+        wenben_context(load(DATA / "shanhaiguan-2020.yaml").filing), TEMPLATES / "wenben"
+    )
+    assert '<p class="label">职责分类目标：</p>' in html
+    assert "p.label { break-after: avoid; }" in (TEMPLATES / "wenben" / "style.css").read_text()
+
+
 @pytest.mark.parametrize("name", SEEDS)
 def test_toc_page_numbers_point_at_the_headings(rendered, name):
     pages = page_texts(rendered[name])
@@ -153,7 +178,7 @@ def test_same_input_same_bytes(tmp_path):
 
 def test_broken_template_leaves_no_output(tmp_path):
     templates = tmp_path / "templates"
-    templates.mkdir()
+    shutil.copytree(TEMPLATES / "wenben", templates)
     (templates / "document.html.j2").write_text("{{ no_such_field }}")
     with pytest.raises(Exception):  # noqa: B017 - any failure: the point is what is left behind
         render_file(DATA / "leting-2024.yaml", tmp_path / "out", ["pdf"], template_dir=templates)
@@ -213,3 +238,58 @@ def test_importing_weasyprint_leaves_find_library_as_it_was():
     before = ctypes.util.find_library
     assert _weasyprint().HTML is not None
     assert ctypes.util.find_library is before
+
+
+# -- hostile text: a PDF, never a traceback --------------------------------------------------------
+
+
+def shifeng_variant(tmp_path, mutate) -> Path:
+    import yaml
+
+    data = yaml.load((DATA / "shifeng-2023.yaml").read_text(encoding="utf-8"), yaml.BaseLoader)
+    mutate(data)
+    path = tmp_path / "variant.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_signature_taller_than_what_a_page_keeps_together_still_renders(tmp_path):
+    """附表's signature block stays with the row above it; a 填表人 of 600 characters made that
+    pair taller than a page, and WeasyPrint failed (assert not page_is_empty)."""
+
+    def long_contacts(data):
+        data["department"]["filled_by"] = "赵萍" * 300
+        data["department"]["phone"] = "0731-22629970" * 100
+
+    pdf = render_file(shifeng_variant(tmp_path, long_contacts), tmp_path, ["pdf"]).outputs[0]
+    text = squeeze(pdftotext(pdf)).replace("-", "")  # poppler drops a hyphen ending a line
+    assert text.count("赵萍") >= 3 * 300 and text.count("073122629970") >= 2 * 100  # 3 sheets
+
+
+def test_html_like_cell_text_prints_literally_in_every_table(tmp_path):
+    markup = "<td colspan=99><script>alert(1)</script></td>" * 40
+    replaced = []
+
+    def html_everywhere(data):
+        for unit in data["units"]:
+            for item in unit["projects"]:
+                item["name"] = f"<b>{item['name']}</b>"
+                for groups in item["indicators"].values():
+                    for rows in groups.values():
+                        rows[0]["value"] = markup
+                        replaced.append(markup)
+
+    result = render_file(shifeng_variant(tmp_path, html_everywhere), tmp_path, ["pdf"])
+    text = squeeze(pdftotext(result.outputs[0]))
+    printed = text.count("<script>alert(1)</script>")  # a page break may cut one per page
+    assert printed >= 40 * len(replaced) - result.pages and "<b>" in text
+
+
+def test_more_than_99_items_at_one_level_are_numbered(write_filing, tmp_path):
+    def many(data):
+        data["sub_goals"] = [{"title": f"目标{n}", "text": "内容。"} for n in range(1, 106)]
+
+    pdf = render_file(write_filing(many), tmp_path, ["pdf"]).outputs[0]
+    text = squeeze(pdftotext(pdf))
+    assert "（九十九）目标99" in text and "（一百）目标100" in text
+    assert "（一百零五）目标105" in text

@@ -7,7 +7,14 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from pbgen.check.registry import Issue, rule
-from pbgen.check.walk import all_rows, indicator_trees, is_placeholder, money, projects
+from pbgen.check.walk import (
+    all_rows,
+    in_period_tree,
+    indicator_trees,
+    is_placeholder,
+    money,
+    projects,
+)
 from pbgen.framework import Framework
 from pbgen.model import Filing, Indicator
 from pbgen.values import MONEY_UNITS, parse_quantity, years_named
@@ -74,18 +81,18 @@ def alias(filing: Filing, framework: Framework) -> Iterator[Issue]:
                     )
 
 
-@rule("indicator-required", "error", "每个项目至少有一条产出、效益、满意度指标")
+@rule("indicator-required", "error", "每个项目至少有一条产出、效益、满意度指标（年度、实施期各自）")
 def required(filing: Filing, framework: Framework) -> Iterator[Issue]:
-    for path, project in projects(filing):
+    for tree_path, tree, project in indicator_trees(filing):
+        if project is None:
+            continue
         present = {
-            framework.canonical(name1)
-            for name1, groups in project.indicators.items()
-            if any(groups.values())
+            framework.canonical(name1) for name1, groups in tree.items() if any(groups.values())
         }
         missing = [name for name in framework.required if name not in present]
         if missing:
             yield Issue(
-                (*path, "indicators"),
+                tree_path,
                 f"缺少{'、'.join(missing)}：每个项目至少要有一条"
                 f"{'、'.join(framework.required)}下的三级指标。",
             )
@@ -197,33 +204,41 @@ def _yuan(amount: Decimal, unit: str) -> Decimal:
     return amount * MONEY_UNITS[unit]
 
 
+def _cost_limit(filing: Filing, project, path) -> tuple[Decimal | None, str]:
+    """What a cost may not exceed: the project's 预算数, over the 实施期 its 资金总额 (when
+    given), the department's 资金总额 for its own indicators."""
+    if project is None:
+        budget = filing.department_budget
+        return (budget.total if budget else None), "资金总额"
+    if in_period_tree(path):
+        return (project.funds.total if project.funds else None), "项目实施期资金总额"
+    return project.budget, "项目预算数"
+
+
 @rule("value-cost", "error", "成本指标的金额不超过预算数（换算元、万元）")
 def value_cost(filing: Filing, framework: Framework) -> Iterator[Issue]:
-    department_total = filing.department_budget.total if filing.department_budget else None
     for (path, _, _, indicator), project in all_rows(filing):
         quantity = parse_quantity(indicator.value)
         amount = quantity.in_yuan() if quantity else None
         if amount is None or quantity.comparator in (">", "≥"):
             continue
-        budget = project.budget if project else department_total
+        budget, what = _cost_limit(filing, project, path)
         if budget is None:
             continue
         limit = _yuan(budget, filing.money_unit)
         if amount > limit:
-            owner = (
-                f"项目预算数 {money(budget)}{filing.money_unit}"
-                if project
-                else f"资金总额 {money(budget)}{filing.money_unit}"
-            )
+            owner = f"{what} {money(budget)}{filing.money_unit}"
             yield Issue(
                 (*path, "value"),
                 f"成本「{indicator.value}」超过了{owner}：请检查金额或单位（元/万元）。",
             )
 
 
-@rule("value-year", "warning", "指标值中的年份应是预算年度")
+@rule("value-year", "warning", "年度指标值中的年份应是预算年度")
 def value_year(filing: Filing, framework: Framework) -> Iterator[Issue]:
     for (path, _, _, indicator), _ in all_rows(filing):
+        if in_period_tree(path):
+            continue  # a 中期/长期 target may name any year of the 实施期
         wrong = [year for year in years_named(indicator.value) if year != filing.year]
         if wrong:
             yield Issue(

@@ -132,3 +132,59 @@ def money_precision(filing: Filing, framework: Framework) -> Iterator[Issue]:
                     f"{money(amount)}{filing.money_unit} 的小数超过了「分」（{filing.money_unit}"
                     f"最多 {allowed} 位小数）：请检查金额单位或小数点。",
                 )
+
+
+def _sum(values) -> Decimal | None:
+    """The sum of the amounts given, None when none is."""
+    given = [value for value in values if value is not None]
+    return sum(given, ZERO) if given else None
+
+
+@rule("funds-split", "error", "项目资金：各来源相加等于总额，当年不超过实施期")
+def funds_split(filing: Filing, framework: Framework) -> Iterator[Issue]:
+    for path, project in projects(filing):
+        funds = project.funds
+        if funds is None:
+            continue
+        where = (*path, "funds")
+        parts = [funds.own, funds.business, funds.operating, *funds.named.values()]
+        fiscal_parts = [funds.fiscal_upper, funds.fiscal_local]
+        # (place, the whole, its parts, what the sentence calls them, exact or at most)
+        sums = [
+            ("total", funds.total, [funds.fiscal, funds.other], "财政拨款 + 其他资金", True),
+            ("fiscal", funds.fiscal, [p and p.total for p in fiscal_parts], "上级 + 本级", True),
+            (
+                "fiscal",
+                project.fiscal,
+                [p and p.year for p in fiscal_parts],
+                "当年上级 + 本级",
+                True,
+            ),
+            ("other", funds.other, [p and p.total for p in parts], "各其他来源", False),
+            (
+                "other",
+                project.other,
+                [p and p.year for p in parts],
+                "各其他来源当年",
+                False,
+            ),
+        ]
+        for key, whole, amounts, what, exact in sums:
+            if whole is None or (None in amounts and exact):
+                continue
+            total = _sum(amounts)
+            if total is None or total == whole or (not exact and total < whole):
+                continue
+            relation = "不等于" if exact else "超过了"
+            yield Issue(
+                (*where, key),
+                f"{what}之和 {money(total)} {relation} {money(whole)}：请核对项目资金。",
+            )
+        pairs = [("budget", project.budget, funds.total), ("fiscal", project.fiscal, funds.fiscal)]
+        pairs.append(("other", project.other, funds.other))
+        for key, year, whole in pairs:
+            if year is not None and whole is not None and year > whole:
+                yield Issue(
+                    (*path, key),
+                    f"当年金额 {money(year)} 超过了实施期总额 {money(whole)}：请核对项目资金。",
+                )

@@ -45,10 +45,16 @@ def projects(filing: Filing) -> Iterator[tuple[Path, Project]]:
 IndicatorRow = tuple[Path, str, str, Indicator]
 
 
+PERIOD_TREE = "period_indicators"
+
+
 def indicator_trees(filing: Filing) -> Iterator[tuple[Path, dict, Project | None]]:
-    """Every indicator tree (projects' and the department's) with its owner project."""
+    """Every indicator tree with its owner project: each project's 年度 and 实施期（中期/长期）
+    trees, and the department's."""
     for path, project in projects(filing):
         yield (*path, "indicators"), project.indicators, project
+        if project.period_indicators:
+            yield (*path, PERIOD_TREE), project.period_indicators, project
     if filing.department_indicators:
         yield ("department_indicators",), filing.department_indicators, None
 
@@ -62,6 +68,11 @@ def all_rows(filing: Filing) -> Iterator[tuple[IndicatorRow, Project | None]]:
     for tree_path, tree, project in indicator_trees(filing):
         for row in rows(tree_path, tree):
             yield row, project
+
+
+def in_period_tree(path: Path) -> bool:
+    """Whether a row's path is in a 实施期（中期/长期） tree, where later years are expected."""
+    return PERIOD_TREE in path
 
 
 def money(amount) -> str:

@@ -96,15 +96,35 @@ class Imported:
     @property
     def fields(self) -> int:
         """How many values were placed: every text, amount and percentage in the filing."""
-        return _count(self.data)
+        return count_values(self.data)
 
 
-def _count(value) -> int:
+def count_values(value) -> int:
+    """Texts, amounts and percentages in plain data (booleans and blanks do not count)."""
     if isinstance(value, dict):
-        return sum(_count(v) for v in value.values())
+        return sum(count_values(v) for v in value.values())
     if isinstance(value, list):
-        return sum(_count(v) for v in value)
+        return sum(count_values(v) for v in value)
     return 0 if value is None or isinstance(value, bool) else 1
+
+
+def comparable(filing) -> dict:
+    """A filing as data, for telling whether an import gave back what was rendered: a
+    绩效指标描述 equal to its 三级指标 is the same as none (the documents print both alike)."""
+    data = filing.model_dump(mode="json", by_alias=True)
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "name" in node and node.get("description") == node["name"]:
+                node["description"] = None
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    return data
 
 
 def detect_layout(document: Document) -> str:
@@ -127,11 +147,11 @@ def detect_layout(document: Document) -> str:
 
 def import_document(path: Path | str, layout: str | None = None) -> Imported:
     """Read a document into a filing's data; raise ``PbgenError`` when it cannot be read."""
-    from pbgen.model import LAYOUT_ALIASES
+    from pbgen.layouts import find_layout
 
     path = Path(path)
     document = read_document(path)
-    layout = LAYOUT_ALIASES.get(layout, layout) if layout else detect_layout(document)
+    layout = find_layout(layout).id if layout else detect_layout(document)
     draft = Draft()
     if layout == "wenben":
         from pbgen.importer.wenben import read_wenben

@@ -66,6 +66,7 @@ SECTION_LABELS = {
     "填表人",
     "联系电话",
 }
+UNIT_CELL = re.compile(r"^(?:金额)?单位[:：](万元|元)$")
 PERCENT = re.compile(r"^\s*(\d+(\.\d+)?\s*[%％]?)?\s*$")
 FOOTER_LABELS = ("单位负责人签字", "填表人", "联系电话")
 
@@ -214,6 +215,8 @@ class FormReader:
         if row.first:
             self.carry = ["", ""]
         self.previous = row
+        if self._unit_row(row):
+            return
         header = {label_of(cell.text): cell for cell in row.cells}
         if self._header(row, header):
             return
@@ -223,6 +226,21 @@ class FormReader:
             return
         self.mode = ""
         self._pairs(pairs, loose, continued, row)
+
+    def _unit_row(self, row: Row) -> bool:
+        """「131001中国…本级 | 单位：万元」 as a borderless table row above the form."""
+        cells = [cell for cell in row.cells if cell.text]
+        units = [cell for cell in cells if UNIT_CELL.match(squeeze(cell.text))]
+        if not units or len(cells) > 3:
+            return False
+        self.money_unit = self.money_unit or UNIT_CELL.match(squeeze(units[0].text)).group(1)
+        for cell in cells:
+            cell.used = True
+            if cell not in units and not squeeze(cell.text).startswith("填报单位"):
+                self.unit_label = cell.text.strip()
+                if self.projects and not self.project_started():
+                    self.projects[-1]["_unit"] = self.unit_label
+        return True
 
     def _header(self, row: Row, header: dict) -> bool:
         """A row of column titles: indicators, 支出明细, or 年度重点工作计划 follow below."""
@@ -348,16 +366,10 @@ class FormReader:
             cell.used = True
             index = next(i for i, other in enumerate(cells) if other is cell)
             following = cells[index + 1] if index + 1 < len(cells) else None
-            if (
-                following is not None
-                and not month_of(following.text)
-                and not label_of(following.text)
-            ):
-                text = take(following).strip()
-                if text:
-                    plan[key] = text
+            if following is not None and following.text and PERCENT.match(following.text):
+                plan[key] = take(following).strip()  # 3月底 | 25% | 6月底 | 50% …
             else:
-                self.plan_columns[cell.column] = key
+                self.plan_columns[cell.column] = key  # the share is below, same column
 
     def place(self, label: str, value: str, parent: str | None, cell: Cell | None) -> None:
         """Put one labelled value where it belongs."""

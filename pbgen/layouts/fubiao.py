@@ -16,11 +16,8 @@ from pbgen.context import (
     chinese_number,
     indicator_rows,
     paragraphs,
-    projects_lacking,
-    refuse_if_missing,
-    unprinted,
 )
-from pbgen.model import LAYOUTS, Filing, Project
+from pbgen.model import Filing, Project
 
 ZERO = Decimal(0)
 
@@ -127,32 +124,8 @@ def document_title(filing: Filing) -> str:
     return f"{filing.department.name}{filing.year}年预算绩效目标附表"
 
 
-PRINTED = {
-    "专项资金级次",
-    "单位负责人签字",
-    "填表人",
-    "联系电话",
-    "年度预算申请",
-    "部门职责概述",
-    "年度重点工作计划",
-    "部门年度绩效指标",
-    "所属专项",
-    "项目实施期",
-    "实施期绩效目标",
-    "支出明细及测算说明",
-    "绩效标准",
-}
-
-
-def unprinted_fields(filing: Filing) -> list[str]:
-    """Fields the filing gives that the 附表 have no place for: render names them, so that
-    nothing a user wrote disappears silently (the other layouts print them)."""
-    return unprinted(filing, PRINTED)
-
-
 def build_context(filing: Filing, file: str = "") -> FubiaoContext:
     """The 附表1–3 of seed 003."""
-    require_fubiao(filing, file)
     department = filing.department
     funds = _funds(filing)
     return FubiaoContext(
@@ -168,27 +141,6 @@ def build_context(filing: Filing, file: str = "") -> FubiaoContext:
             for project in filing.projects
         ],
     )
-
-
-def require_fubiao(filing: Filing, file: str = "") -> None:
-    """Refuse, naming every missing field, rather than print empty cells."""
-    missing = [
-        title
-        for title, value in (
-            ("年度预算申请", filing.department_budget),
-            ("部门职责概述", paragraphs(filing.duties)),
-            ("年度重点工作计划", filing.work_plan),
-            ("部门年度绩效指标", filing.department_indicators),
-        )
-        if not value
-    ]
-    for title, lacks in (
-        ("实施期绩效目标", lambda p: not paragraphs(p.period_goal)),
-        ("绩效目标", lambda p: not _goals(p)),
-        ("绩效指标", lambda p: not any(True for _ in p.all_indicators())),
-    ):
-        missing += projects_lacking(title, filing.projects, lacks)
-    refuse_if_missing(LAYOUTS["fubiao"], file, missing)
 
 
 def _goals(project: Project) -> list[str]:

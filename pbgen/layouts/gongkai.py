@@ -14,11 +14,9 @@ from pbgen.context import (
     arabic_number,
     bracket_number,
     paragraphs,
-    refuse_if_missing,
     section_number,
-    unprinted,
 )
-from pbgen.model import LAYOUTS, Filing, Project
+from pbgen.model import Filing, Project
 
 COLUMNS = ("单位编码", "单位及项目名称", "金额", "绩效目标", "绩效指标")
 
@@ -55,20 +53,9 @@ def document_title(filing: Filing) -> str:
     return f"{filing.department.name}{filing.year}年部门预算项目支出绩效目标公开表"
 
 
-PRINTED = {"部门编码", "单位编码", "单位名称"}
-
-
-def unprinted_fields(filing: Filing) -> list[str]:
-    """Fields the filing gives that the 公开表 has no column for: render names them, so that
-    nothing a user wrote disappears silently. 部门简称 is printed in the department's row,
-    which only a filing with 部门编码 has."""
-    return unprinted(filing, PRINTED | ({"部门简称"} if filing.department.code else set()))
-
-
 def build_context(filing: Filing, file: str = "") -> GongkaiContext:
     """The table of seed 002: 合计, the department (when it has a code), each unit and its
     projects. Totals are computed from the projects' budgets, never taken as typed."""
-    require_gongkai(filing, file)
     department = filing.department
     total = filing.project_total
     rows = [TableRow("total", "", "合计", amount(total), [], [])]
@@ -81,13 +68,6 @@ def build_context(filing: Filing, file: str = "") -> GongkaiContext:
     columns = list(COLUMNS)
     columns[2] = f"金额（{filing.money_unit}）"
     return GongkaiContext(document_title(filing), filing.money_unit, columns, rows)
-
-
-def require_gongkai(filing: Filing, file: str = "") -> None:
-    """单位编码 is the table's key column: refuse, naming every unit without one."""
-    lacking = [unit.name for unit in filing.units if not (unit.code or "").strip()]
-    units = "、".join(f"「{name}」" for name in lacking)
-    refuse_if_missing(LAYOUTS["gongkai"], file, [f"单位编码（单位{units}）"] if lacking else [])
 
 
 def _project_row(number: int, project: Project) -> TableRow:

@@ -17,13 +17,10 @@ from pbgen.context import (
     bracket_number,
     indicator_rows,
     paragraphs,
-    projects_lacking,
-    refuse_if_missing,
     section_number,
     sentence,
-    unprinted,
 )
-from pbgen.model import LAYOUTS, Filing, Project, TitledText
+from pbgen.model import Filing, Project, TitledText
 
 
 @dataclass(frozen=True)
@@ -81,37 +78,12 @@ class WenbenContext:
     money_unit: str
 
 
-PRINTED = {
-    "编制单位",
-    "审核单位",
-    "总体绩效目标",
-    "分项绩效目标",
-    "工作保障措施",
-    "单位编码",
-    "单位名称",
-    "项目编码",
-    "财政资金",
-    "其他资金",
-    "资金用途",
-    "资金支出计划",
-    "绩效指标描述",
-    "指标值确定依据",
-}
-
-
-def unprinted_fields(filing: Filing) -> list[str]:
-    """Fields the filing gives that the 绩效文本 has no place for: render names them, so that
-    nothing a user wrote disappears silently (the other layouts print them)."""
-    return unprinted(filing, PRINTED)
-
-
 def document_title(filing: Filing) -> str:
     return f"{filing.department.name}{filing.year}年部门预算绩效文本"
 
 
 def build_context(filing: Filing, file: str = "") -> WenbenContext:
     """The 绩效文本 of seeds 000, 001 and 004."""
-    require_wenben(filing, file)
     anchors = _Anchors()
     toc: list[TocEntry] = []
 
@@ -159,28 +131,6 @@ class _Anchors:
     def next(self) -> str:
         self.count += 1
         return f"_Toc_pbgen_{self.count}"
-
-
-def require_wenben(filing: Filing, file: str = "") -> None:
-    """Refuse, naming every missing field, rather than print empty sections."""
-    missing = [
-        title
-        for title, value in (
-            ("总体绩效目标", filing.overall_goal),
-            ("分项绩效目标", filing.sub_goals),
-            ("工作保障措施", filing.safeguards),
-        )
-        if value is None
-    ]
-    for title, key in (
-        ("项目编码", "code"),
-        ("资金用途", "purpose"),
-        ("资金支出计划", "spending_plan"),
-    ):
-        missing += projects_lacking(
-            title, filing.projects, lambda p, key=key: getattr(p, key) is None
-        )
-    refuse_if_missing(LAYOUTS["wenben"], file, missing)
 
 
 def _overall_goal_blocks(filing: Filing) -> list[Block]:

@@ -209,3 +209,46 @@ def test_basis_not_needed_in_gongkai(write_filing):
         row(data, "产出指标", "数量指标").pop("basis")
 
     assert findings(write_filing(mutate), "basis-empty") == []
+
+
+# -- the 实施期（中期/长期） tree, next to the 年度 one -------------------------------------------
+
+
+def period_tree(data: dict) -> dict:
+    tree = {
+        "产出指标": {"数量指标": [{"name": "视察次数", "value": "≥30次"}]},
+        "效益指标": {"社会效益指标": [{"name": "建议采纳", "value": "2026年底前≥20条"}]},
+        "满意度指标": {"服务对象满意度指标": [{"name": "委员满意度", "value": "≥90%"}]},
+    }
+    project(data)["period_indicators"] = tree
+    return tree
+
+
+def test_rules_apply_to_the_period_tree_and_name_it(write_filing):
+    def mutate(data):
+        period_tree(data)["效益指标"]["时效指标"] = [{"name": "完成时间", "value": ""}]
+
+    path = write_filing(mutate)
+    [level2] = findings(path, "indicator-level2")
+    assert level2.field.startswith("项目「委员视察经费」 › 实施期绩效指标 › 效益指标")
+    [empty] = findings(path, "value-empty")
+    assert "实施期绩效指标" in empty.field
+
+
+def test_annual_tree_is_named_as_such_next_to_a_period_tree(write_filing):
+    def mutate(data):
+        period_tree(data)
+        indicators(data)["产出指标"]["数量指标"][0]["value"] = ""
+
+    [empty] = findings(write_filing(mutate), "value-empty")
+    assert "年度绩效指标 › 产出指标" in empty.field
+
+
+def test_period_tree_needs_every_required_category(write_filing):
+    path = write_filing(lambda d: period_tree(d).pop("满意度指标"))
+    [found] = findings(path, "indicator-required")
+    assert found.field == "项目「委员视察经费」的 实施期绩效指标" and "满意度指标" in found.message
+
+
+def test_period_tree_may_name_later_years(write_filing):
+    assert findings(write_filing(period_tree), "value-year") == []

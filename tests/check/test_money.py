@@ -116,3 +116,43 @@ def test_money_precision_in_yuan(write_filing):
         "money-precision",
     )
     assert len(found) == 2
+
+
+def test_funds_sources_add_up_and_the_year_stays_within_the_period(write_filing):
+    def mutate(data):
+        project(data).update(
+            funds={
+                "total": "30.00",
+                "fiscal": "20.00",
+                "other": "9.00",
+                "own": {"total": "9.00", "year": "1.00"},
+            }
+        )
+
+    [split] = findings(write_filing(mutate), "funds-split")
+    assert "财政拨款 + 其他资金之和 29.00 不等于 30.00" in split.message
+    assert split.field == "项目「委员视察经费」 › 项目资金的 资金总额（实施期）"
+
+    def within(data):
+        mutate(data)
+        project(data)["funds"] = {"total": "9.00"}
+
+    found = findings(write_filing(within), "funds-split")
+    assert any("当年金额 10.00 超过了实施期总额 9.00" in f.message for f in found)
+
+
+def test_funds_given_consistently_pass(write_filing):
+    def mutate(data):
+        project(data).update(
+            funds={
+                "total": "45.00",
+                "fiscal": "30.00",
+                "other": "15.00",
+                "fiscal_upper": {"total": "10.00"},
+                "fiscal_local": {"total": "20.00"},
+                "own": {"total": "5.00"},
+                "named": {"社会捐赠": {"total": "10.00"}},
+            }
+        )
+
+    assert findings(write_filing(mutate), "funds-split") == []

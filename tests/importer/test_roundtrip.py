@@ -4,36 +4,18 @@ the 公开表's XLSX), and from the same DOCX after LibreOffice re-saved it."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from office import soffice_convert
 
-from pbgen.importer import import_file
+from pbgen.importer import comparable, import_file
 from pbgen.load import load
 from pbgen.pipeline import render_file
 
 from conftest import DATA, findings
 
 SEEDS = sorted(DATA.glob("*.yaml"))
-
-
-def comparable(filing) -> dict:
-    """The model as data; a 绩效指标描述 equal to its 三级指标 is the same as none."""
-    data = filing.model_dump(mode="json", by_alias=True)
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "name" in node and node.get("description") == node["name"]:
-                node["description"] = None
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(data)
-    return data
 
 
 @pytest.fixture(scope="module")
@@ -50,24 +32,8 @@ def resaved(rendered, tmp_path_factory) -> Path:
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed")
     folder = tmp_path_factory.mktemp("resaved")
-    profile = f"-env:UserInstallation={(folder / 'profile').as_uri()}"
     for kind in ("docx", "xlsx"):
-        files = sorted(str(path) for path in rendered.glob(f"*.{kind}"))
-        subprocess.run(
-            [
-                "soffice",
-                profile,
-                "--headless",
-                "--convert-to",
-                kind,
-                "--outdir",
-                str(folder),
-                *files,
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
+        soffice_convert(sorted(rendered.glob(f"*.{kind}")), kind, folder)
     return folder
 
 

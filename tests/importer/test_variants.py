@@ -11,8 +11,10 @@ from docx import Document
 from docx.oxml import parse_xml
 
 from pbgen.errors import PbgenError
-from pbgen.importer import import_document, import_file
+from pbgen.importer import comparable, import_document, import_file
 from pbgen.load import load
+
+from conftest import DATA
 
 TEXT_BOX = """
 <w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -166,3 +168,95 @@ def test_old_formats_are_refused_with_what_to_do(tmp_path):
     broken.write_text("not a zip")
     with pytest.raises(PbgenError, match=r"不是有效的 \.docx"):
         import_document(broken)
+
+
+def leting_as_word_had_it(path: Path) -> Path:
+    """Seed 000 built the way its Word original was (see shared/seeds/000_*.txt): no title,
+    「第一部分」 and its title on two lines, 「1、」 numbering, the unit line as a borderless
+    table row, 「其中：财政    资金」, a blank 其他资金 cell holding a space, python-docx's own
+    merges, the 一级 cells merged and the 二级 cells not."""
+    filing = load(DATA / "leting-2024.yaml").filing
+    document = Document()
+    for text in (
+        " 第一部分",
+        "部门整体绩效目标",
+        "一、总体绩效目标",
+        filing.overall_goal.text,
+        "二、分项绩效目标\t",
+    ):
+        document.add_paragraph(text)
+    for n, item in enumerate(filing.sub_goals.items, 1):
+        document.add_paragraph(f"（{'一二三四五'[n - 1]}）{item.title}。{item.text}")
+    document.add_paragraph("三、工作保障措施")
+    for n, item in enumerate(filing.safeguards.items, 1):
+        document.add_paragraph(f"{n}、{item}")
+    for text in (" ", "第二部分", " ", "预算项目绩效目标"):
+        document.add_paragraph(text)
+    unit = filing.units[0]
+    for n, project in enumerate(unit.projects, 1):
+        document.add_paragraph(f"{n}.{project.name}绩效目标表")
+        line = document.add_table(rows=1, cols=2).rows[0].cells  # no borders: no style
+        line[0].text, line[1].text = f"{unit.code}{unit.name}", "单位：万元"
+        form = document.add_table(rows=6, cols=7)
+        form.style = "Table Grid"
+        r = form.rows
+        r[0].cells[0].text, r[0].cells[1].merge(r[0].cells[2]).text = "项目编码", project.code
+        r[0].cells[3].text = "项目名称"
+        r[0].cells[4].merge(r[0].cells[6]).text = project.name
+        label = r[1].cells[0].merge(r[2].cells[0])
+        label.text = "预算规模及资金用途"
+        for cell, text in zip(
+            r[1].cells[1:],
+            [
+                "预算数",
+                f"{project.budget}",
+                "其中：财政    资金",
+                f"{project.fiscal}",
+                "其他资金",
+                " ",
+            ],
+            strict=True,
+        ):
+            cell.text = text
+        r[2].cells[1].merge(r[2].cells[6]).text = project.purpose
+        plan = r[3].cells[0].merge(r[4].cells[0])
+        plan.text = "资金支出计划（%）"
+        for column, (month, share) in enumerate(project.spending_plan.entries(), 1):
+            r[3].cells[column].text, r[4].cells[column].text = month, f"{share}%"
+        r[5].cells[0].text = "绩效目标"
+        r[5].cells[1].merge(r[5].cells[6]).text = "\n".join(
+            f"{n}.{goal}" for n, goal in enumerate(project.goals, 1)
+        )
+        table = document.add_table(rows=1, cols=6)
+        table.style = "Table Grid"
+        for cell, text in zip(
+            table.rows[0].cells,
+            ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"],
+            strict=True,
+        ):
+            cell.text = text
+        first_of = {}
+        for level1, level2, _, row in project.all_indicators():
+            cells = table.add_row().cells
+            if level1 not in first_of:
+                first_of[level1] = cells[0]
+                cells[0].text = level1
+            else:
+                first_of[level1].merge(cells[0])
+            for cell, text in zip(
+                cells[1:],
+                [level2, row.name, row.shown_description, row.value or "", row.basis or ""],
+                strict=True,
+            ):
+                cell.text = text
+    document.save(path)
+    return path
+
+
+def test_seed_000_as_its_word_original_was_built(tmp_path):
+    source = leting_as_word_had_it(tmp_path / "乐亭.docx")
+    result = import_file(source, tmp_path / "leting.yaml", year=2024, department="乐亭县政协")
+    assert result.imported.notes == []
+    assert comparable(load(result.output).filing) == comparable(
+        load(DATA / "leting-2024.yaml").filing
+    )

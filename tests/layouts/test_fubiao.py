@@ -18,7 +18,8 @@ from test_render_docx import texts
 from test_render_pdf import FOOTER, page_texts, pdftotext
 
 from pbgen.context import MissingDataError, indicator_rows
-from pbgen.layouts.fubiao import build_context, standard_rows, unprinted_fields
+from pbgen.layouts import find_layout
+from pbgen.layouts.fubiao import build_context, standard_rows
 from pbgen.load import load
 from pbgen.model import Indicator
 from pbgen.pipeline import TEMPLATES, render_file
@@ -132,9 +133,11 @@ def test_standard_cells_merge_within_a_level2_group():
 
 def test_wenben_filing_is_refused_naming_every_missing_field():
     with pytest.raises(MissingDataError) as refused:
-        build_context(load(DATA / "leting-2024.yaml").filing, "leting-2024.yaml")
+        find_layout("fubiao").refuse_missing(
+            load(DATA / "leting-2024.yaml").filing, "leting-2024.yaml"
+        )
     message = str(refused.value)
-    assert message.startswith("leting-2024.yaml：不能排成「附表」版式，缺少：")
+    assert message.startswith("leting-2024.yaml：不能排成「附表1–3」版式，缺少：")
     for lacking in ("年度预算申请", "部门职责概述", "年度重点工作计划", "部门年度绩效指标"):
         assert lacking in message
     assert "实施期绩效目标（5 个项目，如「乐亭文史宣传研究专项经费」" in message
@@ -147,7 +150,7 @@ def test_a_project_without_goals_or_indicators_is_refused(tmp_path):
             del second[key]
 
     with pytest.raises(MissingDataError) as refused:
-        context_of(variant(tmp_path, mutate))
+        find_layout("fubiao").refuse_missing(load(variant(tmp_path, mutate)).filing)
     for title in ("实施期绩效目标", "绩效目标", "绩效指标"):
         assert f"{title}（1 个项目，如「政协委员界别活动经费」）" in str(refused.value)
 
@@ -159,14 +162,14 @@ def test_render_refuses_leting_as_fubiao_and_writes_nothing(tmp_path):
 
 
 def test_fields_the_layout_cannot_print_are_named(tmp_path):
-    assert unprinted_fields(load(SHIFENG).filing) == []
+    assert find_layout("fubiao").unprinted(load(SHIFENG).filing) == []
 
     def mutate(data):
         data["safeguards"] = ["完善制度。"]
         projects(data)[0]["code"] = "P001"
         projects(data)[0]["indicators"]["产出指标"]["数量指标"][0]["basis"] = "年初计划"
 
-    names = unprinted_fields(load(variant(tmp_path, mutate)).filing)
+    names = find_layout("fubiao").unprinted(load(variant(tmp_path, mutate)).filing)
     assert names == ["工作保障措施", "项目编码", "指标值确定依据"]
 
 

@@ -10,7 +10,8 @@ from pbgen.context import (
     indicator_rows,
     sentence,
 )
-from pbgen.layouts.wenben import unprinted_fields, wenben_context
+from pbgen.layouts import find_layout
+from pbgen.layouts.wenben import wenben_context
 from pbgen.load import load
 
 from conftest import DATA, project
@@ -21,8 +22,15 @@ def context_of(name: str):
 
 
 @pytest.mark.parametrize(
-    ("n", "text"), [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (35, "三十五")]
-)
+    ("n", "text"),
+    [
+        (1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (35, "三十五"), (99, "九十九"),
+        (100, "一百"), (101, "一百零一"), (110, "一百一十"), (119, "一百一十九"),
+        (1001, "一千零一"), (1010, "一千零一十"), (10000, "一万"), (10001, "一万零一"),
+        (100000, "十万"), (100100, "十万零一百"), (110000, "十一万"),
+        (100010000, "一亿零一万"), (123456789, "一亿二千三百四十五万六千七百八十九"),
+    ],
+)  # fmt: skip
 def test_chinese_numbers(n, text):
     assert chinese_number(n) == text
 
@@ -103,7 +111,7 @@ def test_indicator_spans():
 
 def test_gongkai_filing_refused_as_wenben_with_what_it_lacks():
     with pytest.raises(MissingDataError) as refused:
-        wenben_context(load(DATA / "menyuan-2024.yaml").filing, "menyuan-2024.yaml")
+        find_layout("wenben").refuse_missing(load(DATA / "menyuan-2024.yaml").filing)
     message = str(refused.value)
     for lacking in ("总体绩效目标", "分项绩效目标", "工作保障措施", "项目编码", "资金支出计划"):
         assert lacking in message
@@ -113,16 +121,16 @@ def test_gongkai_filing_refused_as_wenben_with_what_it_lacks():
 def test_project_without_plan_refused(write_filing):
     path = write_filing(lambda d: project(d, 1).pop("spending_plan"))
     with pytest.raises(MissingDataError, match="资金支出计划（1 个项目，如「文史资料编印费」）"):
-        wenben_context(load(path).filing)
+        find_layout("wenben").refuse_missing(load(path).filing)
 
 
 def test_fields_the_layout_cannot_print_are_named(write_filing):
-    assert unprinted_fields(load(DATA / "leting-2024.yaml").filing) == []
+    assert find_layout("wenben").unprinted(load(DATA / "leting-2024.yaml").filing) == []
 
     def mutate(data):
         data["department"]["phone"] = "0000-1"
         project(data)["indicators"]["产出指标"]["数量指标"][0]["standard"] = "行业标准"
 
-    names = unprinted_fields(load(write_filing(mutate)).filing)
+    names = find_layout("wenben").unprinted(load(write_filing(mutate)).filing)
     # 填表人, 年度预算申请 and 支出明细 are in the clean filing already (it serves every layout)
-    assert names == ["填表人", "联系电话", "年度预算申请", "支出明细及测算说明", "绩效标准"]
+    assert names == ["填表人", "联系电话", "年度预算申请", "绩效标准", "支出明细及测算说明"]
