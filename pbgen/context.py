@@ -102,7 +102,8 @@ class Block:
     """One paragraph of running text.
 
     kind: ``h1`` (一、 heading, 黑体), ``h2`` (（一） heading, 楷体), ``h3`` (1. heading, 仿宋
-    bold) or ``p`` (body). ``lead`` is an inline heading printed before ``text`` in the same
+    bold), ``label`` (a body line that introduces what follows, 职责分类目标：, kept on its
+    page) or ``p`` (body). ``lead`` is an inline heading printed before ``text`` in the same
     paragraph (（一）加强党建引领。 in 楷体, then the body). ``anchor`` marks a 目录 target.
     """
 

@@ -154,10 +154,24 @@ Extra = Annotated[
 class SpendingPlan(Record):
     """资金支出计划（%）: cumulative share of the budget spent by each date; blanks allowed."""
 
-    mar: Percent | None = Field(None, alias="3月底", title="3月底")
-    jun: Percent | None = Field(None, alias="6月底", title="6月底")
-    oct: Percent | None = Field(None, alias="10月底", title="10月底")
-    dec: Percent | None = Field(None, alias="12月底", title="12月底")
+    mar: Percent | None = Field(
+        None, alias="3月底", title="3月底", description="到3月底累计支出占预算数的百分比，如 25%。"
+    )
+    jun: Percent | None = Field(
+        None, alias="6月底", title="6月底", description="到6月底累计支出占预算数的百分比，如 50%。"
+    )
+    oct: Percent | None = Field(
+        None,
+        alias="10月底",
+        title="10月底",
+        description="到10月底累计支出占预算数的百分比，如 75%。",
+    )
+    dec: Percent | None = Field(
+        None,
+        alias="12月底",
+        title="12月底",
+        description="到12月底累计支出占预算数的百分比，全年应为 100%。",
+    )
 
     def entries(self) -> list[tuple[str, Decimal | None]]:
         return [
@@ -169,9 +183,11 @@ class SpendingPlan(Record):
 class ExpenseDetail(Record):
     """One row of 支出明细及测算说明 (附表3)."""
 
-    content: Text | None = Field(None, title="支出内容简介")
-    detail: Text | None = Field(None, title="支出明细")
-    amount: Money = Field(title="金额")
+    content: Text | None = Field(None, title="支出内容简介", description="如「专题视察」。")
+    detail: Text | None = Field(None, title="支出明细", description="如「视察3次」。")
+    amount: Money = Field(
+        title="金额", description="这一行的金额，单位同全文；各行相加应等于项目预算数。"
+    )
     basis: Text | None = Field(
         None,
         title="支出测算依据及过程说明",
@@ -202,8 +218,16 @@ class Funds(Record):
         title="财政拨款（实施期）",
         description="实施期内的财政拨款；当年财政拨款即项目的 fiscal（财政资金）。",
     )
-    fiscal_upper: FundPair | None = Field(None, title="其中：上级财政拨款")
-    fiscal_local: FundPair | None = Field(None, title="其中：本级财政拨款")
+    fiscal_upper: FundPair | None = Field(
+        None,
+        title="其中：上级财政拨款",
+        description="财政拨款中来自上级财政的部分：实施期总额和当年金额。",
+    )
+    fiscal_local: FundPair | None = Field(
+        None,
+        title="其中：本级财政拨款",
+        description="财政拨款中本级财政安排的部分：实施期总额和当年金额。",
+    )
     other: Money | None = Field(
         None,
         title="其他资金（实施期）",
@@ -222,8 +246,8 @@ class Funds(Record):
 class Period(Record):
     """项目起止时间, as the author writes the dates (2024年1月, 2024-01-01)."""
 
-    start: Text = Field(title="开始时间")
-    end: Text = Field(title="完成时间")
+    start: Text = Field(title="开始时间", description="如「2024年1月」。")
+    end: Text = Field(title="完成时间", description="如「2026年12月」。")
 
 
 class Overview(Record):
@@ -237,20 +261,26 @@ class Overview(Record):
 class ScheduleItem(Record):
     """One row of 实施进度计划."""
 
-    task: Text = Field(title="实施内容")
-    start: Text | None = Field(None, title="开始时间")
-    end: Text | None = Field(None, title="完成时间")
+    task: Text = Field(title="实施内容", description="这一阶段要做的事。")
+    start: Text | None = Field(None, title="开始时间", description="如「2024年3月」。")
+    end: Text | None = Field(None, title="完成时间", description="如「2024年6月」。")
 
 
 class Project(Record):
     """One budget project and its 绩效目标表 (or 申报表)."""
 
-    code: Text | None = Field(None, title="项目编码")
-    name: Text = Field(title="项目名称")
+    code: Text | None = Field(
+        None,
+        title="项目编码",
+        description="预算系统中的项目编码，如 13022524P00J8FP10030D；按原样保留（以 0 开头也不会丢）。",
+    )
+    name: Text = Field(
+        title="项目名称", description="项目全称；表题「N.项目名称绩效目标表」由此生成。"
+    )
     attribute: Text | None = Field(
         None, title="项目属性", description="如「新增」「延续」，或「基础建设类」等类别。"
     )
-    manager: Text | None = Field(None, title="项目负责人")
+    manager: Text | None = Field(None, title="项目负责人", description="申报表中的项目负责人姓名。")
     phone: Text | None = Field(None, title="联系电话", description="项目负责人的联系电话。")
     budget: Money = Field(
         title="预算数",
@@ -318,7 +348,11 @@ class Project(Record):
     expense_details: Annotated[
         list[ExpenseDetail],
         BeforeValidator(_as_list, json_schema_input_type=list[ExpenseDetail] | None),
-    ] = Field(default_factory=list, title="支出明细及测算说明")
+    ] = Field(
+        default_factory=list,
+        title="支出明细及测算说明",
+        description="附表3 的支出明细：每行写支出内容、明细、金额和测算依据；各行金额之和应等于预算数。",
+    )
     extra: Extra = Field(default_factory=dict)
 
     def all_indicators(self) -> Iterator[tuple[str, str, int, Indicator]]:
@@ -345,13 +379,20 @@ class Unit(Record):
     """A budget unit (预算单位) and its projects; 公开表 nests units under the department."""
 
     code: Text | None = Field(None, title="单位编码", description="如 131001。")
-    name: Text = Field(title="单位名称")
+    name: Text = Field(
+        title="单位名称",
+        description="预算单位的全称，如「中国人民政治协商会议河北省乐亭县委员会本级」。",
+    )
     total: Money | None = Field(
         None, title="单位合计", description="核对用：填写时须等于各项目预算数之和；可省略。"
     )
     projects: Annotated[
         list[Project], BeforeValidator(_as_list, json_schema_input_type=list[Project] | None)
-    ] = Field(default_factory=list, title="预算项目")
+    ] = Field(
+        default_factory=list,
+        title="预算项目",
+        description="这个单位的项目，每个项目一项（以 - 开头），表题编号自动生成。",
+    )
     extra: Extra = Field(default_factory=dict)
 
     @property
@@ -366,15 +407,25 @@ class TitledText(Record):
     """A numbered paragraph with a lead-in title: （一）title。text"""
 
     title: Text = Field(title="标题", description="段首的标题句，不含序号。")
-    text: Text | None = Field(None, title="正文")
+    text: Text | None = Field(
+        None, title="正文", description="标题之后的正文；多段时用 |- 每行一段。"
+    )
 
 
 class DutyGoals(Record):
     """职责分类目标 inside 总体绩效目标 (seed 001)."""
 
-    title: Text = Field("职责分类目标", title="小标题")
-    intro: Text | None = Field(None, title="引言")
-    items: list[TitledText] = Field(default_factory=list, title="各项职责")
+    title: Text = Field(
+        "职责分类目标", title="小标题", description="这一部分的小标题，默认「职责分类目标」。"
+    )
+    intro: Text | None = Field(
+        None, title="引言", description="小标题之后、各项之前的一段文字（可省略）。"
+    )
+    items: list[TitledText] = Field(
+        default_factory=list,
+        title="各项职责",
+        description="每项职责一个 title（职责名称）和 text（目标正文），编号 1. 2. … 自动生成。",
+    )
 
 
 class OverallGoal(Record):
@@ -384,18 +435,28 @@ class OverallGoal(Record):
     items: list[TitledText] = Field(
         default_factory=list, title="分条目标", description="正文后的分条目标（一、二、…）。"
     )
-    duty_goals: DutyGoals | None = Field(None, title="职责分类目标")
+    duty_goals: DutyGoals | None = Field(
+        None,
+        title="职责分类目标",
+        description="总体目标之后按部门职责分别写的目标：小标题、引言和各项职责。",
+    )
 
 
 class Duty(Record):
     """One duty of seed 001's 分项绩效目标."""
 
-    name: Text = Field(title="职责名称")
-    responsibility: Text | None = Field(None, title="主要职责")
-    duty_goal: Text | None = Field(None, title="职责目标")
-    goal: Text | None = Field(None, title="绩效目标")
-    indicators: Text | None = Field(None, title="绩效指标")
-    standard: Text | None = Field(None, title="绩效标准")
+    name: Text = Field(title="职责名称", description="如「履行政治协商职能」；编号自动生成。")
+    responsibility: Text | None = Field(
+        None, title="主要职责", description="印作「主要职责是……」。"
+    )
+    duty_goal: Text | None = Field(None, title="职责目标", description="印作「职责目标是……」。")
+    goal: Text | None = Field(None, title="绩效目标", description="印作「绩效目标是……」。")
+    indicators: Text | None = Field(
+        None, title="绩效指标", description="印作「绩效指标是……」，一段文字。"
+    )
+    standard: Text | None = Field(
+        None, title="绩效标准", description="印作「绩效标准：……」，如优、良、中、差各档的说明。"
+    )
 
 
 class SubGoals(Record):
@@ -403,9 +464,19 @@ class SubGoals(Record):
     ``from_projects`` (each project's goals and indicators, derived from 第二部分)."""
 
     heading: Text | None = Field(None, title="小标题", description="如「分类绩效目标」。")
-    intro: Text | None = Field(None, title="引言")
-    items: list[TitledText] = Field(default_factory=list, title="分项目标")
-    duties: list[Duty] = Field(default_factory=list, title="按职责分项目标")
+    intro: Text | None = Field(
+        None, title="引言", description="小标题之后、各项之前的一段文字（可省略）。"
+    )
+    items: list[TitledText] = Field(
+        default_factory=list,
+        title="分项目标",
+        description="每项一个 title（标题句）和 text（正文），序号（一）（二）… 自动生成。",
+    )
+    duties: list[Duty] = Field(
+        default_factory=list,
+        title="按职责分项目标",
+        description="按部门职责写的分项绩效目标：每项写职责名称、主要职责、职责目标、绩效目标、绩效指标、绩效标准。",
+    )
     from_projects: bool = Field(
         False, title="按项目生成", description="true：由各项目的绩效目标和三级指标自动生成。"
     )
@@ -424,19 +495,31 @@ class SubGoals(Record):
 class Safeguards(Record):
     """三、工作保障措施. A bare list is shorthand for ``items``."""
 
-    heading: Text | None = Field(None, title="小标题")
+    heading: Text | None = Field(
+        None, title="小标题", description="印在这一部分开头的小标题（可省略）。"
+    )
     numbered: bool = Field(True, title="自动编号", description="false：各段原样排列，不加 1. 2. …")
-    items: list[Text] = Field(title="措施", min_length=1)
+    items: list[Text] = Field(
+        title="措施", min_length=1, description="每条措施一项，以 - 开头；多段时用 |- 每行一段。"
+    )
 
 
 class DepartmentBudget(Record):
     """年度预算申请 of 附表1: 资金总额 split by income and by expenditure."""
 
     total: Money | None = Field(None, title="资金总额", description="不填时由各分项相加。")
-    general: Money | None = Field(None, title="一般公共预算拨款")
-    fund: Money | None = Field(None, title="政府性基金拨款")
-    other: Money | None = Field(None, title="其他资金")
-    basic: Money | None = Field(None, title="基本支出")
+    general: Money | None = Field(
+        None, title="一般公共预算拨款", description="资金总额中按收入来源的一般公共预算拨款。"
+    )
+    fund: Money | None = Field(
+        None, title="政府性基金拨款", description="资金总额中按收入来源的政府性基金拨款。"
+    )
+    other: Money | None = Field(
+        None, title="其他资金", description="资金总额中按收入来源的其他资金。"
+    )
+    basic: Money | None = Field(
+        None, title="基本支出", description="资金总额中按支出用途的基本支出（人员经费和公用经费）。"
+    )
     project: Money | None = Field(
         None, title="项目支出", description="不填时等于各项目预算数之和。"
     )
@@ -445,9 +528,11 @@ class DepartmentBudget(Record):
 class WorkItem(Record):
     """One row of 年度重点工作计划."""
 
-    task: Text = Field(title="事项")
-    owner: Text | None = Field(None, title="责任单位/科室")
-    goal: Text | None = Field(None, title="工作目标")
+    task: Text = Field(title="事项", description="重点工作的名称或内容。")
+    owner: Text | None = Field(
+        None, title="责任单位/科室", description="负责这项工作的单位或科室。"
+    )
+    goal: Text | None = Field(None, title="工作目标", description="这项工作年底要达到的目标。")
 
 
 class Department(Record):
@@ -518,30 +603,61 @@ class Filing(Record):
         "shenbao（申报表），或自己的版式（pbgen layouts 列出全部）。",
     )
     money_unit: Literal["万元", "元"] = Field(title="金额单位", description="全文金额的单位。")
-    department: Department = Field(title="部门")
+    department: Department = Field(
+        title="部门",
+        description="部门名称、编码，以及封面、附表上的编制/审核单位、填表人、联系电话。",
+    )
     overall_goal: Annotated[
         OverallGoal | None,
         BeforeValidator(_as_object("text"), json_schema_input_type=OverallGoal | Text | None),
-    ] = Field(None, title="总体绩效目标")
+    ] = Field(
+        None,
+        title="总体绩效目标",
+        description="第一部分「一、总体绩效目标」：一段或多段正文（用 |- 每行一段），可加分条目标 items、职责分类目标 duty_goals。",
+    )
     sub_goals: Annotated[
         SubGoals | None,
         BeforeValidator(
             _as_object("items"), json_schema_input_type=SubGoals | list[TitledText] | None
         ),
-    ] = Field(None, title="分项绩效目标")
+    ] = Field(
+        None,
+        title="分项绩效目标",
+        description="第一部分「二、分项绩效目标」，三种写法选一：items 分项目标、duties 按职责、from_projects: true 由各项目的绩效目标和指标生成。",
+    )
     safeguards: Annotated[
         Safeguards | None,
         BeforeValidator(_as_object("items"), json_schema_input_type=Safeguards | list[Text] | None),
-    ] = Field(None, title="工作保障措施")
-    department_budget: DepartmentBudget | None = Field(None, title="年度预算申请")
+    ] = Field(
+        None,
+        title="工作保障措施",
+        description="第一部分「三、工作保障措施」：逐条列出（每条以 - 开头），编号 1. 2. … 自动生成。",
+    )
+    department_budget: DepartmentBudget | None = Field(
+        None,
+        title="年度预算申请",
+        description="附表1 的资金总额及其构成：按收入（一般公共预算、政府性基金、其他）和按支出（基本支出、项目支出）。",
+    )
     duties: Text | None = Field(None, title="部门职责概述", description="附表1，每行一条。")
-    work_plan: list[WorkItem] = Field(default_factory=list, title="年度重点工作计划")
-    department_indicators: IndicatorTree | None = Field(None, title="部门年度绩效指标")
+    work_plan: list[WorkItem] = Field(
+        default_factory=list,
+        title="年度重点工作计划",
+        description="附表1 的年度重点工作，每项写事项、责任单位/科室、工作目标。",
+    )
+    department_indicators: IndicatorTree | None = Field(
+        None,
+        title="部门年度绩效指标",
+        description="附表1 的部门整体绩效指标：一级指标 → 二级指标 → 三级指标，写法与项目的绩效指标相同。",
+    )
     units: Annotated[list[Unit], Field(min_length=1)] = Field(
         title="预算单位", description="各预算单位及其项目；只有一个单位时也写成列表。"
     )
     extra: Extra = Field(default_factory=dict)
-    check: CheckSettings = Field(default_factory=CheckSettings, title="检查设置")
+    check: CheckSettings = Field(
+        default_factory=CheckSettings,
+        title="检查设置",
+        description="pbgen check 的设置：指标体系（framework）、关闭的规则（disable）、字数上限（max_length）。",
+    )
 
     @property
     def projects(self) -> list[Project]:

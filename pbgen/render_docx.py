@@ -47,7 +47,7 @@ TOC_PLACEHOLDER = "[[TOC]]"
 PDF_WITH_BOOKMARKS = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
 DESTINATION = re.compile(r'\s*(?P<page>\d+)\s+\[.*\]\s+"(?P<name>[^"]+)"\s*$')  # pdfinfo -dests
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
-HEADING_STYLES = {"Heading1", "Heading2", "TableTitle"}  # paragraphs a 目录 entry can point to
+HEADING_STYLES = {"Heading1", "Heading2", "TableTitle", "TableTitleFirst"}  # paragraphs a 目录 entry can point to
 PLAN_COLUMNS = 4  # 3月底 6月底 10月底 12月底
 
 # Characters XML 1.0 forbids: docxtpl would silently drop the text around them.

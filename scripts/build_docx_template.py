@@ -26,6 +26,9 @@ from docx_kit import (
     Page,
     assemble,
     cell,
+    columns,
+    css_widths,
+    html_widths,
     main,
     mm,
     para,
@@ -43,6 +46,10 @@ from pbgen.render_docx import TOC_PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "templates" / "wenben" / "template.docx"
+# The PDF's column widths, which the DOCX tables take: the info table's label column in the
+# CSS, the indicator table's columns in the HTML template.
+CSS = ROOT / "templates" / "wenben" / "style.css"
+HTML = ROOT / "templates" / "wenben" / "document.html.j2"
 
 # -- page (twips) --------------------------------------------------------------------------------
 
@@ -147,6 +154,15 @@ STYLES = [
     ),
     style(
         "paragraph",
+        "TableTitleFirst",
+        "Table Title First",
+        alias="首张表题",
+        based_on="TableTitle",
+        next_style="UnitLine",
+        p=ppr(keep_next=True, page_break=False, line=f"exact:{LINE}", after=120, first_chars=0),
+    ),
+    style(
+        "paragraph",
         "Heading3",
         "heading 3",
         based_on="Normal",
@@ -162,6 +178,15 @@ STYLES = [
         next_style="Normal",
         p=ppr(keep_next=True, line=f"exact:{LINE}", outline=3),
         r=rpr(FANGSONG, 16, bold=True),
+    ),
+    style(
+        "paragraph",
+        "Label",
+        "Label",
+        alias="引导语",
+        based_on="Normal",
+        next_style="Normal",
+        p=ppr(keep_next=True, line=f"exact:{LINE}"),
     ),
     style(
         "character", "Lead", "Lead", alias="段首标题", based_on="DefaultParagraphFont", r=rpr(KAITI)
@@ -249,18 +274,27 @@ HEAD, TEXT, CENTER = "TableHead", "TableText", "TableTextCenter"
 
 
 def info_table() -> str:
-    """项目编码 … 绩效目标, as in the seeds: a label column, then the rows' own divisions."""
-    label = 1300
-    rest = TEXT_W - label  # 7545
-    # 预算数 | amount | 其中：财政资金 | amount | 其他资金 | amount: amounts fit 10 digits
+    """项目编码 … 绩效目标, as the PDF's: a label column, then twelve equal columns that each row
+    divides its own way (code 5 + 项目名称 2 + name 5; three amounts of 2 + 2; four months of 3)."""
+    (label_percent,) = css_widths(CSS, ".info")
+    label = round(TEXT_W * label_percent / 100)
+    rest = TEXT_W - label
+
+    def span(*units: int) -> list[int]:
+        """Widths of cells covering ``units`` twelfths of the rest each."""
+        return columns(rest, [100 * n / 12 for n in units])
+
+    code, name_head, name = span(5, 2, 5)
+    pairs = span(2, 2, 2, 2, 2, 2)  # 预算数 | amount | 其中：财政资金 | amount | 其他资金 | amount
     budget = []
-    for title, width, field in (
-        ("预算数", 850, "budget"),
-        ("其中：财政资金", 1300, "fiscal"),
-        ("其他资金", 1045, "other"),
+    for i, (title, field) in enumerate(
+        (("预算数", "budget"), ("其中：财政资金", "fiscal"), ("其他资金", "other"))
     ):
-        budget += [cell(width, (HEAD, title)), cell(1450, (CENTER, f"{{{{ t.{field} }}}}"))]
-    quarter = [rest // 4] * 3 + [rest - 3 * (rest // 4)]
+        budget += [
+            cell(pairs[2 * i], (HEAD, title)),
+            cell(pairs[2 * i + 1], (CENTER, f"{{{{ t.{field} }}}}")),
+        ]
+    quarter = span(3, 3, 3, 3)
     months = [cell(w, (HEAD, f"{{{{ t.plan[{i}][0] }}}}")) for i, w in enumerate(quarter)]
     shares = [cell(w, (CENTER, f"{{{{ t.plan[{i}][1] }}}}")) for i, w in enumerate(quarter)]
     goals = [
@@ -276,9 +310,9 @@ def info_table() -> str:
         "项目信息",
         row(
             cell(label, (HEAD, "项目编码")),
-            cell(3000, (CENTER, "{{ t.code }}")),
-            cell(1100, (HEAD, "项目名称")),
-            cell(rest - 3000 - 1100, (CENTER, "{{ t.name }}")),
+            cell(code, (CENTER, "{{ t.code }}")),
+            cell(name_head, (HEAD, "项目名称")),
+            cell(name, (CENTER, "{{ t.name }}")),
         ),
         row(cell(label, (HEAD, "预算规模及资金用途"), merge="restart"), *budget),
         row(cell(label, (HEAD, ""), merge="continue"), cell(rest, (TEXT, "{{ t.purpose }}"))),
@@ -289,14 +323,16 @@ def info_table() -> str:
 
 
 def indicator_table() -> str:
-    """一级 … 指标值确定依据; one row per 三级, the 一级/二级 cells declared merged."""
-    widths = [1050, 1450, 1600, 1950, 1345, TEXT_W - 7395]
+    """一级 … 指标值确定依据, the PDF's widths; one row per 三级, the 一级/二级 cells declared
+    merged; every cell centred but the header's, as in the PDF."""
+    (percents,) = html_widths(HTML)
+    widths = columns(TEXT_W, percents)
     titles = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
     values = [
         (CENTER, "{{ row.level1 }}{# 合并 #}"),
         (CENTER, "{{ row.level2 }}{# 合并2 #}"),
-        (TEXT, "{{ row.name }}"),
-        (TEXT, "{{ row.description }}"),
+        (CENTER, "{{ row.name }}"),
+        (CENTER, "{{ row.description }}"),
         (CENTER, "{{ row.value }}"),
         (CENTER, "{{ row.basis }}"),
     ]
@@ -341,14 +377,20 @@ def body_xml(plain_sect: str) -> list[str]:
         para("Heading3", "{{ block.text }}"),
         tag('{%p elif block.kind == "h3" %}'),
         para("Heading4", "{{ block.text }}"),
+        tag('{%p elif block.kind == "label" %}'),
+        para("Label", "{{ block.text }}"),
         tag("{%p else %}"),
         para("Normal", ("Lead", "{{ block.lead }}"), "{{ block.text }}"),
         tag("{%p endif %}"),
         tag("{%p endfor %}"),
-        # 第二部分: one 绩效目标表 per page
+        # 第二部分: one 绩效目标表 per page, the first on the page of the part's heading
         part_heading("part2"),
         tag("{%p for t in projects %}"),
+        tag("{%p if loop.first %}"),
+        para("TableTitleFirst", "{{ t.title }}"),
+        tag("{%p else %}"),
         para("TableTitle", "{{ t.title }}"),
+        tag("{%p endif %}"),
         para("UnitLine", "{{ t.unit_label }}", TAB, "单位：{{ t.money_unit }}"),
         info_table(),
         para("TableGap"),

@@ -28,6 +28,8 @@ from docx_kit import (
     XBS,
     assemble,
     cell,
+    columns,
+    html_widths,
     main,
     para,
     ppr,
@@ -122,10 +124,11 @@ HEAD, TEXT, CENTER, INDENT = "TableHead", "TableText", "TableTextCenter", "Table
 SECTION = "SectionHead"  # the head row of a section: kept with the row below it
 
 
-def columns(*percent: int) -> list[int]:
-    """Grid columns in twips from percentages of the text width; the last takes the rest."""
-    widths = [round(TEXT_W * p / 100) for p in percent[:-1]]
-    return [*widths, TEXT_W - sum(widths)]
+# The PDF's column widths (附表1, 附表2, 附表3, in the order document.html.j2 sets them), in twips.
+DEPARTMENT, SUMMARY, DIRECTION = (
+    columns(TEXT_W, percents)
+    for percents in html_widths(ROOT / "templates" / "fubiao" / "document.html.j2")
+)
 
 
 def span(widths: list[int], first: int, last: int) -> int:
@@ -210,7 +213,7 @@ def head(sheet: str) -> list[str]:
 
 def department_table() -> str:
     """附表1 部门整体支出绩效目标表."""
-    w = columns(14, 14, 16, 15, 21, 20)
+    w = DEPARTMENT
     rest = span(w, 1, 5)
     money = [
         ("其中：一般公共预算拨款", "general", "其中：基本支出", "basic"),
@@ -263,7 +266,7 @@ def department_table() -> str:
 
 def summary_table() -> str:
     """附表2 专项资金绩效目标汇总表."""
-    w = columns(8, 18, 11, 23, 40)
+    w = SUMMARY
     return table(
         TEXT_W,
         "附表2",
@@ -298,7 +301,7 @@ def summary_table() -> str:
 
 def direction_table() -> str:
     """附表3 支出方向绩效目标表 of one project ``t``."""
-    w = columns(14, 12, 14, 19, 11, 15, 15)
+    w = DIRECTION
     rest = span(w, 1, 6)
     return table(
         TEXT_W,

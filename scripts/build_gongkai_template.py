@@ -31,13 +31,12 @@ PAGE = kit.Page(
     bottom=kit.mm(26),
     left=kit.mm(35),
     header=kit.mm(12),
-    footer=kit.mm(14),
     landscape=True,
 )
 TEXT_W = PAGE.text_width  # 12756: 225 mm
-# 单位编码 | 单位及项目名称 | 金额 | 绩效目标 | 绩效指标, as the PDF's columns (8/17/12/28/35 %)
-WIDTHS = [1020, 2170, 1530, 3572]
-WIDTHS.append(TEXT_W - sum(WIDTHS))
+# 单位编码 | 单位及项目名称 | 金额 | 绩效目标 | 绩效指标, as the PDF's columns
+(PERCENTS,) = kit.html_widths(ROOT / "templates" / "gongkai" / "document.html.j2")
+WIDTHS = kit.columns(TEXT_W, PERCENTS)
 
 TABLE_PT = 10.5  # 5号
 LINE = "exact:273"  # 13.65 pt, the PDF's line-height 1.3: both formats break pages alike

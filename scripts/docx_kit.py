@@ -8,8 +8,10 @@ strings in schema order, and assemble a package whose bytes are stable from run 
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime
 import io
+import re
 from collections.abc import Callable, Iterable
 from itertools import accumulate
 from pathlib import Path
@@ -33,8 +35,17 @@ def mm(value: float) -> int:
     return round(value * 1440 / 25.4)
 
 
+# GB/T 9704-2012 7.5: the 一字线 of the page number — N — stands 7 mm under the 版心. Word and
+# LibreOffice measure the footer distance from the page edge to the foot of the footer line, and
+# the dashes of the 14 pt Footer style stand 2.9 mm above that foot (LibreOffice with the free
+# fallback of 宋体; SimSun in Word sits within 0.5 mm of it).
+PAGE_NUMBER_GAP = mm(7)
+DASH_ABOVE_FOOT = mm(2.9)
+
+
 class Page(NamedTuple):
-    """Paper and margins in twips; ``landscape`` only marks the orientation for Word."""
+    """Paper and margins in twips; ``landscape`` only marks the orientation for Word.
+    ``footer`` (from the page edge) defaults to the GB/T 9704 place of the page number."""
 
     width: int
     height: int
@@ -43,12 +54,18 @@ class Page(NamedTuple):
     bottom: int
     left: int
     header: int = mm(15)
-    footer: int = mm(22)
+    footer: int | None = None
     landscape: bool = False
 
     @property
     def text_width(self) -> int:
         return self.width - self.left - self.right
+
+    @property
+    def footer_distance(self) -> int:
+        if self.footer is not None:
+            return self.footer
+        return self.bottom - PAGE_NUMBER_GAP - DASH_ABOVE_FOOT
 
 
 def sect_pr(page: Page, *, first_page: int | None = None, grid: str = "") -> str:
@@ -59,7 +76,7 @@ def sect_pr(page: Page, *, first_page: int | None = None, grid: str = "") -> str
         f"<w:sectPr {W}>"
         f'<w:pgSz w:w="{page.width}" w:h="{page.height}"{orient}/>'
         f'<w:pgMar w:top="{page.top}" w:right="{page.right}" w:bottom="{page.bottom}" '
-        f'w:left="{page.left}" w:header="{page.header}" w:footer="{page.footer}" w:gutter="0"/>'
+        f'w:left="{page.left}" w:header="{page.header}" w:footer="{page.footer_distance}" w:gutter="0"/>'
         f'{numbering}<w:cols w:space="425"/>{grid}'
         "</w:sectPr>"
     )
@@ -72,6 +89,36 @@ FANGSONG, KAITI, HEITI, SONGTI, XBS = "仿宋_GB2312", "楷体_GB2312", "黑体"
 FONT_TABLE = {FANGSONG: "仿宋", KAITI: "楷体", HEITI: "SimHei", SONGTI: "SimSun", XBS: "宋体"}
 
 # -- styles ---------------------------------------------------------------------------------------
+
+
+def css_widths(css: Path, table: str = "") -> list[float]:
+    """The widths (%) the layout's style.css gives the ``col`` elements of the PDF's table
+    ``table`` (a class, ".info"; "" for rules on a bare ``col.name``), in the order written."""
+    rule = re.compile(rf"^{re.escape(table)}\s*col\.[\w-]+\s*\{{\s*width:\s*([\d.]+)%", re.M)
+    found = [float(percent) for percent in rule.findall(css.read_text(encoding="utf-8"))]
+    if not found:
+        raise ValueError(f"{css}: no col widths for {table or 'col'}")
+    return found
+
+
+NUMBERS = re.compile(r'\{\s*"\w+"\s*:\s*[\d.]+(?:\s*,\s*"\w+"\s*:\s*[\d.]+)*\s*\}')
+
+
+def html_widths(template: Path) -> list[list[float]]:
+    """The column widths (%) of the PDF's tables, in the order the layout's document.html.j2
+    writes them: each dict of numbers there ({"level1": 14, "level2": 19, …}) is one table's
+    columns. The DOCX tables take their grids from them, so both formats wrap cells alike."""
+    found = NUMBERS.findall(template.read_text(encoding="utf-8"))
+    if not found:
+        raise ValueError(f"{template}: no column widths")
+    return [list(ast.literal_eval(literal).values()) for literal in found]
+
+
+def columns(width: int, percents: Iterable[float]) -> list[int]:
+    """Column widths in twips from percentages of ``width``; the last takes the rest."""
+    *first, _ = percents
+    widths = [round(width * percent / 100) for percent in first]
+    return [*widths, width - sum(widths)]
 
 
 def rpr(
@@ -96,7 +143,7 @@ def rpr(
 def ppr(
     *,
     keep_next: bool = False,
-    page_break: bool = False,
+    page_break: bool | None = None,
     tabs: str = "",
     off_grid: bool = False,
     line: str = "",
@@ -107,13 +154,13 @@ def ppr(
     jc: str = "",
     outline: int | None = None,
 ) -> str:
-    """Paragraph properties in schema order; ``line`` is "exact:579" or "auto:240"."""
+    """Paragraph properties in schema order; ``line`` is "exact:579" or "auto:240". Widow and
+    orphan control is on for every paragraph (``build_styles``' defaults)."""
     xml = ""
     if keep_next:
         xml += "<w:keepNext/>"
-    if page_break:
-        xml += "<w:pageBreakBefore/>"
-    xml += '<w:widowControl w:val="0"/>'
+    if page_break is not None:  # False: off where the base style has it on
+        xml += "<w:pageBreakBefore/>" if page_break else '<w:pageBreakBefore w:val="0"/>'
     if tabs:
         xml += f"<w:tabs>{tabs}</w:tabs>"
     if off_grid:
@@ -203,7 +250,8 @@ def build_styles(document, styles: Iterable[str]) -> None:
             f'<w:rPr><w:rFonts w:ascii="{FANGSONG}" w:eastAsia="{FANGSONG}" w:hAnsi="{FANGSONG}" w:cs="{FANGSONG}"/>'
             '<w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/>'
             '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>'
-            "</w:rPrDefault><w:pPrDefault/></w:docDefaults>"
+            "</w:rPrDefault>"
+            "<w:pPrDefault><w:pPr><w:widowControl/></w:pPr></w:pPrDefault></w:docDefaults>"
         ),
     )
     for xml in styles:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from docx import Document
 
-from conftest import ROOT
+from conftest import ROOT, typography
 
 
 def built_template(script: str) -> bytes:
@@ -56,3 +56,9 @@ def soffice_csv(source: Path, folder: Path) -> list[list[str]]:
     subprocess.run([*command, str(source)], check=True, capture_output=True, timeout=180)
     with open(folder / f"{source.stem}.csv", encoding="utf-8", newline="") as file:
         return list(csv.reader(file))
+
+
+def assert_page_numbers_7_mm_under_the_type_area(pdf: Path) -> None:
+    """GB/T 9704-2012 7.5: the 一字线 of — N — 7 mm under the 版心, on every numbered page."""
+    distances = typography().measure(pdf).page_number_mm
+    assert distances and all(abs(distance - 7) < 0.5 for distance in distances), distances

@@ -15,15 +15,17 @@ import pytest
 from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from office import soffice_pdf
+from office import assert_page_numbers_7_mm_under_the_type_area, soffice_pdf
 
 from pbgen.context import paragraphs
 from pbgen.errors import PbgenError
+from pbgen.layouts import find_layout
 from pbgen.layouts.wenben import WenbenContext, wenben_context
 from pbgen.load import load
 from pbgen.model import Filing
-from pbgen.pipeline import render_file
+from pbgen.pipeline import TEMPLATES, render_file
 from pbgen.render_docx import TOC_INSTRUCTION, render_docx
+from pbgen.render_pdf import render_html
 
 from conftest import DATA, ROOT, project
 
@@ -372,6 +374,130 @@ def test_libreoffice_opens_the_docx(seeds, tmp_path):
         ["pdftotext", str(converted), "-"], check=True, capture_output=True, text=True
     ).stdout
     assert context.projects[0].name in squeeze(text)
+
+
+# -- the page as LibreOffice lays it out ----------------------------------------------------------
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
+
+
+@pytest.fixture(scope="module")
+def printed(seeds, tmp_path_factory) -> dict[str, tuple[Path, list[str]]]:
+    """Each seed's DOCX as LibreOffice prints it: the PDF and the text of each page."""
+    folder = tmp_path_factory.mktemp("printed")
+    found = {}
+    for name, (_, _, docx) in seeds.items():
+        source = folder / f"{name}.docx"
+        source.write_bytes(docx)
+        pdf = soffice_pdf(source, folder)
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        found[name] = pdf, text.split("\f")[:-1]
+    return found
+
+
+def body_lines(page: str) -> list[str]:
+    """A page's lines of text, without blank lines and the page number."""
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    return [line for line in lines if not re.fullmatch(r"—\s*\d+\s*—", line)]
+
+
+@needs_soffice
+@pytest.mark.parametrize("name", SEEDS)
+def test_part_two_shares_its_page_with_the_first_table(seeds, printed, name):
+    _, context, _ = seeds[name]
+    _, pages = printed[name]
+    (page,) = [page for page in pages if squeeze(page).startswith("第二部分")]
+    assert squeeze(context.projects[0].title) in squeeze(page)
+
+
+@needs_soffice
+@pytest.mark.parametrize("name", SEEDS)
+def test_no_heading_label_or_first_line_is_left_at_a_page_foot(seeds, printed, name):
+    """Headings and labels are kept with what follows; a paragraph (（二）… included) never
+    leaves its first line alone at the foot of a page (widow and orphan control)."""
+    _, context, _ = seeds[name]
+    _, pages = printed[name]
+    blocks = context.part1_blocks
+    kept = [b.text for b in blocks if b.kind != "p"]
+    starts = [b.lead + b.text for b in blocks if b.kind == "p"]
+    for number, page in enumerate(pages[:-1], 1):
+        last = squeeze(body_lines(page)[-1])
+        assert not any(squeeze(text) == last for text in kept), (number, last)
+        assert not any(squeeze(start).startswith(last) for start in starts if len(start) > 40), (
+            number,
+            last,
+        )
+
+
+@needs_soffice
+def test_the_page_number_stands_7_mm_under_the_type_area(printed):
+    """GB/T 9704-2012 7.5: the 一字线 of — N — 7 mm under the 版心 (bottom margin 35 mm)."""
+    assert_page_numbers_7_mm_under_the_type_area(printed["leting-2024"][0])
+
+
+def test_widow_control_is_on_and_headings_keep_with_the_next_paragraph():
+    styles = Document(str(TEMPLATE)).styles.element
+    assert styles.xpath("w:docDefaults/w:pPrDefault/w:pPr/w:widowControl")
+    assert not styles.xpath('//w:widowControl[@w:val="0"]')
+    for style_id in ("Heading2", "Heading3", "Heading4", "Label", "TableTitle", "UnitLine"):
+        (style,) = styles.xpath(f'w:style[@w:styleId="{style_id}"]')
+        assert style.xpath("w:pPr/w:keepNext"), style_id
+
+
+def test_labels_are_paragraphs_kept_with_the_next(seeds):
+    _, _, docx = seeds["shanhaiguan-2020"]
+    document = Document(io.BytesIO(docx))
+    (label,) = [p for p in document.paragraphs if p.text == "职责分类目标："]
+    assert label.style.name == "Label"
+
+
+def html_grids(layout: str, seed: str) -> list[list[float]]:
+    """The column widths (%) of each table of the PDF's HTML that sets them (inline, or as the
+    CSS's ``.info col.label``), in document order, tables repeated for each project once."""
+    filing = load(DATA / f"{seed}.yaml").filing
+    html = render_html(find_layout(layout).module.build_context(filing, seed), TEMPLATES / layout)
+    css = (TEMPLATES / layout / "style.css").read_text(encoding="utf-8")
+    grids = []
+    for table_class, colgroup in re.findall(
+        r'<table class="(\w+)">\s*<colgroup>(.*?)</colgroup>', html, re.S
+    ):
+        percents = [float(p) for p in re.findall(r'style="width: ([\d.]+)%"', colgroup)]
+        rule = re.search(rf"^\.{table_class} col\.label {{ width: ([\d.]+)%", css, re.M)
+        if not percents and rule:
+            percents = [float(rule[1])]
+        if percents and percents not in grids:
+            grids.append(percents)
+    return grids
+
+
+@pytest.mark.parametrize(
+    ("layout", "seed"),
+    [("wenben", "leting-2024"), ("gongkai", "menyuan-2024"), ("fubiao", "shifeng-2023")],
+)
+def test_docx_tables_take_the_pdfs_column_widths(layout, seed):
+    """Each table of the Word template starts with the columns of its PDF table (a column the
+    PDF splits, the DOCX may split further: the 绩效文本 info table's twelve)."""
+    document = Document(str(TEMPLATES / layout / "template.docx"))
+    section = document.sections[-1]
+    text_width = (section.page_width - section.left_margin - section.right_margin) / 635  # twips
+    docx_grids = [
+        [int(w) for w in tbl.xpath("w:tblGrid/w:gridCol/@w:w")]
+        for tbl in document.element.body.iter(qn("w:tbl"))
+    ]
+    grids = html_grids(layout, seed)
+    assert grids and len(grids) <= len(docx_grids)
+    for percents, grid in zip(grids, docx_grids, strict=False):
+        for percent, width in zip(percents, grid, strict=False):
+            assert abs(width - text_width * percent / 100) <= 2, (layout, percents, grid)
+
+
+def test_indicator_cells_are_centred_as_in_the_pdf(seeds):
+    _, _, docx = seeds["leting-2024"]
+    indicators = body(docx).xpath('w:tbl[w:tblPr/w:tblCaption/@w:val="绩效指标"]')[0]
+    for tr in indicators.tr_lst[1:]:
+        assert set(tr.xpath("w:tc/w:p/w:pPr/w:pStyle/@w:val")) == {"TableTextCenter"}
 
 
 # -- table declarations in any template ---------------------------------------------------------

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from office import assert_page_numbers_7_mm_under_the_type_area
 
 from pbgen.layouts import find_layout
 from pbgen.layouts.wenben import wenben_context
@@ -107,6 +108,11 @@ def test_numbering_starts_at_part_one_and_front_matter_is_unnumbered(rendered, n
     assert all(FOOTER.search(text) is None for text in pages[:first_body])
     numbers = [int(FOOTER.search(text)[1]) for text in pages[first_body:]]
     assert numbers == list(range(1, len(pages) - first_body + 1))
+
+
+def test_the_page_number_stands_7_mm_under_the_type_area(rendered):
+    """GB/T 9704-2012 7.5: the 一字线 of — N — 7 mm under the 版心 (bottom margin 35 mm)."""
+    assert_page_numbers_7_mm_under_the_type_area(rendered["leting-2024"])
 
 
 def test_cover(rendered):

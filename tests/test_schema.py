@@ -77,3 +77,22 @@ def test_no_null_wrappers_and_amounts_not_negative():
     filing["units"][0]["projects"][0]["budget"] = -5
     messages = [error.message for error in validator.iter_errors(filing)]
     assert messages == ["-5 is less than the minimum of 0"]
+
+
+def test_every_field_is_explained_in_chinese():
+    """Completion shows a key with its description: every field of the model has one, in
+    Chinese, beyond its title."""
+
+    def fields(node, path=""):
+        for key, value in node.get("properties", {}).items():
+            yield f"{path}.{key}", value.get("markdownDescription", "")
+            yield from fields(value, f"{path}.{key}")
+        for name, definition in node.get("$defs", {}).items():
+            yield from fields(definition, name)
+
+    unexplained = [
+        path
+        for path, text in fields(filing_schema())
+        if "　" not in text or not any("\u4e00" <= ch <= "\u9fff" for ch in text.split("　", 1)[1])
+    ]
+    assert unexplained == []

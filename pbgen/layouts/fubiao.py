@@ -4,9 +4,10 @@ numbering generated) and how it renders (PDF with WeasyPrint, DOCX from the Word
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 from pbgen.context import (
@@ -27,6 +28,10 @@ class StandardRow(IndicatorRow):
     """An indicator row of 附表3: its 绩效标准 cell merges with the equal ones below it."""
 
     standard_span: int = 1
+    # In the PDF, the rows of one page under the section label 年度绩效指标 (set on the first
+    # row of each page; 0 on the others), and whether the row starts a page (pages_split).
+    section_span: int = 0
+    page_start: bool = False
 
 
 @dataclass(frozen=True)
@@ -254,19 +259,94 @@ def standard_rows(rows: list[IndicatorRow]) -> list[StandardRow]:
         else:
             start = index
             spans[index] = 1
-    return [
+    rows = [
         StandardRow(**vars(row), standard_span=span) for row, span in zip(rows, spans, strict=True)
+    ]
+    return split_at(rows, set())
+
+
+SPANS = ("level1_span", "level2_span", "standard_span")
+
+
+def split_at(rows: list[StandardRow], starts: set[int]) -> list[StandardRow]:
+    """The rows with every merged cell (一级, 二级, 绩效标准, and the section label) cut where a
+    page starts (``starts``: indices of rows that begin a page). On the new page each merged cell
+    starts again with its label: WeasyPrint leaves a cell spanning a page break blank and open
+    at the page foot."""
+    if not rows:
+        return rows
+    bounds = sorted({0, len(rows), *(i for i in starts if 0 < i < len(rows))})
+    changes: list[dict] = [{} for _ in rows]
+    for name in SPANS:
+        for index, row in enumerate(rows):
+            span = getattr(row, name)
+            if not span:
+                continue
+            end = index + span
+            cut = index
+            for bound in [*(b for b in bounds if index < b < end), end]:
+                changes[cut][name] = bound - cut
+                for covered in range(cut + 1, bound):
+                    changes[covered][name] = 0
+                cut = bound
+    for first, end in pairwise(bounds):
+        changes[first]["section_span"] = end - first
+        changes[first]["page_start"] = first > 0
+    return [
+        replace(row, **{"section_span": 0, "page_start": False, **change})
+        for row, change in zip(rows, changes, strict=True)
     ]
 
 
 def render(context: FubiaoContext, folder: Path, formats, timestamp: datetime):
-    """The formats asked for; the PDF's page count is the document's."""
-    from pbgen.layouts import pdf_if_asked
+    """The formats asked for; the PDF's page count is the document's. The DOCX never loads the
+    PDF engine: it gets the context as it is, Word and LibreOffice break its pages themselves."""
+    from pbgen.layouts import Rendered
 
-    rendered = pdf_if_asked(context, folder, formats)
+    rendered = Rendered({}, None)
+    if "pdf" in formats:
+        pdf = _paged_pdf(context, folder)
+        rendered = Rendered({"pdf": pdf.data}, pdf.pages)
     if "docx" in formats:
         rendered.files["docx"] = render_docx(context, folder / "template.docx", timestamp)
     return rendered
+
+
+def _paged_pdf(context: FubiaoContext, folder: Path):
+    """The PDF, its 附表3 rows repeating their labels where a page begins."""
+    from pbgen.render_pdf import render_pdf
+
+    pdf = render_pdf(context, folder)
+    paged = context
+    for _ in range(3):  # a page break moved by the labels repeated above it, at most twice
+        starts = _page_starts(paged, pdf.toc_pages)
+        if starts == [_starts_of(t.indicators) for t in paged.directions]:
+            break
+        paged = replace(
+            paged,
+            directions=[
+                replace(t, indicators=split_at(t.indicators, found | _starts_of(t.indicators)))
+                for t, found in zip(paged.directions, starts, strict=True)
+            ],
+        )
+        pdf = render_pdf(paged, folder)
+    return pdf
+
+
+def _page_starts(context: FubiaoContext, pages: dict[str, int]) -> list[set[int]]:
+    """Per 附表3, the indicator rows that begin a page in the PDF (anchors ``d<N>-row<M>``)."""
+    found = []
+    for number, sheet in enumerate(context.directions):
+        page = [pages.get(f"d{number}-row{index}") for index in range(len(sheet.indicators))]
+        found.append(
+            {i for i in range(1, len(page)) if page[i] is not None and page[i] != page[i - 1]}
+            | _starts_of(sheet.indicators)
+        )
+    return found
+
+
+def _starts_of(rows: list[StandardRow]) -> set[int]:
+    return {index for index, row in enumerate(rows) if row.page_start}
 
 
 def render_docx(context: FubiaoContext, template: Path, timestamp: datetime) -> bytes:

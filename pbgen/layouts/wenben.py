@@ -98,7 +98,7 @@ def build_context(filing: Filing, file: str = "") -> WenbenContext:
     for index, (title, body) in enumerate(sections, 1):
         heading = Block("h1", f"{section_number(index)}{title}", anchor=anchors.next())
         toc.append(TocEntry(2, heading.text, heading.anchor))
-        blocks += [heading, *body]
+        blocks += [heading, *(_label(block) for block in body)]
 
     part2 = Part("第二部分", "预算项目绩效目标", anchors.next())
     toc.append(TocEntry(1, f"{part2.number} {part2.title}", part2.anchor))
@@ -133,13 +133,21 @@ class _Anchors:
         return f"_Toc_pbgen_{self.count}"
 
 
+def _label(block: Block) -> Block:
+    """A body paragraph ending in a colon (「具体措施如下：」) introduces the next: a label, which
+    both formats keep on the page of what follows."""
+    if block.kind == "p" and not block.lead and block.text.rstrip().endswith(("：", ":")):
+        return Block("label", block.text, anchor=block.anchor)
+    return block
+
+
 def _overall_goal_blocks(filing: Filing) -> list[Block]:
     goal = filing.overall_goal
     blocks = [Block("p", text) for text in paragraphs(goal.text)]
     blocks += _titled(goal.items, bracket_number)
     if goal.duty_goals:
         duty = goal.duty_goals
-        blocks.append(Block("p", f"{duty.title.rstrip('：:')}："))
+        blocks.append(Block("label", f"{duty.title.rstrip('：:')}："))
         blocks += [Block("p", text) for text in paragraphs(duty.intro)]
         for n, item in enumerate(duty.items, 1):
             blocks.append(Block("h3", f"{arabic_number(n)}{item.title}"))

@@ -19,13 +19,13 @@ from test_render_pdf import FOOTER, page_texts, pdftotext
 
 from pbgen.context import MissingDataError, indicator_rows
 from pbgen.layouts import find_layout
-from pbgen.layouts.fubiao import build_context, standard_rows
+from pbgen.layouts.fubiao import build_context, split_at, standard_rows
 from pbgen.load import load
 from pbgen.model import Indicator
 from pbgen.pipeline import TEMPLATES, render_file
 from pbgen.render_pdf import render_html
 
-from conftest import DATA, ROOT, dump, filing_strings, squeeze
+from conftest import DATA, ROOT, dump, filing_strings, squeeze, typography
 
 SHIFENG = DATA / "shifeng-2023.yaml"
 
@@ -129,6 +129,29 @@ def test_standard_cells_merge_within_a_level2_group():
         }
     }
     assert [row.standard_span for row in standard_rows(indicator_rows(tree))] == [2, 0, 1, 1]
+
+
+def test_merged_cells_restart_where_a_page_starts():
+    rows = context_of().directions[0].indicators  # 产出 9 rows (数量 6), 效益 5 rows
+    assert [row.section_span for row in rows] == [14] + [0] * 13
+    split = split_at(rows, {4, 11})
+    assert [row.section_span for row in split] == [4, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 3, 0, 0]
+    assert [row.page_start for row in split] == [i in (4, 11) for i in range(14)]
+    assert [row.level1_span for row in split][:12] == [4, 0, 0, 0, 5, 0, 0, 0, 0, 2, 0, 3]
+    assert [row.level2_span for row in split][:7] == [4, 0, 0, 0, 2, 0, 1]
+    assert [row.standard_span for row in split][:6] == [4, 0, 0, 0, 2, 0]
+    assert [(row.level1, row.level2) for row in split][4] == ("产出指标", "数量指标")
+    assert split_at(rows, set()) == rows
+
+
+def test_a_sheet_over_two_pages_repeats_its_labels_and_closes_every_page_foot(rendered):
+    """WeasyPrint leaves a merged cell cut by a page break blank and open at the page foot:
+    the PDF is laid out again with the merged cells restarting on the new page."""
+    result = typography().measure(rendered["pdf"])
+    assert result.open_feet == []
+    assert result.pages == 7
+    continued = [squeeze(text) for text in page_texts(rendered["pdf"])][4]  # 附表3, page 2
+    assert "年度绩效" in continued and "效益指标" in continued  # blank before
 
 
 def test_wenben_filing_is_refused_naming_every_missing_field():

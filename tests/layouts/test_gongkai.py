@@ -19,7 +19,12 @@ import openpyxl
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from office import built_template, east_asian_fonts, soffice_pdf
+from office import (
+    assert_page_numbers_7_mm_under_the_type_area,
+    built_template,
+    east_asian_fonts,
+    soffice_pdf,
+)
 
 from pbgen.context import MissingDataError
 from pbgen.layouts import find_layout
@@ -334,9 +339,15 @@ def test_the_committed_template_is_what_the_script_builds():
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_docx(rendered, tmp_path):
-    text = squeeze(pdf_text(soffice_pdf(rendered["menyuan-2024"]["docx"], tmp_path)))
+    printed = soffice_pdf(rendered["menyuan-2024"]["docx"], tmp_path)
+    text = squeeze(pdf_text(printed))
     assert "合计92.79" in text
     assert "1.举行政协全委会议1次" in text
+    assert_page_numbers_7_mm_under_the_type_area(printed)
+
+
+def test_the_pdf_page_number_stands_7_mm_under_the_type_area(rendered):
+    assert_page_numbers_7_mm_under_the_type_area(rendered["menyuan-2024"]["pdf"])
 
 
 # -- XLSX ---------------------------------------------------------------------------------------

@@ -134,3 +134,20 @@ def test_fields_the_layout_cannot_print_are_named(write_filing):
     names = find_layout("wenben").unprinted(load(write_filing(mutate)).filing)
     # 填表人, 年度预算申请 and 支出明细 are in the clean filing already (it serves every layout)
     assert names == ["填表人", "联系电话", "年度预算申请", "绩效标准", "支出明细及测算说明"]
+
+
+def test_a_paragraph_ending_in_a_colon_is_a_label(write_filing):
+    """Kept on the page of what it introduces, in both formats (职责分类目标： in seed 001)."""
+
+    def mutate(data):
+        data["overall_goal"] = "围绕县委中心工作。\n主要措施如下：\n加强学习。"
+
+    blocks = wenben_context(load(write_filing(mutate)).filing).part1_blocks
+    assert [(b.kind, b.text) for b in blocks[1:4]] == [
+        ("p", "围绕县委中心工作。"),
+        ("label", "主要措施如下："),
+        ("p", "加强学习。"),
+    ]
+    seed = wenben_context(load(DATA / "shanhaiguan-2020.yaml").filing).part1_blocks
+    labels = [b.text for b in seed if b.kind == "label"]
+    assert {"总体目标：", "职责分类目标："} <= set(labels) and all(t.endswith("：") for t in labels)
