@@ -99,3 +99,13 @@ def test_without_the_pdf_engine_doctor_names_the_fix(installed, tmp_path):
     engine = next(line for line in done.stdout.splitlines() if "PDF 引擎" in line)
     assert engine.startswith("✗") and "Pango" in engine
     assert "修复：sudo apt-get install libpango" in done.stdout  # this system's steps
+
+
+def test_format_docx_never_loads_the_pdf_engine(installed, tmp_path):
+    done = installed.run(
+        "render", DATA / "menyuan-2024.yaml", "-f", "docx,xlsx", "-o", "out", cwd=tmp_path,
+        pdf_engine=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "PDF" not in done.stderr  # nothing tried to load it, so nothing to report
+    assert {path.suffix for path in (tmp_path / "out").iterdir()} >= {".docx", ".xlsx"}
