@@ -326,7 +326,9 @@ def import_(
         typer.echo(f"原文没有、需要补上的：{'、'.join(result.missing)}。")
     checked = check_file(result.output)
     errors = sum(finding.severity == "error" for finding in checked.findings)
-    if not checked.readable or errors:
+    if result.missing:
+        typer.echo(f"检查：{errors} 个错误；补上缺的几项后，运行 pbgen check {result.output}。")
+    elif not checked.readable or errors:
         typer.echo(
             f"检查：{errors} 个错误（多是原文自身的问题）；运行 pbgen check {result.output} 查看。"
         )

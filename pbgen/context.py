@@ -15,11 +15,15 @@ from decimal import Decimal
 from pbgen.errors import PbgenError
 
 # Control characters have no glyph and are illegal in XML: no output format can carry them.
-UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Bidi embeddings, overrides and isolates print nothing but reorder what follows (a title that
+# reads reversed, 「≤10」 shown as 「01≥」): `pbgen check` reports them (invisible-character).
+UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def printable(text: str) -> str:
-    """``text`` without control characters, for every renderer."""
+    """``text`` without control characters or bidi controls, for every renderer."""
     return UNPRINTABLE.sub("", text)
 
 

@@ -229,8 +229,36 @@ def office_checks() -> list[Check]:
     ]
 
 
+def coverage_check(css: Path) -> Check:
+    """Which kinds of characters the templates' fonts print; the rest print as empty boxes
+    (`pbgen check` warns where a filing uses one: font-coverage)."""
+    from pbgen.fontcover import BLOCKS, coverage
+
+    fonts = coverage(css)
+    name = "字体覆盖（可选：生僻字、emoji）"
+    if fonts is None:
+        return Check(name, False, "fontconfig 不可用", FONT_FIX, required=False)
+    parts, lacking = [], []
+    for label, first, last, example in BLOCKS:
+        share = fonts.share(first, last)
+        parts.append(f"{label} {share:.0%}")
+        if share < 0.99:
+            lacking.append(f"{label}（如 {example}）")
+    detail = "、".join(parts)
+    if lacking:
+        detail += f"；{'、'.join(lacking)} 中缺的字在 PDF 里印成空框"
+    fix = (
+        "安装含这些字的字体（如 CJK 扩展B 的「花园明朝 HanaMinB」），并加进 "
+        "templates/common/base.css 的字体栈"
+        if lacking
+        else ""
+    )
+    return Check(name, not lacking, detail, fix, required=False)
+
+
 def diagnose(template_css: Path) -> list[Check]:
     checks = [templates_check(template_css), engine := pdf_engine_check()]
     if engine.ok:  # the rest of PDF making: only where the engine loads
-        checks += [*font_checks(template_css), justification_check(), harfbuzz_check()]
+        checks += [*font_checks(template_css), coverage_check(template_css)]
+        checks += [justification_check(), harfbuzz_check()]
     return checks + office_checks()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -25,9 +26,25 @@ class Finding:
     message: str
 
     def render(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        field = f"{self.field}：" if self.field else ""
-        return f"{where}: {SEVERITY_NAMES[self.severity]} [{self.rule}] {field}{self.message}"
+        """One line for a terminal: whatever the user wrote is shown, never obeyed (an escape
+        sequence, a bidi override)."""
+        where = f"{visible(self.file)}:{self.line}:{self.column}"
+        field = f"{visible(self.field)}：" if self.field else ""
+        message = visible(self.message)
+        return f"{where}: {SEVERITY_NAMES[self.severity]} [{self.rule}] {field}{message}"
+
+
+HIDDEN = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
+
+
+def visible(text: str, limit: int | None = None) -> str:
+    """``text`` with every control, format (bidi, zero-width) or unassigned character written
+    as ``<U+202E>``, so a terminal prints it instead of obeying it; cut to ``limit``."""
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
+    return "".join(
+        f"<U+{ord(c):04X}>" if c != "\n" and unicodedata.category(c) in HIDDEN else c for c in text
+    )
 
 
 def has_errors(findings: list[Finding]) -> bool:

@@ -394,6 +394,9 @@ TYPE_MESSAGES: dict[str, str] = {
 def _type_message(detail: dict, loc: tuple, data: Any) -> str:
     context = dict(detail.get("ctx") or {})
     template = TYPE_MESSAGES.get(detail["type"])
+    if "input" in detail and detail["input"] is None:  # an empty key where a value is needed
+        expected = str(context.get("expected", "")).replace("'", "").replace(" or ", "、")
+        return "这一项是空的，请填写" + (f"：可填 {expected}。" if expected else "。")
     if detail["type"] == "value_error":
         return str(context.get("error", detail["msg"])) + "。"
     if template is None:

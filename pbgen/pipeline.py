@@ -213,14 +213,18 @@ class RenderFailure:
 
 
 def _render_one(path: Path, options: dict) -> RenderResult | RenderFailure:
+    """One filing; a failure becomes its message, with what the user wrote made visible
+    (never an escape sequence a terminal would obey)."""
+    from pbgen.findings import visible
+
     try:
         return render_file(path, **options)
     except InputError as error:
         return RenderFailure(
-            str(path), f"{error}\n{path}：无法读取，未生成（pbgen check {path}）。"
+            str(path), f"{error}\n{visible(str(path))}：无法读取，未生成（pbgen check {path}）。"
         )
     except PbgenError as error:
-        return RenderFailure(str(path), str(error))
+        return RenderFailure(str(path), visible(str(error)))
 
 
 class Interrupted(PbgenError):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -74,6 +75,13 @@ def _block_ok(text: str) -> bool:
     return not text.endswith("\n") and not text[:1].isspace() and "\r" not in text
 
 
+@dataclass(frozen=True)
+class Blank:
+    """A key to write empty, with a comment saying what goes there (「year:  # 待填：…」)."""
+
+    comment: str
+
+
 def _mapping(data: dict, indent: int) -> list[str]:
     lines = []
     for key, value in data.items():
@@ -84,8 +92,10 @@ def _mapping(data: dict, indent: int) -> list[str]:
 
 def _entry(head: str, key: str, value, indent: int) -> list[str]:
     """``head`` is ``key:`` or ``-`` at ``indent``; what it holds goes two columns in."""
+    if isinstance(value, Blank):
+        return [f"{head}  # {value.comment}"]
     if isinstance(value, dict):
-        flow = _flow(key, value)
+        flow = _flow(key, value, head.endswith("-"))
         if flow and len(head) + 1 + len(flow) <= WIDTH:
             return [f"{head} {flow}"]
         inner = _mapping(value, indent + 2)
@@ -108,16 +118,16 @@ def _entry(head: str, key: str, value, indent: int) -> list[str]:
     return [f"{head} {scalar(text, amount=key in AMOUNT_KEYS)}"]
 
 
-def _flow(key: str, value: dict) -> str | None:
+def _flow(key: str, value: dict, item: bool) -> str | None:
     """``{name: 宣传次数, value: ≥10次}`` for indicator rows and spending plans."""
     row_keys = {"name", "description", "value", "basis", "standard"}
-    if key != "spending_plan" and not set(value) <= row_keys:
+    if key != "spending_plan" and not (item and set(value) <= row_keys):
         return None
     parts = []
     for name, item in value.items():
         if item is None:
             continue
-        if isinstance(item, dict | list) or "\n" in str(item):
+        if isinstance(item, dict | list | Blank) or "\n" in str(item):
             return None
         parts.append(f"{scalar(str(name), flow=True)}: {scalar(str(item), flow=True)}")
     return "{" + ", ".join(parts) + "}"

@@ -215,3 +215,14 @@ def test_up_to_date_outputs_are_kept_until_input_changes_or_force(tmp_path):
     filing.write_text(filing.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     edited = run("render", filing, "-o", out, "-f", "pdf")
     assert "已生成（pdf）" in edited.output
+
+
+def test_check_never_prints_escape_sequences_from_the_filing(write_filing):
+    def mutate(data):
+        data["department"]["name"] = "乐亭\x1b]0;owned\x07\x1b[2J县政协\u202e"
+        project(data)["name"] = "\x1b[31m红色项目"
+
+    result = run("check", write_filing(mutate))
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\u202e" not in result.output
+    assert "<U+001B>[31m红色项目" in result.output and "[invisible-character]" in result.output

@@ -82,3 +82,11 @@ def test_every_role_names_the_fonts_windows_and_macos_bring(role, windows, macos
     assert windows <= set(stack) and macos <= set(stack), stack
     free = {"FandolFang", "FandolKai", "FandolHei", "FandolSong", "Noto Serif CJK SC"}
     assert free & set(stack), stack  # a fresh Linux machine has these
+
+
+def test_font_coverage_names_what_prints_as_empty_boxes():
+    from pbgen.doctor import coverage_check
+
+    check = coverage_check(TEMPLATES / "common" / "base.css")
+    assert "常用汉字（基本区） 100%" in check.detail and "CJK 扩展B" in check.detail
+    assert "可选" in check.name  # informative: doctor's exit status does not depend on it

@@ -299,3 +299,9 @@ def test_more_than_99_items_at_one_level_are_numbered(write_filing, tmp_path):
     text = squeeze(pdftotext(pdf))
     assert "（九十九）目标99" in text and "（一百）目标100" in text
     assert "（一百零五）目标105" in text
+
+
+def test_bidi_override_does_not_reverse_printed_text(write_filing, tmp_path):
+    path = write_filing(lambda d: d["department"].update(name="乐亭\u202e01≤县政协"))
+    text = pdftotext(render_file(path, tmp_path, ["pdf"]).outputs[0])
+    assert "乐亭01≤县政协" in text and "\u202e" not in text

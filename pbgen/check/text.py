@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 
 from pbgen.check.registry import Issue, rule
-from pbgen.check.walk import TO_FILL, all_rows, is_placeholder, projects, texts
+from pbgen.check.walk import (
+    TO_FILL,
+    all_rows,
+    indicator_trees,
+    is_placeholder,
+    projects,
+    texts,
+)
+from pbgen.findings import HIDDEN, visible
 from pbgen.framework import Framework
 from pbgen.model import Filing
 
@@ -91,3 +100,69 @@ def text_length(filing: Filing, framework: Framework) -> Iterator[Issue]:
         limit = limits.get(name)
         if limit is not None and len(text) > limit:
             yield Issue(path, f"{name}有 {len(text)} 个字，超过了上限 {limit} 字：请精简。")
+
+
+# -- characters that do not show what they are --------------------------------------------------
+
+INVISIBLE_NAMES = {
+    "\u202a": "从左到右嵌入 LRE", "\u202b": "从右到左嵌入 RLE", "\u202c": "方向格式结束 PDF",
+    "\u202d": "从左到右覆盖 LRO", "\u202e": "从右到左覆盖 RLO", "\u2066": "从左到右隔离 LRI",
+    "\u2067": "从右到左隔离 RLI", "\u2068": "首字隔离 FSI", "\u2069": "方向隔离结束 PDI",
+    "\u200e": "从左到右标记 LRM", "\u200f": "从右到左标记 RLM", "\u061c": "阿拉伯字母标记 ALM",
+    "\u200b": "零宽空格", "\u200c": "零宽不连字", "\u200d": "零宽连字", "\u2060": "零宽不换行",
+    "\ufeff": "零宽不换行空格（BOM）", "\u00ad": "软连字符", "\x1b": "转义符 ESC",
+}  # fmt: skip
+
+
+def invisible(character: str) -> bool:
+    """A character that shows nothing, or reorders what is around it (bidi controls), or has
+    no meaning at all (private use, unassigned)."""
+    return character not in "\n\t" and unicodedata.category(character) in HIDDEN
+
+
+def _all_texts(filing: Filing) -> Iterator[tuple[tuple, str]]:
+    """Every text of the filing, the 一级/二级 headings of indicator trees (keys) included."""
+    yield from texts(filing)
+    for tree_path, tree, _ in indicator_trees(filing):
+        for level1, groups in tree.items():
+            yield (*tree_path, level1), level1
+            for level2 in groups:
+                yield (*tree_path, level1, level2), level2
+
+
+def describe_character(character: str) -> str:
+    code = f"U+{ord(character):04X}"
+    name = INVISIBLE_NAMES.get(character) or unicodedata.name(character, "")
+    return f"{code}（{name}）" if name else code
+
+
+@rule("invisible-character", "error", "不能有看不见的字符（零宽字符、文字方向控制符等）")
+def invisible_character(filing: Filing, framework: Framework) -> Iterator[Issue]:
+    for path, text in _all_texts(filing):
+        found = [c for c in dict.fromkeys(text) if invisible(c)]
+        if found:
+            yield Issue(
+                path,
+                f"「{visible(text, 40)}」里有看不见的字符 {'、'.join(map(describe_character, found))}"
+                "：它们不显示，却会改变文字的显示顺序或让相同的文字不再相同"
+                "（如把「≤10」显示成「01≥」）。请删去（常从网页或其他软件复制带入）。",
+            )
+
+
+@rule("font-coverage", "warning", "字体里没有的字（emoji、生僻字）在 PDF 里会印成空框")
+def font_coverage(filing: Filing, framework: Framework) -> Iterator[Issue]:
+    from pbgen.fontcover import coverage, unprintable
+    from pbgen.pipeline import TEMPLATES
+
+    css = TEMPLATES / "common" / "base.css"
+    for path, text in _all_texts(filing):
+        missing = unprintable(text, css)
+        if missing:
+            fonts = "、".join(coverage(css).families[:4])
+            shown = "、".join(f"「{c}」（U+{ord(c):04X}）" for c in missing)
+            yield Issue(
+                path,
+                f"{shown} 不在模板的字体（{fonts}）里，PDF 中会印成空框：请改用常用字或文字说明；"
+                "若必须用这个字，请安装含它的字体（如 CJK 扩展B 的「花园明朝 HanaMinB」），"
+                "并把它加进 templates/common/base.css 的字体栈。",
+            )

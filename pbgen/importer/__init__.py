@@ -15,23 +15,8 @@ from pathlib import Path
 
 from pbgen.errors import PbgenError
 from pbgen.importer.source import Document, Para, Row, read_document, squeeze
-
-PROJECT_KEYS = (
-    "code",
-    "name",
-    "budget",
-    "fiscal",
-    "other",
-    "purpose",
-    "spending_plan",
-    "goal_intro",
-    "goals",
-    "indicators",
-    "special_fund",
-    "period",
-    "period_goal",
-    "expense_details",
-)
+from pbgen.model import Department, Filing, Project
+from pbgen.yamlout import Blank
 
 
 @dataclass
@@ -64,7 +49,7 @@ class Draft:
                 continue
             if not units or units[-1]["_label"] != label:
                 units.append({"_label": label, "projects": []})
-            units[-1]["projects"].append({k: project[k] for k in PROJECT_KEYS if k in project})
+            units[-1]["projects"].append({k: project[k] for k in _keys(Project) if k in project})
         for unit in units:
             code, name = split_unit(unit.pop("_label"))
             if code:
@@ -105,7 +90,7 @@ def count_values(value) -> int:
         return sum(count_values(v) for v in value.values())
     if isinstance(value, list):
         return sum(count_values(v) for v in value)
-    return 0 if value is None or isinstance(value, bool) else 1
+    return 0 if value is None or isinstance(value, bool | Blank) else 1
 
 
 def comparable(filing) -> dict:
@@ -194,7 +179,6 @@ def _compare_derived(draft: Draft) -> None:
     """分项绩效目标 written per project (seed 004) is generated from the projects; where the
     document's own text differs from what pbgen will generate, the document's is kept."""
     from pbgen.layouts.wenben import _indicator_summary, _joined
-    from pbgen.model import Project
 
     projects = {p.get("name"): p for u in draft.data.get("units", []) for p in u["projects"]}
     for name, body in draft.derived_sub_goals or []:
@@ -214,45 +198,30 @@ def _compare_derived(draft: Draft) -> None:
             draft.notes += body
 
 
-TOP_KEYS = (
-    "year",
-    "layout",
-    "money_unit",
-    "department",
-    "overall_goal",
-    "sub_goals",
-    "safeguards",
-    "department_budget",
-    "duties",
-    "work_plan",
-    "department_indicators",
-    "units",
-)
-DEPARTMENT_KEYS = (
-    "name",
-    "code",
-    "short_name",
-    "compiled_by",
-    "reviewed_by",
-    "fund_level",
-    "head",
-    "filled_by",
-    "phone",
-)
+def _keys(model) -> tuple[str, ...]:
+    """A model's keys in its own order: the order a filing is written in."""
+    return tuple(info.alias or name for name, info in model.model_fields.items())
 
 
 def _ordered(data: dict, layout: str) -> dict:
     data["layout"] = layout
     data.setdefault("department", {})
     department = data["department"]
-    data["department"] = {k: department[k] for k in DEPARTMENT_KEYS if department.get(k)}
-    return {k: data[k] for k in TOP_KEYS if data.get(k) not in (None, [], {})}
+    data["department"] = {k: department[k] for k in _keys(Department) if department.get(k)}
+    return {k: data[k] for k in _keys(Filing) if not _empty(data.get(k))}
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, list | dict) and not value)
 
 
 REQUIRED = {
-    "year": "预算年度（year）",
-    "money_unit": "金额单位（money_unit）",
-    "units": "预算单位和项目（units）",
+    "year": ("预算年度（year）", "预算年度，如 2025（或导入时加 --year 2025）"),
+    "money_unit": ("金额单位（money_unit）", "万元 或 元"),
+    "units": (
+        "预算单位和项目（units）",
+        "原文里没有找到项目表：照 pbgen init 的骨架写各单位和项目",
+    ),
 }
 
 
@@ -290,11 +259,18 @@ def import_file(
     if department:
         data.setdefault("department", {})["name"] = department
         data["department"] = {"name": department, **data["department"]}
+    missing = []
+    for key, (title, hint) in REQUIRED.items():
+        if key not in data:
+            data[key] = Blank(f"待填：{hint}")  # written as an empty key with this comment
+            missing.append(title)
+    if not data.get("department", {}).get("name"):
+        data.setdefault("department", {})["name"] = Blank(
+            "待填：部门名称（或导入时加 --department）"
+        )
+        missing.append("部门名称（department.name）")
     data = _ordered(data, imported.layout)
     imported.data = data
-    missing = [title for key, title in REQUIRED.items() if key not in data]
-    if not data.get("department", {}).get("name"):
-        missing.append("部门名称（department.name，或用 --department）")
     modeline, schema_file = schema_reference(output)
     header = [f"由 pbgen import 从「{source.name}」导入。请核对后运行 pbgen check。"]
     if missing:

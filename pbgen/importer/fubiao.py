@@ -26,11 +26,18 @@ def read_fubiao(document: Document, draft) -> None:
     summary: list[dict] = []
     columns: dict[str, int] = {}
     for item in document.items:
-        if isinstance(item, Para):
-            sheet = _sheet(item, sheet, draft) or sheet
+        lone = _lone_text(item) if isinstance(item, Row) else None
+        title = item if isinstance(item, Para) else Para(lone.text) if lone else None
+        found = _sheet(title, draft) if title is not None else None
+        if found:  # 附表N, or a sheet's title: as a paragraph, or alone in a table row
+            if lone is not None:
+                lone.used = True
+            sheet = found
             forms.scope = "department" if sheet == "department" else "project"
-            if sheet == "direction" and item.used and fold(item.text).startswith("附表"):
+            if sheet == "direction" and fold(title.text).startswith("附表"):
                 forms.start_project()
+            continue
+        if isinstance(item, Para):
             forms.unit_line(item)
             continue
         if sheet == "summary" and not _is_footer(item):
@@ -56,7 +63,7 @@ def read_fubiao(document: Document, draft) -> None:
     _compare_summary(summary, draft)
 
 
-def _sheet(para: Para, sheet: str, draft) -> str | None:
+def _sheet(para: Para, draft) -> str | None:
     """Which 附表 the rows below belong to, from its label and title; the year and the
     专项资金级次 from the titles."""
     text = squeeze(para.text)
@@ -78,6 +85,12 @@ def _sheet(para: Para, sheet: str, draft) -> str | None:
     if "部门整体" in match.group(3):
         return "department"
     return "summary" if "汇总" in match.group(3) else "direction"
+
+
+def _lone_text(row: Row):
+    """The only cell of a row that holds text, if there is just one."""
+    filled = [cell for cell in row.cells if cell.text]
+    return filled[0] if len(filled) == 1 else None
 
 
 def _is_footer(row: Row) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from pbgen.importer.labels import fold, label_of, money_unit_of, numbering
-from pbgen.importer.source import Document, Row, squeeze
+from pbgen.importer.source import Document, Para, Row, squeeze
 from pbgen.importer.tables import goals_of, lines_of, money
 
 COLUMNS = {
@@ -22,9 +22,10 @@ COLUMNS = {
 }
 # where a 一级 has no 二级 heading (seed 002's 满意度), its only 二级 in the framework
 ONLY_LEVEL2 = {"满意度指标": "服务对象满意度指标", "成本指标": "经济成本指标"}
-VALUE_START = re.compile(
-    r"(?<=\S)\s*(?=[≥≤＞＜><=≧≦]|\d+(\.\d+)?\s*[%％个次名人天条本篇项场期件册家万元]*$)"
-)
+# where a value written straight after its name begins: a comparator, else the first number
+# that is not a year inside the name (「接待标准150元/人/天」, 「出版及时率98%，」)
+COMPARATOR = re.compile(r"[≥≤＞＜><=≧≦]")
+NUMBER = re.compile(r"(?<=\D)\d+(\.\d+)?(?!\d|\s*年)")
 
 
 def read_gongkai(document: Document, draft) -> None:
@@ -45,7 +46,12 @@ def read_gongkai(document: Document, draft) -> None:
                 if unit:
                     draft.data.setdefault("money_unit", unit)
             continue
-        if not columns:
+        if not columns:  # above the header: the title may sit in the table's first row
+            filled = [cell for cell in item.cells if cell.text]
+            if len(filled) == 1:
+                title = Para(filled[0].text)
+                _title(title, draft)
+                filled[0].used = title.used
             continue
         cells = {key: item.at(column) for key, column in columns.items()}
         if rows and cells.get("name") is rows[-1][1].get("name") and cells.get("name"):
@@ -181,7 +187,7 @@ def split_row(text: str) -> dict:
     spaced = re.match(r"^(.*\S)[ \u3000]+(\S+)$", text.strip())
     if spaced:
         return {"name": spaced.group(1), "value": spaced.group(2)}
-    match = VALUE_START.search(text)
+    match = COMPARATOR.search(text) or NUMBER.search(text)
     if match and match.start() > 0:
         return {"name": text[: match.start()].strip(), "value": text[match.start() :].strip()}
     return {"name": text.strip(), "value": None}

@@ -107,7 +107,7 @@ def split_label(text: str) -> tuple[str, str] | None:
 def money_unit_of(text: str) -> str | None:
     """万元 or 元, from 「单位：万元」「金额（万元）」「年度预算申请（元）」."""
     folded = fold(text)
-    match = re.search(r"单位:?(万元|元)|\((万元|元)\)", folded)
+    match = re.search(r"(?:单位|金额):?(万元|元)|\((万元|元)\)", folded)
     return (match.group(1) or match.group(2)) if match else None
 
 

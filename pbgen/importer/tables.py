@@ -66,7 +66,7 @@ SECTION_LABELS = {
     "填表人",
     "联系电话",
 }
-UNIT_CELL = re.compile(r"^(?:金额)?单位[:：](万元|元)$")
+UNIT_CELL = re.compile(r"^[(（]?(?:金额单位|单位|金额)[:：]?(万元|元)[)）]?$")
 PERCENT = re.compile(r"^\s*(\d+(\.\d+)?\s*[%％]?)?\s*$")
 FOOTER_LABELS = ("单位负责人签字", "填表人", "联系电话")
 

@@ -59,3 +59,39 @@ def test_rules_can_be_disabled(write_filing):
         data["check"] = {"disable": ["placeholder"]}
 
     assert findings(write_filing(mutate)) == []
+
+
+# -- characters that do not show what they are --------------------------------------------------
+
+
+def test_bidi_override_is_an_error_at_its_field_and_line(write_filing):
+    path = write_filing(lambda d: d["department"].update(name="乐亭\u202e01≤县政协"))
+    [found] = findings(path, "invisible-character")
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "\u202e" in text)
+    assert found.line == line and found.field == "部门的 部门名称"
+    assert "U+202E" in found.message and "从右到左覆盖" in found.message
+    assert "\u202e" not in found.render() and "<U+202E>" in found.render()
+
+
+def test_zero_width_space_in_an_indicator_heading_is_found(write_filing):
+    def mutate(data):
+        tree = project(data)["indicators"]
+        tree["产出指标\u200b"] = tree.pop("产出指标")
+
+    [found] = [
+        f for f in findings(write_filing(mutate), "invisible-character") if "U+200B" in f.message
+    ]
+    assert "零宽空格" in found.message
+
+
+def test_characters_no_font_has_are_a_warning(write_filing):
+    path = write_filing(lambda d: project(d).update(name="𠀀𪚥项目😀"))
+    [found] = findings(path, "font-coverage")
+    assert found.severity == "warning" and found.field.endswith("项目名称")
+    assert "U+20000" in found.message and "U+2A6A5" in found.message and "U+1F600" in found.message
+    assert "Noto Serif CJK SC" in found.message  # names the fonts it looked in
+
+
+def test_rare_characters_the_fonts_have_are_not_reported(write_filing):
+    path = write_filing(lambda d: project(d).update(name="㐀项目镕"))  # Extension A, GBK
+    assert findings(path, "font-coverage") == []

@@ -260,3 +260,65 @@ def test_seed_000_as_its_word_original_was_built(tmp_path):
     assert comparable(load(result.output).filing) == comparable(
         load(DATA / "leting-2024.yaml").filing
     )
+
+
+def menyuan_as_published(path: Path) -> Path:
+    """Seed 002 as its original table was (shared/seeds/002_*.txt): the title in the table's
+    first row, 「金额 (万元)」, 「(一) 数量指标:」 with half-width brackets, and values written
+    straight after the name where they are numbers (「社情民意问题整改地率98%」)."""
+    filing = load(DATA / "menyuan-2024.yaml").filing
+    document = Document()
+    table = document.add_table(rows=2, cols=5)
+    table.style = "Table Grid"
+    table.rows[0].cells[0].merge(
+        table.rows[0].cells[4]
+    ).text = f"{filing.department.name}{filing.year}年部门预算项目支出绩效目标公开表"
+    for cell, text in zip(
+        table.rows[1].cells,
+        ["单位编码", "单位及项目名称", "金额 (万元)", "绩效目标", "绩效指标"],
+        strict=True,
+    ):
+        cell.text = text
+    total = f"{filing.project_total}"
+    for code, name, amount in [
+        ("", "合计", total),
+        (filing.department.code, filing.department.short_name, total),
+    ]:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = code, name, amount
+    for unit in filing.units:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = unit.code, unit.name, f"{unit.total}"
+        for n, project in enumerate(unit.projects, 1):
+            cells = table.add_row().cells
+            cells[1].text, cells[2].text = f"{n}. {project.name}", f"{project.budget}"
+            goals = (
+                project.goals
+                if len(project.goals) == 1
+                else [f"{i}、{goal}" for i, goal in enumerate(project.goals, 1)]
+            )
+            cells[3].text = "\n".join([*(project.goal_intro or "").splitlines(), *goals])
+            lines = []
+            for i, (level1, groups) in enumerate(project.indicators.items()):
+                lines.append(f"{'一二三'[i]}、{level1}")
+                for j, (level2, rows) in enumerate(groups.items()):
+                    lines.append(f"({'一二三四五'[j]}) {level2}:")
+                    for k, row in enumerate(rows, 1):
+                        value = row.value or ""
+                        glue = "" if value[:1].isdigit() else " "
+                        lines.append(f"{k}. {row.name}{glue}{value}".rstrip())
+            cells[4].text = lines[0]
+            for line in lines[1:]:
+                cells[4].add_paragraph(line)
+    document.save(path)
+    return path
+
+
+def test_seed_002_as_published_imports_to_the_seed(tmp_path):
+    source = menyuan_as_published(tmp_path / "公开表.docx")
+    result = import_file(source, tmp_path / "menyuan.yaml")
+    assert result.imported.layout == "gongkai"
+    assert result.imported.notes == []
+    assert comparable(load(result.output).filing) == comparable(
+        load(DATA / "menyuan-2024.yaml").filing
+    )

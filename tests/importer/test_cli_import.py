@@ -1,0 +1,63 @@
+"""`pbgen import` on the command line: what it says, what it refuses, what it leaves to fill."""
+
+from __future__ import annotations
+
+from docx import Document
+from typer.testing import CliRunner
+
+from pbgen.cli import app
+from pbgen.errors import InputError
+from pbgen.load import load
+
+
+def bare_document(path):
+    """Only 总体绩效目标: no title, no year, no department, no project table."""
+    document = Document()
+    document.add_paragraph("一、总体绩效目标")
+    document.add_paragraph("完成全年档案接收任务。")
+    document.save(path)
+    return path
+
+
+def test_what_the_document_lacks_is_left_as_empty_keys_to_fill(tmp_path):
+    source = bare_document(tmp_path / "去年.docx")
+    result = CliRunner().invoke(app, ["import", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "原文没有、需要补上的：预算年度（year）、金额单位（money_unit）" in result.output
+    text = (tmp_path / "去年.yaml").read_text("utf-8")
+    assert "year:  # 待填：预算年度，如 2025（或导入时加 --year 2025）" in text.splitlines()
+    assert "overall_goal: 完成全年档案接收任务。" in text
+    try:
+        load(tmp_path / "去年.yaml")
+    except InputError as error:
+        messages = {(f.line, f.message) for f in error.findings}
+    year_line = text.splitlines().index(
+        "year:  # 待填：预算年度，如 2025（或导入时加 --year 2025）"
+    )
+    assert (year_line + 1, "这一项是空的，请填写。") in messages
+
+
+def test_year_and_department_from_the_command_line(tmp_path):
+    source = bare_document(tmp_path / "去年.docx")
+    out = tmp_path / "档案馆.yaml"
+    result = CliRunner().invoke(
+        app, ["import", str(source), "-o", str(out), "--year", "2025", "--department", "某档案馆"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "year: 2025" in out.read_text("utf-8").splitlines()
+    assert "  name: 某档案馆" in out.read_text("utf-8").splitlines()
+
+
+def test_refusals(tmp_path):
+    source = bare_document(tmp_path / "去年.docx")
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", str(source)]).exit_code == 0
+    again = runner.invoke(app, ["import", str(source)])
+    assert again.exit_code == 2 and "已存在" in again.output and "--force" in again.output
+    assert runner.invoke(app, ["import", str(source), "--force"]).exit_code == 0
+    old = tmp_path / "旧.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    refused = runner.invoke(app, ["import", str(old)])
+    assert refused.exit_code == 2 and "另存为" in refused.output
+    missing = runner.invoke(app, ["import", str(tmp_path / "没有.docx")])
+    assert missing.exit_code == 2 and "找不到文件" in missing.output
