@@ -35,19 +35,27 @@ import jinja2
 from docx.document import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.shared import Twips
 from docxtpl import DocxTemplate
 from lxml import etree
 
 from pbgen.context import printable
 from pbgen.errors import PbgenError
 from pbgen.layouts.wenben import WenbenContext
+from pbgen.linebreak import balanced_lines, capacity
+from pbgen.linebreak import width as line_width
 from pbgen.templating import explain, sandboxed
 
 TOC_PLACEHOLDER = "[[TOC]]"
 PDF_WITH_BOOKMARKS = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
 DESTINATION = re.compile(r'\s*(?P<page>\d+)\s+\[.*\]\s+"(?P<name>[^"]+)"\s*$')  # pdfinfo -dests
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
-HEADING_STYLES = {"Heading1", "Heading2", "TableTitle", "TableTitleFirst"}  # paragraphs a 目录 entry can point to
+HEADING_STYLES = {
+    "Heading1",
+    "Heading2",
+    "TableTitle",
+    "TableTitleFirst",
+}  # paragraphs a 目录 entry can point to
 PLAN_COLUMNS = 4  # 3月底 6月底 10月底 12月底
 
 # Characters XML 1.0 forbids: docxtpl would silently drop the text around them.
@@ -100,6 +108,7 @@ def fill_template(template: Path, fields: dict) -> Document:
     document = template_doc.docx
     _merge_marked_cells(document.element.body)
     _let_tall_rows_break(document)
+    _balance_cells(document)
     fill_empty_cells(document.element.body)
     return document
 
@@ -386,6 +395,50 @@ def _row_lines(tr) -> int:
         texts = ["".join(p.xpath(".//w:t/text()")) for p in tc.iterchildren(qn("w:p"))]
         tallest = max(tallest, sum(wrapped_lines(text, per_line) for text in texts))
     return tallest
+
+
+def _balance_cells(document: Document) -> None:
+    """No table cell ends in one hanzi: where a cell's paragraph would wrap with a single
+    character on its last line (「年初工作安/排」), the paragraph is narrowed by indents to the
+    widest of even lines (``pbgen.linebreak``, as in the PDF), so Word wraps it evenly
+    (「年初工/作安排」). Indents, not line breaks: the text stays as written, for whoever edits
+    or imports it. Paragraphs of one plain run of table text (5号) only."""
+    centred = _centred_styles(document)
+    for tc in document.element.body.iter(qn("w:tc")):
+        width = tc.width.twips if tc.width is not None else 0
+        room = capacity(100, width / 20, TABLE_PT, CELL_MARGINS / 20)
+        for paragraph in tc.iterchildren(qn("w:p")):
+            runs = paragraph.findall(qn("w:r"))
+            if len(runs) != 1 or {child.tag for child in runs[0]} - {qn("w:rPr"), qn("w:t")}:
+                continue
+            lines = balanced_lines("".join(runs[0].xpath("w:t/text()")), room)
+            if len(lines) < 2:
+                continue
+            widest = max(sum(line_width(c) for c in line) for line in lines)
+            spare = round((room - widest) * TABLE_PT * 20) - 60  # twips; 3 pt of slack
+            if spare <= 0:
+                continue
+            style = paragraph.xpath("string(w:pPr/w:pStyle/@w:val)")
+            ind = paragraph.get_or_add_pPr().get_or_add_ind()
+            if paragraph.xpath("string(w:pPr/w:jc/@w:val)") == "center" or style in centred:
+                ind.left = ind.right = Twips(spare // 2)
+            else:
+                ind.right = Twips(spare)
+
+
+def _centred_styles(document: Document) -> set[str]:
+    """The paragraph styles that centre their text, themselves or by the style they are
+    based on."""
+    styles = {s.get(qn("w:styleId")): s for s in document.styles.element.findall(qn("w:style"))}
+
+    def alignment(style_id: str, depth: int = 0) -> str:
+        style = styles.get(style_id)
+        if style is None or depth > 20:
+            return ""
+        own = style.xpath("string(w:pPr/w:jc/@w:val)")
+        return own or alignment(style.xpath("string(w:basedOn/@w:val)"), depth + 1)
+
+    return {style_id for style_id in styles if alignment(style_id) == "center"}
 
 
 def wrapped_lines(text: str, per_line: float) -> int:

@@ -35,6 +35,7 @@ FANGSONG, HEITI, SONGTI, XBS = "仿宋_GB2312", "黑体", "宋体", "方正小�
 COLUMN_WIDTHS = (9, 19.5, 13.5, 31.5, 40)
 FONT_PT, LINE_PT, PADDING_PT = 10.5, 15.5, 4.0  # LINE_PT: LibreOffice needs 15.2
 TITLE_PT = 22  # 2号, as the PDF
+MARGINS_MM = (28, 26, 35, 37)  # top, bottom, left, right: the PDF's (GB/T 9704 turned)
 MAX_ROW_PT = 409  # Excel's limit
 MAX_SUM_ARGS = 255  # Excel's limit on a function's arguments
 FIRST_ROW = 3  # after the title and the header
@@ -226,7 +227,7 @@ def _height(paragraphs: list[str], column: int) -> float:
 
 
 def _print_setup(sheet) -> None:
-    """A4 landscape at the PDF's margins (inches: 28/26 mm top/bottom, 35/37 mm sides), the
+    """A4 landscape at the PDF's margins (openpyxl takes inches), the
     columns one page wide at 100%, centred; the header row on every page; — N — at the foot,
     4号宋体 as in the PDF."""
     setup = sheet.page_setup
@@ -239,8 +240,11 @@ def _print_setup(sheet) -> None:
     sheet.print_title_rows = "2:2"
     sheet.print_options.horizontalCentered = True
     margins = sheet.page_margins
-    margins.top, margins.bottom, margins.left, margins.right = 1.1, 1.02, 1.38, 1.46
-    margins.header, margins.footer = 0.5, 0.55
+    top, bottom, left, right = (mm / 25.4 for mm in MARGINS_MM)
+    margins.top, margins.bottom, margins.left, margins.right = top, bottom, left, right
+    # the footer margin is measured to the foot of the footer line: its dashes stand 2.8 mm
+    # above it, and GB/T 9704 puts them 7 mm under the 版心
+    margins.header, margins.footer = 0.5, (MARGINS_MM[1] - 7 - 2.8) / 25.4
     for footer in (sheet.oddFooter, sheet.evenFooter, sheet.firstFooter):
         footer.center.text = "— &P —"
         footer.center.font, footer.center.size = f"{SONGTI},Regular", 14

@@ -118,18 +118,24 @@ def _entry(head: str, key: str, value, indent: int) -> list[str]:
     return [f"{head} {scalar(text, amount=key in AMOUNT_KEYS)}"]
 
 
+ROW_KEYS = {"name", "description", "value", "basis", "standard", "remark", "task", "start", "end"}
+PAIR_KEYS = {"total", "year"}  # a FundPair: both amounts
+
+
 def _flow(key: str, value: dict, item: bool) -> str | None:
-    """``{name: 宣传次数, value: ≥10次}`` for indicator rows and spending plans."""
-    row_keys = {"name", "description", "value", "basis", "standard"}
-    if key != "spending_plan" and not (item and set(value) <= row_keys):
+    """One line for indicator and schedule rows, spending plans and 实施期/当年 amount pairs:
+    ``{name: 宣传次数, value: ≥10次}``, ``{total: "1200.00", year: "400.00"}``."""
+    pair = bool(value) and set(value) <= PAIR_KEYS
+    if key != "spending_plan" and not pair and not (item and set(value) <= ROW_KEYS):
         return None
     parts = []
-    for name, item in value.items():
-        if item is None:
+    for name, item_value in value.items():
+        if item_value is None:
             continue
-        if isinstance(item, dict | list | Blank) or "\n" in str(item):
+        if isinstance(item_value, dict | list | Blank) or "\n" in str(item_value):
             return None
-        parts.append(f"{scalar(str(name), flow=True)}: {scalar(str(item), flow=True)}")
+        text = scalar(str(item_value), flow=True, amount=pair)
+        parts.append(f"{scalar(str(name), flow=True)}: {text}")
     return "{" + ", ".join(parts) + "}"
 
 
@@ -165,17 +171,17 @@ def dump_filing(data: dict, *, modeline: str, header: list[str] = (), notes: lis
 def _space_projects(lines: list[str]) -> list[str]:
     """A blank line between projects, as in data/*.yaml."""
     out: list[str] = []
+    items = None  # the column of the project items' dashes
     for line in lines:
         stripped = line.lstrip()
-        if stripped.startswith("- code:") or stripped.startswith("- name:"):
-            indent = len(line) - len(stripped)
-            if (
-                indent >= 6
-                and out
-                and out[-1].strip()
-                and not out[-1].rstrip().endswith("projects:")
-            ):
+        indent = len(line) - len(stripped)
+        if stripped == "projects:":
+            items = indent + 2
+        elif items is not None and indent == items and stripped.startswith("- "):
+            if out and out[-1].strip() != "projects:":
                 out.append("")
+        elif items is not None and indent < items and stripped:
+            items = None
         out.append(line)
     return out
 

@@ -66,7 +66,11 @@ def findings(path: Path, rule: str | None = None) -> list[Finding]:
 
 
 NOT_PRINTED = {"layout", "money_unit", "check", "year", "numbered", "from_projects"}
-TREE_KEYS = {"indicators", "department_indicators"}
+TREE_KEYS = {"indicators", "department_indicators", "period_indicators"}
+LABEL_KEYS = {
+    "named",
+    "extra",
+}  # mappings whose keys a document prints (名称 → amounts, 标签 → text)
 
 
 def filing_strings(data, key=None) -> list[str]:
@@ -77,7 +81,7 @@ def filing_strings(data, key=None) -> list[str]:
         for name, value in data.items():
             if name in NOT_PRINTED:
                 continue
-            if key in TREE_KEYS or key == "level1":
+            if key in TREE_KEYS or key == "level1" or key in LABEL_KEYS:
                 found.append(name)
             found += filing_strings(value, "level1" if key in TREE_KEYS else name)
     elif isinstance(data, list):

@@ -77,7 +77,7 @@ def test_json_format(write_filing):
 def test_folder_of_filings():
     result = run("check", DATA)
     assert result.exit_code == 1
-    assert "检查了 5 个文件" in result.output.splitlines()[-1]
+    assert "检查了 6 个文件" in result.output.splitlines()[-1]
 
 
 def test_empty_folder(tmp_path):
@@ -156,7 +156,7 @@ def test_layouts_lists_ids_names_formats_and_needs():
     result = run("layouts")
     assert result.exit_code == 0
     ids = [line.split()[0] for line in result.output.splitlines() if not line.startswith(" ")]
-    assert ids == ["wenben", "gongkai", "fubiao"]
+    assert ids == ["wenben", "gongkai", "fubiao", "shenbao"]
     assert "xlsx" in result.output and "需要：" in result.output
 
 

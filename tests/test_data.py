@@ -1,4 +1,5 @@
-"""The five seed filings in data/: they load, and check finds the seeds' real defects."""
+"""The filings in data/ — the five seeds and the 申报表 example: they load, and check finds the
+seeds' real defects."""
 
 from pathlib import Path
 
@@ -12,12 +13,13 @@ FILINGS = sorted(DATA.glob("*.yaml"))
 MODELINE = "# yaml-language-server: $schema=../schema/filing.schema.json"
 
 
-def test_all_five_seeds_are_there():
+def test_all_five_seeds_and_the_shenbao_example_are_there():
     assert [path.name for path in FILINGS] == [
         "leting-2024.yaml",
         "menyuan-2024.yaml",
         "shanhaiguan-2020.yaml",
         "shifeng-2023.yaml",
+        "zhuxi-2024-shenbao.yaml",  # an example of the 申报表, not a seed: checks clean
         "zunhua-2024.yaml",
     ]
 

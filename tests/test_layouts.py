@@ -12,12 +12,14 @@ def new_layout(folder, id_="hubei"):
     shutil.copytree(builtin_templates() / "wenben", folder / id_)
     manifest = folder / id_ / "manifest.yaml"
     text = manifest.read_text(encoding="utf-8").replace("id: wenben", f"id: {id_}")
-    text = text.replace("name: 部门预算绩效文本", "name: 湖北项目表").replace("[绩效文本]", "[湖北]")
+    text = text.replace("name: 部门预算绩效文本", "name: 湖北项目表").replace(
+        "[绩效文本]", "[湖北]"
+    )
     manifest.write_text(text, encoding="utf-8")
 
 
 def test_builtin_layouts_in_order():
-    assert [layout.id for layout in find_layouts()] == ["wenben", "gongkai", "fubiao"]
+    assert [layout.id for layout in find_layouts()] == ["wenben", "gongkai", "fubiao", "shenbao"]
     assert {layout.origin for layout in find_layouts()} == {BUILT_IN}
     assert find_layout("附表").id == "fubiao" and find_layout("公开表").id == "gongkai"
 

@@ -27,7 +27,7 @@ from pbgen.pipeline import TEMPLATES, render_file
 from pbgen.render_docx import TOC_INSTRUCTION, render_docx
 from pbgen.render_pdf import render_html
 
-from conftest import DATA, ROOT, project
+from conftest import DATA, ROOT, project, typography
 
 TEMPLATE = ROOT / "templates" / "wenben" / "template.docx"
 STAMP = datetime.datetime(2024, 3, 1, 8, 30, tzinfo=datetime.UTC)
@@ -432,6 +432,26 @@ def test_no_heading_label_or_first_line_is_left_at_a_page_foot(seeds, printed, n
 
 
 @needs_soffice
+@pytest.mark.parametrize("name", SEEDS)
+def test_no_table_cell_ends_in_one_hanzi(printed, name):
+    """A cell that would wrap with one character on its last line (「年初工作安/排」) is broken
+    evenly, as in the PDF."""
+    assert typography().measure(printed[name][0]).cells == {}
+
+
+def test_a_cell_is_narrowed_to_break_evenly_its_text_kept_whole(seeds):
+    _, _, docx = seeds["leting-2024"]
+    narrowed = {
+        "".join(p.xpath("w:r/w:t/text()")): p.xpath("w:pPr/w:ind")[0]
+        for p in body(docx).xpath("//w:tc/w:p[w:pPr/w:ind]")
+    }
+    # 指标值确/定依据, not 指标值确定依/据: a centred header, narrowed on both sides
+    ind = narrowed["指标值确定依据"]
+    assert ind.get(qn("w:left")) == ind.get(qn("w:right")) and int(ind.get(qn("w:left"))) > 0
+    assert not body(docx).xpath("//w:tc//w:br")  # the text is as written, no breaks added
+
+
+@needs_soffice
 def test_the_page_number_stands_7_mm_under_the_type_area(printed):
     """GB/T 9704-2012 7.5: the 一字线 of — N — 7 mm under the 版心 (bottom margin 35 mm)."""
     assert_page_numbers_7_mm_under_the_type_area(printed["leting-2024"][0])
@@ -598,6 +618,24 @@ def test_a_row_taller_than_a_page_may_break_the_others_stay_whole(tmp_path):
     assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
     assert tall.trPr.find(qn("w:cantSplit")) is None
     assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_cells_of_one_level_merge_independently_of_each_other(tmp_path):
+    """The 长期 | 年度 grid beside one 一级 column: each 二级 column merges within the 一级 only."""
+    from pbgen.render_docx import fill_template
+
+    cells = [["{{ row[0] }}{# 合并 #}"], ["{{ row[1] }}{# 合并2 #}"], ["{{ row[2] }}{# 合并2 #}"]]
+    template = declared_template(tmp_path / "grid.docx", cells)
+    rows = [("产出", "数量", "数量"), ("产出", "质量", "数量"), ("效益", "社会", "")]
+    rows.append(("效益", "", ""))  # a side with fewer rows: its blank cells merge
+    document = fill_template(template, {"tables": [{"rows": rows}]})
+    (tbl,) = document.element.body.findall(qn("w:tbl"))
+    assert merges(tbl) == [
+        ["restart", "restart", "restart"],
+        ["continue", "restart", "continue"],
+        ["restart", "restart", "restart"],
+        ["continue", "restart", "continue"],
+    ]
 
 
 def test_department_name_longer_than_word_properties_allow(write_filing, tmp_path):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from office import soffice_csv, soffice_pdf
+from office import assert_page_numbers_7_mm_under_the_type_area, soffice_csv, soffice_pdf
 
 from pbgen.layouts.gongkai import GongkaiContext, Line, TableRow
 from pbgen.pipeline import render_file
@@ -191,3 +191,4 @@ def test_libreoffice_prints_one_page_wide_at_100_percent(menyuan, tmp_path):
         # every page has the whole header row: no column pushed onto a page of its own
         assert {"单位编码", "金额（万元）", "绩效指标"} <= set(on_page), page
         assert 41 < on_page["单位编码"] < 43  # four 5号 characters: 42 pt at 100%
+    assert_page_numbers_7_mm_under_the_type_area(pdf)

@@ -40,6 +40,9 @@ class Draft:
         units: list[dict] = []
         for project in forms.projects:
             label = project.pop("_unit", "")
+            code = project.pop("_unit_code", None)
+            if code:  # 申报表: 实施单位 and 单位编码 in their own cells
+                label = f"{code}{label}"
             title = project.pop("_title", None)
             if "name" not in project and title:
                 project["name"] = title
@@ -121,6 +124,8 @@ def detect_layout(document: Document) -> str:
     for item in document.items:
         if isinstance(item, Row):
             labels |= {label_of(cell.text) for cell in item.cells}
+    if "申报表" in texts or {"实施进度计划", "项目概况"} & labels:
+        return "shenbao"
     if "单位编码" in labels and "绩效指标" in labels and "一级指标" not in labels:
         return "gongkai"
     if "公开表" in texts and "一级指标" not in labels:
@@ -150,8 +155,12 @@ def import_document(path: Path | str, layout: str | None = None) -> Imported:
         from pbgen.importer.fubiao import read_fubiao
 
         read_fubiao(document, draft)
+    elif layout == "shenbao":
+        from pbgen.importer.shenbao import read_shenbao
+
+        read_shenbao(document, draft)
     else:
-        raise PbgenError(f"不能按「{layout}」版式导入：可选 wenben、gongkai、fubiao。")
+        raise PbgenError(f"不能按「{layout}」版式导入：可选 wenben、gongkai、fubiao、shenbao。")
     if draft.derived_sub_goals is not None:
         _compare_derived(draft)
     draft.notes += leftovers(document)

@@ -31,6 +31,7 @@ INDICATOR_COLUMNS = (
     "指标值",
     "指标值确定依据",
     "绩效标准",
+    "备注",
 )
 INDICATOR_FIELDS = {
     "三级指标": "name",
@@ -38,6 +39,7 @@ INDICATOR_FIELDS = {
     "指标值": "value",
     "指标值确定依据": "basis",
     "绩效标准": "standard",
+    "备注": "remark",
 }
 EXPENSE_COLUMNS = {
     "支出内容简介": "content",
@@ -46,6 +48,27 @@ EXPENSE_COLUMNS = {
     "支出测算依据及过程说明": "basis",
 }
 WORK_COLUMNS = {"事项": "task", "责任单位": "owner", "工作目标": "goal"}
+SCHEDULE_COLUMNS = {"实施内容": "task", "开始时间": "start", "完成时间": "end"}
+FUND_COLUMNS = {"实施期资金": "total", "当年资金": "year"}
+# 项目资金 rows of a 申报表: the source's key in ``funds``, and the project key of its 当年 amount
+FUND_ROWS = {
+    "资金总额": ("total", "budget"),
+    "财政拨款": ("fiscal", "fiscal"),
+    "上级财政拨款": ("fiscal_upper", None),
+    "本级财政拨款": ("fiscal_local", None),
+    "其他资金": ("other", "other"),
+    "自有资金": ("own", None),
+    "事业收入": ("business", None),
+    "经营收入": ("operating", None),
+}
+OVERVIEW = {"立项依据": "basis", "可行性": "feasibility", "必要性": "necessity"}
+PERIOD_TREES = (
+    "长期(中期)绩效指标",
+    "中期(长期)绩效指标",
+    "长期绩效指标",
+    "中期绩效指标",
+    "实施期绩效指标",
+)
 # labels that start a new part of a form: they end a run of indicator/expense/work rows
 SECTION_LABELS = {
     "项目编码",
@@ -65,10 +88,18 @@ SECTION_LABELS = {
     "单位负责人签字",
     "填表人",
     "联系电话",
+    "项目概况",
+    "实施进度计划",
+    "项目资金",
+    "主管部门",
+    "实施单位",
+    "项目负责人",
+    "项目属性",
+    "填报日期",
 }
 UNIT_CELL = re.compile(r"^[(（]?(?:金额单位|单位|金额)[:：]?(万元|元)[)）]?$")
 PERCENT = re.compile(r"^\s*(\d+(\.\d+)?\s*[%％]?)?\s*$")
-FOOTER_LABELS = ("单位负责人签字", "填表人", "联系电话")
+FOOTER_LABELS = ("单位负责人签字", "填表人", "联系电话", "填报日期")
 
 
 def take(cell: Cell | None) -> str:
@@ -174,6 +205,7 @@ class FormReader:
     previous: Row | None = None
     carry: list[str] = field(default_factory=lambda: ["", ""])
     scope: str = "project"  # project | department (附表1)
+    tree: str = "indicators"  # or period_indicators, after a 「长期（中期）绩效指标」 title
 
     # -- projects ---------------------------------------------------------------------------
 
@@ -187,6 +219,7 @@ class FormReader:
         """A new project: at its table title, or at a second 项目名称."""
         self.projects.append({"_unit": self.unit_label, "_title": title})
         self.mode, self.pending, self.plan_columns = "", None, {}
+        self.tree = "indicators"
 
     def project_started(self) -> bool:
         return bool(self.projects) and any(not k.startswith("_") for k in self.projects[-1])
@@ -215,7 +248,7 @@ class FormReader:
         if row.first:
             self.carry = ["", ""]
         self.previous = row
-        if self._unit_row(row):
+        if self._unit_row(row) or self._tree_title(row):
             return
         header = {label_of(cell.text): cell for cell in row.cells}
         if self._header(row, header):
@@ -242,6 +275,22 @@ class FormReader:
                     self.projects[-1]["_unit"] = self.unit_label
         return True
 
+    def _tree_title(self, row: Row) -> bool:
+        """「长期（中期）绩效指标」 / 「年度绩效指标」 alone in a row: which tree follows."""
+        filled = [cell for cell in row.cells if cell.text]
+        if len(filled) != 1:
+            return False
+        folded = fold(filled[0].text)
+        if folded in PERIOD_TREES:
+            self.tree = "period_indicators"
+        elif folded in ("年度绩效指标", "年度指标"):
+            self.tree = "indicators"
+        else:
+            return False
+        filled[0].used = True
+        self.mode = ""
+        return True
+
     def _header(self, row: Row, header: dict) -> bool:
         """A row of column titles: indicators, 支出明细, or 年度重点工作计划 follow below."""
         found = [label for label in INDICATOR_COLUMNS if label in header]
@@ -252,6 +301,10 @@ class FormReader:
             mode, columns = "expenses", [k for k in EXPENSE_COLUMNS if k in header]
         elif "事项" in header and "工作目标" in header:
             mode, columns = "work", [k for k in WORK_COLUMNS if k in header]
+        elif "实施内容" in header and ("开始时间" in header or "完成时间" in header):
+            mode, columns = "schedule", [k for k in SCHEDULE_COLUMNS if k in header]
+        elif "资金来源" in header or set(FUND_COLUMNS) <= set(header):
+            mode, columns = "funds", [k for k in ("资金来源", *FUND_COLUMNS) if k in header]
         else:
             return False
         self.mode = mode
@@ -286,16 +339,53 @@ class FormReader:
                     item[key] = text
             self.project.setdefault("expense_details", []).append(item)
             return True
-        if self.mode == "work":
-            item = {}
-            for label, key in WORK_COLUMNS.items():
-                text = take(at.get(label))
-                if text:
-                    item[key] = text
+        if self.mode == "funds":
+            return self._fund_row(row, at)
+        if self.mode in ("schedule", "work"):  # 实施进度计划 (project), 年度重点工作计划 (附表1)
+            columns, owner, key = (
+                (SCHEDULE_COLUMNS, self.project, "schedule")
+                if self.mode == "schedule"
+                else (WORK_COLUMNS, self.department, "work_plan")
+            )
+            item = {
+                field: text for label, field in columns.items() if (text := take(at.get(label)))
+            }
             if item:
-                self.department.setdefault("work_plan", []).append(item)
+                owner.setdefault(key, []).append(item)
             return True
         return False
+
+    def _fund_row(self, row: Row, at: dict[str, Cell | None]) -> bool:
+        """资金总额 / 其中：财政拨款 / 上级财政拨款 … with its 实施期 and 当年 amounts."""
+        amounts = {key: at.get(label) for label, key in FUND_COLUMNS.items()}
+        label_cell = at.get("资金来源") or next(
+            (
+                cell
+                for cell in row.cells
+                if cell not in amounts.values() and cell.text and not cell.used
+            ),
+            None,
+        )
+        if label_cell is None:
+            return False
+        name = re.sub(r"^(其中[:：])", "", squeeze(label_cell.text).translate({0x3000: None}))
+        name = name.removeprefix("其中:").removeprefix("其中：")
+        pair = {key: money(take(cell)) for key, cell in amounts.items() if cell is not None}
+        pair = {key: value for key, value in pair.items() if value is not None}
+        label_cell.used = True
+        project = self.project
+        funds = project.setdefault("funds", {})
+        key, year_key = FUND_ROWS.get(name, (None, None))
+        if year_key:  # 资金总额 / 财政拨款 / 其他资金: the year's is the project's own
+            if "total" in pair:
+                funds[key] = pair["total"]
+            if "year" in pair:
+                project[year_key] = pair["year"]
+        elif key:
+            funds[key] = pair
+        elif name:
+            funds.setdefault("named", {})[name] = pair
+        return True
 
     def _indicator_row(self, at: dict[str, Cell | None]) -> bool:
         name_cell = at.get("三级指标")
@@ -319,7 +409,7 @@ class FormReader:
         tree = (
             self.department.setdefault("indicators", {})
             if self.scope == "department"
-            else self.project.setdefault("indicators", {})
+            else self.project.setdefault(self.tree, {})
         )
         tree.setdefault(level1 or "（未写一级指标）", {}).setdefault(
             level2 or "（未写二级指标）", []
@@ -351,6 +441,9 @@ class FormReader:
             pair.cell.used = True
             if value is None and pair.inline is None:
                 self.pending = pair.label
+                continue
+            if pair.label == "联系电话" and any(p.label == "项目负责人" for p in pairs):
+                self.project["phone"] = value.strip() or None  # the 项目负责人's, not the foot's
                 continue
             self.place(pair.label, value, pair.parent or continued, pair.value)
         if loose and below and not pairs:
@@ -409,9 +502,31 @@ class FormReader:
         elif label == "实施期绩效目标":
             project["period_goal"] = text or None
         elif label == "项目实施期":
-            project["period"] = text or None
+            dates = re.split(r"\s*(?:至|—|－|~|～)\s*", text)
+            project["period"] = (
+                {"start": dates[0], "end": dates[1]}
+                if len(dates) == 2 and all(dates)
+                else text or None
+            )
         elif label == "所属专项":
             project["special_fund"] = text or None
+        elif label == "项目属性":
+            project["attribute"] = text or None
+        elif label == "项目负责人":
+            project["manager"] = text or None
+        elif label in ("主管部门", "填报单位"):
+            if text and fold(text) not in ("(盖章)", "盖章"):
+                self.department.setdefault("name", re.sub(r"^[(（]盖章[)）]", "", text).strip())
+        elif label == "主管部门编码":
+            self.department["code"] = text or None
+        elif label == "实施单位":
+            project["_unit"] = text
+        elif label == "单位编码":
+            project["_unit_code"] = text
+        elif label in OVERVIEW:
+            project.setdefault("overview", {})[OVERVIEW[label]] = text or None
+        elif label in ("项目概况", "项目资金", "实施进度计划", "资金来源"):
+            pass  # a heading: its parts carry the values
         elif label in ("资金支出计划", "绩效指标", "支出明细及测算说明", "合计"):
             if text:
                 self.notes.append(f"{label}：{text}")
@@ -448,14 +563,21 @@ class FormReader:
     def _footer(self, label: str, text: str) -> None:
         """单位负责人签字：  填表人：赵萍  联系电话：0731-… — one cell or several."""
         parts = re.split(
-            r"(单位负责人签字|单位负责人|负责人签字|填表人|填报人|联系电话|电话)\s*[:：]", text
+            r"(单位负责人签字|单位负责人|负责人签字|填表人|填报人|联系电话|电话|填报日期|填表日期)"
+            r"\s*[:：]",
+            text,
         )
         current = label
         values = {current: parts[0]}
         for name, value in zip(parts[1::2], parts[2::2], strict=False):
             current = label_of(name) or name
             values[current] = value
-        keys = {"单位负责人签字": "head", "填表人": "filled_by", "联系电话": "phone"}
+        keys = {
+            "单位负责人签字": "head",
+            "填表人": "filled_by",
+            "联系电话": "phone",
+            "填报日期": "filled_on",
+        }
         for name, value in values.items():
             value = value.strip().strip("/").strip()
             if name in keys and value:

@@ -138,7 +138,7 @@ def _layouts_in(folder: Path, origin: str) -> list[Layout]:
     return found
 
 
-BUILT_IN_ORDER = ("wenben", "gongkai", "fubiao")
+BUILT_IN_ORDER = ("wenben", "gongkai", "fubiao", "shenbao")
 
 
 def find_layouts(template_dir: Path | None = None, filing: Path | None = None) -> list[Layout]:

@@ -63,7 +63,7 @@ class DepartmentSheet:
     project: str
     duties: list[str]
     work_plan: list[WorkRow]
-    indicators: list[IndicatorRow]
+    indicators: list[StandardRow]  # no 绩效标准 column: its span goes unused
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ def _department_sheet(filing: Filing) -> DepartmentSheet:
         project=amount(project),
         duties=paragraphs(filing.duties),
         work_plan=[WorkRow(w.task, w.owner or "", w.goal or "") for w in filing.work_plan],
-        indicators=indicator_rows(filing.department_indicators),
+        indicators=standard_rows(indicator_rows(filing.department_indicators)),
     )
 
 
@@ -319,28 +319,47 @@ def _paged_pdf(context: FubiaoContext, folder: Path):
     pdf = render_pdf(context, folder)
     paged = context
     for _ in range(3):  # a page break moved by the labels repeated above it, at most twice
-        starts = _page_starts(paged, pdf.toc_pages)
-        if starts == [_starts_of(t.indicators) for t in paged.directions]:
+        tables = _indicator_tables(paged)
+        starts = _page_starts(tables, pdf.toc_pages)
+        if starts == [_starts_of(rows) for rows in tables]:
             break
-        paged = replace(
+        paged = _with_tables(
             paged,
-            directions=[
-                replace(t, indicators=split_at(t.indicators, found | _starts_of(t.indicators)))
-                for t, found in zip(paged.directions, starts, strict=True)
+            [
+                split_at(rows, found | _starts_of(rows))
+                for rows, found in zip(tables, starts, strict=True)
             ],
         )
         pdf = render_pdf(paged, folder)
     return pdf
 
 
-def _page_starts(context: FubiaoContext, pages: dict[str, int]) -> list[set[int]]:
-    """Per 附表3, the indicator rows that begin a page in the PDF (anchors ``d<N>-row<M>``)."""
+def _indicator_tables(context: FubiaoContext) -> list[list[StandardRow]]:
+    """The indicator rows of 附表1 and of each 附表3, in the order of their anchors
+    (``t<N>-row<M>`` in the template)."""
+    return [context.department.indicators, *(sheet.indicators for sheet in context.directions)]
+
+
+def _with_tables(context: FubiaoContext, tables: list[list[StandardRow]]) -> FubiaoContext:
+    department, *directions = tables
+    return replace(
+        context,
+        department=replace(context.department, indicators=department),
+        directions=[
+            replace(sheet, indicators=rows)
+            for sheet, rows in zip(context.directions, directions, strict=True)
+        ],
+    )
+
+
+def _page_starts(tables: list[list[StandardRow]], pages: dict[str, int]) -> list[set[int]]:
+    """Per indicator table, the rows that begin a page in the PDF."""
     found = []
-    for number, sheet in enumerate(context.directions):
-        page = [pages.get(f"d{number}-row{index}") for index in range(len(sheet.indicators))]
+    for number, rows in enumerate(tables):
+        page = [pages.get(f"t{number}-row{index}") for index in range(len(rows))]
         found.append(
             {i for i in range(1, len(page)) if page[i] is not None and page[i] != page[i - 1]}
-            | _starts_of(sheet.indicators)
+            | _starts_of(rows)
         )
     return found
 

@@ -154,6 +154,17 @@ def test_a_sheet_over_two_pages_repeats_its_labels_and_closes_every_page_foot(re
     assert "年度绩效" in continued and "效益指标" in continued  # blank before
 
 
+def test_a_long_department_sheet_restarts_its_merged_cells_on_the_next_page(tmp_path):
+    def more_indicators(data):
+        quantity = data["department_indicators"]["产出指标"]["数量指标"]
+        quantity += [{"name": f"专题协商会议第{n}次", "value": "1次"} for n in range(1, 19)]
+
+    pdf = render_file(variant(tmp_path, more_indicators), tmp_path, ["pdf"]).outputs[0]
+    assert typography().measure(pdf).open_feet == []
+    second = squeeze(page_texts(pdf)[1])  # 附表1 continues
+    assert "年度绩效" in second and "产出指标" in second and "数量指标" in second
+
+
 def test_wenben_filing_is_refused_naming_every_missing_field():
     with pytest.raises(MissingDataError) as refused:
         find_layout("fubiao").refuse_missing(
