@@ -118,15 +118,13 @@ def _row(label: str, total: Decimal | None, year: Decimal | None) -> dict:
 
 
 def render(context: dict, folder: Path, formats, timestamp: datetime):
-    """The PDF always (its page count is reported), the DOCX when asked for."""
-    from pbgen.layouts import Rendered
+    """The formats asked for; the PDF's page count is the document's."""
+    from pbgen.layouts import pdf_if_asked
     from pbgen.render_docx import render_template
-    from pbgen.render_pdf import render_pdf
 
-    pdf = render_pdf(context, folder)
-    files = {"pdf": pdf.data}
+    rendered = pdf_if_asked(context, folder, formats)
     if "docx" in formats:
-        files["docx"] = render_template(
+        rendered.files["docx"] = render_template(
             folder / "template.docx", context, context["title"], timestamp
         )
-    return Rendered(files, pdf.pages)
+    return rendered
