@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes.util
 import io
+import re
 import sys
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import asdict, dataclass, is_dataclass
@@ -134,17 +135,47 @@ def font_configuration():
 
 
 def _printable(value):
-    """Every printed value without control characters; template markup stays markup."""
+    """Every printed value without control characters; template markup stays markup; a very
+    long text in pieces (``_in_pieces``)."""
     if isinstance(value, markupsafe.Markup):
         return markupsafe.Markup(printable(value))
-    return printable(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        value = printable(value)
+        return _in_pieces(value) if len(value) > LONG else value
+    return value
+
+
+LONG, PIECE = 4000, 500  # characters: no real paragraph is that long; a hostile one may be
+BREAKABLE = re.compile(r"[\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef。，；：、]")
+
+
+def _in_pieces(text: str) -> markupsafe.Markup:
+    """A text of over 4000 characters as adjacent spans of ~500, each cut after a
+    character a line may break after (CJK, a space). WeasyPrint breaks lines by re-encoding
+    the rest of a text box for every line: one 200,000-character box cost 90 s (quadratic),
+    the spans keep it linear and print the same."""
+    pieces, start = [], 0
+    while len(text) - start > PIECE:
+        cut = next(
+            (i + 1 for i in range(start + PIECE, min(start + 2 * PIECE, len(text)))
+             if BREAKABLE.match(text, i)),
+            start + 2 * PIECE,
+        )  # fmt: skip
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return markupsafe.Markup("").join(
+        markupsafe.Markup("<span>{}</span>").format(piece) for piece in pieces
+    )
 
 
 def _balanced(text, percent: float, table_pt: float = PORTRAIT_TABLE_PT):
     """Jinja filter ``text | balanced(column percent[, table width in pt])``: the cell's text,
     with line breaks where it would otherwise end in one hanzi (``pbgen.linebreak``)."""
     lines = balanced_lines(str(text), capacity(percent, table_pt))
-    return markupsafe.Markup("<br>").join(lines)
+    return markupsafe.Markup("<br>").join(
+        _in_pieces(line) if len(line) > LONG else line for line in lines
+    )
 
 
 @cache

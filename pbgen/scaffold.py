@@ -18,95 +18,115 @@ from typing import Any, get_args, get_origin
 from pbgen.errors import PbgenError
 from pbgen.fields import field_by_key, is_model, unwrap
 from pbgen.model import Filing, Indicator
-from pbgen.yamlout import AMOUNT_KEYS, LONG_KEYS, SCHEMA_NAME, scalar
+from pbgen.yamlout import LONG_KEYS, SCHEMA_NAME, scalar
 
 TODO = "待填"
 PLAN = {"3月底": None, "6月底": None, "10月底": None, "12月底": "100%"}
 
 
-def _indicators(framework: str = "standard") -> dict:
+def _indicators(fields: list[str], framework: str = "standard") -> dict:
     """One row under every 二级 of the framework: the clerk keeps the ones that apply."""
     from pbgen.framework import load_framework
 
+    row = {key: TODO for key in fields}
     levels = load_framework(framework).levels
-    row = {"name": TODO, "value": TODO, "basis": TODO}
     return {
         level1: {level2: [dict(row)] for level2 in level2s} for level1, level2s in levels.items()
     }
 
 
-def skeleton(layout: str, department: str | None, year: int) -> dict:
-    """The filing's data for ``layout``: every section the layout prints, 待填 to fill."""
-    head = {"year": str(year), "layout": layout, "money_unit": "万元"}
-    name = department or TODO
-    if layout == "wenben":
-        project = {
-            "code": TODO,
-            "name": TODO,
-            "budget": "0.00",
-            "fiscal": "0.00",
-            "other": None,
-            "purpose": TODO,
-            "spending_plan": dict(PLAN),
-            "goals": [TODO],
-            "indicators": _indicators(),
-        }
-        return {
-            **head,
-            "department": {"name": name, "compiled_by": None, "reviewed_by": None},
-            "overall_goal": {"text": TODO},
-            "sub_goals": {"items": [{"title": TODO, "text": TODO}]},
-            "safeguards": {"items": [TODO]},
-            "units": [{"code": TODO, "name": TODO, "projects": [project]}],
-        }
-    if layout == "gongkai":
-        project = {"name": TODO, "budget": "0.00", "goals": [TODO], "indicators": _indicators()}
-        return {
-            **head,
-            "department": {"name": name, "code": TODO, "short_name": None},
-            "units": [{"code": TODO, "name": TODO, "projects": [project]}],
-        }
-    if layout == "fubiao":
-        row = {"name": TODO, "value": TODO, "standard": TODO}
-        indicators = {
-            l1: {l2: [dict(row)] for l2 in groups} for l1, groups in _indicators().items()
-        }
-        project = {
-            "name": TODO,
-            "budget": "0.00",
-            "special_fund": None,
-            "period": "全年",
-            "period_goal": TODO,
-            "goals": [TODO],
-            "indicators": indicators,
-            "expense_details": [{"content": TODO, "detail": TODO, "amount": "0.00", "basis": TODO}],
-        }
-        return {
-            **head,
-            "department": {
-                "name": name,
-                "fund_level": None,
-                "head": None,
-                "filled_by": TODO,
-                "phone": TODO,
-            },
-            "department_budget": {
-                "total": None,
-                "general": "0.00",
-                "fund": "0.00",
-                "other": "0.00",
-                "basic": "0.00",
-                "project": None,
-            },
-            "duties": TODO,
-            "work_plan": [{"task": TODO, "owner": TODO, "goal": TODO}],
-            "department_indicators": {
-                l1: {l2: [{"name": TODO, "value": TODO}] for l2 in g}
-                for l1, g in _indicators().items()
-            },
-            "units": [{"name": name, "projects": [project]}],
-        }
-    raise PbgenError(f"没有「{layout}」版式的骨架；可选：wenben、gongkai、fubiao。")
+# Fields whose shape a generic filler would get wrong: the forms a clerk should start from.
+SHAPES: dict[str, Any] = {
+    "overall_goal": {"text": TODO},
+    "sub_goals": {"items": [{"title": TODO, "text": TODO}]},
+    "safeguards": {"items": [TODO]},
+    "spending_plan": PLAN,
+    "period": TODO,
+}
+TREES = {"indicators", "period_indicators", "department_indicators"}
+ROW_DEFAULT = ["name", "value"]
+
+
+def skeleton(layout, department: str | None, year: int) -> dict:
+    """The filing's data for ``layout`` (a ``pbgen.layouts.Layout``): every field its manifest
+    needs or prints, 「待填」 (or 0.00 for money) to fill, in the model's order."""
+    from pbgen.model import Department, Project, Unit
+
+    data: dict = {"year": str(year), "layout": layout.id, "money_unit": "万元"}
+    department_data: dict = {"name": department or TODO}
+    unit: dict = {"name": TODO}
+    project: dict = {"name": TODO, "budget": "0.00"}
+    tops: dict = {}
+    rows: dict[str, list[str]] = {}  # indicator tree → the row fields the layout prints
+    manifest = layout.manifest
+    for entry in (*manifest.needs, *manifest.prints):
+        path = entry if isinstance(entry, str) else entry.path
+        if path.startswith("projects[]"):
+            path = "units[]." + path
+        parts = path.split(".")
+        if parts[0] == "department" and len(parts) == 2:
+            department_data.setdefault(parts[1], _fill(Department, parts[1]))
+        elif parts[:2] == ["units[]", "projects[]"] and len(parts) >= 3:
+            key = parts[2].removesuffix("[]")
+            if key in TREES:
+                fields = rows.setdefault(f"project.{key}", [])
+                if len(parts) == 4 and parts[3] not in fields:
+                    fields.append(parts[3])
+            else:
+                project.setdefault(key, _fill(Project, key))
+        elif parts[0] == "units[]" and len(parts) == 2:
+            unit.setdefault(parts[1], _fill(Unit, parts[1]))
+        else:
+            key = parts[0].removesuffix("[]")
+            if key in TREES:
+                fields = rows.setdefault(f"top.{key}", [])
+                if len(parts) == 2 and parts[1] not in fields:
+                    fields.append(parts[1])
+            elif key not in data:
+                tops.setdefault(key, _fill(Filing, key))
+    for where, fields in rows.items():
+        owner, key = where.split(".")
+        (project if owner == "project" else tops)[key] = _indicators(fields or ROW_DEFAULT)
+    unit["projects"] = [_ordered(project, Project)]
+    tops["department"] = _ordered(department_data, Department)
+    tops["units"] = [_ordered(unit, Unit)]
+    return {**data, **_ordered(tops, Filing)}
+
+
+def _ordered(data: dict, model) -> dict:
+    order = [info.alias or name for name, info in model.model_fields.items()]
+    return {key: data[key] for key in order if key in data and data[key] is not None}
+
+
+def _fill(model, key: str):
+    """A placeholder of the field's shape: 待填, 0.00, a list of one, a record of its fields."""
+    if key in SHAPES:
+        return json.loads(json.dumps(SHAPES[key]))  # a fresh copy
+    found = field_by_key(model, key)
+    if found is None:
+        return TODO
+    return _placeholder(unwrap(found[1].annotation))
+
+
+def _placeholder(annotation):
+    from decimal import Decimal
+
+    origin = get_origin(annotation)
+    if origin is list:
+        item = _placeholder(unwrap(get_args(annotation)[0]))
+        return [item] if item is not None else []
+    if origin is dict or annotation is bool:
+        return None  # free-form names (其他来源, 其他栏目) and switches: nothing to fill
+    if is_model(annotation):
+        record = {}
+        for name, info in annotation.model_fields.items():
+            value = _placeholder(unwrap(info.annotation))
+            if value is not None:
+                record[info.alias or name] = value
+        return record
+    if annotation is Decimal:
+        return "0.00"
+    return TODO
 
 
 # -- writing the skeleton with its comments -------------------------------------------------
@@ -124,6 +144,14 @@ def _doc(model: Any, key: str) -> tuple[str, Any]:
     if info.description:
         text += "：" + info.description
     return text, unwrap(info.annotation)
+
+
+def amount(key: str, model) -> bool:
+    """Whether ``key`` of ``model`` is money (quoted, so 0.00 stays 0.00 in every reader)."""
+    from decimal import Decimal
+
+    found = field_by_key(model, key) if is_model(model) else None
+    return found is not None and unwrap(found[1].annotation) is Decimal
 
 
 def _item_type(annotation: Any) -> Any:
@@ -147,7 +175,7 @@ def _lines(data: dict, model: Any, indent: int) -> list[str]:
     lines: list[str] = []
     for key, value in data.items():
         doc, annotation = _doc(model, key)
-        if isinstance(value, dict) and key in ("indicators", "department_indicators"):
+        if isinstance(value, dict) and key in TREES:
             lines += [f"{pad}# {doc or '绩效指标'}", f"{pad}# {ROW_HELP}", f"{pad}{key}:"]
             for level1, groups in value.items():
                 lines.append(f"{pad}  {level1}:")
@@ -184,7 +212,9 @@ def _lines(data: dict, model: Any, indent: int) -> list[str]:
         shown = (
             ""
             if value is None
-            else (value if key == "year" else scalar(value, amount=key in AMOUNT_KEYS))
+            else (
+                value if (key, indent) == ("year", 0) else scalar(value, amount=amount(key, model))
+            )
         )
         comment = f"  # {doc}" if doc and doc != key else ""
         lines.append(f"{pad}{key}: {shown}".rstrip() + comment)
@@ -201,15 +231,13 @@ HEADER = [
 ]
 
 
-def skeleton_text(layout: str, department: str | None, year: int) -> str:
+def skeleton_text(layout, department: str | None, year: int) -> str:
+    """The skeleton of ``layout`` (a ``pbgen.layouts.Layout``) with its comments."""
     data = skeleton(layout, department, year)
-    from pbgen.layouts import find_layout
-
-    title = find_layout(layout).name
     lines = [
         f"# yaml-language-server: $schema={SCHEMA_NAME}",
         "#",
-        f"# {department or '本部门'}{year}年 {title}（{layout}）。",
+        f"# {department or '本部门'}{year}年 {layout.name}（{layout.id}）。",
         "#",
     ]
     lines += [f"# {line}" for line in HEADER]
@@ -274,12 +302,12 @@ def init_folder(
     from pbgen.schema import schema_text
     from pbgen.write import write_atomic
 
-    layout = find_layout(layout).id
+    layout = find_layout(layout, filing=Path(folder).resolve() / "filing.yaml")  # pbgen.toml
     year = year or datetime.date.today().year + 1
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise PbgenError(f"{folder} 是一个文件，不是文件夹。")
-    stem = f"{department}-{year}" if department else f"绩效文本-{year}"
+    stem = f"{department or layout.name}-{year}"
     filing = folder / f"{_safe_name(stem)}.yaml"
     if filing.exists() and not force:
         raise PbgenError(f"{filing} 已存在：另选文件夹，或加 --force 覆盖。")

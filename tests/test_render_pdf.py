@@ -305,3 +305,14 @@ def test_bidi_override_does_not_reverse_printed_text(write_filing, tmp_path):
     path = write_filing(lambda d: d["department"].update(name="乐亭\u202e01≤县政协"))
     text = pdftotext(render_file(path, tmp_path, ["pdf"]).outputs[0])
     assert "乐亭01≤县政协" in text and "\u202e" not in text
+
+
+def test_a_very_long_text_prints_whole_in_pieces():
+    """Texts over 4000 characters go to WeasyPrint as adjacent spans (its line breaking is
+    quadratic in the length of one text box); the spans hold every character, in order."""
+    from pbgen.render_pdf import _in_pieces
+
+    text = "完成视察任务，" * 300 + "abc " * 200 + "x" * 1500
+    pieces = re.findall(r"<span>(.*?)</span>", str(_in_pieces(text)))
+    assert "".join(pieces) == text and len(pieces) > 5
+    assert all(len(piece) <= 1000 for piece in pieces)

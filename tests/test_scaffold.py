@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from pbgen.cli import app
 from pbgen.fields import field_by_key, is_model, unwrap
+from pbgen.layouts import find_layout, find_layouts
 from pbgen.load import load
 from pbgen.model import Filing
 from pbgen.scaffold import init_folder
@@ -19,7 +21,7 @@ from pbgen.schema import schema_text
 
 from conftest import findings
 
-LAYOUT_IDS = ["wenben", "gongkai", "fubiao"]
+LAYOUT_IDS = [layout.id for layout in find_layouts()]  # pbgen's own; the 申报表 too
 
 
 @pytest.mark.parametrize("layout", LAYOUT_IDS)
@@ -27,6 +29,7 @@ def test_skeleton_loads_and_asks_only_to_be_filled_in(layout, tmp_path):
     result = init_folder(tmp_path / "dept", layout, "乐亭县政协", 2025)
     filing = load(result.filing).filing
     assert (filing.layout, filing.year, filing.department.name) == (layout, 2025, "乐亭县政协")
+    assert LAYOUT_IDS[:4] == ["wenben", "gongkai", "fubiao", "shenbao"]
     found = findings(result.filing)
     assert found, "the skeleton says what is still to fill in"
     assert {f.rule for f in found} == {"placeholder"}
@@ -34,12 +37,12 @@ def test_skeleton_loads_and_asks_only_to_be_filled_in(layout, tmp_path):
 
 
 @pytest.mark.parametrize("layout", LAYOUT_IDS)
-def test_skeleton_has_every_section_the_layout_needs(layout, tmp_path):
-    """The layout renders the skeleton: nothing it needs is missing."""
-    from pbgen.layouts import find_layout
-
-    result = init_folder(tmp_path, layout, year=2025)
-    find_layout(layout).module.build_context(load(result.filing).filing, str(result.filing))
+def test_skeleton_has_every_field_the_layout_needs_and_prints(layout, tmp_path):
+    """Nothing the layout needs is missing, nothing it prints is absent, nothing is extra."""
+    chosen = find_layout(layout)
+    filing = load(init_folder(tmp_path, layout, year=2025).filing).filing
+    chosen.refuse_missing(filing)
+    assert chosen.unprinted(filing) == []
 
 
 def test_comments_come_from_the_model(tmp_path):
@@ -119,3 +122,27 @@ def test_cli_init_refuses_to_overwrite(tmp_path):
     assert again.exit_code == 2 and "已存在" in again.output
     unknown = runner.invoke(app, ["init", str(tmp_path / "x"), "--layout", "nope"])
     assert unknown.exit_code == 2 and "没有名为「nope」的版式" in unknown.output
+
+
+def test_editor_finds_the_schema_after_the_folder_moved(tmp_path):
+    """yaml-language-server (VS Code's YAML extension) reads the skeleton through its relative
+    modeline, in a folder moved elsewhere: no squiggle on the skeleton, and a typo is flagged —
+    so the schema was found."""
+    from editor import SERVER, YamlEditor
+
+    if not SERVER.is_file():
+        pytest.skip("yaml-language-server is not installed (bash scripts/setup.sh test)")
+    result = init_folder(tmp_path / "a", "wenben", "某局", 2025)
+    moved = Path(shutil.move(tmp_path / "a", tmp_path / "copied" / "elsewhere"))
+    filing = moved / result.filing.name
+    text = filing.read_text("utf-8")
+    editor = YamlEditor(moved)
+    try:
+        assert editor.open(filing, text) == []
+        typo = text.replace("        purpose:", "        purpos:", 1)
+        flagged = editor.open(moved / "typo.yaml", typo)
+    finally:
+        editor.close()
+    assert [typo.splitlines()[d["range"]["start"]["line"]].strip()[:7] for d in flagged] == [
+        "purpos:"
+    ]

@@ -169,6 +169,6 @@ def test_the_command_serves_until_ctrl_c(filing: Path) -> None:
     finally:
         process.send_signal(signal.SIGINT)
         rest = process.communicate(timeout=30)[1]
-    assert process.returncode == 0
+    assert process.returncode == 0, rest
     assert "已结束预览" in rest
     assert "Traceback" not in rest
