@@ -85,6 +85,8 @@ def walk(path: Sequence[str | int], data: Any, root: type[BaseModel] = Filing) -
     list_title = ""
     for segment in path:
         annotation = unwrap(annotation)
+        if is_model(annotation) and isinstance(segment, int) and "items" in annotation.model_fields:
+            annotation = unwrap(annotation.model_fields["items"].annotation)  # a bare list: items
         origin = get_origin(annotation)
         if is_model(annotation) and isinstance(segment, str):
             found = field_by_key(annotation, segment)

@@ -38,6 +38,7 @@ class Source:
     file: str
     data: Any
     marks: dict[tuple, Mark] = field(default_factory=dict)
+    problems: list[Finding] = field(default_factory=list)  # found while reading the YAML
 
     def locate(self, path: tuple) -> Mark:
         """Line and column of ``path``, or of its nearest ancestor that is written."""
@@ -60,8 +61,32 @@ class Loaded:
 def load(path: Path | str) -> Loaded:
     """Read and validate one filing; raise ``InputError`` with every problem found."""
     path = Path(path)
-    file = str(path)
-    text = _read_text(path, file)
+    return load_text(read_text(path, str(path)), str(path))
+
+
+def load_text(text: str, file: str) -> Loaded:
+    """Validate a filing's text (``file`` names it in messages): a filing in an older format
+    is refused with the command that upgrades it."""
+    from pbgen.migrate import version_problem
+
+    source = parse(text, file)
+    outdated = version_problem(source)
+    if outdated:
+        raise InputError([outdated])
+    problems = list(source.problems)
+    try:
+        filing = Filing.model_validate(source.data)
+    except ValidationError as error:
+        problems += [_schema_finding(detail, source) for detail in error.errors()]
+        filing = None
+    if problems:
+        raise InputError(sorted(problems, key=lambda f: (f.line, f.column)))
+    return Loaded(filing, source)
+
+
+def parse(text: str, file: str) -> Source:
+    """YAML text → plain data (every scalar a string) with the line of every key; syntax
+    errors raise ``InputError``, duplicate keys are kept in ``source.problems``."""
     _reject_unprintable(text, file)
     _reject_tabs(text, file)
     _reject_fullwidth_indentation(text, file)
@@ -89,22 +114,15 @@ def load(path: Path | str) -> Loaded:
             ]
         )
     source = Source(file, None)
-    problems: list[Finding] = []
-    source.data = _construct(root, (), source.marks, problems, file, _Budget(len(text)))
-    try:
-        filing = Filing.model_validate(source.data)
-    except ValidationError as error:
-        problems += [_schema_finding(detail, source) for detail in error.errors()]
-        filing = None
-    if problems:
-        raise InputError(sorted(problems, key=lambda f: (f.line, f.column)))
-    return Loaded(filing, source)
+    source.data = _construct(root, (), source.marks, source.problems, file, _Budget(len(text)))
+    return source
 
 
 # -- text ------------------------------------------------------------------------------------
 
 
-def _read_text(path: Path, file: str) -> str:
+def read_text(path: Path, file: str) -> str:
+    """The file's text (UTF-8, with or without BOM); an unreadable file raises ``InputError``."""
     try:
         raw = _read_bytes(path, file)
     except OSError as error:
@@ -403,7 +421,8 @@ def _type_message(detail: dict, loc: tuple, data: Any) -> str:
         return detail["msg"]
     if detail["type"] == "literal_error":
         steps = walk(loc, data)
-        context["expected"] = context.get("expected", "").replace("'", "")
+        expected = context.get("expected", "").replace("'", "")
+        context["expected"] = "、".join(re.split(r",\s*|\s+or\s+", expected))
         if steps and steps[-1].label == "版式":
             context["expected"] = "wenben（绩效文本）、gongkai（公开表）、fubiao（附表）"
     value = detail.get("input")

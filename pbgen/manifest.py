@@ -25,7 +25,7 @@ MANIFEST = "manifest.yaml"
 FORMATS = ("docx", "pdf", "xlsx")
 PROJECTS = "units[].projects[]"
 # Settings, not content: no layout prints them as such, none reports them as unprinted.
-SETTINGS = {"year", "layout", "money_unit", "check"}
+SETTINGS = {"pbgen", "year", "layout", "money_unit", "check"}
 # The records every path runs through; a field inside another container (部门年度绩效指标,
 # 项目资金, 其他栏目 …) is named with that container: 指标值确定依据（部门年度绩效指标）.
 RECORDS = {"", "department", "units[]", PROJECTS, f"{PROJECTS}.indicators[]"}

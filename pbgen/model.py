@@ -15,6 +15,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
+# The format of a filing (its ``pbgen:`` key). A renamed key raises it; pbgen/migrate.py
+# upgrades older filings.
+FORMAT = 2
+
 # -- scalar types ---------------------------------------------------------------------------
 
 # The loader hands every scalar over as the string the author wrote. In the JSON Schema a text
@@ -37,9 +41,12 @@ def _plain_decimal(value: Any) -> Any:
 
 
 def _strip_percent(value: Any) -> Any:
+    """A share of the budget: 25% or 25 — told as a percentage, not as an amount."""
     if isinstance(value, str):
-        value = value.strip().removesuffix("%").removesuffix("％").strip()
-        return _plain_decimal(value) if value else None
+        number = value.strip().removesuffix("%").removesuffix("％").strip()
+        if number and not PLAIN_DECIMAL.fullmatch(number):
+            raise ValueError(f"应为百分数，如 25% 或 25，写的是「{value}」")
+        return number or None
     return value
 
 
@@ -554,7 +561,9 @@ class Department(Record):
     fund_level: Text | None = Field(
         None, title="专项资金级次", description="附表标题用，如「区级」。"
     )
-    head: Text | None = Field(None, title="单位负责人签字", description="单位负责人。")
+    signed_by: Text | None = Field(
+        None, title="单位负责人签字", description="单位负责人的姓名，如「张三」。"
+    )
     filled_by: Text | None = Field(None, title="填表人", description="填表人（填报人）。")
     phone: Text | None = Field(None, title="联系电话", description="填表人的联系电话。")
     filled_on: Text | None = Field(
@@ -591,6 +600,11 @@ class Filing(Record):
 
     model_config = ConfigDict(title="部门预算绩效文本", json_schema_extra={"$id": "filing"})
 
+    pbgen: Annotated[int | None, WithJsonSchema({"enum": [FORMAT, str(FORMAT)]})] = Field(
+        None,
+        title="格式版本",
+        description=f"这份文件的格式版本，现为 {FORMAT}；旧文件用 pbgen migrate 升级。",
+    )
     year: Annotated[int, Field(ge=2000, le=2100), WithJsonSchema(YEAR_SCHEMA)] = Field(
         title="预算年度", description="四位数字，如 2024；加不加引号都可以。"
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import signal
 import sys
 import threading
@@ -40,24 +41,31 @@ class CheckResult:
         return not self.readable or has_errors(self.findings)
 
 
-def find_filings(paths: Iterable[Path | str]) -> list[Path]:
-    """Files named on the command line, and the .yaml files inside named folders (sorted)."""
-    return list(output_names(paths))
+def find_filings(paths: Iterable[Path | str], only_filings: bool = False) -> list[Path]:
+    """Files named on the command line (always taken), and the filings inside named folders
+    (sorted): dot-folders and what git ignores are skipped, and a YAML file counts only when
+    its content says it is a filing (see ``is_filing``), so a repository's CI or pre-commit
+    configuration is never checked as one. ``only_filings`` drops named files that are not
+    filings either (a commit hook passes every staged YAML file)."""
+    found = list(output_names(paths, only_filings))
+    return found
 
 
-def output_names(paths: Iterable[Path | str]) -> dict[Path, Path]:
+def output_names(paths: Iterable[Path | str], only_filings: bool = False) -> dict[Path, Path]:
     """Each filing → where its outputs go under ``-o`` (without suffix): a named file by its
     stem, a file found in a named folder by its path inside that folder, so that
     教育局/2025.yaml and 财政局/2025.yaml never meet in one output."""
     found: dict[Path, Path] = {}
     for path in map(Path, paths):
         if path.is_dir():
-            inside = sorted(p for p in path.rglob("*") if p.suffix in FILING_SUFFIXES)
+            inside = [p for p in _yaml_files(path) if is_filing(p)]
             if not inside:
-                raise PbgenError(f"{path}：文件夹里没有 .yaml 文件。")
+                raise PbgenError(
+                    f"{path}：文件夹里没有绩效文本（以 pbgen: 或 year:、units: 等键开头的 .yaml 文件）。"
+                )
             for file in inside:
                 found.setdefault(file, file.relative_to(path).with_suffix(""))
-        else:  # a missing file is reported by load(), with the others
+        elif not only_filings or is_filing(path):  # a missing file is reported by load()
             found.setdefault(path, Path(path.stem))
     return found
 
@@ -74,6 +82,59 @@ def collisions(names: dict[Path, Path]) -> dict[Path, list[Path]]:
         if len(group) > 1
         for file in group
     }
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    """The .yaml/.yml files under ``folder``, outside dot-folders and not ignored by git."""
+    files = []
+    for root, folders, names in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        files += [Path(root, name) for name in names if Path(name).suffix in FILING_SUFFIXES]
+    return sorted(set(files) - git_ignored(folder, files))
+
+
+def git_ignored(folder: Path, files: list[Path]) -> set[Path]:
+    """Which of ``files`` git ignores (.gitignore, .git/info/exclude, the global excludes);
+    none when ``folder`` is not in a git work tree or git is missing."""
+    import subprocess
+
+    if not files:
+        return set()
+    try:
+        done = subprocess.run(
+            ["git", "check-ignore", "--stdin", "-z"],
+            input="\0".join(str(file.resolve()) for file in files),
+            cwd=folder,
+            capture_output=True,
+            text=True,
+        )
+    except OSError:
+        return set()
+    if done.returncode not in (0, 1):  # 128: not a repository
+        return set()
+    ignored = {Path(name) for name in done.stdout.split("\0") if name}
+    return {file for file in files if file.resolve() in ignored}
+
+
+FILING_KEYS = re.compile(r"^(pbgen|year|money_unit|department|units):", re.MULTILINE)
+MODELINE = re.compile(r"^#\s*yaml-language-server:.*filing\.schema\.json", re.MULTILINE)
+
+
+def is_filing(path: Path) -> bool:
+    """A filing by its content, not its suffix: the schema modeline, a ``pbgen:`` format key,
+    or at least two of the top-level keys every filing has."""
+    try:
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    return looks_like_filing(text)
+
+
+def looks_like_filing(text: str) -> bool:
+    if MODELINE.search(text):
+        return True
+    keys = set(FILING_KEYS.findall(text))
+    return "pbgen" in keys or len(keys) >= 2
 
 
 def check_file(path: Path | str) -> CheckResult:
@@ -95,8 +156,8 @@ def check_file(path: Path | str) -> CheckResult:
     return CheckResult(str(path), findings)
 
 
-def check_files(paths: Iterable[Path | str]) -> list[CheckResult]:
-    return [check_file(path) for path in find_filings(paths)]
+def check_files(paths: Iterable[Path | str], only_filings: bool = False) -> list[CheckResult]:
+    return [check_file(path) for path in find_filings(paths, only_filings)]
 
 
 @dataclass
@@ -148,6 +209,7 @@ def render_file(
     """
     from pbgen import stamp
     from pbgen.check import check
+    from pbgen.context import build_context
     from pbgen.load import load
     from pbgen.write import write_all
 
@@ -172,13 +234,40 @@ def render_file(
         seconds = time.perf_counter() - start
         return RenderResult(str(path), targets, 0, seconds, errors, left_out, chosen.name, True)
     chosen.refuse_missing(filing, str(path))
-    module = chosen.module
-    context = module.build_context(filing, str(path))
-    rendered = module.render(context, chosen.folder, formats, build_timestamp(filing.year))
+    context = build_context(filing, chosen)
+    rendered = chosen.render(context, formats, build_timestamp(filing.year))
     outputs = {target: rendered.files[target.suffix.lstrip(".")] for target in targets}
     write_all({**outputs, stamp_file: stamp.stamp_bytes(key, outputs)})
     seconds = time.perf_counter() - start
     return RenderResult(str(path), targets, rendered.pages, seconds, errors, left_out, chosen.name)
+
+
+def context_text(
+    path: Path | str, layout: str | None = None, template_dir: Path | None = None, as_format="yaml"
+) -> str:
+    """What a filing gives a layout's templates (``pbgen context``), as YAML or JSON."""
+    import json
+
+    import yaml
+
+    from pbgen.context import build_context
+    from pbgen.load import load
+
+    loaded = load(path)
+    chosen = choose_layout(loaded, layout, template_dir)
+    context = build_context(loaded.filing, chosen)
+    if as_format == "json":
+        return json.dumps(context, ensure_ascii=False, indent=2) + "\n"
+
+    class Plain(yaml.SafeDumper):
+        def ignore_aliases(self, data):  # a unit's projects are printed in full, not as *id001
+            return True
+
+    head = (
+        f"# pbgen context {path}：「{chosen.name}」（{chosen.id}）的模板得到的数据。\n"
+        "# 每个变量的说明：templates/CONTEXT.md。\n"
+    )
+    return head + yaml.dump(context, Dumper=Plain, allow_unicode=True, sort_keys=False, width=100)
 
 
 def choose_layout(loaded, name: str | None = None, template_dir: Path | None = None):

@@ -14,7 +14,8 @@ occurs:
   may break (Word and LibreOffice would cut it off at the page foot).
 
 ``fill_template`` and ``finish`` are the steps every layout's DOCX uses; the 目录 (bookmarks
-on the headings, a real TOC field pre-filled with page numbers) is the 绩效文本's own.
+on the headings, a real TOC field pre-filled with the DOCX's own page numbers as LibreOffice
+lays it out) comes with a template's ``[[TOC]]`` paragraph.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ from lxml import etree
 
 from pbgen.context import printable
 from pbgen.errors import PbgenError
-from pbgen.layouts.wenben import WenbenContext
 from pbgen.linebreak import balanced_lines, capacity
 from pbgen.linebreak import width as line_width
 from pbgen.templating import explain, sandboxed
@@ -50,42 +50,35 @@ TOC_PLACEHOLDER = "[[TOC]]"
 PDF_WITH_BOOKMARKS = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
 DESTINATION = re.compile(r'\s*(?P<page>\d+)\s+\[.*\]\s+"(?P<name>[^"]+)"\s*$')  # pdfinfo -dests
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
-HEADING_STYLES = {
-    "Heading1",
-    "Heading2",
-    "TableTitle",
-    "TableTitleFirst",
-}  # paragraphs a 目录 entry can point to
-PLAN_COLUMNS = 4  # 3月底 6月底 10月底 12月底
+# paragraphs a 目录 entry can point to
+HEADING_STYLES = {"Heading1", "Heading2", "TableTitle", "TableTitleFirst"}
 
 # Characters XML 1.0 forbids: docxtpl would silently drop the text around them.
 _W = nsdecls("w")
 
 
 def render_docx(
-    context: WenbenContext,
+    context: dict,
     template: Path,
     toc_pages: dict[str, int] | None = None,
     *,
     timestamp: datetime.datetime,
 ) -> bytes:
-    """The DOCX bytes of one 绩效文本.
+    """The DOCX bytes of any layout's Word template filled with the shared context.
 
-    ``toc_pages`` maps TocEntry.anchor to the page its heading stands on in this DOCX
-    (``docx_toc_pages``): the 目录 shows them, as LibreOffice and WPS do not recompute a TOC
-    on opening. Without them the 目录 lists its entries without page numbers and is marked dirty,
-    so that Word fills them in. ``timestamp`` is written as the creation date and as every zip
-    entry's date.
+    A template with the ``[[TOC]]`` paragraph gets the 目录: bookmarks on the headings its
+    entries name and a TOC field listing them. ``toc_pages`` (anchor → the page its heading
+    stands on in this DOCX, ``docx_toc_pages``) are shown as they are: LibreOffice and WPS do
+    not recompute a TOC on opening. Without them the entries have no page numbers and the field
+    is marked dirty, so that Word fills them in. ``timestamp`` is written as the creation date
+    and as every zip entry's date.
     """
-    data = _clean(dataclasses.asdict(context))
-    for table in data["projects"]:
-        table["plan"] += [["", ""]] * (PLAN_COLUMNS - len(table["plan"]))
-
+    data = context if isinstance(context, dict) else dataclasses.asdict(context)
     document = fill_template(template, data)
     body = document.element.body
-
-    _add_bookmarks(body, data["toc"])
-    _insert_toc(body, data["toc"], toc_pages or {})
+    if _toc_placeholder(body) is not None:
+        _add_bookmarks(body, data["toc"])
+        _insert_toc(body, data["toc"], toc_pages or {})
     return finish(document, data["title"], timestamp)
 
 
@@ -168,12 +161,15 @@ def _add_bookmarks(body, toc: list[dict]) -> None:
         paragraph.append(parse_xml(f'<w:bookmarkEnd {_W} w:id="{number}"/>'))
 
 
-def _insert_toc(body, toc: list[dict], pages: dict[str, int]) -> None:
-    """Replace the placeholder paragraph by a TOC field whose result is already filled in: the
-    entries, and their page numbers when known."""
-    placeholder = next(
+def _toc_placeholder(body):
+    return next(
         (p for p in body.iterchildren(qn("w:p")) if _text(p).strip() == TOC_PLACEHOLDER), None
     )
+
+
+def _insert_toc(body, toc: list[dict], pages: dict[str, int]) -> None:
+    """Replace the placeholder paragraph by a TOC field whose result is already filled in."""
+    placeholder = _toc_placeholder(body)
     if placeholder is None:
         raise PbgenError(f"DOCX 模板里没有目录占位段落 {TOC_PLACEHOLDER}。")
     dirty = "" if pages else ' w:dirty="true"'  # no page numbers: Word fills them in
@@ -211,6 +207,19 @@ SOFFICE_PLACES = (
     Path("C:/Program Files/LibreOffice/program/soffice.exe"),
     Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
 )
+
+
+def render_docx_paged(context: dict, template: Path, *, timestamp: datetime.datetime) -> bytes:
+    """The DOCX; when its template has a 目录, with the page numbers of the DOCX's own layout
+    where LibreOffice can tell them (``docx_toc_pages``), else without numbers."""
+    docx = render_docx(context, template, timestamp=timestamp)
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        has_toc = TOC_INSTRUCTION.encode() in package.read("word/document.xml")
+    if not has_toc:
+        return docx
+    anchors = [entry["anchor"] for entry in context["toc"]]
+    pages = docx_toc_pages(docx, anchors, context["part1"]["anchor"])
+    return render_docx(context, template, pages, timestamp=timestamp) if pages else docx
 
 
 def libreoffice() -> str | None:

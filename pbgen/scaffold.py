@@ -17,7 +17,7 @@ from typing import Any, get_args, get_origin
 
 from pbgen.errors import PbgenError
 from pbgen.fields import field_by_key, is_model, unwrap
-from pbgen.model import Filing, Indicator
+from pbgen.model import FORMAT, Filing, Indicator
 from pbgen.yamlout import LONG_KEYS, SCHEMA_NAME, scalar
 
 TODO = "待填"
@@ -52,7 +52,12 @@ def skeleton(layout, department: str | None, year: int) -> dict:
     needs or prints, 「待填」 (or 0.00 for money) to fill, in the model's order."""
     from pbgen.model import Department, Project, Unit
 
-    data: dict = {"year": str(year), "layout": layout.id, "money_unit": "万元"}
+    data: dict = {
+        "pbgen": str(FORMAT),
+        "year": str(year),
+        "layout": layout.id,
+        "money_unit": "万元",
+    }
     department_data: dict = {"name": department or TODO}
     unit: dict = {"name": TODO}
     project: dict = {"name": TODO, "budget": "0.00"}
@@ -243,7 +248,7 @@ def skeleton_text(layout, department: str | None, year: int) -> str:
     lines += [f"# {line}" for line in HEADER]
     previous = None
     for key, value in data.items():
-        group = "head" if key in ("year", "layout", "money_unit") else key
+        group = "head" if key in ("pbgen", "year", "layout", "money_unit") else key
         if group != previous:
             lines.append("")
         previous = group
@@ -296,8 +301,10 @@ def init_folder(
     department: str | None = None,
     year: int | None = None,
     force: bool = False,
+    ci: str = "gitlab",
 ) -> InitResult:
-    """Write the skeleton and what an editor and git need into ``folder``."""
+    """Write the skeleton and what an editor and git need into ``folder``; ``ci`` names the
+    CI recipe to add (gitlab, github, gitea, none)."""
     from pbgen.layouts import find_layout
     from pbgen.schema import schema_text
     from pbgen.write import write_atomic
@@ -326,31 +333,21 @@ def init_folder(
     write(folder / ".vscode" / "extensions.json", _json(VSCODE_EXTENSIONS), replace=False)
     write(folder / ".editorconfig", EDITORCONFIG, replace=False)
     _gitignore(folder / ".gitignore", result)
-    result.written += _repository(folder)
+    result.written += _repository(folder, ci)
     return result
 
 
-def _repository(folder: Path) -> list[Path]:
-    """The git side of a department's folder (diff driver, pre-commit hook, CI recipe) is
-    issue 13's ``pbgen.repo``; it plugs in here and returns the files it wrote."""
-    try:
-        from pbgen.repo import init_repository  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return init_repository(folder)
+def _repository(folder: Path, ci: str) -> list[Path]:
+    """The git side of a department's folder: diff driver, pre-commit hook, CI recipe."""
+    from pbgen.repo import init_repository
+
+    return init_repository(folder, ci)
 
 
 def _gitignore(path: Path, result: InitResult) -> None:
-    from pbgen.write import write_atomic
+    from pbgen.write import append_missing_lines
 
-    existing = path.read_text("utf-8") if path.exists() else ""
-    missing = [line for line in GITIGNORE_LINES if line not in existing.splitlines()]
-    if not missing:
-        result.kept.append(path)
-        return
-    text = existing + ("" if not existing or existing.endswith("\n") else "\n")
-    write_atomic(path, (text + "\n".join(missing) + "\n").encode("utf-8"))
-    result.written.append(path)
+    (result.written if append_missing_lines(path, GITIGNORE_LINES) else result.kept).append(path)
 
 
 def _json(data: dict) -> str:

@@ -30,6 +30,18 @@ def write_atomic(path: Path | str, data: bytes) -> None:
     write_all({Path(path): data})
 
 
+def append_missing_lines(path: Path, lines: list[str]) -> bool:
+    """Add to a text file (.gitignore, .gitattributes) the lines it lacks, keeping what is
+    there; False when nothing was missing."""
+    existing = path.read_text("utf-8") if path.exists() else ""
+    missing = [line for line in lines if line not in existing.splitlines()]
+    if not missing:
+        return False
+    text = existing + ("" if not existing or existing.endswith("\n") else "\n")
+    write_atomic(path, (text + "\n".join(missing) + "\n").encode("utf-8"))
+    return True
+
+
 def write_all(files: dict[Path, bytes]) -> None:
     """Write every file, or change none: each goes to a temporary file beside its target
     (flushed to disk, so a full disk shows here), then all are renamed into place. Should a

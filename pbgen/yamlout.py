@@ -110,7 +110,7 @@ def _entry(head: str, key: str, value, indent: int) -> list[str]:
             lines += _entry(f"{' ' * (indent + 2)}-", key, item, indent + 2)
         return lines
     text = str(value)
-    if key == "year" and text.isdigit():
+    if key in ("pbgen", "year") and text.isdigit():
         return [f"{head} {text}"]
     if ("\n" in text or (key in LONG_KEYS and len(text) > 60)) and _block_ok(text):
         pad = " " * (indent + 2)
@@ -146,7 +146,7 @@ def dump_filing(data: dict, *, modeline: str, header: list[str] = (), notes: lis
     if header:
         lines += ["#"] + [f"# {line}".rstrip() for line in header]
     lines.append("")
-    groups = [("year", "layout", "money_unit")]
+    groups = [("pbgen", "year", "layout", "money_unit")]
     previous = None
     for key, value in data.items():
         if value is None:

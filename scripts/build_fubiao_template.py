@@ -354,7 +354,7 @@ def direction_table() -> str:
 
 def body_xml() -> list[str]:
     return [
-        tag("{%p set d = department %}"),
+        tag("{%p set d = department_sheet %}"),
         *head("d"),
         department_table(),
         tag("{%p set s = summary %}"),

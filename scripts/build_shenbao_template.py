@@ -105,7 +105,7 @@ def project_table() -> str:
         row(label(W, "项目名称"), cell(rest, (CENTER, "{{ p.name }}")), header=True),
         pair("项目编码", "{{ p.code }}", "项目属性", "{{ p.attribute }}"),
         pair("主管部门", "{{ department.name }}", "主管部门编码", "{{ department.code }}"),
-        pair("实施单位", "{{ p.unit_name }}", "单位编码", "{{ p.unit_code }}"),
+        pair("实施单位", "{{ p.unit.name }}", "单位编码", "{{ p.unit.code }}"),
         pair("项目负责人", "{{ p.manager }}", "联系电话", "{{ p.phone }}"),
         row(label(W, "项目起止时间"), cell(rest, (CENTER, "{{ p.period }}"))),
         loop("{%tr for e in p.extra %}"),  # what a region adds: 标签 | 内容
@@ -117,7 +117,7 @@ def project_table() -> str:
             cell(W[3], (SECTION, "实施期资金总额")),
             cell(W[4], (SECTION, "当年资金总额")),
         ),
-        loop("{%tr for f in p.funds %}"),
+        loop("{%tr for f in p.funds.rows %}"),
         row(
             continued(W),
             cell(span(W, 1, 2), [para(TEXT, "{{ f.label }}")]),
@@ -162,7 +162,7 @@ def project_table() -> str:
         row(
             continued(W),
             cell(W[1], (HEAD, "年度目标")),
-            cell(span(W, 2, 4), lines("p.goals")),
+            cell(span(W, 2, 4), lines("p.goal_lines")),
         ),
     )
 
@@ -210,7 +210,7 @@ def body_xml() -> list[str]:
         ),
         para(
             "SignLine",
-            "单位负责人：{{ department.head }}",
+            "单位负责人：{{ department.signed_by }}",
             TAB,
             "填报日期：{{ department.filled_on }}",
         ),

@@ -65,7 +65,7 @@ def findings(path: Path, rule: str | None = None) -> list[Finding]:
     return [finding for finding in found if rule is None or finding.rule == rule]
 
 
-NOT_PRINTED = {"layout", "money_unit", "check", "year", "numbered", "from_projects"}
+NOT_PRINTED = {"pbgen", "layout", "money_unit", "check", "year", "numbered", "from_projects"}
 TREE_KEYS = {"indicators", "department_indicators", "period_indicators"}
 LABEL_KEYS = {
     "named",

@@ -1,8 +1,10 @@
 """The command line: output, exit codes 0/1/2, no traceback for user mistakes."""
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -82,7 +84,7 @@ def test_folder_of_filings():
 
 def test_empty_folder(tmp_path):
     result = run("check", tmp_path)
-    assert result.exit_code == 2 and "没有 .yaml 文件" in result.output
+    assert result.exit_code == 2 and "没有绩效文本" in result.output
 
 
 def test_rules_lists_every_rule():
@@ -193,7 +195,7 @@ def test_batch_renders_the_rest_when_one_fails(write_filing, tmp_path):
     ]
     assert "broken.yaml:2:1: 错误 [yaml]" in result.output
     summary = result.output[result.output.index("生成结果") :]
-    assert summary.count("已生成（pdf）") == 2 and summary.count("失败") == 1
+    assert summary.count("已生成 pdf") == 2 and "已生成 2，失败 1" in summary
 
 
 def test_up_to_date_outputs_are_kept_until_input_changes_or_force(tmp_path):
@@ -207,14 +209,96 @@ def test_up_to_date_outputs_are_kept_until_input_changes_or_force(tmp_path):
     stamp = pdf.stat().st_mtime_ns
 
     again = run("render", filing, "-o", out, "-f", "pdf")
-    assert "已是最新（pdf）" in again.output and pdf.stat().st_mtime_ns == stamp
+    assert "已是最新 pdf" in again.output and pdf.stat().st_mtime_ns == stamp
 
     forced = run("render", filing, "-o", out, "-f", "pdf", "--force")
-    assert "已生成（pdf）" in forced.output and pdf.stat().st_mtime_ns != stamp
+    assert "已生成 pdf" in forced.output and pdf.stat().st_mtime_ns != stamp
 
     filing.write_text(filing.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     edited = run("render", filing, "-o", out, "-f", "pdf")
-    assert "已生成（pdf）" in edited.output
+    assert "已生成 pdf" in edited.output
+
+
+# -- the batch report, as a terminal of 80 columns and a log show it ---------------------------
+
+
+def _report_rows(output: str) -> dict[str, list[str]]:
+    """The report's rows by file (cells are apart by two spaces or more, never inside one),
+    with a name wrapped over several lines joined back."""
+    import re
+
+    lines = output.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("文件  "))
+    rows: list[list[str]] = []
+    for line in lines[header + 1 :]:
+        cells = re.split(r"\s{2,}", line.strip())
+        if rows and len(cells) == 1 and line == line.lstrip():  # the rest of a wrapped name
+            rows[-1][0] += cells[0]
+        else:
+            rows.append(cells)
+    return {row[0]: row[1:] for row in rows}
+
+
+def test_batch_report_reads_whole_at_80_columns_and_in_a_log(tmp_path):
+    """Names wrap instead of being cut, the formats and the check errors of every file are
+    whole, totals and elapsed time close it; notices never break a path or a word."""
+    import shutil
+
+    folder = tmp_path / "filings"
+    folder.mkdir()
+    long_name = "乐亭县人力资源和社会保障局部门预算绩效文本-2025.yaml"
+    shutil.copy(CLEAN, folder / long_name)
+    shutil.copy(DATA / "leting-2024.yaml", folder / "leting-2024.yaml")
+    (folder / "broken.yaml").write_text("year: [\nunits:\n", encoding="utf-8")
+    pbgen = [sys.executable, "-m", "pbgen", "render", "filings", "-o", "out", "-j", "2"]
+    folder = Path("filings")  # as the clerk types it, from tmp_path
+    expected = {
+        str(folder / long_name): ("0", "已生成 docx、pdf"),
+        str(folder / "leting-2024.yaml"): ("2", "已生成 docx、pdf"),
+    }
+    for columns in ("80", None):
+        env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+        if columns:
+            env["COLUMNS"] = columns
+        done = subprocess.run(
+            [*pbgen, "--force"], capture_output=True, text=True, env=env, cwd=tmp_path
+        )
+        assert done.returncode == 2, done.stderr  # broken.yaml fails, the others render
+        assert "…" not in done.stdout + done.stderr
+        rows = _report_rows(done.stdout)
+        for file, (errors, result) in expected.items():
+            layout, pages, found, seconds, state = rows[file]
+            assert (layout, found, state) == ("部门预算绩效文本", errors, result), rows[file]
+            assert int(pages) > 0 and float(seconds) >= 0
+        assert rows[str(folder / "broken.yaml")] == ["失败"]
+        pages, errors, seconds, state = rows["合计 3 个文件"]
+        assert errors == "2" and state == "已生成 2，失败 1" and float(seconds) > 0
+        from pbgen.cli_frame import width
+
+        if columns:
+            assert max(width(line) for line in done.stdout.splitlines()) <= 80
+            notice = (
+                f"{folder / 'leting-2024.yaml'}：检查发现 2 个错误，已照原样生成；运行 pbgen check"
+            )
+            assert notice in done.stderr.replace("\n  ", "")
+            assert f" {folder / 'leting-2024.yaml'} 查看。" in done.stderr  # a path never broken
+        else:
+            assert f"运行 pbgen check {folder / 'leting-2024.yaml'} 查看。" in done.stderr
+            assert any(
+                line.startswith(str(folder / long_name)) for line in done.stdout.splitlines()
+            )
+
+
+def test_check_on_a_folder_ends_with_a_table_and_hides_warnings():
+    result = run("check", "-q", DATA)
+    assert result.exit_code == 1
+    assert "警告 [" not in result.output and "错误 [" in result.output
+    lines = result.output.splitlines()
+    header = lines.index(next(line for line in lines if line.startswith("文件  ")))
+    filings = sorted(DATA.glob("*.yaml"))
+    table = lines[header + 1 : header + 1 + len(filings)]
+    assert [line.split()[0] for line in table] == [str(path) for path in filings]
+    assert lines[-1].startswith(f"检查了 {len(filings)} 个文件：") and "个警告" in lines[-1]
 
 
 def test_check_never_prints_escape_sequences_from_the_filing(write_filing):

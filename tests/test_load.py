@@ -145,6 +145,21 @@ def test_layout_is_kept_as_written_and_resolved_when_used(write_filing):
     assert load(write_filing(text=text)).filing.layout == "公开表"
 
 
+def test_choice_and_percent_messages_are_chinese(write_filing):
+    """「应为 万元、元 之一」, not 「万元 or 元」; a 资金支出计划 entry is a percentage, not money."""
+    from conftest import project
+
+    def mutate(data):
+        data["money_unit"] = "美元"
+        project(data)["spending_plan"]["3月底"] = "二十"
+
+    found = problems(write_filing(mutate))
+    messages = {f.field: f.message for f in found}
+    assert messages["金额单位"] == "应为 万元、元 之一，写的是「美元」。"
+    [plan] = [m for field, m in messages.items() if "资金支出计划" in field]
+    assert plan == "应为百分数，如 25% 或 25，写的是「二十」。"
+
+
 # -- limits and hostile files ----------------------------------------------------------------------
 
 

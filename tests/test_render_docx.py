@@ -17,7 +17,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from office import assert_page_numbers_7_mm_under_the_type_area, soffice_pdf
 
-from pbgen.context import paragraphs
+from pbgen.context import build_context, paragraphs
 from pbgen.errors import PbgenError
 from pbgen.layouts import find_layout
 from pbgen.layouts.wenben import WenbenContext, wenben_context
@@ -477,7 +477,7 @@ def html_grids(layout: str, seed: str) -> list[list[float]]:
     """The column widths (%) of each table of the PDF's HTML that sets them (inline, or as the
     CSS's ``.info col.label``), in document order, tables repeated for each project once."""
     filing = load(DATA / f"{seed}.yaml").filing
-    html = render_html(find_layout(layout).module.build_context(filing, seed), TEMPLATES / layout)
+    html = render_html(build_context(filing, find_layout(layout)), TEMPLATES / layout)
     css = (TEMPLATES / layout / "style.css").read_text(encoding="utf-8")
     grids = []
     for table_class, colgroup in re.findall(

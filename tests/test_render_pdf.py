@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from office import assert_page_numbers_7_mm_under_the_type_area
 
+from pbgen.context import build_context
 from pbgen.layouts import find_layout
 from pbgen.layouts.wenben import wenben_context
 from pbgen.load import load
@@ -221,7 +222,7 @@ def test_pbgen_user_agent_stylesheet_prints_what_weasyprints_own_does(tmp_path, 
     assert user_agent_stylesheet(TEMPLATES / layout) is not None
     assert user_agent_stylesheet(without / layout) is None
     filing = load(DATA / f"{seed}.yaml").filing
-    context = find_layout(layout).module.build_context(filing, seed)
+    context = build_context(filing, find_layout(layout))
     ours = render_pdf(context, TEMPLATES / layout)
     weasyprints = render_pdf(context, without / layout)
     assert ours.data == weasyprints.data

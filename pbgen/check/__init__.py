@@ -7,7 +7,7 @@ the field's Chinese name. Rules live in one module per subject: money, plan, ind
 
 from __future__ import annotations
 
-from pbgen.check import indicators, money, plan, text  # noqa: F401  (registers the rules)
+from pbgen.check import indicators, money, plan, text, version  # noqa: F401  (registers the rules)
 from pbgen.check.registry import RULES, Issue, rule
 from pbgen.findings import Finding
 from pbgen.framework import load_framework

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pbgen.errors import PbgenError
 from pbgen.importer.source import Document, Para, Row, read_document, squeeze
-from pbgen.model import Department, Filing, Project
+from pbgen.model import FORMAT, Department, Filing, Project
 from pbgen.yamlout import Blank
 
 
@@ -213,6 +213,7 @@ def _keys(model) -> tuple[str, ...]:
 
 
 def _ordered(data: dict, layout: str) -> dict:
+    data["pbgen"] = str(FORMAT)
     data["layout"] = layout
     data.setdefault("department", {})
     department = data["department"]

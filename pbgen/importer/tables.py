@@ -573,7 +573,7 @@ class FormReader:
             current = label_of(name) or name
             values[current] = value
         keys = {
-            "单位负责人签字": "head",
+            "单位负责人签字": "signed_by",
             "填表人": "filled_by",
             "联系电话": "phone",
             "填报日期": "filled_on",

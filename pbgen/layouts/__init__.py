@@ -9,11 +9,9 @@ id of ours replaces ours. The manifest says what the layout needs and prints
 
 from __future__ import annotations
 
-import importlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 from pbgen.errors import PbgenError
 from pbgen.manifest import MANIFEST, Manifest, missing, read_manifest, unprinted
@@ -26,17 +24,6 @@ BUILT_IN = "pbgen 自带"
 class Rendered:
     files: dict[str, bytes]  # format → bytes
     pages: int | None  # the PDF's page count; None when no PDF was made
-
-
-def pdf_if_asked(context, folder: Path, formats) -> Rendered:
-    """The PDF when it is asked for, else nothing: DOCX and XLSX never load the PDF engine
-    (WeasyPrint, Pango), so they render where it is missing."""
-    if "pdf" not in formats:
-        return Rendered({}, None)
-    from pbgen.render_pdf import render_pdf
-
-    pdf = render_pdf(context, folder)
-    return Rendered({"pdf": pdf.data}, pdf.pages)
 
 
 @dataclass(frozen=True)
@@ -67,13 +54,30 @@ class Layout:
         """What the filing gives that this layout does not print (its manifest's ``prints``)."""
         return unprinted(filing, self.manifest.prints)
 
-    @property
-    def module(self) -> ModuleType | None:
-        """The Python of a built-in layout, for what its DOCX still does in code."""
-        try:
-            return importlib.import_module(f"pbgen.layouts.{self.id}")
-        except ModuleNotFoundError:
-            return None
+    def render(self, context: dict, formats, timestamp) -> Rendered:
+        """The layout's files from the shared context, only the formats asked for: DOCX and
+        XLSX never load the PDF engine (WeasyPrint, Pango), so they render where it is missing.
+        The PDF's page count is the document's; a DOCX 目录 carries the DOCX's own page numbers
+        (``render_docx.render_docx_paged``), never the PDF's: the two lay out differently."""
+        files, pages = {}, None
+        if "pdf" in formats:
+            from pbgen.layouts.fubiao import paged_pdf
+            from pbgen.render_pdf import render_pdf
+
+            first = context["part1"]["anchor"]
+            pdf = paged_pdf(context, self.folder, lambda c: render_pdf(c, self.folder, first))
+            files["pdf"], pages = pdf.data, pdf.pages
+        if "docx" in formats:
+            from pbgen.render_docx import render_docx_paged
+
+            template = self.folder / "template.docx"
+            files["docx"] = render_docx_paged(context, template, timestamp=timestamp)
+        if "xlsx" in formats:
+            from pbgen.layouts.gongkai import from_context
+            from pbgen.render_xlsx import render_xlsx
+
+            files["xlsx"] = render_xlsx(from_context(context), timestamp)
+        return Rendered(files, pages)
 
 
 def builtin_templates() -> Path:
@@ -83,8 +87,10 @@ def builtin_templates() -> Path:
 
 
 def settings_for(filing: Path) -> tuple[Path, dict] | None:
-    """The nearest ``pbgen.toml`` in the filing's folder or a parent, and its settings."""
-    for folder in [filing.resolve().parent, *filing.resolve().parents]:
+    """The nearest ``pbgen.toml`` in the filing's folder (or this folder) or a parent, and its
+    settings."""
+    start = filing.resolve() if filing.is_dir() else filing.resolve().parent
+    for folder in [start, *start.parents]:
         file = folder / SETTINGS_FILE
         if file.is_file():
             try:
@@ -173,3 +179,81 @@ def find_layout(
         "自己的版式放在 --template-dir 或 pbgen.toml 的 template_dir 指定的文件夹里"
         "（pbgen layouts 列出全部）。"
     )
+
+
+GUIDE = "README.md"
+
+
+def copy_layout(
+    new_id: str, source: str, to: Path | None, name: str | None, here: Path
+) -> tuple[Path, Path | None]:
+    """Copy the layout ``source`` as ``new_id`` into ``to`` (default: the ``template_dir`` of the
+    ``pbgen.toml`` governing ``here``, else ``here/forms``, and then a ``pbgen.toml`` saying so
+    is written). Returns the new folder and the settings file written, if any."""
+    import re
+    import shutil
+
+    from pbgen.manifest import Manifest
+
+    if not re.fullmatch(Manifest.model_fields["id"].metadata[0].pattern, new_id):
+        raise PbgenError(
+            f"版式编号「{new_id}」只能用小写字母开头，由小写字母、数字、-、_ 组成，如 hubei。"
+        )
+    written = None
+    if to is None:
+        found = settings_for(here)
+        if found is not None and "template_dir" in found[1]:
+            to = found[0].parent / str(found[1]["template_dir"])
+        else:
+            to = here / "forms"
+            if found is None:
+                written = here / SETTINGS_FILE
+    existing = {layout.id for layout in find_layouts(to if to.is_dir() else None, here)}
+    if new_id in existing:
+        raise PbgenError(
+            f"已经有编号为「{new_id}」的版式：请换一个编号（pbgen layouts 列出全部）。"
+        )
+    original = find_layout(source, to if to.is_dir() else None, here)
+    target = to / new_id
+    if target.exists():
+        raise PbgenError(f"{target} 已经存在：请换一个编号或文件夹。")
+    shutil.copytree(original.folder, target, ignore=shutil.ignore_patterns("__pycache__"))
+    manifest = target / MANIFEST
+    text = manifest.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^id: .*$", f"id: {new_id}", text)
+    text = re.sub(r"(?m)^name: .*$", f"name: {name or original.name + '（' + new_id + '）'}", text)
+    text = re.sub(r"(?m)^aliases: .*$", "aliases: []", text)
+    manifest.write_text(text, encoding="utf-8")
+    (target / GUIDE).write_text(guide_text(new_id, original), encoding="utf-8")
+    read_manifest(manifest)
+    if written is not None:
+        written.write_text(
+            '# pbgen 的设置：自己的版式所在的文件夹（相对于本文件）。\ntemplate_dir = "forms"\n',
+            encoding="utf-8",
+        )
+    return target, written
+
+
+def guide_text(new_id: str, original: Layout) -> str:
+    """The short guide a copied layout carries (its README.md)."""
+    return f"""# 版式 {new_id}（复制自 {original.id}：{original.name}）
+
+这个文件夹就是一个版式。文件里写 `layout: {new_id}`，pbgen 就用它生成；不需要写 Python。
+
+| 文件 | 作用 |
+|---|---|
+| `manifest.yaml` | 版式的编号、中文名、标题、格式（docx/pdf）、纸张方向；`needs`：文件必须给出的字段（缺了就拒绝生成并逐项说明）；`prints`：本版式印出的字段（文件给了而没印出的，生成时会提示） |
+| `document.html.j2` | PDF 的内容：HTML + Jinja（`{{{{ 变量 }}}}`、`{{% for … %}}`） |
+| `style.css` | PDF 的样式：纸张、页边距、字体、表格线；`common/base.css` 是 pbgen 自带的字体栈与页码 |
+| `template.docx` | DOCX 的模板：用 Word 打开修改；单元格里的 `{{{{ 变量 }}}}` 由 pbgen 填入，`{{%tr for … %}}` 重复表格行，单元格里写 `{{# 合并 #}}` 表示与上一行同值时纵向合并（`{{# 合并2 #}}`、`{{# 合并3 #}}` 是下一级） |
+
+模板能用的全部变量及其含义见 pbgen 的 `templates/CONTEXT.md`；看一份文件实际给出的数据：
+
+    pbgen context 你的文件.yaml --layout {new_id}
+
+常用：`title`、`department.name`/`code`、`projects`（每个项目：`name`、`attribute`、`unit.name`、
+`period`、`funds.total.total`/`funds.total.year`……、`period_goals`、`goals`、`indicators` 与
+`period_indicators` 的行，`level1_span` 大于 0 的行开始一个合并单元格）。
+
+检查：`pbgen layouts` 列出全部版式及其来源；`pbgen render 文件 --layout {new_id}` 生成。
+"""

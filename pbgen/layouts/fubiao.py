@@ -5,20 +5,19 @@ numbering generated) and how it renders (PDF with WeasyPrint, DOCX from the Word
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
 from decimal import Decimal
 from itertools import pairwise
-from pathlib import Path
 
 from pbgen.context import (
     IndicatorRow,
     amount,
     arabic_number,
     chinese_number,
+    document_title,
     indicator_rows,
     paragraphs,
 )
-from pbgen.model import Filing, Project
+from pbgen.model import DepartmentBudget, Filing, Project
 
 ZERO = Decimal(0)
 
@@ -125,19 +124,17 @@ class FubiaoContext:
     directions: list[DirectionSheet]
 
 
-def document_title(filing: Filing) -> str:
-    return f"{filing.department.name}{filing.year}年预算绩效目标附表"
-
-
-def build_context(filing: Filing, file: str = "") -> FubiaoContext:
-    """The 附表1–3 of seed 003."""
+def build_context(filing: Filing, title: str | None = None) -> FubiaoContext:
+    """The 附表1–3 of seed 003. Part of every layout's context (``department`` there is
+    ``department_sheet``); ``title`` defaults to the one the 附表's manifest gives."""
+    title = title if title is not None else document_title(filing, "fubiao")
     department = filing.department
     funds = _funds(filing)
     return FubiaoContext(
-        title=document_title(filing),
+        title=title,
         money_unit=filing.money_unit,
         signature=Signature(
-            department.head or "", department.filled_by or "", department.phone or ""
+            department.signed_by or "", department.filled_by or "", department.phone or ""
         ),
         department=_department_sheet(filing),
         summary=_summary_sheet(filing, funds),
@@ -160,7 +157,7 @@ def _total(values) -> Decimal:
 
 
 def _department_sheet(filing: Filing) -> DepartmentSheet:
-    budget = filing.department_budget
+    budget = filing.department_budget or DepartmentBudget()
     project = budget.project if budget.project is not None else filing.project_total
     total = budget.total
     if total is None:
@@ -180,7 +177,7 @@ def _department_sheet(filing: Filing) -> DepartmentSheet:
         project=amount(project),
         duties=paragraphs(filing.duties),
         work_plan=[WorkRow(w.task, w.owner or "", w.goal or "") for w in filing.work_plan],
-        indicators=standard_rows(indicator_rows(filing.department_indicators)),
+        indicators=standard_rows(indicator_rows(filing.department_indicators or {})),
     )
 
 
@@ -298,25 +295,15 @@ def split_at(rows: list[StandardRow], starts: set[int]) -> list[StandardRow]:
     ]
 
 
-def render(context: FubiaoContext, folder: Path, formats, timestamp: datetime):
-    """The formats asked for; the PDF's page count is the document's. The DOCX never loads the
-    PDF engine: it gets the context as it is, Word and LibreOffice break its pages themselves."""
-    from pbgen.layouts import Rendered
-
-    rendered = Rendered({}, None)
-    if "pdf" in formats:
-        pdf = _paged_pdf(context, folder)
-        rendered = Rendered({"pdf": pdf.data}, pdf.pages)
-    if "docx" in formats:
-        rendered.files["docx"] = render_docx(context, folder / "template.docx", timestamp)
-    return rendered
-
-
-def _paged_pdf(context: FubiaoContext, folder: Path):
-    """The PDF, its 附表3 rows repeating their labels where a page begins."""
-    from pbgen.render_pdf import render_pdf
-
-    pdf = render_pdf(context, folder)
+def paged_pdf(context: dict, folder, render):
+    """The PDF, laid out again (at most twice more) when an indicator table of 附表1 or 附表3
+    crosses a page: its merged cells restart on the new page, labels repeated (``split_at``).
+    A template opts in by giving each row of ``department_sheet.indicators`` and of each
+    ``directions[].indicators`` the id ``t<N>-row<M>`` (N: 0 for 附表1, then each 附表3);
+    ``render`` lays out a context and returns the PDF."""
+    pdf = render(context)
+    if not any(anchor.startswith("t0-row") for anchor in pdf.toc_pages):
+        return pdf
     paged = context
     for _ in range(3):  # a page break moved by the labels repeated above it, at most twice
         tables = _indicator_tables(paged)
@@ -330,26 +317,26 @@ def _paged_pdf(context: FubiaoContext, folder: Path):
                 for rows, found in zip(tables, starts, strict=True)
             ],
         )
-        pdf = render_pdf(paged, folder)
+        pdf = render(paged)
     return pdf
 
 
-def _indicator_tables(context: FubiaoContext) -> list[list[StandardRow]]:
-    """The indicator rows of 附表1 and of each 附表3, in the order of their anchors
-    (``t<N>-row<M>`` in the template)."""
-    return [context.department.indicators, *(sheet.indicators for sheet in context.directions)]
+def _indicator_tables(context: dict) -> list[list[StandardRow]]:
+    """The indicator rows of 附表1 and of each 附表3, in the order of their anchors."""
+    sheets = [context["department_sheet"], *context["directions"]]
+    return [[StandardRow(**row) for row in sheet["indicators"]] for sheet in sheets]
 
 
-def _with_tables(context: FubiaoContext, tables: list[list[StandardRow]]) -> FubiaoContext:
-    department, *directions = tables
-    return replace(
-        context,
-        department=replace(context.department, indicators=department),
-        directions=[
-            replace(sheet, indicators=rows)
-            for sheet, rows in zip(context.directions, directions, strict=True)
+def _with_tables(context: dict, tables: list[list[StandardRow]]) -> dict:
+    department, *directions = ([asdict(row) for row in rows] for rows in tables)
+    return {
+        **context,
+        "department_sheet": {**context["department_sheet"], "indicators": department},
+        "directions": [
+            {**sheet, "indicators": rows}
+            for sheet, rows in zip(context["directions"], directions, strict=True)
         ],
-    )
+    }
 
 
 def _page_starts(tables: list[list[StandardRow]], pages: dict[str, int]) -> list[set[int]]:
@@ -366,10 +353,3 @@ def _page_starts(tables: list[list[StandardRow]], pages: dict[str, int]) -> list
 
 def _starts_of(rows: list[StandardRow]) -> set[int]:
     return {index for index, row in enumerate(rows) if row.page_start}
-
-
-def render_docx(context: FubiaoContext, template: Path, timestamp: datetime) -> bytes:
-    """The DOCX; the template declares its merges and rows (``pbgen.render_docx``)."""
-    from pbgen.render_docx import render_template
-
-    return render_template(template, asdict(context), context.title, timestamp)

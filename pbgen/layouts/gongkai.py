@@ -4,15 +4,14 @@ nested outline inside one cell. Rendered as PDF, DOCX and XLSX (bureaus collect 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from pbgen.context import (
     amount,
     arabic_number,
     bracket_number,
+    document_title,
     paragraphs,
     section_number,
 )
@@ -49,13 +48,11 @@ class GongkaiContext:
     rows: list[TableRow]
 
 
-def document_title(filing: Filing) -> str:
-    return f"{filing.department.name}{filing.year}年部门预算项目支出绩效目标公开表"
-
-
-def build_context(filing: Filing, file: str = "") -> GongkaiContext:
+def build_context(filing: Filing, title: str | None = None) -> GongkaiContext:
     """The table of seed 002: 合计, the department (when it has a code), each unit and its
-    projects. Totals are computed from the projects' budgets, never taken as typed."""
+    projects. Totals are computed from the projects' budgets, never taken as typed. Part of
+    every layout's context; ``title`` defaults to the one the 公开表's manifest gives."""
+    title = title if title is not None else document_title(filing, "gongkai")
     department = filing.department
     total = filing.project_total
     rows = [TableRow("total", "", "合计", amount(total), [], [])]
@@ -67,7 +64,7 @@ def build_context(filing: Filing, file: str = "") -> GongkaiContext:
         rows += [_project_row(n, project) for n, project in enumerate(unit.projects, 1)]
     columns = list(COLUMNS)
     columns[2] = f"金额（{filing.money_unit}）"
-    return GongkaiContext(document_title(filing), filing.money_unit, columns, rows)
+    return GongkaiContext(title, filing.money_unit, columns, rows)
 
 
 def _project_row(number: int, project: Project) -> TableRow:
@@ -102,28 +99,13 @@ def indicator_outline(tree: dict) -> list[Line]:
     return lines
 
 
-# -- rendering ------------------------------------------------------------------------------
-
-
-def render(context: GongkaiContext, folder: Path, formats, timestamp: datetime):
-    """The formats asked for; the PDF's page count is the document's."""
-    from pbgen.layouts import pdf_if_asked
-
-    rendered = pdf_if_asked(context, folder, formats)
-    if "docx" in formats:
-        rendered.files["docx"] = render_docx(context, folder / "template.docx", timestamp)
-    if "xlsx" in formats:
-        from pbgen.render_xlsx import render_xlsx
-
-        rendered.files["xlsx"] = render_xlsx(context, timestamp)
-    return rendered
-
-
-def render_docx(context: GongkaiContext, template: Path, timestamp: datetime) -> bytes:
-    """The DOCX; the template declares its merges and rows (``pbgen.render_docx``)."""
-    from pbgen.render_docx import render_template
-
-    return render_template(template, asdict(context), context.title, timestamp)
+def from_context(context: dict) -> GongkaiContext:
+    """The 公开表 part of a shared context, as the XLSX writer reads it."""
+    rows = [
+        TableRow(**{**row, "indicators": [Line(**line) for line in row["indicators"]]})
+        for row in context["rows"]
+    ]
+    return GongkaiContext(context["title"], context["money_unit"], context["columns"], rows)
 
 
 def decimals(value: str) -> int:

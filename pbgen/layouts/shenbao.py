@@ -1,77 +1,15 @@
-"""项目支出绩效目标申报表 (财预〔2020〕10号 model and its provincial variants): one form per
-project — 基本情况, 项目资金 (实施期 and 当年 per source), 项目概况, 实施进度计划, 长期（中期）
-and 年度 goals, the 长期 and 年度 indicator tables, the signatures. Its context is plain data
-(strings and lists), its templates are ``templates/shenbao/``."""
+"""项目支出绩效目标申报表 (财预〔2020〕10号 model and its provincial variants): its own
+derivation, the 项目资金 rows nested 其中：… (``projects[].funds.rows`` of every layout's
+context, ``pbgen.context``). Its templates are ``templates/shenbao/``."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
-from pbgen.context import amount, arabic_number, indicator_rows, paragraphs
-from pbgen.model import Filing, Project, Unit, walk_indicators
+from pbgen.context import amount
+from pbgen.model import Project
 
 INDENT = "　　　"  # the width of 其中：, so that a part's name sits under its whole's
-
-
-def build_context(filing: Filing, file: str = "") -> dict:
-    """Everything the 申报表 prints, each string final."""
-    department = filing.department
-    return {
-        "title": f"{department.name}{filing.year}年项目支出绩效目标申报表",
-        "year": filing.year,
-        "money_unit": filing.money_unit,
-        "department": {
-            key: getattr(department, key) or ""
-            for key in ("name", "code", "head", "filled_by", "phone", "filled_on")
-        },
-        "projects": [_project(unit, project) for unit in filing.units for project in unit.projects],
-    }
-
-
-def _project(unit: Unit, project: Project) -> dict:
-    overview = project.overview
-    return {
-        "name": project.name,
-        "code": project.code or "",
-        "attribute": project.attribute or "",
-        "manager": project.manager or "",
-        "phone": project.phone or "",
-        "unit_name": unit.name,
-        "unit_code": unit.code or "",
-        "period": project.period_text,
-        "extra": [{"label": label, "text": text} for label, text in project.extra.items()],
-        "funds": fund_rows(project),
-        "overview": {
-            key: paragraphs(getattr(overview, key) if overview else None)
-            for key in ("basis", "feasibility", "necessity")
-        },
-        "schedule": [
-            {"task": item.task, "start": item.start or "", "end": item.end or ""}
-            for item in project.schedule
-        ],
-        "period_goals": paragraphs(project.period_goal),
-        "goals": _goals(project),
-        "period_indicators": _rows(project.period_indicators),
-        "indicators": _rows(project.indicators),
-    }
-
-
-def _goals(project: Project) -> list[str]:
-    """年度目标 numbered 1. 2. …, after the unnumbered 引言 when there is one."""
-    goals = [goal.strip() for goal in project.goals if goal.strip()]
-    numbered = [f"{arabic_number(n)}{goal}" for n, goal in enumerate(goals, 1)]
-    return paragraphs(project.goal_intro) + numbered if numbered else []
-
-
-def _rows(tree: dict) -> list[dict]:
-    """Flat 三级 rows with the spans of the merged 一级/二级 cells, and their 备注."""
-    return [
-        asdict(row) | {"remark": indicator.remark or ""}
-        for row, (*_, indicator) in zip(indicator_rows(tree), walk_indicators(tree), strict=True)
-    ]
 
 
 def fund_rows(project: Project) -> list[dict]:
@@ -115,16 +53,3 @@ def _part(name: str, index: int, depth: int) -> str:
 
 def _row(label: str, total: Decimal | None, year: Decimal | None) -> dict:
     return {"label": label, "total": amount(total), "year": amount(year)}
-
-
-def render(context: dict, folder: Path, formats, timestamp: datetime):
-    """The formats asked for; the PDF's page count is the document's."""
-    from pbgen.layouts import pdf_if_asked
-    from pbgen.render_docx import render_template
-
-    rendered = pdf_if_asked(context, folder, formats)
-    if "docx" in formats:
-        rendered.files["docx"] = render_template(
-            folder / "template.docx", context, context["title"], timestamp
-        )
-    return rendered

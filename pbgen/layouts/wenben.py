@@ -1,12 +1,10 @@
 """绩效文本 (seeds 000, 001, 004): cover, 目录, 第一部分 部门整体绩效目标, 第二部分 one
-绩效目标表 per project. What the layout needs, its context, and how it renders (PDF and DOCX,
-each with a 目录 of its own page numbers)."""
+绩效目标表 per project. What the layout needs and its context (the DOCX 目录 carries the DOCX's
+own page numbers: ``render_docx.render_docx_paged``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 
 from pbgen.context import (
     CLOSING_PUNCTUATION,
@@ -15,12 +13,13 @@ from pbgen.context import (
     amount,
     arabic_number,
     bracket_number,
+    document_title,
     indicator_rows,
     paragraphs,
     section_number,
     sentence,
 )
-from pbgen.model import Filing, Project, TitledText
+from pbgen.model import Filing, Project, SpendingPlan, TitledText
 
 
 @dataclass(frozen=True)
@@ -78,12 +77,11 @@ class WenbenContext:
     money_unit: str
 
 
-def document_title(filing: Filing) -> str:
-    return f"{filing.department.name}{filing.year}年部门预算绩效文本"
-
-
-def build_context(filing: Filing, file: str = "") -> WenbenContext:
-    """The 绩效文本 of seeds 000, 001 and 004."""
+def build_context(filing: Filing, title: str | None = None) -> WenbenContext:
+    """The 绩效文本's structure (seeds 000, 001, 004): cover, 目录, 第一部分's blocks, one table
+    per project. Part of every layout's context (``pbgen.context``); a section the filing
+    lacks is empty. ``title`` defaults to the one the 绩效文本's manifest gives."""
+    title = title if title is not None else document_title(filing, "wenben")
     anchors = _Anchors()
     toc: list[TocEntry] = []
 
@@ -95,8 +93,8 @@ def build_context(filing: Filing, file: str = "") -> WenbenContext:
         ("分项绩效目标", _sub_goal_blocks(filing)),
         ("工作保障措施", _safeguard_blocks(filing)),
     ]
-    for index, (title, body) in enumerate(sections, 1):
-        heading = Block("h1", f"{section_number(index)}{title}", anchor=anchors.next())
+    for index, (name, body) in enumerate(sections, 1):
+        heading = Block("h1", f"{section_number(index)}{name}", anchor=anchors.next())
         toc.append(TocEntry(2, heading.text, heading.anchor))
         blocks += [heading, *(_label(block) for block in body)]
 
@@ -111,8 +109,8 @@ def build_context(filing: Filing, file: str = "") -> WenbenContext:
     department = filing.department
     cover_lines = [line for line in (department.compiled_by, department.reviewed_by) if line]
     return WenbenContext(
-        title=document_title(filing),
-        cover=Cover(document_title(filing), cover_lines) if cover_lines else None,
+        title=title,
+        cover=Cover(title, cover_lines) if cover_lines else None,
         toc=toc,
         part1=part1,
         part1_blocks=blocks,
@@ -143,6 +141,8 @@ def _label(block: Block) -> Block:
 
 def _overall_goal_blocks(filing: Filing) -> list[Block]:
     goal = filing.overall_goal
+    if goal is None:
+        return []
     blocks = [Block("p", text) for text in paragraphs(goal.text)]
     blocks += _titled(goal.items, bracket_number)
     if goal.duty_goals:
@@ -167,6 +167,8 @@ def _titled(items: list[TitledText], number) -> list[Block]:
 
 def _sub_goal_blocks(filing: Filing) -> list[Block]:
     sub = filing.sub_goals
+    if sub is None:
+        return []
     blocks = [Block("h2", sub.heading)] if sub.heading else []
     blocks += [Block("p", text) for text in paragraphs(sub.intro)]
     blocks += _titled(sub.items, bracket_number)
@@ -209,6 +211,8 @@ def _indicator_summary(project: Project) -> list[str]:
 
 def _safeguard_blocks(filing: Filing) -> list[Block]:
     safeguards = filing.safeguards
+    if safeguards is None:
+        return []
     blocks = [Block("h2", safeguards.heading)] if safeguards.heading else []
     for n, item in enumerate(safeguards.items, 1):
         lines = paragraphs(item) or [""]
@@ -222,7 +226,8 @@ def _unit_projects(filing: Filing):
 
 
 def _project_table(number: int, unit, project: Project, money_unit: str, anchor: str):
-    plan = project.spending_plan.entries() if project.spending_plan else []
+    # without a plan, the four months with blank shares: the table keeps its columns
+    plan = (project.spending_plan or SpendingPlan()).entries()
     goals = [goal.strip() for goal in project.goals if goal.strip()]
     return ProjectTable(
         number=number,
@@ -241,24 +246,6 @@ def _project_table(number: int, unit, project: Project, money_unit: str, anchor:
         goals=[f"{arabic_number(n)}{goal}" for n, goal in enumerate(goals, 1)],
         indicators=indicator_rows(project.indicators),
     )
-
-
-def render(context: WenbenContext, folder: Path, formats, timestamp: datetime):
-    """The formats asked for. The DOCX's 目录 carries the pages of the DOCX's own layout
-    (``render_docx.docx_toc_pages``), never the PDF's: the two lay out differently."""
-    from pbgen.layouts import pdf_if_asked
-
-    rendered = pdf_if_asked(context, folder, formats)
-    if "docx" in formats:
-        from pbgen.render_docx import docx_toc_pages, render_docx
-
-        template = folder / "template.docx"
-        docx = render_docx(context, template, timestamp=timestamp)
-        pages = docx_toc_pages(docx, [entry.anchor for entry in context.toc], context.part1.anchor)
-        if pages:
-            docx = render_docx(context, template, pages, timestamp=timestamp)
-        rendered.files["docx"] = docx
-    return rendered
 
 
 wenben_context = build_context

@@ -18,6 +18,7 @@ from test_render_docx import texts
 from test_render_pdf import FOOTER, page_texts, pdftotext
 
 from pbgen.context import MissingDataError, indicator_rows
+from pbgen.context import build_context as shared_context
 from pbgen.layouts import find_layout
 from pbgen.layouts.fubiao import build_context, split_at, standard_rows
 from pbgen.load import load
@@ -241,7 +242,7 @@ def test_every_font_in_the_pdf_is_embedded(rendered):
 
 
 def test_html_merges_are_rowspans():
-    context = context_of()
+    context = shared_context(load(SHIFENG).filing, find_layout("fubiao"))
     html = render_html(context, TEMPLATES / "fubiao")
     first_direction = html.split('class="direction"')[1]
     merged = re.findall(r'<td rowspan="(\d+)"[^>]*>([^<]+)<', first_direction)

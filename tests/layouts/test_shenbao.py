@@ -17,13 +17,18 @@ from test_render_docx import texts
 from test_render_pdf import FOOTER, page_texts, pdftotext
 
 from pbgen.context import MissingDataError
-from pbgen.layouts.shenbao import build_context
+from pbgen.context import build_context as shared_context
+from pbgen.layouts import find_layout
 from pbgen.load import load
 from pbgen.pipeline import TEMPLATES, check_file, render_file
 
 from conftest import DATA, dump, filing_strings, squeeze
 
 ZHUXI = DATA / "zhuxi-2024-shenbao.yaml"
+
+
+def build_context(filing) -> dict:
+    return shared_context(filing, find_layout("shenbao"))
 
 
 def zhuxi_data() -> dict:
@@ -92,7 +97,9 @@ def test_check_reads_both_indicator_trees(tmp_path):
 
 def test_fund_rows_nest_every_source_under_its_whole(tmp_path):
     context = build_context(load(variant(tmp_path, richer)).filing)
-    rows = [(row["label"], row["total"], row["year"]) for row in context["projects"][1]["funds"]]
+    rows = [
+        (row["label"], row["total"], row["year"]) for row in context["projects"][1]["funds"]["rows"]
+    ]
     assert rows == [
         ("资金总额", "930.00", "308.00"),
         ("其中：财政拨款", "900.00", "300.00"),
@@ -112,7 +119,9 @@ def test_without_funds_the_year_column_still_prints_the_budget(tmp_path):
             del project["funds"]
 
     context = build_context(load(variant(tmp_path, mutate)).filing)
-    rows = [(row["label"], row["total"], row["year"]) for row in context["projects"][0]["funds"]]
+    rows = [
+        (row["label"], row["total"], row["year"]) for row in context["projects"][0]["funds"]["rows"]
+    ]
     assert rows == [
         ("资金总额", "", "600.00"),
         ("其中：财政拨款", "", "550.00"),
