@@ -78,6 +78,7 @@ done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(done.returncode, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 print(done.stdout)
+print(done.stderr[-2000:] if done.returncode else "")
 """
 
 
@@ -101,7 +102,7 @@ def measure(name: str, data: dict, work: Path) -> None:
     row = next((line for line in output.splitlines() if f"{name}.yaml" in line), "")
     cells = [cell.strip() for cell in row.split("│")]
     pages = cells[3] if len(cells) > 3 else "?"
-    status = "ok" if code == "0" else f"exit {code}"
+    status = "ok" if code == "0" else f"exit {code}:\n{output[-2000:]}"
     print(
         f"{name:>20}: {wall:7.1f} s wall, {float(cpu):7.1f} s CPU, "
         f"peak {int(peak_kb) / 1024:6.0f} MB, {pages} pages, {status}",

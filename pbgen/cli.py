@@ -439,7 +439,9 @@ def migrate(
 
 @app.command()
 def init(
-    folder: Annotated[Path, typer.Argument(help="部门的文件夹；默认为当前文件夹。")] = Path("."),
+    folder: Annotated[
+        Path, typer.Argument(help="部门的文件夹；默认为当前文件夹。", metavar="文件夹")
+    ] = Path("."),
     layout: Annotated[
         str,
         typer.Option(
@@ -450,8 +452,12 @@ def init(
             autocompletion=_layout_ids,
         ),
     ] = "wenben",
-    department: Annotated[str | None, typer.Option("--department", help="部门名称。")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="预算年度；默认为明年。")] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="部门名称。", metavar="名称")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="预算年度；默认为明年。", metavar="年度")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的同名绩效文本。")] = False,
     ci: Annotated[
         str,
@@ -483,9 +489,12 @@ def init(
 
 @app.command("import")
 def import_(
-    source: Annotated[Path, typer.Argument(help="去年的绩效文本 .docx，或公开表 .xlsx。")],
+    source: Annotated[
+        Path, typer.Argument(help="去年的绩效文本 .docx，或公开表 .xlsx。", metavar="文件")
+    ],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="写入的 YAML；默认与原文件同名同处。")
+        Path | None,
+        typer.Option("--output", "-o", help="写入的 YAML；默认与原文件同名同处。", metavar="文件"),
     ] = None,
     layout: Annotated[
         str | None,
@@ -497,9 +506,11 @@ def import_(
             autocompletion=_layout_ids,
         ),
     ] = None,
-    year: Annotated[int | None, typer.Option("--year", help="预算年度，原文没有写时用。")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="预算年度，原文没有写时用。", metavar="年度")
+    ] = None,
     department: Annotated[
-        str | None, typer.Option("--department", help="部门名称，原文没有写时用。")
+        str | None, typer.Option("--department", help="部门名称，原文没有写时用。", metavar="名称")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的 YAML。")] = False,
 ) -> None:
@@ -697,7 +708,7 @@ def doctor() -> None:
 
 @app.command()
 def watch(
-    path: Annotated[Path, typer.Argument(help="要预览的绩效文本 YAML 文件。")],
+    path: Annotated[Path, typer.Argument(help="要预览的绩效文本 YAML 文件。", metavar="文件")],
     layout: Annotated[
         str | None,
         typer.Option(
@@ -710,10 +721,15 @@ def watch(
     ] = None,
     template_dir: Annotated[
         Path | None,
-        typer.Option("--template-dir", help="用自己的模板文件夹；改模板也会刷新预览。"),
+        typer.Option(
+            "--template-dir", help="用自己的模板文件夹；改模板也会刷新预览。", metavar="文件夹"
+        ),
     ] = None,
     port: Annotated[
-        int, typer.Option("--port", min=0, max=65535, help="本机端口；0 表示任选空闲端口。")
+        int,
+        typer.Option(
+            "--port", min=0, max=65535, help="本机端口；0 表示任选空闲端口。", metavar="端口"
+        ),
     ] = 0,
     browser: Annotated[
         bool, typer.Option("--browser/--no-browser", help="是否自动打开浏览器。")

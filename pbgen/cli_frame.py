@@ -251,7 +251,7 @@ def terminal_columns() -> int | None:
 
 
 def _option_row(command, ctx: click.Context, param: click.Parameter) -> tuple[str, str]:
-    names = ", ".join([*param.opts, *param.secondary_opts])
+    names = ", ".join(sorted(param.opts, key=len) + list(param.secondary_opts))
     if param is command.get_help_option(ctx):
         return names, "显示本帮助并退出。"
     flag = getattr(param, "is_flag", False) or getattr(param, "count", False)

@@ -314,6 +314,15 @@ def _render_one(path: Path, options: dict) -> RenderResult | RenderFailure:
         )
     except PbgenError as error:
         return RenderFailure(str(path), visible(str(error)))
+    except Exception as error:  # a fault of pbgen: this filing fails, the batch goes on
+        import traceback
+
+        where = "".join(traceback.format_exception(error, limit=-3))
+        return RenderFailure(
+            str(path),
+            f"{visible(str(path))}：pbgen 内部错误，未生成，原有的输出没有改动。"
+            f"请把这个文件和下面几行报告给维护者：\n{visible(where)}",
+        )
 
 
 class Interrupted(PbgenError):

@@ -7,8 +7,9 @@ occurs:
 - ``{# 合并 #}`` in a cell: the cell merges with the one above it when both read the same.
   ``{# 合并2 #}`` merges only where the 合并 cells of its row merge too, ``{# 合并3 #}`` only
   where those of levels 1 and 2 do: 一级 → 二级 → 绩效标准 of an indicator table. A continued
-  cell is emptied, as Word shows only the first cell's text. (docxtpl's own ``{% vm %}`` cannot
-  nest: it merges the 二级 column wrongly.)
+  cell is emptied, as Word shows only the first cell's text, and the rows of a merged cell keep
+  together on a page where they fit. (docxtpl's own ``{% vm %}`` cannot nest: it merges the
+  二级 column wrongly.)
 - Word's own row settings stay as the template has them: "repeat as header row" (tblHeader)
   and "do not break across pages" (cantSplit), except that a row estimated taller than a page
   may break (Word and LibreOffice would cut it off at the page foot).
@@ -44,7 +45,7 @@ from pbgen.context import printable
 from pbgen.errors import PbgenError
 from pbgen.linebreak import balanced_lines, capacity
 from pbgen.linebreak import width as line_width
-from pbgen.templating import explain, sandboxed
+from pbgen.templating import explain, in_template, sandboxed
 
 TOC_PLACEHOLDER = "[[TOC]]"
 PDF_WITH_BOOKMARKS = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
@@ -97,6 +98,10 @@ def fill_template(template: Path, fields: dict) -> Document:
     try:  # sandboxed, and without a loader: a Word template reads no file
         template_doc.render(_clean(fields), jinja_env=sandboxed(autoescape=True), autoescape=True)
     except jinja2.TemplateError as error:
+        raise explain(error, template) from None
+    except (ArithmeticError, TypeError, ValueError, LookupError) as error:
+        if not in_template(error):
+            raise  # a fault of pbgen itself
         raise explain(error, template) from None
     document = template_doc.docx
     _merge_marked_cells(document.element.body)
@@ -329,10 +334,13 @@ def _merge_marked_cells(body) -> None:
 
     A marked cell continues the marked cell right above it (same grid column and width) when
     both read the same and every marked cell of a lower level in its row continues too; it
-    starts a merged cell otherwise.
+    starts a merged cell otherwise. The rows of a merged cell keep together on one page where
+    they fit, as in the PDF: a merged cell cut by a page break would leave the next page's
+    part blank.
     """
     for tbl in body.iter(qn("w:tbl")):
         above: dict[tuple[int, int], str] = {}  # (grid column, span) → text of the marked cell
+        previous = None
         for tr in tbl.tr_lst:
             marked = {}
             column = tr.grid_before
@@ -354,7 +362,16 @@ def _merge_marked_cells(body) -> None:
                 tc.vMerge = "continue" if continues[key] else "restart"
                 if continues[key]:
                     _empty(tc)
+            if previous is not None and any(continues.values()):
+                _keep_with_next(previous)
+            previous = tr
     etree.cleanup_namespaces(body)
+
+
+def _keep_with_next(tr) -> None:
+    """Word keeps a row on the page of the next when every paragraph of it says keepNext."""
+    for paragraph in tr.iter(qn("w:p")):
+        paragraph.get_or_add_pPr().keepNext_val = True
 
 
 def _empty(tc) -> None:

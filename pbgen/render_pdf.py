@@ -22,7 +22,7 @@ import markupsafe
 from pbgen.context import printable
 from pbgen.errors import PbgenError
 from pbgen.linebreak import balanced_lines, capacity
-from pbgen.templating import FolderLoader, explain, sandboxed
+from pbgen.templating import FolderLoader, explain, in_template, sandboxed
 
 USER_AGENT_CSS = "common/ua.css"
 PORTRAIT_TABLE_PT = 442.2  # a table across the 156 mm 版心 of A4 portrait
@@ -196,6 +196,10 @@ def render_html(context, template_dir: Path, name: str = "document.html.j2") -> 
             f"模板文件夹 {template_dir}（或旁边的 common/）里没有 {missing.name}。"
         ) from None
     except jinja2.TemplateError as error:
+        raise explain(error, template_dir / name) from None
+    except (ArithmeticError, TypeError, ValueError, LookupError) as error:
+        if not in_template(error):
+            raise  # a fault of pbgen itself
         raise explain(error, template_dir / name) from None
 
 

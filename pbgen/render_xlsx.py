@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+from dataclasses import dataclass
 from decimal import Decimal
 
 from lxml import etree
@@ -22,10 +23,11 @@ from openpyxl import Workbook
 from openpyxl.packaging.core import DocumentProperties
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.writer.excel import ExcelWriter
 
 from pbgen.context import printable
-from pbgen.layouts.gongkai import GongkaiContext, Line, TableRow, decimals
+from pbgen.layouts.gongkai import CONTINUED, GongkaiContext, Line, TableRow, decimals
 from pbgen.render_docx import normalized_zip, wrapped_lines
 
 FANGSONG, HEITI, SONGTI, XBS = "仿宋_GB2312", "黑体", "宋体", "方正小标宋简体"
@@ -37,6 +39,8 @@ FONT_PT, LINE_PT, PADDING_PT = 10.5, 15.5, 4.0  # LINE_PT: LibreOffice needs 15.
 TITLE_PT = 22  # 2号, as the PDF
 MARGINS_MM = (28, 26, 35, 37)  # top, bottom, left, right: the PDF's (GB/T 9704 turned)
 MAX_ROW_PT = 409  # Excel's limit
+BODY_PT = (210 - MARGINS_MM[0] - MARGINS_MM[1]) * 72 / 25.4  # the 版心's height, A4 landscape
+SLACK_PT = 0.5  # below a page's room: LibreOffice and Excel round row heights
 MAX_SUM_ARGS = 255  # Excel's limit on a function's arguments
 FIRST_ROW = 3  # after the title and the header
 AMOUNT_COLUMN = "C"
@@ -63,13 +67,14 @@ def render_xlsx(context: GongkaiContext, timestamp: datetime.datetime) -> bytes:
     sheet = workbook.active
     sheet.title = "公开表"
     _title_and_header(sheet, context)
+    pages = _Pages(sheet.row_dimensions[1].height, sheet.row_dimensions[2].height)
     placed = []
     at = FIRST_ROW
     for row in context.rows:
         placed.append((row, at))
-        at += _write_row(sheet, at, row)
+        at += _write_row(sheet, at, row, pages)
     _subtotal_formulas(sheet, placed, last=at - 1)
-    _print_setup(sheet)
+    _print_setup(sheet, pages.breaks)
 
     if timestamp.tzinfo is not None:  # openpyxl writes naive datetimes as UTC
         timestamp = timestamp.astimezone(datetime.UTC).replace(tzinfo=None)
@@ -125,9 +130,11 @@ def _amount(sheet, row: int, value: str, align: str, font: str) -> None:
     cell.number_format = "0." + "0" * places if places else "0"
 
 
-def _write_row(sheet, at: int, row: TableRow) -> int:
+def _write_row(sheet, at: int, row: TableRow, pages: _Pages) -> int:
     """Write one table row from sheet row ``at``; return how many sheet rows it took."""
     if row.kind != "project":
+        height = _height([row.name], 2)
+        pages.place(at, height)
         if row.kind == "total":
             _cell(sheet, at, 1, row.name, "centercenter", "bold")
             sheet.merge_cells(start_row=at, start_column=1, end_row=at, end_column=2)
@@ -137,29 +144,126 @@ def _write_row(sheet, at: int, row: TableRow) -> int:
         _amount(sheet, at, row.amount, "centerright", "bold")
         for column in (4, 5):
             _cell(sheet, at, column, None, "centerleft")
-        sheet.row_dimensions[at].height = _height([row.name], 2)
+        sheet.row_dimensions[at].height = height
         return 1
 
+    start = at
+    for part in _parts(row, at, pages):
+        last = at + len(part.groups) - 1
+        _cell(sheet, at, 1, row.code or None, "topcenter")
+        _cell(sheet, at, 2, row.name + CONTINUED if part.continued else row.name, "topleft")
+        if part.continued:  # the amount once: the subtotals add the column up
+            _cell(sheet, at, 3, None, "topright")
+        else:
+            _amount(sheet, at, row.amount, "topright", "font")
+        _cell(sheet, at, 4, "\n".join(part.goals) or None, "topleft")
+        for offset, (group, height) in enumerate(zip(part.groups, part.heights, strict=True)):
+            text = "\n".join(line.text for line in group)
+            _cell(sheet, at + offset, 5, text or None, "topleft")
+            sheet.row_dimensions[at + offset].height = height
+        if last > at:  # merging gives the covered cells the borders of the first
+            for column in range(1, 5):
+                sheet.merge_cells(
+                    start_row=at, start_column=column, end_row=last, end_column=column
+                )
+        at = last + 1
+    return at - start
+
+
+@dataclass
+class _Part:
+    """A project's rows on one page: code, name, amount and goals are merged down them."""
+
+    groups: list[list[Line]]  # one sheet row per 一级指标
+    heights: list[float]
+    goals: list[str]  # the goals printed in this part
+    continued: bool
+
+
+class _Pages:
+    """Where LibreOffice and Excel break the printed pages: after the last row that fits under
+    the 版心's height (rows never split). pbgen breaks there itself (manual breaks, kept under
+    fit-to-width when the height is left open), so it knows each page foot and can close a
+    project's merged cells there."""
+
+    def __init__(self, title_pt: float, header_pt: float):
+        self.header_pt = header_pt
+        self.room = BODY_PT - title_pt - header_pt
+        self.empty = True  # no table row on the page yet
+        self.breaks: list[int] = []  # the sheet rows that start a page
+
+    def fits(self, height: float) -> bool:
+        """Whether rows this tall fit under those on the page; a row taller than a page
+        prints on its own page (cut by the printer, as without pbgen)."""
+        return self.empty or height <= self.room - SLACK_PT
+
+    def place(self, at: int, height: float) -> None:
+        if not self.fits(height):
+            self.new_page(at)
+        self.room -= height
+        self.empty = False
+
+    def new_page(self, at: int) -> None:
+        self.breaks.append(at)
+        self.room = BODY_PT - self.header_pt
+        self.empty = True
+
+
+def _parts(row: TableRow, at: int, pages: _Pages) -> list[_Part]:
+    """The project cut where pages break: each part's goals are the ones that fit beside its
+    rows, the last row grows for what remains. A project starts on a new page rather than
+    leaving its name or its first goal cut at the foot of a page."""
     groups = _groups(row.indicators)
-    last = at + len(groups) - 1
-    _cell(sheet, at, 1, row.code or None, "topcenter")
-    _cell(sheet, at, 2, row.name, "topleft")
-    _amount(sheet, at, row.amount, "topright", "font")
-    _cell(sheet, at, 4, "\n".join(row.goals) or None, "topleft")
-    heights = []
-    for offset, group in enumerate(groups):
-        lines = [line.text for line in group]
-        _cell(sheet, at + offset, 5, "\n".join(lines) or None, "topleft")
-        heights.append(_height(lines, 5))
-    if last > at:  # merging gives the covered cells the borders of the first
-        for column in range(1, 5):
-            sheet.merge_cells(start_row=at, start_column=column, end_row=last, end_column=column)
-    # the merged cells (name, goals) need their height spread over the rows they cover
-    needed = max(_height([row.name], 2), _height(row.goals, 4))
-    heights[-1] += max(0.0, needed - sum(heights))
-    for offset, height in enumerate(heights):
-        sheet.row_dimensions[at + offset].height = min(MAX_ROW_PT, height)
-    return len(groups)
+    heights = [min(MAX_ROW_PT, _height([line.text for line in group], 5)) for group in groups]
+    name_pt = _height([row.name], 2)
+    parts: list[_Part] = []
+    goals = list(row.goals)
+    index, page_at_start = 0, pages.empty
+    while index < len(groups):
+        placed, used = [], 0.0
+        while index + len(placed) < len(groups):
+            height = heights[index + len(placed)]
+            if index + len(placed) == len(groups) - 1:  # the last row holds what remains
+                label = _height([row.name + CONTINUED], 2) if parts else name_pt
+                need = max(label, _height(goals, 4))
+                height = min(MAX_ROW_PT, max(height, round(need - used, 2)))
+            if placed and used + height > pages.room - SLACK_PT:
+                break
+            if not placed and not pages.fits(height):
+                pages.new_page(at)
+                page_at_start = not parts
+                continue
+            placed.append(height)
+            used += height
+        done = index + len(placed) == len(groups)
+        shown, rest = (goals, []) if done else _fitting(goals, used)
+        if (
+            not parts
+            and not done
+            and not page_at_start
+            and (name_pt > used or (goals and not shown))
+        ):
+            pages.new_page(at)  # keep the name and a first goal on the page
+            page_at_start = True
+            continue
+        parts.append(_Part(groups[index : index + len(placed)], placed, shown, bool(parts)))
+        for height in placed:
+            pages.room -= height
+        pages.empty = False
+        at += len(placed)
+        index += len(placed)
+        goals = rest
+        if not done:
+            pages.new_page(at)
+    return parts
+
+
+def _fitting(paragraphs: list[str], height: float) -> tuple[list[str], list[str]]:
+    """The leading paragraphs that fit in ``height``, and the rest."""
+    count = 0
+    while count < len(paragraphs) and _height(paragraphs[: count + 1], 4) <= height:
+        count += 1
+    return paragraphs[:count], paragraphs[count:]
 
 
 def _subtotal_formulas(sheet, placed: list[tuple[TableRow, int]], last: int) -> None:
@@ -226,17 +330,19 @@ def _height(paragraphs: list[str], column: int) -> float:
     return round(lines * LINE_PT + PADDING_PT, 2)
 
 
-def _print_setup(sheet) -> None:
+def _print_setup(sheet, breaks: list[int]) -> None:
     """A4 landscape at the PDF's margins (openpyxl takes inches), the
-    columns one page wide at 100%, centred; the header row on every page; — N — at the foot,
-    4号宋体 as in the PDF."""
+    columns one page wide at 100%, centred; the header row on every page; pages broken before
+    the rows in ``breaks``; — N — at the foot, 4号宋体 as in the PDF."""
     setup = sheet.page_setup
     setup.orientation = "landscape"
     setup.paperSize = sheet.PAPERSIZE_A4
-    # One page wide: it only shrinks if a user widens a column. Pages tall: Excel's most, not 0
-    # ("as many as needed"), which LibreOffice reads as a shrink to 98%.
-    setup.fitToWidth, setup.fitToHeight = 1, 32767
+    # One page wide: it only shrinks if a user widens a column. Pages tall left open (0), so
+    # LibreOffice and Excel keep the manual page breaks (a number of pages would drop them).
+    setup.fitToWidth, setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    for at in breaks:
+        sheet.row_breaks.append(Break(id=at - 1))  # a break after the row above
     sheet.print_title_rows = "2:2"
     sheet.print_options.horizontalCentered = True
     margins = sheet.page_margins

@@ -181,6 +181,7 @@ def configure_diff(folder: Path) -> None:
     git(folder, "config", "diff.pbgen.textconv", f"{command} diff --textconv")
     git(folder, "config", "diff.pbgen.xfuncname", "^ *(项目「.*)$\n^([^ ].*)$")
     git(folder, "config", "diff.pbgen.wordRegex", "[^[:space:]]")  # --word-diff: by character
+    git(folder, "config", "diff.pbgen.cachetextconv", "true")  # git log -p: each version once
 
 
 def _write_new(path: Path, text: str, mode: int | None = None) -> list[Path]:

@@ -83,6 +83,16 @@ def _template_frame(error: Exception) -> tuple[str, int] | None:
     return (inside[-1].filename, inside[-1].lineno) if inside else None
 
 
+def in_template(error: Exception) -> bool:
+    """Whether ``error`` arose in a template's own code (``{{ 1 / 0 }}``, or Jinja running
+    it), not in pbgen's."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames or _template_frame(error) is None:
+        return False
+    last = Path(frames[-1].filename)
+    return last.suffix != ".py" or "jinja2" in last.parts
+
+
 def explain(error: Exception, template: Path | str) -> TemplateError:
     """A Jinja error as a message: the template file, the line, what to do."""
     file, line = getattr(error, "filename", None), getattr(error, "lineno", None)
@@ -108,4 +118,6 @@ def explain(error: Exception, template: Path | str) -> TemplateError:
             f"模板 {where}用到了没有的数据：{error.message}{near}。"
             "请对照 pbgen 的模板说明改正变量名。"
         )
-    return TemplateError(f"模板 {where}无法使用：{error}{near}。")
+    return TemplateError(
+        f"模板 {where}无法使用：{type(error).__name__}: {error}{near}。请对照原模板改正这一行。"
+    )

@@ -218,13 +218,25 @@ def test_full_disk_mid_rerender_keeps_the_old_set(small_disk, tmp_path):
 # -- signals on a real batch -----------------------------------------------------------------------
 
 
-def start_batch(tmp_path, count=12):
+def start_batch(tmp_path, count=12, jobs=2):
     folder = tmp_path / "in"
     folder.mkdir()
     for n in range(count):
         shutil.copy(DATA / "leting-2024.yaml", folder / f"f{n:02}.yaml")
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "pbgen", "render", folder, "-o", out, "-j", "2", "-f", "pdf"]
+    command = [
+        sys.executable,
+        "-m",
+        "pbgen",
+        "render",
+        folder,
+        "-o",
+        out,
+        "-j",
+        str(jobs),
+        "-f",
+        "pdf",
+    ]
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True,
@@ -278,3 +290,21 @@ def test_killing_the_main_process_ends_the_workers(tmp_path):
     process.kill()
     process.communicate(timeout=60)
     assert wait_gone(workers) == []
+
+
+def test_a_fault_of_pbgen_fails_one_filing_not_the_batch(tmp_path):
+    from pbgen.pipeline import RenderFailure, render_many
+
+    outcomes = list(render_many([DATA / "leting-2024.yaml"], 1, output_dir=None))
+    [failure] = outcomes  # Path(None): a TypeError inside pbgen, not a user's mistake
+    assert isinstance(failure, RenderFailure)
+    assert "pbgen 内部错误" in failure.message and "TypeError" in failure.message
+
+
+def test_ctrl_c_stops_a_batch_rendered_in_one_process(tmp_path):
+    process, out, _ = start_batch(tmp_path, jobs=1)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and "已中断（Ctrl-C）" in stderr and "Traceback" not in stderr
+    assert len(list(out.glob("*.pdf"))) < 12
+    assert not [path for path in out.rglob("*") if path.name.endswith((".tmp", ".old"))]

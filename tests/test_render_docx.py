@@ -651,3 +651,18 @@ def test_department_name_longer_than_word_properties_allow(write_filing, tmp_pat
     document = Document(docx)
     assert len(document.core_properties.title) == 255
     assert name in squeeze("".join(p.text for p in document.paragraphs))
+
+
+def test_the_rows_of_a_merged_cell_keep_together(tmp_path):
+    """Every row but a merged cell's last keeps with the next (Word's keepNext), as the PDF
+    keeps a 一级 group on one page: a merged cell is not cut by a page break where it fits."""
+    from pbgen.render_docx import fill_template
+
+    template = declared_template(tmp_path / "t.docx", MARKED)
+    document = fill_template(template, {"tables": [{"rows": ROWS}]})
+    (tbl,) = document.element.body.findall(qn("w:tbl"))
+
+    def keeps(tr) -> bool:
+        return all(p.pPr is not None and p.pPr.keepNext_val for p in tr.iter(qn("w:p")))
+
+    assert [keeps(tr) for tr in tbl.tr_lst[1:]] == [True, True, False, True, False]

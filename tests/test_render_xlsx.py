@@ -13,13 +13,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 from office import assert_page_numbers_7_mm_under_the_type_area, soffice_csv, soffice_pdf
 
+from pbgen.importer import import_file
 from pbgen.layouts.gongkai import GongkaiContext, Line, TableRow
 from pbgen.pipeline import render_file
 from pbgen.render_xlsx import render_xlsx
 
-from conftest import DATA, clean_data, project
+from conftest import DATA, clean_data, project, typography
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -175,9 +177,16 @@ def words(pdf: Path, page: int) -> list[tuple[str, float, float]]:
     return found
 
 
-@needs_soffice
-def test_libreoffice_prints_one_page_wide_at_100_percent(menyuan, tmp_path):
-    pdf = soffice_pdf(menyuan, tmp_path)
+@pytest.fixture(scope="module")
+def printed(menyuan, tmp_path_factory) -> Path:
+    """The 公开表 XLSX as LibreOffice prints it."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    return soffice_pdf(menyuan, tmp_path_factory.mktemp("printed"))
+
+
+def test_libreoffice_prints_one_page_wide_at_100_percent(printed):
+    pdf = printed
     pages = int(
         re.search(
             r"Pages:\s+(\d+)",
@@ -192,3 +201,63 @@ def test_libreoffice_prints_one_page_wide_at_100_percent(menyuan, tmp_path):
         assert {"单位编码", "金额（万元）", "绩效指标"} <= set(on_page), page
         assert 41 < on_page["单位编码"] < 43  # four 5号 characters: 42 pt at 100%
     assert_page_numbers_7_mm_under_the_type_area(pdf)
+
+
+def test_every_page_foot_is_closed_and_a_continued_project_is_named(menyuan, printed):
+    measured = typography().measure(printed)
+    assert measured.open_feet == [] and measured.pages == 16
+    sheet = openpyxl.load_workbook(menyuan).active
+    setup = sheet.page_setup
+    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)  # open height: breaks are kept
+    breaks = [brk.id for brk in sheet.row_breaks.brk]
+    assert len(breaks) == measured.pages - 1
+    # where a page starts inside a project, its name goes on with 「（续）」
+    continued = [brk + 1 for brk in breaks if sheet.cell(brk + 1, 2).value.endswith("（续）")]
+    assert continued and all(sheet.cell(at, 3).value is None for at in continued)
+    for at in continued:
+        page = next(n for n, brk in enumerate(breaks, 2) if brk + 1 == at)
+        assert sheet.cell(at, 2).value.replace(" ", "") in "".join(
+            word for word, _, _ in words(printed, page)
+        )
+
+
+def long_project(data: dict) -> None:
+    """A project whose goals and indicators run over three pages."""
+    rows = [{"name": f"完成第{n}项重点工作任务", "value": f"≥{n}次"} for n in range(1, 9)]
+    level2 = ("数量指标", "质量指标", "时效指标", "成本指标")
+    project(data)["indicators"] = {
+        "产出指标": {name: rows for name in level2},
+        "效益指标": {"社会效益指标": rows, "可持续影响指标": rows},
+        "满意度指标": {"服务对象满意度指标": rows},
+    }
+    project(data)["goals"] = [
+        f"围绕第{n}项重点工作，组织开展调查研究和民主监督，形成高质量的调研报告和建议。"
+        for n in range(1, 25)
+    ]
+
+
+def test_a_project_over_pages_splits_its_goals_and_imports_back(write_filing, tmp_path):
+    source = write_filing(long_project)
+    (path,) = render_file(source, tmp_path / "out", layout="gongkai", formats=["xlsx"]).outputs
+    sheet = openpyxl.load_workbook(path).active
+    names = [sheet.cell(brk.id + 1, 2).value for brk in sheet.row_breaks.brk]
+    name = "1. " + project(clean_data())["name"]
+    assert names.count(name + "（续）") >= 2  # over three pages at least
+    rows = [
+        r for r in range(1, sheet.max_row + 1) if (sheet.cell(r, 2).value or "").startswith(name)
+    ]
+    assert len([r for r in rows if sheet.cell(r, 4).value]) >= 2  # goals beside each part
+    imported = import_file(path, tmp_path / "back.yaml").output
+    back = project(yaml.safe_load(imported.read_text(encoding="utf-8")))
+    wanted = clean_data()
+    long_project(wanted)
+    assert back["goals"] == project(wanted)["goals"]
+    assert back["indicators"] == {
+        level1: {
+            level2: [{"name": row["name"], "value": row["value"]} for row in group]
+            for level2, group in tree.items()
+        }
+        for level1, tree in project(wanted)["indicators"].items()
+    }
+    if shutil.which("soffice"):
+        assert typography().measure(soffice_pdf(path, tmp_path)).open_feet == []

@@ -55,6 +55,7 @@ def test_init_sets_up_the_repository(repository):
     assert "*.yaml diff=pbgen" in (repository / ".gitattributes").read_text("utf-8")
     textconv = git(repository, "config", "diff.pbgen.textconv").stdout
     assert textconv.strip().endswith("diff --textconv")
+    assert git(repository, "config", "diff.pbgen.cachetextconv").stdout.strip() == "true"
     hook = repository / ".git" / "hooks" / "pre-commit"
     assert os.access(hook, os.X_OK)
     config = yaml.safe_load((repository / ".pre-commit-config.yaml").read_text("utf-8"))

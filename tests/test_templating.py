@@ -117,3 +117,11 @@ def test_word_template_syntax_error_is_a_message(templates, tmp_path):
 def test_shared_templates_still_load(templates, tmp_path):
     result = render(templates, tmp_path, "-f", "pdf")
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("expression", ["{{ 1 / 0 }}", "{{ title + 1 }}", "{{ '%d' % title }}"])
+def test_template_runtime_error_names_file_and_line(templates, tmp_path, expression):
+    edit(templates / "wenben" / "document.html.j2", "{{ title }}", expression)
+    result = render(templates, tmp_path, "-f", "pdf")
+    assert result.exit_code == 2
+    assert "document.html.j2 第 6 行无法使用" in result.output and "Traceback" not in result.output

@@ -250,8 +250,8 @@ def value_year(filing: Filing, framework: Framework) -> Iterator[Issue]:
 
 @rule("basis-empty", "warning", "绩效目标表中的指标值确定依据要填写")
 def basis_empty(filing: Filing, framework: Framework) -> Iterator[Issue]:
-    if filing.layout != "wenben":
-        return  # only the 绩效文本 table has the 指标值确定依据 column
+    if not _prints_basis(filing.layout):
+        return  # only a layout with the 指标值确定依据 column (绩效文本) asks for it
     for path, project in projects(filing):
         empty = [row for _, _, _, row in project.all_indicators() if _blank(row.basis)]
         if empty:
@@ -261,6 +261,20 @@ def basis_empty(filing: Filing, framework: Framework) -> Iterator[Issue]:
                 f"{len(empty)} 条指标没有指标值确定依据（{names}）："
                 "请写明依据，如「年初工作计划」「历史标准」「行业标准」。",
             )
+
+
+def _prints_basis(name: str) -> bool:
+    """Whether the layout ``name`` (id, Chinese name or alias) prints 指标值确定依据."""
+    from pbgen.errors import PbgenError
+    from pbgen.layouts import find_layout
+    from pbgen.manifest import normalize
+
+    try:
+        layout = find_layout(name)
+    except PbgenError:
+        return False  # reported by the layout finding
+    basis = normalize("projects[].indicators[].basis")
+    return any(normalize(p) == basis for p in layout.manifest.prints if isinstance(p, str))
 
 
 def _name(row: Indicator) -> str:

@@ -1,7 +1,8 @@
 """Reading a 项目支出绩效目标公开表 (seed 002), DOCX or XLSX: one wide table 单位编码 | 单位及
 项目名称 | 金额 | 绩效目标 | 绩效指标, the department and unit rows above their projects,
 each project's indicators as an outline inside one cell (一、产出指标 /（一）数量指标： /
-1. 名称 指标值). A project may run over several rows (the XLSX gives each 一级 its own)."""
+1. 名称 指标值). A project may run over several rows (the XLSX gives each 一级 its own, and
+goes on after a page break under the name with 「（续）」)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 from pbgen.importer.labels import fold, label_of, money_unit_of, numbering
 from pbgen.importer.source import Document, Para, Row, squeeze
 from pbgen.importer.tables import goals_of, lines_of, money
+from pbgen.layouts.gongkai import CONTINUED
 
 COLUMNS = {
     "单位编码": "code",
@@ -57,8 +59,23 @@ def read_gongkai(document: Document, draft) -> None:
         if rows and cells.get("name") is rows[-1][1].get("name") and cells.get("name"):
             rows[-1][1].setdefault("more", []).append(cells.get("indicators"))
             continue
+        if rows and _continues(cells, rows[-1][1]):
+            rows[-1][1].setdefault("more", []).append(cells.get("indicators"))
+            rows[-1][1].setdefault("more_goals", []).append(cells.get("goals"))
+            _use(cells, "code", "name", "amount")
+            continue
         rows.append((item, cells))
     _table(rows, draft)
+
+
+def _continues(cells: dict, before: dict) -> bool:
+    """The XLSX repeats a project's name with 「（续）」 where its rows go on over a page."""
+    name = _text(cells.get("name"))
+    return (
+        bool(name)
+        and name == _text(before.get("name")) + CONTINUED
+        and not _text(cells.get("amount"))
+    )
 
 
 def _title(para, draft) -> None:
@@ -146,6 +163,8 @@ def _project(cells: dict) -> dict:
     _use(cells, "name", "amount")
     project = {"name": name.strip(), "budget": money(_text(cells.get("amount")))}
     lines = lines_of(cells.get("goals"))
+    for cell in cells.get("more_goals", []):
+        lines += lines_of(cell)
     intro, goals = goals_of(lines)
     if len(lines) == 1 and not intro:
         goals = lines  # one goal is written without a number

@@ -77,12 +77,8 @@ def _is_toc(para: Para) -> bool:
 
 
 def _looks_like_toc_line(text: str) -> bool:
-    """「一、总体绩效目标……1」: a 目录 line with its page number."""
-    return (
-        bool(re.search(r"([.…·\t ]|[^\d])\d{1,3}$", text.strip()))
-        and ("\t" in text or "…" in text or "..." in text or re.search(r"\D\d{1,3}$", text.strip()))
-        is not None
-    )
+    """「一、总体绩效目标……1」: a 目录 line ends with its page number."""
+    return re.search(r"\D\d{1,3}$", text.strip()) is not None
 
 
 def _front_and_part1(items, draft) -> None:

@@ -18,6 +18,7 @@ from pbgen.context import (
 from pbgen.model import Filing, Project
 
 COLUMNS = ("单位编码", "单位及项目名称", "金额", "绩效目标", "绩效指标")
+CONTINUED = "（续）"  # after a project's name where its rows go on from the page before
 
 
 @dataclass(frozen=True)

@@ -203,6 +203,14 @@ def test_basis_empty_in_wenben(write_filing):
     assert len(found) == 1 and "1 条" in found[0].message and "视察次数" in found[0].message
 
 
+def test_basis_empty_in_wenben_named_in_chinese(write_filing):
+    def mutate(data):
+        data["layout"] = "绩效文本"
+        row(data, "产出指标", "数量指标").pop("basis")
+
+    assert len(findings(write_filing(mutate), "basis-empty")) == 1
+
+
 def test_basis_not_needed_in_gongkai(write_filing):
     def mutate(data):
         data["layout"] = "公开表"

@@ -363,22 +363,31 @@ def test_xlsx_holds_the_table_with_merges_numbers_and_print_setup(rendered):
     assert [cell.value for cell in sheet[2]] == context_of("menyuan-2024").columns
     assert sheet["A3"].font.b and sheet["B5"].font.b and not sheet["B6"].font.b
 
-    # each project: one sheet row per 一级指标, code/name/amount/goals merged down them
+    # each project: one sheet row per 一级指标, code/name/amount/goals merged down them on each
+    # page; where a page breaks, the rows go on under the name with 「（续）」
+    starts = {brk.id + 1 for brk in sheet.row_breaks.brk}
     at = 6
     for row in context_of("menyuan-2024").rows[3:]:
         groups = sum(line.level == 1 for line in row.indicators)
+        rows = range(at, at + groups)
+        parts = [at] + [r for r in rows if r in starts and r != at]
         assert sheet.cell(at, 2).value == row.name
         amount = sheet.cell(at, 3)
         assert isinstance(amount.value, int | float) and Decimal(str(amount.value)) == Decimal(
             row.amount
         )
         assert amount.number_format == ("0.0" if row.amount == "3.6" else "0.00")
-        assert (sheet.cell(at, 4).value or "") == "\n".join(row.goals)
-        outline = [sheet.cell(at + i, 5).value for i in range(groups)]
+        goals = [sheet.cell(part, 4).value for part in parts]
+        assert "\n".join(filter(None, goals)) == "\n".join(row.goals)
+        for part, end in zip(parts, [*parts[1:], at + groups], strict=True):
+            if part != at:
+                assert sheet.cell(part, 2).value == row.name + "（续）"
+                assert sheet.cell(part, 3).value is None
+            if end - part > 1:
+                assert {f"{c}{part}:{c}{end - 1}" for c in "ABCD"} <= merged
+        outline = [sheet.cell(r, 5).value for r in rows]
         assert "\n".join(outline) == "\n".join(line.text for line in row.indicators)
-        if groups > 1:
-            assert {f"{c}{at}:{c}{at + groups - 1}" for c in "ABCD"} <= merged
-        assert all(sheet.row_dimensions[at + i].height <= 409 for i in range(groups))
+        assert all(sheet.row_dimensions[r].height <= 409 for r in rows)
         at += groups
     assert sheet.max_row == at - 1
 
