@@ -8,13 +8,13 @@ BIN := $(VENV)/bin
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml scripts/setup.sh
+$(VENV)/.installed: pyproject.toml setup.py scripts/setup.sh
 	bash scripts/setup.sh
 	touch $@
 
 setup-test: $(VENV)/.installed-test
 
-$(VENV)/.installed-test: pyproject.toml scripts/setup.sh tests/tools/package.json
+$(VENV)/.installed-test: pyproject.toml setup.py scripts/setup.sh tests/tools/package.json
 	bash scripts/setup.sh test
 	touch $@ $(VENV)/.installed
 
@@ -28,7 +28,7 @@ test: setup-test lint
 	$(BIN)/pytest
 
 lint: setup-test
-	$(BIN)/ruff check pbgen tests bench scripts
+	$(BIN)/ruff check pbgen tests bench scripts setup.py
 
 bench: setup
 	$(BIN)/python bench/check_cold.py

@@ -230,15 +230,14 @@ def render(
 
     from pbgen.cli_frame import terminal_columns
     from pbgen.pipeline import Interrupted, RenderFailure, output_names, render_many
-    from pbgen.render_pdf import harfbuzz_subset_available
 
     chosen = _formats(formats)
     columns = terminal_columns()
-    if not harfbuzz_subset_available():
-        _say(
-            "注意：缺少 libharfbuzz-subset0，PDF 写入会慢约 25 倍；运行 pbgen doctor 查看。",
-            columns,
-        )
+    no_pdf = _pdf_engine_notice(columns, chosen)
+    if no_pdf:  # asked for by --format: the other formats are still made, the exit status is 2
+        chosen = [name for name in chosen if name != "pdf"]
+        if not chosen:
+            raise typer.Exit(EXIT_UNUSABLE)
     try:
         names = output_names(paths)
     except PbgenError as error:
@@ -265,7 +264,27 @@ def render(
     results = [outcomes[str(path)] for path in files]
     typer.echo(_report(results, time.perf_counter() - start, columns))
     failed = sum(isinstance(result, RenderFailure) for result in results)
-    raise typer.Exit(EXIT_UNUSABLE if failed else EXIT_CLEAN)
+    raise typer.Exit(EXIT_UNUSABLE if failed or no_pdf else EXIT_CLEAN)
+
+
+def _pdf_engine_notice(columns: int | None, chosen: list[str] | None) -> bool:
+    """Say once why this machine makes no PDF, or writes it slowly. True when PDF was asked for
+    with --format and cannot be made; without --format the other formats are made (exit 0)."""
+    if chosen is not None and "pdf" not in chosen:
+        return False  # DOCX and XLSX never load the PDF engine
+    from pbgen.render_pdf import harfbuzz_subset_available, pdf_engine_problem
+
+    problem = pdf_engine_problem()
+    if problem is None:
+        if not harfbuzz_subset_available():
+            _say(
+                "注意：WeasyPrint 没有载入 HarfBuzz 子集库（libharfbuzz-subset），PDF 写入会慢约"
+                " 25 倍；运行 pbgen doctor 查看。",
+                columns,
+            )
+        return False
+    _say(problem if chosen else f"{problem}\n本次只生成其他格式。", columns)
+    return chosen is not None
 
 
 def _wrapped(text: str, columns: int | None) -> str:
@@ -367,13 +386,13 @@ def _report(results, seconds: float, columns: int | None) -> str:
         written = "、".join(target.suffix.lstrip(".") for target in result.outputs)
         state = "已是最新" if result.skipped else "已生成"
         counts[state] += 1
-        pages += result.pages
+        pages += result.pages or 0
         errors += result.check_errors
         rows.append(
             [
                 result.file,
                 result.layout,
-                "" if result.skipped else str(result.pages),
+                "" if result.skipped or result.pages is None else str(result.pages),
                 str(result.check_errors),
                 f"{result.seconds:.1f}",
                 f"{state} {written}",
@@ -675,15 +694,15 @@ def context(
 def doctor() -> None:
     """检查本机：各字体角色实际使用的字体、HarfBuzz、LibreOffice，并给出修复命令。"""
     from pbgen.doctor import diagnose
-    from pbgen.pipeline import TEMPLATES
+    from pbgen.resources import templates_dir
 
-    checks = diagnose(TEMPLATES / "common" / "base.css")
+    checks = diagnose(templates_dir() / "common" / "base.css")
     for check in checks:
         mark = "✓" if check.ok else "✗"
         typer.echo(f"{mark} {check.name}：{check.detail}")
         if check.fix:
             typer.echo(f"    修复：{check.fix}")
-    required_failed = any(not c.ok for c in checks if "可选" not in c.name)
+    required_failed = any(not check.ok and check.required for check in checks)
     raise typer.Exit(EXIT_FINDINGS if required_failed else EXIT_CLEAN)
 
 

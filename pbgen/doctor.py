@@ -1,15 +1,15 @@
 """`pbgen doctor`: what this machine will render with, and how to fix what is missing.
 
-Font stacks are read from the layout's CSS (templates are data); fontconfig says which family
-each stack's first name resolves to — the official font where installed, else the fallback
-that set-up maps it to.
+DOCX and XLSX need nothing beyond pbgen. PDF needs WeasyPrint and the Pango it loads; which
+font each role gets is asked of that same Pango (through WeasyPrint's own fontconfig), so the
+answer holds on Windows and macOS too. Font stacks are read from the layout's CSS (templates
+are data). Every fix is given for this system.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +22,36 @@ ROLES = {  # CSS variable → what it is used for
 }
 SUBSET_PREFIX = "pbgen "  # the families scripts/subset_fonts.py builds: pbgen Serif SC…
 OFFICIAL = re.compile(r"GB2312|仿宋|楷体|黑体|宋体|小标宋|SimHei|SimSun|KaiTi|FangSong|FZ")
+SYSTEM_FONTS = re.compile(r"^(ST|Songti|Kaiti|Heiti|PingFang)")  # macOS's own Chinese fonts
 STACK = re.compile(r"--(?P<role>[a-z]+):\s*(?P<stack>[^;]+);")
-SETUP = "bash scripts/setup.sh"
+GENERIC = ("serif", "sans-serif")
+
+
+def for_this_system(linux: str, macos: str, windows: str) -> str:
+    return {"win32": windows, "darwin": macos}.get(sys.platform, linux)
+
+
+FONT_FIX = for_this_system(
+    "sudo apt-get install fonts-noto-cjk fonts-lxgw-wenkai texlive-lang-chinese"
+    "（在 pbgen 源码目录：bash scripts/setup.sh）",
+    "打开「字体册」，下载系统自带的 Songti SC、Kaiti SC、STFangsong；公文字体（方正小标宋简体等）另行安装",
+    "Windows 自带仿宋、楷体、黑体、宋体；方正小标宋简体等公文字体需另行安装（右键字体文件 → 为所有用户安装）",
+)
+HARFBUZZ_FIX = for_this_system(
+    "sudo apt-get install libharfbuzz-subset0",
+    "brew install harfbuzz",
+    "在「MSYS2 UCRT64」窗口运行 pacman -S mingw-w64-ucrt-x86_64-harfbuzz",
+)
+LIBREOFFICE_FIX = for_this_system(
+    "sudo apt-get install libreoffice-writer-nogui",
+    "brew install --cask libreoffice",
+    "从 https://zh-cn.libreoffice.org 下载安装",
+)
+POPPLER_FIX = for_this_system(
+    "sudo apt-get install poppler-utils",
+    "brew install poppler",
+    "在「MSYS2 UCRT64」窗口运行 pacman -S mingw-w64-ucrt-x86_64-poppler，把 C:\\msys64\\ucrt64\\bin 加入 PATH",
+)
 
 
 @dataclass(frozen=True)
@@ -32,66 +60,114 @@ class Check:
     ok: bool
     detail: str
     fix: str = ""
+    required: bool = True  # a failed required check makes `pbgen doctor` exit 1
 
 
 def font_stacks(css: Path) -> dict[str, list[str]]:
     stacks = {}
     for match in STACK.finditer(css.read_text(encoding="utf-8")):
         families = [name.strip().strip('"') for name in match["stack"].split(",")]
-        stacks[match["role"]] = [name for name in families if name not in ("serif", "sans-serif")]
+        stacks[match["role"]] = [name for name in families if name not in GENERIC]
     return stacks
 
 
 def resolved_family(family: str) -> str | None:
-    """What fontconfig gives for ``family``; None when fontconfig is not there."""
-    if shutil.which("fc-match") is None:
+    """The family WeasyPrint's Pango gives for ``family`` (fontconfig's aliases applied, its
+    default when nothing matches); None when the PDF engine does not load."""
+    from pbgen.render_pdf import PdfEngineMissing, _weasyprint, font_configuration
+
+    try:
+        _weasyprint()
+    except PdfEngineMissing:
         return None
-    done = subprocess.run(
-        ["fc-match", "-f", "%{family[0]}", family], capture_output=True, text=True, check=False
+    from weasyprint.text.ffi import ffi, gobject, pango
+
+    font_map = font_configuration().font_map
+    description = ffi.gc(pango.pango_font_description_new(), pango.pango_font_description_free)
+    pango.pango_font_description_set_family(description, family.encode())
+    pango.pango_font_description_set_absolute_size(description, 16 * 1024)
+    context = ffi.gc(pango.pango_font_map_create_context(font_map), gobject.g_object_unref)
+    font = pango.pango_font_map_load_font(font_map, context, description)
+    if font == ffi.NULL:
+        return None
+    font = ffi.gc(font, gobject.g_object_unref)
+    used = ffi.gc(
+        pango.pango_font_describe_with_absolute_size(font), pango.pango_font_description_free
     )
-    return done.stdout.strip() or None
+    return ffi.string(pango.pango_font_description_get_family(used)).decode()
+
+
+def used_font(stack: list[str]) -> str | None:
+    """The first family of the stack this machine has (an alias may map a name to another
+    family of the stack); None when it has none of them."""
+    for family in stack:
+        used = resolved_family(family)
+        if used in stack:
+            return used
+    return None
 
 
 def font_checks(css: Path) -> list[Check]:
     checks = []
     stacks = font_stacks(css)
     for role, label in ROLES.items():
-        stack = stacks.get(role, [])
-        used = resolved_family(stack[0]) if stack else None
+        used = used_font(stacks.get(role, []))
         if used is None:
-            checks.append(
-                Check(label, False, "fontconfig 不可用", f"{SETUP}（安装 fontconfig 与字体）")
-            )
+            checks.append(Check(label, False, "字体栈中的字体本机一个也没有", FONT_FIX))
             continue
-        cjk = used in stack  # resolved to a family the stack names: official or our fallback
         if used.startswith(SUBSET_PREFIX):
             kind = "替代字体的 GB 2312 子集"
+        elif OFFICIAL.search(used):
+            kind = "公文字体"
         else:
-            kind = "公文字体" if OFFICIAL.search(used) else "替代字体"
-        checks.append(
-            Check(
-                label,
-                cjk,
-                f"{used}（{kind}）" if cjk else f"{used}：不在字体栈中",
-                "" if cjk else f"{SETUP}（安装 Fandol 字体、fonts-noto-cjk、fonts-lxgw-wenkai）",
-            )
-        )
+            kind = "系统字体" if SYSTEM_FONTS.search(used) else "替代字体"
+        checks.append(Check(label, True, f"{used}（{kind}）"))
     return [*checks, subset_check(stacks)]
 
 
 def subset_check(stacks: dict[str, list[str]]) -> Check:
-    """The GB 2312 subsets the stacks name, which set-up builds: without them PDFs are still
-    right, only slower."""
+    """The GB 2312 subsets the stacks name, which set-up builds on Linux: without them PDFs are
+    still right, only slower."""
     named = [family for stack in stacks.values() for family in stack]
     subsets = list(dict.fromkeys(f for f in named if f.startswith(SUBSET_PREFIX)))
     missing = [family for family in subsets if resolved_family(family) != family]
     return Check(
-        "字体子集（PDF 写入更快）",
+        "字体子集（可选：PDF 写入更快）",
         not missing,
         "、".join(subsets)
         if not missing
         else f"缺少 {'、'.join(missing)}：PDF 照常，只是写得更慢、更占内存",
-        "" if not missing else f"{SETUP}（由 scripts/subset_fonts.py 生成）",
+        "" if not missing else "在 pbgen 源码目录：bash scripts/setup.sh（由 scripts/subset_fonts.py 生成）",
+        required=False,
+    )
+
+
+def templates_check(css: Path) -> Check:
+    ok = css.is_file()
+    return Check(
+        "模板",
+        ok,
+        str(css.parent.parent) if ok else f"缺少 {css}",
+        "" if ok else "pip install --force-reinstall pbgen（安装不完整）",
+    )
+
+
+def pdf_engine_check() -> Check:
+    from pbgen.render_pdf import pdf_engine_problem
+
+    problem = pdf_engine_problem()
+    if problem is not None:
+        detail, _, fix = problem.partition("安装方法：")
+        return Check("PDF 引擎（WeasyPrint + Pango）", False, detail.rstrip("。"), fix or problem)
+    import weasyprint
+    from weasyprint.text.ffi import pango
+
+    version = pango.pango_version()
+    pango_version = f"{version // 10000}.{version // 100 % 100}.{version % 100}"
+    return Check(
+        "PDF 引擎（WeasyPrint + Pango）",
+        True,
+        f"WeasyPrint {weasyprint.__version__}，Pango {pango_version}；DOCX、XLSX 不需要它",
     )
 
 
@@ -109,37 +185,46 @@ def justification_check() -> Check:
         f"WeasyPrint {weasyprint.__version__}"
         if ok
         else f"WeasyPrint {weasyprint.__version__} 未经测试：正文行尾可能参差、空格被拉宽",
-        ""
-        if ok
-        else f".venv/bin/pip install 'weasyprint=={justify.SUPPORTED[0]}*'（已测试：{tested}）",
+        "" if ok else f"pip install 'weasyprint=={justify.SUPPORTED[0]}*'（已测试：{tested}）",
     )
 
 
-def tool_checks() -> list[Check]:
+def harfbuzz_check() -> Check:
+    """Asked of WeasyPrint: whether it loaded libharfbuzz-subset, under whatever name this
+    system gives it."""
     from pbgen.render_pdf import harfbuzz_subset_available
 
-    harfbuzz = harfbuzz_subset_available()
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    poppler = shutil.which("pdftotext")
+    ok = harfbuzz_subset_available()
+    return Check(
+        "HarfBuzz 字体子集（PDF 写入）",
+        ok,
+        "可用" if ok else "缺少：PDF 写入会慢约 25 倍",
+        "" if ok else HARFBUZZ_FIX,
+    )
+
+
+def office_checks() -> list[Check]:
+    """LibreOffice and poppler are optional: with both, the DOCX 目录 carries page numbers."""
+    import shutil
+
+    from pbgen.render_docx import libreoffice
+
+    soffice = libreoffice()
+    pdfinfo = shutil.which("pdfinfo")
     return [
-        justification_check(),
         Check(
-            "HarfBuzz 字体子集（PDF 写入）",
-            harfbuzz,
-            "可用" if harfbuzz else "缺少：PDF 写入会慢约 25 倍",
-            "" if harfbuzz else "sudo apt-get install libharfbuzz-subset0",
-        ),
-        Check(
-            "LibreOffice（可选：检查 DOCX）",
+            "LibreOffice（可选：DOCX 目录页码）",
             bool(soffice),
-            soffice or "未安装",
-            "" if soffice else "sudo apt-get install libreoffice-writer-nogui",
+            soffice or "未安装：DOCX 目录留空页码，由 Word 打开时填入",
+            "" if soffice else LIBREOFFICE_FIX,
+            required=False,
         ),
         Check(
-            "poppler（可选：pdftotext、pdffonts）",
-            bool(poppler),
-            poppler or "未安装",
-            "" if poppler else "sudo apt-get install poppler-utils",
+            "poppler（可选：DOCX 目录页码）",
+            bool(pdfinfo),
+            pdfinfo or "未安装",
+            "" if pdfinfo else POPPLER_FIX,
+            required=False,
         ),
     ]
 
@@ -152,7 +237,7 @@ def coverage_check(css: Path) -> Check:
     fonts = coverage(css)
     name = "字体覆盖（可选：生僻字、emoji）"
     if fonts is None:
-        return Check(name, False, "fontconfig 不可用", f"{SETUP}（安装 fontconfig 与字体）")
+        return Check(name, False, "fontconfig 不可用", FONT_FIX, required=False)
     parts, lacking = [], []
     for label, first, last, example in BLOCKS:
         share = fonts.share(first, last)
@@ -168,8 +253,12 @@ def coverage_check(css: Path) -> Check:
         if lacking
         else ""
     )
-    return Check(name, not lacking, detail, fix)
+    return Check(name, not lacking, detail, fix, required=False)
 
 
 def diagnose(template_css: Path) -> list[Check]:
-    return [*font_checks(template_css), coverage_check(template_css), *tool_checks()]
+    checks = [templates_check(template_css), engine := pdf_engine_check()]
+    if engine.ok:  # the rest of PDF making: only where the engine loads
+        checks += [*font_checks(template_css), coverage_check(template_css)]
+        checks += [justification_check(), harfbuzz_check()]
+    return checks + office_checks()

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from pbgen.errors import InputError, PbgenError
 from pbgen.findings import Finding, has_errors
+from pbgen.resources import templates_dir
 
 FILING_SUFFIXES = (".yaml", ".yml")
-PACKAGE = Path(__file__).resolve().parent
-TEMPLATES = PACKAGE.parent / "templates"
+TEMPLATES = templates_dir()
 FORMATS = ("docx", "pdf", "xlsx")
 
 
@@ -167,7 +167,7 @@ class RenderResult:
 
     file: str
     outputs: list[Path]
-    pages: int
+    pages: int | None  # None when no PDF was made (the DOCX has no page count of its own)
     seconds: float
     check_errors: int
     unprinted: list[str] = field(default_factory=list)
@@ -218,7 +218,7 @@ def render_file(
     errors = sum(finding.severity == "error" for finding in check(loaded))
     filing = loaded.filing
     chosen = choose_layout(loaded, layout, template_dir)
-    formats = list(formats or chosen.formats)
+    formats = list(formats or default_formats(chosen.formats))
     unsupported = [name for name in formats if name not in chosen.formats]
     if unsupported:
         raise PbgenError(
@@ -281,6 +281,16 @@ def choose_layout(loaded, name: str | None = None, template_dir: Path | None = N
     line, column = loaded.source.locate(("layout",))
     where = f"{file}:{line}:{column}" if ("layout",) in loaded.source.marks else str(file)
     return find_layout(loaded.filing.layout, template_dir, file, where)
+
+
+def default_formats(formats: Sequence[str]) -> list[str]:
+    """A layout's formats this machine can make: without the PDF engine (no Pango), the others."""
+    if "pdf" in formats:
+        from pbgen.render_pdf import pdf_engine_problem
+
+        if pdf_engine_problem() is not None:
+            return [name for name in formats if name != "pdf"]
+    return list(formats)
 
 
 @dataclass

@@ -15,7 +15,8 @@ occurs:
   may break (Word and LibreOffice would cut it off at the page foot).
 
 ``fill_template`` and ``finish`` are the steps every layout's DOCX uses; the 目录 (bookmarks
-on the headings, a real TOC field pre-filled with page numbers) is the 绩效文本's own.
+on the headings, a real TOC field pre-filled with the DOCX's own page numbers as LibreOffice
+lays it out) comes with a template's ``[[TOC]]`` paragraph.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ import datetime
 import io
 import math
 import re
+import shutil
+import subprocess
+import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -44,6 +48,8 @@ from pbgen.linebreak import width as line_width
 from pbgen.templating import explain, in_template, sandboxed
 
 TOC_PLACEHOLDER = "[[TOC]]"
+PDF_WITH_BOOKMARKS = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
+DESTINATION = re.compile(r'\s*(?P<page>\d+)\s+\[.*\]\s+"(?P<name>[^"]+)"\s*$')  # pdfinfo -dests
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
 # paragraphs a 目录 entry can point to
 HEADING_STYLES = {"Heading1", "Heading2", "TableTitle", "TableTitleFirst"}
@@ -62,9 +68,11 @@ def render_docx(
     """The DOCX bytes of any layout's Word template filled with the shared context.
 
     A template with the ``[[TOC]]`` paragraph gets the 目录: bookmarks on the headings its
-    entries name, a TOC field pre-filled with ``toc_pages`` (anchor → page; Word recomputes
-    them on opening anyway). ``timestamp`` is written as the creation date and as every zip
-    entry's date.
+    entries name and a TOC field listing them. ``toc_pages`` (anchor → the page its heading
+    stands on in this DOCX, ``docx_toc_pages``) are shown as they are: LibreOffice and WPS do
+    not recompute a TOC on opening. Without them the entries have no page numbers and the field
+    is marked dirty, so that Word fills them in. ``timestamp`` is written as the creation date
+    and as every zip entry's date.
     """
     data = context if isinstance(context, dict) else dataclasses.asdict(context)
     document = fill_template(template, data)
@@ -72,7 +80,6 @@ def render_docx(
     if _toc_placeholder(body) is not None:
         _add_bookmarks(body, data["toc"])
         _insert_toc(body, data["toc"], toc_pages or {})
-        _request_field_update(document.settings.element)
     return finish(document, data["title"], timestamp)
 
 
@@ -170,8 +177,9 @@ def _insert_toc(body, toc: list[dict], pages: dict[str, int]) -> None:
     placeholder = _toc_placeholder(body)
     if placeholder is None:
         raise PbgenError(f"DOCX 模板里没有目录占位段落 {TOC_PLACEHOLDER}。")
+    dirty = "" if pages else ' w:dirty="true"'  # no page numbers: Word fills them in
     begin = (
-        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+        f'<w:r><w:fldChar w:fldCharType="begin"{dirty}/></w:r>'
         f'<w:r><w:instrText xml:space="preserve">{TOC_INSTRUCTION}</w:instrText></w:r>'
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
     )
@@ -199,18 +207,73 @@ def _t(text: str) -> str:
     return f'<w:t xml:space="preserve">{escaped}</w:t>'
 
 
-def _request_field_update(settings) -> None:
-    """<w:updateFields/>: Word regenerates the 目录 (with its page numbers) on opening."""
-    if settings.find(qn("w:updateFields")) is not None:
-        return
-    element = parse_xml(f'<w:updateFields {_W} w:val="true"/>')
-    # schema order: updateFields comes right before these
-    later = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids")
-    successor = next((c for c in settings if c.tag in {qn(f"w:{t}") for t in later}), None)
-    if successor is not None:
-        successor.addprevious(element)
-    else:
-        settings.append(element)
+# Where LibreOffice installs itself when it is not on PATH.
+SOFFICE_PLACES = (
+    Path("C:/Program Files/LibreOffice/program/soffice.exe"),
+    Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
+)
+
+
+def render_docx_paged(context: dict, template: Path, *, timestamp: datetime.datetime) -> bytes:
+    """The DOCX; when its template has a 目录, with the page numbers of the DOCX's own layout
+    where LibreOffice can tell them (``docx_toc_pages``), else without numbers."""
+    docx = render_docx(context, template, timestamp=timestamp)
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        has_toc = TOC_INSTRUCTION.encode() in package.read("word/document.xml")
+    if not has_toc:
+        return docx
+    anchors = [entry["anchor"] for entry in context["toc"]]
+    pages = docx_toc_pages(docx, anchors, context["part1"]["anchor"])
+    return render_docx(context, template, pages, timestamp=timestamp) if pages else docx
+
+
+def libreoffice() -> str | None:
+    """LibreOffice's soffice: on PATH, else where its installer puts it (Windows, macOS)."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    return found or next((str(path) for path in SOFFICE_PLACES if path.is_file()), None)
+
+
+def docx_toc_pages(docx: bytes, anchors: list[str], first_numbered: str) -> dict[str, int] | None:
+    """The printed page each bookmarked heading stands on, as LibreOffice lays out this DOCX
+    (numbering from the page of ``first_numbered``); None without LibreOffice and poppler.
+
+    LibreOffice exports the bookmarks as named PDF destinations, ``pdfinfo -dests`` lists their
+    pages. A DOCX is never laid out by pbgen itself, so this is the only honest source of its
+    page numbers; the PDF's layout differs (tables move to the next page in one and not the other).
+    """
+    soffice = libreoffice()
+    pdfinfo = shutil.which("pdfinfo")
+    if soffice is None or pdfinfo is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="pbgen-toc-") as folder:
+        source = Path(folder) / "document.docx"
+        source.write_bytes(docx)
+        profile = f"-env:UserInstallation={(Path(folder) / 'profile').as_uri()}"
+        convert = [soffice, profile, "--headless", "--convert-to", PDF_WITH_BOOKMARKS]
+        try:
+            subprocess.run(
+                [*convert, "--outdir", folder, source], capture_output=True, timeout=180, check=True
+            )
+            listing = subprocess.run(
+                [pdfinfo, "-dests", source.with_suffix(".pdf")],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=True,
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            return None
+    # LibreOffice writes each non-alphanumeric character of a name as its hex code: _ → 5F
+    exported = {"".join(c if c.isalnum() else f"{ord(c):02X}" for c in a): a for a in anchors}
+    found = {}
+    for line in listing.splitlines():
+        match = DESTINATION.match(line)
+        if match and match["name"] in exported:
+            found[exported[match["name"]]] = int(match["page"])
+    if set(found) != set(anchors):
+        return None
+    first = found[first_numbered]
+    return {anchor: page - first + 1 for anchor, page in found.items()}
 
 
 # -- tables ---------------------------------------------------------------------------------------

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -92,10 +97,61 @@ def squeeze(text: str) -> str:
     return "".join(text.split())
 
 
+# -- pbgen as a user installs it ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Installed:
+    """pbgen installed from its wheel into a fresh venv outside the repository."""
+
+    wheel: Path
+    venv: Path
+    no_pdf_engine: Path  # a folder for PYTHONPATH: there, `import weasyprint` fails as without Pango
+
+    def run(self, *args, cwd: Path, pdf_engine: bool = True) -> subprocess.CompletedProcess:
+        """``pbgen ARGS`` in ``cwd``; without ``pdf_engine``, WeasyPrint cannot load Pango."""
+        env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+        if not pdf_engine:
+            env["PYTHONPATH"] = str(self.no_pdf_engine)
+        pbgen = self.venv / "bin" / "pbgen"
+        return subprocess.run(
+            [str(pbgen), *map(str, args)], cwd=cwd, env=env, capture_output=True, text=True
+        )
+
+
+# What WeasyPrint raises on a Windows or macOS machine without Pango (its ffi.py, cffi dlopen).
+NO_PANGO = """raise OSError(
+    "cannot load library 'libgobject-2.0-0': error 0x7e.  Additionally, ctypes.util.find_library()"
+    " did not manage to locate a library called 'libgobject-2.0-0'"
+)
+"""
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory) -> Installed:
+    """Build the wheel and install it in a fresh venv, once per test session (~15 s; pip's
+    cache serves the dependencies)."""
+    root = tmp_path_factory.mktemp("installed")
+    source, wheels = root / "source", root / "wheels"  # a copy: setuptools builds in the tree
+    skip = shutil.ignore_patterns(".*", "build", "output", "*.egg-info", "__pycache__")
+    shutil.copytree(ROOT, source, ignore=skip)
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", wheels, source], check=True, cwd=root)
+    (wheel,) = wheels.glob("pbgen-*.whl")
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    python = venv / "bin" / "python"
+    install = [python, "-m", "pip", "--disable-pip-version-check", "-q", "install", wheel]
+    subprocess.run(install, check=True, cwd=root, capture_output=True)
+    blocker = root / "no-pdf-engine" / "weasyprint"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text(NO_PANGO, encoding="utf-8")
+    return Installed(wheel, venv, blocker.parent)
+
+
 def typography():
     """bench/typography.py, the typesetting measurement the tests share with the benchmark."""
     import importlib.util
-    import sys
 
     if "typography" not in sys.modules:
         path = ROOT / "bench" / "typography.py"

@@ -1,5 +1,7 @@
 """pbgen doctor: font roles from the template CSS, tools, and fixes."""
 
+import pytest
+
 from pbgen import doctor
 from pbgen.doctor import diagnose, font_stacks
 from pbgen.pipeline import TEMPLATES
@@ -16,7 +18,7 @@ def test_font_stacks_are_read_from_the_template():
 
 def test_this_machine_renders_every_role_with_a_font_of_its_stack():
     checks = diagnose(CSS)
-    fonts = [check for check in checks if "（" in check.name and "可选" not in check.name][:5]
+    fonts = [check for check in checks if check.name in doctor.ROLES.values()]
     assert [check.ok for check in fonts] == [True] * 5, fonts
     kaiti = next(check for check in checks if "楷体" in check.name)
     assert kaiti.detail.startswith(("FandolKai", "楷体", "KaiTi"))  # set-up installs FandolKai
@@ -51,6 +53,35 @@ def test_missing_font_subsets_are_reported_with_a_fix():
     subsets = doctor.subset_check({"fangsong": ["仿宋_GB2312", "pbgen No Such Subset"]})
     assert not subsets.ok
     assert "pbgen No Such Subset" in subsets.detail and "scripts/setup.sh" in subsets.fix
+
+
+def test_fonts_are_resolved_by_weasyprints_own_pango_without_fc_match(monkeypatch):
+    """Windows and macOS have no fc-match: the fonts are asked of the Pango WeasyPrint loads."""
+    monkeypatch.setenv("PATH", "")
+    fonts = [check for check in diagnose(CSS) if check.name in doctor.ROLES.values()]
+    assert [check.ok for check in fonts] == [True] * 5, fonts
+
+
+def test_the_pdf_engine_is_checked_by_loading_it():
+    engine = next(check for check in diagnose(CSS) if "PDF 引擎" in check.name)
+    assert engine.ok and "WeasyPrint 70" in engine.detail and "Pango 1." in engine.detail
+
+
+@pytest.mark.parametrize(
+    ("role", "windows", "macos"),
+    [
+        ("fangsong", {"仿宋", "FangSong"}, {"STFangsong"}),
+        ("kaiti", {"楷体", "KaiTi"}, {"Kaiti SC", "STKaiti"}),
+        ("heiti", {"黑体", "SimHei"}, {"Heiti SC", "PingFang SC"}),
+        ("songti", {"宋体", "SimSun"}, {"Songti SC", "STSong"}),
+        ("xiaobiaosong", {"方正小标宋简体", "宋体", "SimSun"}, {"Songti SC", "STSong"}),
+    ],
+)
+def test_every_role_names_the_fonts_windows_and_macos_bring(role, windows, macos):
+    stack = font_stacks(CSS)[role]
+    assert windows <= set(stack) and macos <= set(stack), stack
+    free = {"FandolFang", "FandolKai", "FandolHei", "FandolSong", "Noto Serif CJK SC"}
+    assert free & set(stack), stack  # a fresh Linux machine has these
 
 
 def test_font_coverage_names_what_prints_as_empty_boxes():

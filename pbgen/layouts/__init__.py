@@ -23,7 +23,7 @@ BUILT_IN = "pbgen 自带"
 @dataclass(frozen=True)
 class Rendered:
     files: dict[str, bytes]  # format → bytes
-    pages: int
+    pages: int | None  # the PDF's page count; None when no PDF was made
 
 
 @dataclass(frozen=True)
@@ -55,30 +55,33 @@ class Layout:
         return unprinted(filing, self.manifest.prints)
 
     def render(self, context: dict, formats, timestamp) -> Rendered:
-        """The layout's files from the shared context: the PDF always (its page count is the
-        document's, and its page numbers pre-fill a DOCX 目录), the DOCX from template.docx,
-        the XLSX (the 公开表's rows) when asked for."""
-        from pbgen.layouts.fubiao import paged_pdf
-        from pbgen.layouts.gongkai import continued_pdf
-        from pbgen.render_pdf import render_pdf
+        """The layout's files from the shared context, only the formats asked for: DOCX and
+        XLSX never load the PDF engine (WeasyPrint, Pango), so they render where it is missing.
+        The PDF's page count is the document's; a DOCX 目录 carries the DOCX's own page numbers
+        (``render_docx.render_docx_paged``), never the PDF's: the two lay out differently."""
+        files, pages = {}, None
+        if "pdf" in formats:
+            from pbgen.layouts.fubiao import paged_pdf
+            from pbgen.layouts.gongkai import continued_pdf
+            from pbgen.render_pdf import render_pdf
 
-        first = context["part1"]["anchor"]
-        pdf = continued_pdf(
-            context,
-            lambda c: paged_pdf(c, self.folder, lambda c: render_pdf(c, self.folder, first)),
-        )
-        files = {"pdf": pdf.data}
+            first = context["part1"]["anchor"]
+            pdf = continued_pdf(
+                context,
+                lambda c: paged_pdf(c, self.folder, lambda c: render_pdf(c, self.folder, first)),
+            )
+            files["pdf"], pages = pdf.data, pdf.pages
         if "docx" in formats:
-            from pbgen.render_docx import render_docx
+            from pbgen.render_docx import render_docx_paged
 
             template = self.folder / "template.docx"
-            files["docx"] = render_docx(context, template, pdf.toc_pages, timestamp=timestamp)
+            files["docx"] = render_docx_paged(context, template, timestamp=timestamp)
         if "xlsx" in formats:
             from pbgen.layouts.gongkai import from_context
             from pbgen.render_xlsx import render_xlsx
 
             files["xlsx"] = render_xlsx(from_context(context), timestamp)
-        return Rendered(files, pdf.pages)
+        return Rendered(files, pages)
 
 
 def builtin_templates() -> Path:

@@ -1,6 +1,6 @@
 """绩效文本 (seeds 000, 001, 004): cover, 目录, 第一部分 部门整体绩效目标, 第二部分 one
-绩效目标表 per project. What the layout needs, its context, and how it renders (PDF, then the
-DOCX whose 目录 is pre-filled with the PDF's page numbers)."""
+绩效目标表 per project. What the layout needs and its context (the DOCX 目录 carries the DOCX's
+own page numbers: ``render_docx.render_docx_paged``)."""
 
 from __future__ import annotations
 
