@@ -2,8 +2,10 @@
 # Install everything pbgen needs on a fresh Debian machine: system packages (when root),
 # then a virtual environment in .venv with pbgen and its test tools.
 #   scripts/setup.sh        what rendering needs: CJK fonts, HarfBuzz subsetting (PDF writing is
-#                           ~25x slower without it), poppler
-#   scripts/setup.sh test   the same, plus LibreOffice, which the tests use to open the DOCX and XLSX
+#                           ~25x slower without it), poppler, and LibreOffice Writer, which lays
+#                           out each DOCX so its 目录 carries the DOCX's own page numbers
+#   scripts/setup.sh test   the same, plus LibreOffice Calc (the tests open every XLSX), Chromium
+#                           and yaml-language-server
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,12 +14,13 @@ SYSTEM_PACKAGES=(
   fonts-noto-cjk          # Noto Serif/Sans CJK SC: free fallbacks for 仿宋/宋体, 黑体, 小标宋
   fonts-lxgw-wenkai       # LXGW WenKai: free fallback for 楷体
   libharfbuzz-subset0     # fast font subsetting for WeasyPrint
-  poppler-utils           # pdftotext, pdffonts, pdftoppm
+  poppler-utils           # pdftotext, pdffonts, pdftoppm; pdfinfo reads the DOCX 目录's pages
   qpdf
+  libreoffice-writer-nogui  # lays out each DOCX once: its 目录 gets the DOCX's own page numbers
 )
 if [ "${1:-}" = "test" ]; then
   SYSTEM_PACKAGES+=(
-    libreoffice-writer-nogui libreoffice-calc-nogui  # the tests open every DOCX and XLSX
+    libreoffice-calc-nogui  # the tests open every XLSX
     fonts-crosextra-carlito  # Calibri's metrics: the XLSX column widths as Excel measures them
     chromium chromium-driver  # the tests drive the pbgen watch page in a real browser
   )
