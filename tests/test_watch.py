@@ -60,7 +60,7 @@ def page_version(driver) -> int:
 
 
 def wait_for_version(driver, version: int) -> None:
-    WebDriverWait(driver, 30, poll_frequency=0.05).until(lambda d: page_version(d) >= version)
+    WebDriverWait(driver, 120, poll_frequency=0.05).until(lambda d: page_version(d) >= version)
 
 
 def pdf_text(address: str) -> str:
@@ -109,7 +109,7 @@ def test_text_from_the_filing_is_shown_as_text(running, filing: Path, browser) -
     project(data)["goals"] = []
     filing.write_text(dump(data), encoding="utf-8")
     preview, address = running
-    preview.wait_for_newer(1, 30)
+    preview.wait_for_newer(1, 120)
     browser.get(address)
     wait_for_version(browser, 2)
     assert "<img src=x onerror=alert(1)>" in browser.find_element(By.ID, "findings").text
@@ -168,7 +168,7 @@ def test_the_command_serves_until_ctrl_c(filing: Path) -> None:
         assert state["version"] == 1 and state["findings"] == [] and state["has_pdf"]
     finally:
         process.send_signal(signal.SIGINT)
-        rest = process.communicate(timeout=30)[1]
+        rest = process.communicate(timeout=120)[1]
     assert process.returncode == 0, rest
     assert "已结束预览" in rest
     assert "Traceback" not in rest
