@@ -9,6 +9,7 @@ per-project 分项绩效目标) is computed here or in ``context``, never typed 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -26,7 +27,16 @@ FORMAT = 2
 Text = Annotated[str, WithJsonSchema({"type": ["string", "number"]})]
 
 
-PLAIN_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
+# ASCII digits only: Python's \d and Decimal also take full-width ５.００ and read it as 5.00,
+# so a number would not be kept as written.
+PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _full_width_hint(value: str) -> str:
+    """「；请改成半角 5.00」 when the text holds full-width (or other non-ASCII) digits."""
+    if any(ch.isdigit() and not ch.isascii() for ch in value):
+        return f"；其中有全角数字，请改成半角：{unicodedata.normalize('NFKC', value).strip()}"
+    return ""
 
 
 def _plain_decimal(value: Any) -> Any:
@@ -36,6 +46,7 @@ def _plain_decimal(value: Any) -> Any:
         raise ValueError(
             f"应为金额数字，如 700 或 5.00，写的是「{value}」"
             "（只写数字和小数点：不能有下划线、科学计数法 e、千位逗号或单位）"
+            + _full_width_hint(value)
         )
     return value.strip() if isinstance(value, str) else value
 
@@ -45,7 +56,9 @@ def _strip_percent(value: Any) -> Any:
     if isinstance(value, str):
         number = value.strip().removesuffix("%").removesuffix("％").strip()
         if number and not PLAIN_DECIMAL.fullmatch(number):
-            raise ValueError(f"应为百分数，如 25% 或 25，写的是「{value}」")
+            raise ValueError(
+                f"应为百分数，如 25% 或 25，写的是「{value}」{_full_width_hint(value)}"
+            )
         return number or None
     return value
 

@@ -218,8 +218,15 @@ def test_nul_and_escape_are_reported_at_their_line_and_column(write_filing):
     assert "空字符 NUL（U+0000）" in found[0].message and "转义符 ESC" in found[1].message
 
 
-@pytest.mark.parametrize("written", ["7_00", "3e1", "1,000", "5元"])
+@pytest.mark.parametrize("written", ["7_00", "3e1", "1,000", "5元", "５.００"])
 def test_amounts_must_be_plain_decimals(write_filing, written):
     text = HEAD + f"units:\n  - name: 甲\n    projects:\n      - {{name: a, budget: '{written}'}}\n"
     [found] = [f for f in problems(write_filing(text=text)) if "预算数" in f.field]
     assert f"写的是「{written}」" in found.message and "只写数字和小数点" in found.message
+
+
+def test_full_width_digits_are_named_with_the_fix(write_filing):
+    """Decimal would read ５.００ as 5.00: refused, with the half-width text to write instead."""
+    text = HEAD + "units:\n  - name: 甲\n    projects:\n      - {name: a, budget: '５.００'}\n"
+    [found] = [f for f in problems(write_filing(text=text)) if "预算数" in f.field]
+    assert "全角数字" in found.message and "5.00" in found.message
