@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pbgen.errors import InputError, PbgenError
 from pbgen.findings import Finding, has_errors
@@ -35,6 +36,7 @@ class CheckResult:
     file: str
     findings: list[Finding] = field(default_factory=list)
     readable: bool = True
+    loaded: Any = field(default=None, repr=False)  # the ``Loaded`` filing, when readable
 
     @property
     def failed(self) -> bool:
@@ -153,7 +155,7 @@ def check_file(path: Path | str) -> CheckResult:
         line, column = loaded.source.locate(("layout",))
         message = str(error).split("：", 1)[-1]
         findings.insert(0, Finding(str(path), line, column, "layout", "error", "版式", message))
-    return CheckResult(str(path), findings)
+    return CheckResult(str(path), findings, loaded=loaded)
 
 
 def check_files(paths: Iterable[Path | str], only_filings: bool = False) -> list[CheckResult]:
@@ -209,7 +211,6 @@ def render_file(
     """
     from pbgen import stamp
     from pbgen.check import check
-    from pbgen.context import build_context
     from pbgen.load import load
     from pbgen.write import write_all
 
@@ -233,13 +234,21 @@ def render_file(
     if not force and stamp.up_to_date(stamp_file, key, targets):
         seconds = time.perf_counter() - start
         return RenderResult(str(path), targets, 0, seconds, errors, left_out, chosen.name, True)
-    chosen.refuse_missing(filing, str(path))
-    context = build_context(filing, chosen)
-    rendered = chosen.render(context, formats, build_timestamp(filing.year))
+    rendered = render_in_memory(loaded, chosen, formats, str(path))
     outputs = {target: rendered.files[target.suffix.lstrip(".")] for target in targets}
     write_all({**outputs, stamp_file: stamp.stamp_bytes(key, outputs)})
     seconds = time.perf_counter() - start
     return RenderResult(str(path), targets, rendered.pages, seconds, errors, left_out, chosen.name)
+
+
+def render_in_memory(loaded, chosen, formats: Sequence[str], file: str = ""):
+    """context → render, nothing written: the ``Rendered`` bytes ``render_file`` writes and
+    ``pbgen watch`` shows. Refuses a filing that lacks what the layout needs."""
+    from pbgen.context import build_context
+
+    chosen.refuse_missing(loaded.filing, file)
+    context = build_context(loaded.filing, chosen)
+    return chosen.render(context, formats, build_timestamp(loaded.filing.year))
 
 
 def context_text(

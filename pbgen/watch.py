@@ -11,7 +11,6 @@ version is ready. A failed load or render keeps the last good PDF on screen, wit
 from __future__ import annotations
 
 import json
-import tempfile
 import threading
 import time
 import traceback
@@ -76,7 +75,7 @@ class Preview:
             error = "文件无法读取（见下方问题），显示的是上一次生成的版本。"
         else:
             try:
-                pdf, pages = self._render_pdf()
+                pdf, pages = self._render_pdf(result.loaded)
             except PbgenError as problem:
                 error = f"{problem}\n显示的是上一次生成的版本。"
             except Exception as bug:  # a bug must not end the preview the clerk is working in
@@ -96,20 +95,14 @@ class Preview:
             self._changed.notify_all()
         return self.snapshot
 
-    def _render_pdf(self) -> tuple[bytes, int]:
-        """The PDF only: the preview needs no DOCX, and renders nothing into the user's folders."""
-        from pbgen.pipeline import render_file
+    def _render_pdf(self, loaded) -> tuple[bytes, int]:
+        """The PDF only, in memory, from the filing ``check_file`` loaded: the preview needs no
+        DOCX, no second load, and writes nothing into the user's folders."""
+        from pbgen.pipeline import choose_layout, render_in_memory
 
-        with tempfile.TemporaryDirectory(prefix="pbgen-watch-") as folder:
-            result = render_file(
-                self.path,
-                folder,
-                formats=["pdf"],
-                layout=self.layout,
-                template_dir=self.template_dir,
-            )
-            pdf = next(path for path in result.outputs if path.suffix == ".pdf")
-            return pdf.read_bytes(), result.pages
+        chosen = choose_layout(loaded, self.layout, self.template_dir)
+        rendered = render_in_memory(loaded, chosen, ["pdf"], str(self.path))
+        return rendered.files["pdf"], rendered.pages
 
     def wait_for_newer(self, version: int, timeout: float) -> Snapshot:
         """The first snapshot after ``version``, or the current one after ``timeout`` seconds
