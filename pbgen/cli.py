@@ -74,6 +74,23 @@ def _layout_ids(incomplete: str) -> list[tuple[str, str]]:
     return [(layout.id, layout.name) for layout in found if layout.id.startswith(incomplete)]
 
 
+# The options several commands share, spelled once.
+LayoutOverride = Annotated[
+    str | None,
+    typer.Option(
+        "--layout",
+        "-l",
+        help="版式，覆盖文件中的 layout。",
+        metavar="版式",
+        autocompletion=_layout_ids,
+    ),
+]
+MoreLayouts = Annotated[
+    Path | None,
+    typer.Option("--template-dir", metavar="文件夹", help="另外在这个文件夹里找版式。"),
+]
+
+
 def _fail(error: PbgenError) -> typer.Exit:
     typer.echo(str(error), err=True)
     return typer.Exit(error.exit_code)
@@ -201,16 +218,7 @@ def render(
             metavar="格式",
         ),
     ] = None,
-    layout: Annotated[
-        str | None,
-        typer.Option(
-            "--layout",
-            "-l",
-            help="版式，覆盖文件中的 layout。",
-            metavar="版式",
-            autocompletion=_layout_ids,
-        ),
-    ] = None,
+    layout: LayoutOverride = None,
     template_dir: Annotated[
         Path | None,
         typer.Option(
@@ -603,10 +611,7 @@ def layouts(
             "--for", metavar="文件", help="这份文件可用的版式（包括它旁边 pbgen.toml 指定的）。"
         ),
     ] = None,
-    template_dir: Annotated[
-        Path | None,
-        typer.Option("--template-dir", metavar="文件夹", help="另外在这个文件夹里找版式。"),
-    ] = None,
+    template_dir: MoreLayouts = None,
 ) -> None:
     """列出可用的版式：来源、格式、需要的数据。"""
     if context.invoked_subcommand is not None:
@@ -669,14 +674,8 @@ class ContextFormat(StrEnum):
 @app.command()
 def context(
     path: Annotated[Path, typer.Argument(metavar="文件", help="绩效文本 YAML 文件。")],
-    layout: Annotated[
-        str | None,
-        typer.Option("--layout", "-l", metavar="版式", help="版式，覆盖文件中的 layout。"),
-    ] = None,
-    template_dir: Annotated[
-        Path | None,
-        typer.Option("--template-dir", metavar="文件夹", help="另外在这个文件夹里找版式。"),
-    ] = None,
+    layout: LayoutOverride = None,
+    template_dir: MoreLayouts = None,
     output_format: Annotated[
         ContextFormat, typer.Option("--format", "-f", help="yaml（易读）或 json。")
     ] = ContextFormat.yaml,
@@ -709,16 +708,7 @@ def doctor() -> None:
 @app.command()
 def watch(
     path: Annotated[Path, typer.Argument(help="要预览的绩效文本 YAML 文件。", metavar="文件")],
-    layout: Annotated[
-        str | None,
-        typer.Option(
-            "--layout",
-            "-l",
-            help="版式，覆盖文件中的 layout。",
-            metavar="版式",
-            autocompletion=_layout_ids,
-        ),
-    ] = None,
+    layout: LayoutOverride = None,
     template_dir: Annotated[
         Path | None,
         typer.Option(
