@@ -243,15 +243,34 @@ def _document_class(user_agent_css: Path | None):
 
 
 def render_pdf(context, template_dir: Path, first_numbered: str | None = None) -> RenderedPdf:
-    """Lay out and write the PDF; report on which printed page each anchor landed, counting
-    from the page of ``first_numbered`` (where page numbering starts)."""
+    """Lay out and write the PDF — a long one in parts (``pbgen.parts``); report on which
+    printed page each anchor landed, counting from the page of ``first_numbered`` (where page
+    numbering starts)."""
+    from pbgen import parts
+
     html = render_html(context, template_dir)
+    split = parts.split(html)
+    if len(split) == 1:
+        document = _lay_out(_source(html, template_dir), template_dir)
+        toc_pages = _anchor_pages(document.pages, first_numbered)
+        return RenderedPdf(document.write_pdf(), len(document.pages), toc_pages)
+    del html
+    laid, toc_pages = parts.lay_out_parts(
+        split,
+        lambda text, css: _lay_out(_source(text, template_dir), template_dir, css),
+        first_numbered,
+    )
+    make_tree = _weasyprint().Document.make_bookmark_tree
+    data = parts.join(laid, lambda pages: make_tree(pages, scale=0.75, transform_pages=True))
+    return RenderedPdf(data, sum(part.pages for part in laid), toc_pages)
+
+
+def _source(html: str, template_dir: Path):
+    """The HTML as WeasyPrint reads it: the template folder's base URL, fetching nothing
+    outside it, styled by the templates' own user-agent stylesheet."""
     base = template_dir.resolve().as_uri() + "/"
     document_class = _document_class(user_agent_stylesheet(template_dir))
-    source = document_class(string=html, base_url=base, url_fetcher=_fetcher_inside(template_dir))
-    document = _lay_out(source, template_dir)
-    toc_pages = _anchor_pages(document.pages, first_numbered)
-    return RenderedPdf(document.write_pdf(), len(document.pages), toc_pages)
+    return document_class(string=html, base_url=base, url_fetcher=_fetcher_inside(template_dir))
 
 
 # Break avoidance (a signature kept with the row before it, a row never split) is a wish:
@@ -263,14 +282,16 @@ RELAXED_BREAKS = """
 """
 
 
-def _lay_out(source, template_dir: Path):
+def _lay_out(source, template_dir: Path, css: str = ""):
+    """The laid-out document, with ``css`` added to the template's."""
+    extra = [_weasyprint().CSS(string=css, font_config=font_configuration())] if css else []
     try:
-        return source.render(font_config=font_configuration())
+        return source.render(stylesheets=extra, font_config=font_configuration())
     except AssertionError:
         pass
     relaxed = _weasyprint().CSS(string=RELAXED_BREAKS, font_config=font_configuration())
     try:
-        return source.render(stylesheets=[relaxed], font_config=font_configuration())
+        return source.render(stylesheets=[*extra, relaxed], font_config=font_configuration())
     except AssertionError:
         raise PbgenError(
             f"PDF 排版失败（模板 {template_dir}）：有一段内容无法排进一页，"

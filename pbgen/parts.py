@@ -1,0 +1,326 @@
+"""A long PDF laid out in parts, one after another, and joined.
+
+WeasyPrint keeps every page of a document laid out in memory until it writes the PDF: about
+1 MB a page, so a 绩效文本 of 5000 projects needed 7.7 GB, and its time per page grew with the
+document. A template says where its document may be cut: ``data-pbgen-part`` on an element
+that begins a page of its own (each 绩效目标表 after the first). pbgen then lays the document
+out in parts of ``PART_MARKS`` such elements, each part a document of its own — the same
+``<head>``, the elements around the cut opened again (without their ids) — writes each part's
+PDF and lets its pages go, and joins the PDFs into one, with one outline and one set of named
+destinations. Memory stays that of one part; time grows with the pages.
+
+What crosses a cut, so the joined PDF reads as one document:
+
+- page numbers: a part's first page gets the number it has in the whole document;
+- ``target-counter(…, page)`` and links to an anchor in another part (the 目录): the part gets a
+  stand-in for the anchor, an empty element whose own ``page`` counter is the anchor's page
+  number, which ``target-counter`` prefers to the page's; a part laid out before those numbers
+  were known is laid out again once they are;
+- the PDF outline (bookmarks), nested across parts as in one document.
+
+Nothing else does: a CSS counter, a ``+`` or ``:nth-child`` selector or a running ``string()``
+sees only its own part. Each part embeds the glyphs it uses, so a joined PDF carries several
+subsets of a font.
+"""
+
+from __future__ import annotations
+
+import html as html_text
+import io
+import re
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from urllib.parse import unquote
+
+MARK = "data-pbgen-part"
+PART_MARKS = 40  # marked elements (绩效目标表) a part holds: ~45 pages, ~60 MB laid out
+
+TAG = re.compile(
+    r"<!--.*?-->|<(?P<end>/?)(?P<name>[A-Za-z][\w:-]*)(?P<attributes>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    re.DOTALL,
+)
+ATTRIBUTE = re.compile(r"""\s(?P<name>[\w:-]+)(?:\s*=\s*(?:"(?P<q>[^"]*)"|'(?P<a>[^']*)'|(?P<u>[^\s>]+)))?""")
+RAW_TEXT = {"script", "style", "title", "textarea"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}  # fmt: skip
+# Start tags that end an open <p> (HTML's implied end tag), so a cut never reopens one.
+CLOSES_P = {
+    "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figcaption",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr",
+    "main", "menu", "nav", "ol", "p", "pre", "section", "table", "ul",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part's HTML, split at ``body`` (where stand-ins go), its anchors and links."""
+
+    head: str  # up to and including <body …>
+    body: str
+    ids: frozenset[str]
+    links: frozenset[str]  # anchors its internal links (href="#…") name
+
+
+def split(html: str, every: int | None = None) -> list[Part]:
+    """The document in parts: the first up to the first marked element (front matter and
+    everything before it), then ``every`` marked elements a part. One part when the document
+    has no more than ``every`` marked elements, or no ``<body>`` start tag."""
+    every = every or PART_MARKS
+    body_at, cuts, ids, links = _scan(html)
+    if body_at is None or len(cuts) <= every:
+        return [_part(html, body_at or 0, len(html), "", "", body_at or 0, ids, links)]
+    chosen = cuts[::every]
+    parts = []
+    bounds = [None, *chosen, None]
+    for before, after in zip(bounds, bounds[1:], strict=False):
+        start = before.at if before else body_at
+        end = after.at if after else len(html)
+        opened = "".join(_without_id(tag) for _, tag in before.open) if before else ""
+        closed = "".join(f"</{name}>" for name, _ in reversed(after.open)) if after else ""
+        parts.append(_part(html, start, end, opened, closed, body_at, ids, links))
+    return parts
+
+
+@dataclass(frozen=True)
+class _Cut:
+    at: int  # where the marked element's start tag begins
+    open: tuple[tuple[str, str], ...]  # (name, start tag) of the elements around it, in <body>
+
+
+def _scan(html: str):
+    """Where <body …> ends, the cuts, and each id and internal link with its offset."""
+    body_at, stack, cuts, ids, links = None, [], [], [], []
+    position = 0
+    while (tag := TAG.search(html, position)) is not None:
+        position = tag.end()
+        name = (tag["name"] or "").lower()
+        if not name:
+            continue  # a comment
+        if tag["end"]:
+            names = [open_name for open_name, _ in stack]
+            if name in names:
+                del stack[len(names) - 1 - names[::-1].index(name) :]
+            continue
+        attributes = _attributes(tag["attributes"])
+        if "id" in attributes:
+            ids.append((tag.start(), attributes["id"]))
+        if attributes.get("href", "").startswith("#"):
+            links.append((tag.start(), unquote(attributes["href"][1:])))
+        if name == "body":
+            body_at, stack = tag.end(), []
+        elif body_at is not None:
+            if name in CLOSES_P and stack and stack[-1][0] == "p":
+                stack.pop()
+            if MARK in attributes:
+                cuts.append(_Cut(tag.start(), tuple(stack)))
+            if name not in VOID and not tag.group().endswith("/>"):
+                stack.append((name, tag.group()))
+        if name in RAW_TEXT:  # its text is not markup: go on after its end tag
+            end = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(html, position)
+            position = end.end() if end else len(html)
+            if stack and stack[-1][0] == name:
+                stack.pop()
+    return body_at, cuts, ids, links
+
+
+def _attributes(text: str) -> dict[str, str]:
+    return {
+        match["name"].lower(): html_text.unescape(match["q"] or match["a"] or match["u"] or "")
+        for match in ATTRIBUTE.finditer(text)
+    }
+
+
+def _without_id(tag: str) -> str:
+    """A start tag opened again in a later part: its id stays where it was first."""
+    return re.sub(r"""\sid\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", "", tag, count=1)
+
+
+def _part(html, start, end, opened, closed, body_at, ids, links) -> Part:
+    inside = range(start, end)
+    return Part(
+        head=html[:body_at],
+        body=opened + html[start:end] + closed,
+        ids=frozenset(name for at, name in ids if at in inside),
+        links=frozenset(name for at, name in links if at in inside),
+    )
+
+
+# -- laying the parts out ---------------------------------------------------------------------
+
+
+@dataclass
+class LaidOut:
+    """A part as laid out and written: its PDF, and what the joined PDF needs of its pages."""
+
+    data: bytes
+    heights: list[float]  # each page's height, CSS px
+    anchors: list[tuple[int, str, float, float]]  # (page, name, x, y) in CSS px
+    bookmarks: list[list[tuple]]  # each page's WeasyPrint bookmarks
+    inputs: tuple = field(default=())  # what it was laid out with: first page, stand-ins
+
+    @property
+    def pages(self) -> int:
+        return len(self.heights)
+
+
+def lay_out_parts(
+    parts: list[Part],
+    lay_out: Callable[[str, str], object],
+    first_numbered: str | None,
+    rounds: int = 3,
+) -> tuple[list[LaidOut], dict[str, int]]:
+    """Lay out each part with ``lay_out(html, css)`` (a WeasyPrint document; ``css`` gives its
+    first page the number it has in the whole), in order, and again where what it was laid out
+    with has changed: its first page number, or the page numbers of the anchors in other parts
+    it refers to. Returns the parts and each anchor's printed page number (numbering starts at
+    1 on the page of ``first_numbered``, or on the first page)."""
+    laid: list[LaidOut | None] = [None] * len(parts)
+    numbers: dict[str, int] = {}
+    guess = sum(len(part.ids) for part in parts)  # until known: a page number of the right width
+    for _ in range(rounds):
+        changed, start, offset = False, 0, 0
+        for index, part in enumerate(parts):
+            refers = sorted(part.links - part.ids)
+            inputs = (index and start - offset + 1, tuple((n, numbers.get(n, guess)) for n in refers))
+            if laid[index] is None or laid[index].inputs != inputs:
+                document = lay_out(_with_stand_ins(part, inputs[1]), _numbered(index and inputs[0]))
+                laid[index], changed = _write(document, inputs), True
+            if index == 0 and first_numbered is not None:
+                offset = next((p for p, name, *_ in laid[0].anchors if name == first_numbered), 0)
+            numbers.update((name, start - offset + 1 + page) for page, name, *_ in laid[index].anchors)
+            start += laid[index].pages
+        if not changed:
+            break
+    return laid, numbers
+
+
+def _numbered(first: int) -> str:
+    """CSS for a part's first page: the number it has in the whole document (none for the
+    first part, numbered by the template itself)."""
+    return f"@page :first {{ counter-reset: page {first} !important; }}" if first else ""
+
+
+STAND_INS = '<div style="position: absolute; width: 0; height: 0; overflow: hidden">{}</div>'
+
+
+def _with_stand_ins(part: Part, stand_ins: tuple[tuple[str, int], ...]) -> str:
+    """The part's HTML with an empty element for each anchor of another part it links to,
+    whose own ``page`` counter is that anchor's page number."""
+    if not stand_ins:
+        return part.head + part.body
+    spans = "".join(
+        f'<span id="{html_text.escape(name)}" style="counter-reset: page {number}"></span>'
+        for name, number in stand_ins
+    )
+    return part.head + STAND_INS.format(spans) + part.body
+
+
+def _write(document, inputs: tuple) -> LaidOut:
+    """The part's PDF and what is kept of its pages; the laid-out pages are let go."""
+    stand_ins = {name for name, _ in inputs[1]}
+    return LaidOut(
+        data=document.write_pdf(),
+        heights=[page.height for page in document.pages],
+        anchors=[
+            (index, name, x, y)
+            for index, page in enumerate(document.pages)
+            for name, (x, y, *_) in page.anchors.items()
+            if name not in stand_ins
+        ],
+        bookmarks=[list(page.bookmarks) for page in document.pages],
+        inputs=inputs,
+    )
+
+
+# -- joining ----------------------------------------------------------------------------------
+
+SCALE = 0.75  # PDF points per CSS px, as WeasyPrint writes
+
+
+def join(laid: list[LaidOut], make_bookmark_tree) -> bytes:
+    """One PDF of the parts' pages, with the first part's document information, every part's
+    named destinations (the 目录's links find their page in any part) and one outline nested as
+    in a single document (``make_bookmark_tree``: WeasyPrint's own, fed every page). The same
+    parts give the same bytes."""
+    import pikepdf
+
+    joined = pikepdf.new()
+    sources = [pikepdf.open(io.BytesIO(part.data)) for part in laid]
+    with warnings.catch_warnings():  # that its named destinations are not copied: made below
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        for source in sources:
+            joined.pages.extend(source.pages)
+    first = sources[0]
+    joined.docinfo = joined.copy_foreign(first.docinfo)
+    if "/Lang" in first.Root:
+        joined.Root.Lang = first.Root.Lang
+    pages = [page.obj for page in joined.pages]
+    heights = [height for part in laid for height in part.heights]
+    starts = _starts(laid)
+    destinations = {}
+    for part, start in zip(laid, starts, strict=True):
+        for page, name, x, y in part.anchors:
+            destinations.setdefault(name, _destination(pages, heights, start + page, x, y))
+    if destinations:
+        names = pikepdf.Array()
+        for name in sorted(destinations):
+            names.extend([pikepdf.String(name), destinations[name]])
+        joined.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=names))
+    paged = [
+        SimpleNamespace(bookmarks=bookmarks, height=height)
+        for part in laid
+        for bookmarks, height in zip(part.bookmarks, part.heights, strict=True)
+    ]
+    tree = make_bookmark_tree(SimpleNamespace(pages=paged))
+    if tree:
+        joined.Root.Outlines = _outline(joined, pages, tree)
+    output = io.BytesIO()
+    joined.save(output, deterministic_id=True, min_version=first.pdf_version)
+    return output.getvalue()
+
+
+def _starts(laid: list[LaidOut]) -> list[int]:
+    starts, start = [], 0
+    for part in laid:
+        starts.append(start)
+        start += part.pages
+    return starts
+
+
+def _destination(pages, heights, index, x, y):
+    import pikepdf
+
+    point = (x * SCALE, (heights[index] - y) * SCALE)
+    return pikepdf.Array([pages[index], pikepdf.Name.XYZ, *point, 0])
+
+
+def _outline(pdf, pages, tree):
+    """The outline dictionaries of a bookmark tree ``[(label, (page, x, y), children, state)]``
+    (points already in PDF space), as WeasyPrint writes them."""
+    import pikepdf
+
+    root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
+
+    def add(subtrees, parent) -> int:
+        items, shown = [], len(subtrees)
+        for label, (page, x, y), children, state in subtrees:
+            item = pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Title=pikepdf.String(label),
+                    Dest=pikepdf.Array([pages[page], pikepdf.Name.XYZ, x, y, 0]),
+                    Parent=parent,
+                )
+            )
+            count = add(children, item)
+            item.Count = -count if state == "closed" else count
+            shown += 0 if state == "closed" else count
+            if items:
+                item.Prev, items[-1].Next = items[-1], item
+            items.append(item)
+        if items:
+            parent.First, parent.Last = items[0], items[-1]
+        return shown
+
+    root.Count = add(tree, root)
+    return root

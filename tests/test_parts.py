@@ -1,0 +1,175 @@
+"""A long PDF laid out in parts and joined reads as the PDF laid out at once: the same pages,
+page numbers, 目录, outline, named destinations and links (``pbgen.parts``).
+
+The seeds have fewer 绩效目标表 than a part holds, so the tests cut at every marked element
+(``PART_MARKS`` = 1) and compare with the same document laid out whole.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+import pymupdf
+import pytest
+
+from pbgen import parts
+from pbgen.context import build_context
+from pbgen.load import load
+from pbgen.pipeline import choose_layout
+from pbgen.render_pdf import render_pdf
+
+from conftest import DATA
+
+
+def rendered(path, every: int):
+    loaded = load(path)
+    layout = choose_layout(loaded)
+    context = build_context(loaded.filing, layout)
+    parts.PART_MARKS = every
+    try:
+        return render_pdf(context, layout.folder, context["part1"]["anchor"])
+    finally:
+        parts.PART_MARKS = PART_MARKS
+
+
+PART_MARKS = parts.PART_MARKS
+
+
+# a 绩效文本 (目录), a 附表 (附表3 laid out again where a table crosses a page), a 申报表
+ANCHORS = {"leting-2024": 10, "shifeng-2023": 20, "zhuxi-2024-shenbao": 0}
+
+
+@pytest.fixture(scope="module", params=ANCHORS)
+def whole_and_cut(request):
+    path = DATA / f"{request.param}.yaml"
+    return rendered(path, 10_000), rendered(path, 1), ANCHORS[request.param]
+
+
+def page_texts(data: bytes) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    return text.split("\f")[:-1]
+
+
+def test_the_cut_document_is_laid_out_in_several_parts():
+    loaded = load(DATA / "leting-2024.yaml")
+    layout = choose_layout(loaded)
+    from pbgen.render_pdf import render_html
+
+    html = render_html(build_context(loaded.filing, layout), layout.folder)
+    projects = sum(len(unit.projects) for unit in loaded.filing.units)
+    assert len(parts.split(html, 1)) == projects  # front matter with the first table, then one each
+    assert len(parts.split(html, projects)) == 1
+
+
+def test_same_pages_and_page_numbers(whole_and_cut):
+    whole, cut, _ = whole_and_cut
+    assert cut.pages == whole.pages > 5
+    assert page_texts(cut.data) == page_texts(whole.data)  # footers — N — included
+
+
+def test_same_toc_pages(whole_and_cut):
+    whole, cut, anchors = whole_and_cut
+    assert cut.toc_pages == whole.toc_pages
+    assert len(cut.toc_pages) >= anchors
+
+
+def test_same_outline_destinations_and_links(whole_and_cut):
+    whole, cut, _ = whole_and_cut
+    one, joined = pymupdf.open(stream=whole.data), pymupdf.open(stream=cut.data)
+    assert joined.get_toc() == one.get_toc()
+    assert [entry[3]["to"] for entry in joined.get_toc(simple=False)] == [
+        entry[3]["to"] for entry in one.get_toc(simple=False)
+    ]
+    assert joined.resolve_names() == one.resolve_names()
+
+    def links(document):
+        return [
+            (page.number, tuple(link["from"]), link["page"], link.get("nameddest"))
+            for page in document
+            for link in page.get_links()
+        ]
+
+    assert links(joined) == links(one)
+
+
+def test_the_toc_links_lead_to_later_parts():
+    cut = pymupdf.open(stream=rendered(DATA / "leting-2024.yaml", 1).data)
+    targets = {link["page"] for page in cut for link in page.get_links()}
+    last_table = max(
+        page.number for page in cut if "绩效目标表" in page.get_text()[:200]
+    )
+    assert last_table in targets
+
+
+def test_every_font_is_embedded(whole_and_cut):
+    _, cut, _ = whole_and_cut
+    fonts = subprocess.run(
+        ["pdffonts", "-"], input=cut.data, capture_output=True, check=True
+    ).stdout.decode()
+    rows = fonts.splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows)
+
+
+def test_the_same_parts_give_the_same_bytes():
+    path = DATA / "leting-2024.yaml"
+    assert rendered(path, 2).data == rendered(path, 2).data
+
+
+# -- split: where a document is cut --------------------------------------------------------
+
+
+PAGE = """<!DOCTYPE html><html><head><style>section[data-pbgen-part] {{ x: "<b>" }}</style>
+<title>a <section data-pbgen-part> b</title></head>
+<body class="b"><nav><a href="#s1">1</a><a href="#s3">3</a></nav>
+<main id="m" class="numbered"><section class="part"><h1 id="two">二</h1><p>intro
+{sections}</section></main><p id="end">end</p></body></html>"""
+
+
+def page(count: int) -> str:
+    return PAGE.format(
+        sections="".join(
+            f'<section id="s{n}"{" data-pbgen-part" if n else ""}><!-- <section data-pbgen-part> -->'
+            f"<p>文&lt;section data-pbgen-part&gt;{n}</section>"
+            for n in range(count)
+        )
+    )
+
+
+def test_no_cut_when_the_marks_fit_one_part():
+    html = page(4)
+    (only,) = parts.split(html, 3)  # 3 marks: sections 1, 2, 3
+    assert only.head + only.body == html
+    assert only.ids == {"m", "two", "end", "s0", "s1", "s2", "s3"}
+
+
+def test_each_part_reopens_the_elements_around_its_cut():
+    html = page(5)
+    split = parts.split(html, 2)  # marks at sections 1–4: cuts before 1 and 3
+    assert len(split) == 3
+    first, middle, last = split
+    assert all(part.head == first.head and part.head.endswith('<body class="b">') for part in split)
+    assert first.body.endswith('<p>文&lt;section data-pbgen-part&gt;0</section></section></main>')
+    assert middle.body.startswith('<main class="numbered"><section class="part"><section id="s1"')
+    assert middle.body.endswith("</section></section></main>")
+    assert last.body.startswith('<main class="numbered"><section class="part"><section id="s3"')
+    assert last.body.endswith("</body></html>")
+    assert (first.ids, middle.ids, last.ids) == (
+        {"m", "two", "s0"},
+        {"s1", "s2"},
+        {"s3", "s4", "end"},
+    )
+    assert first.links == {"s1", "s3"} and not middle.links
+
+
+def test_stand_ins_give_an_anchor_of_another_part_its_page_number():
+    first = parts.split(page(5), 2)[0]
+    html = parts._with_stand_ins(first, (("s1", 7), ("s3", 12)))
+    assert '<span id="s1" style="counter-reset: page 7"></span>' in html
+    assert html.index("s3") < html.index("<nav>")
+
+
+def test_no_body_no_cut():
+    html = "<section>a</section>" + "<section data-pbgen-part>b</section>" * 5
+    assert len(parts.split(html, 1)) == 1
