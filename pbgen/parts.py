@@ -276,7 +276,12 @@ def join(laid: list[LaidOut], make_bookmark_tree) -> bytes:
     if tree:
         joined.Root.Outlines = _outline(joined, pages, tree)
     output = io.BytesIO()
-    joined.save(output, deterministic_id=True, min_version=first.pdf_version)
+    joined.save(
+        output,
+        min_version=first.pdf_version,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,  # 12% smaller
+        deterministic_id=True,
+    )
     return output.getvalue()
 
 

@@ -260,6 +260,7 @@ def render_pdf(context, template_dir: Path, first_numbered: str | None = None) -
         lambda text, css: _lay_out(_source(text, template_dir), template_dir, css),
         first_numbered,
     )
+    del split
     make_tree = _weasyprint().Document.make_bookmark_tree
     data = parts.join(laid, lambda pages: make_tree(pages, scale=0.75, transform_pages=True))
     return RenderedPdf(data, sum(part.pages for part in laid), toc_pages)

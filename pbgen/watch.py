@@ -101,7 +101,7 @@ class Preview:
         from pbgen.pipeline import choose_layout, render_in_memory
 
         chosen = choose_layout(loaded, self.layout, self.template_dir)
-        rendered = render_in_memory(loaded, chosen, ["pdf"], str(self.path))
+        rendered = render_in_memory(loaded.filing, chosen, ["pdf"], str(self.path))
         return rendered.files["pdf"], rendered.pages
 
     def wait_for_newer(self, version: int, timeout: float) -> Snapshot:
