@@ -273,20 +273,31 @@ def _reject_unprintable(text: str, file: str) -> None:
 
 def _limit_depth(text: str, file: str) -> None:
     """Refuse nesting deeper than any filing needs, before the YAML library builds it: its
-    composer recurses in C and crashes the process at ~100,000 levels."""
+    composer recurses in C and crashes the process at ~100,000 levels. The libyaml of the
+    PyYAML 6.0.4 wheel stops by itself at 1000 flow levels, reading ahead of the events, in
+    English: that is told as ours."""
     depth = 0
-    for event in yaml.parse(text, Loader=YamlLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise _refuse(
-                    file,
-                    f"嵌套超过 {MAX_DEPTH} 层（列表套列表或字段组套字段组），绩效文本用不到这么深："
-                    "请检查这里的括号和缩进。",
-                    *_mark(event.start_mark),
-                )
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=YamlLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _too_deep(file, event.start_mark)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as error:
+        if "maximum nesting depth" not in str(error.problem):
+            raise
+        raise _too_deep(file, error.problem_mark) from None
+
+
+def _too_deep(file: str, mark: yaml.Mark) -> InputError:
+    return _refuse(
+        file,
+        f"嵌套超过 {MAX_DEPTH} 层（列表套列表或字段组套字段组），绩效文本用不到这么深："
+        "请检查这里的括号和缩进。",
+        *_mark(mark),
+    )
 
 
 class _Budget:
