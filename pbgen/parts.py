@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import html as html_text
 import io
+import itertools
 import re
 import warnings
 from collections.abc import Callable
@@ -41,7 +42,9 @@ TAG = re.compile(
     r"<!--.*?-->|<(?P<end>/?)(?P<name>[A-Za-z][\w:-]*)(?P<attributes>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
     re.DOTALL,
 )
-ATTRIBUTE = re.compile(r"""\s(?P<name>[\w:-]+)(?:\s*=\s*(?:"(?P<q>[^"]*)"|'(?P<a>[^']*)'|(?P<u>[^\s>]+)))?""")
+ATTRIBUTE = re.compile(
+    r"""\s(?P<name>[\w:-]+)(?:\s*=\s*(?:"(?P<q>[^"]*)"|'(?P<a>[^']*)'|(?P<u>[^\s>]+)))?"""
+)
 RAW_TEXT = {"script", "style", "title", "textarea"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}  # fmt: skip
 # Start tags that end an open <p> (HTML's implied end tag), so a cut never reopens one.
@@ -73,7 +76,7 @@ def split(html: str, every: int | None = None) -> list[Part]:
     chosen = cuts[::every]
     parts = []
     bounds = [None, *chosen, None]
-    for before, after in zip(bounds, bounds[1:], strict=False):
+    for before, after in itertools.pairwise(bounds):
         start = before.at if before else body_at
         end = after.at if after else len(html)
         opened = "".join(_without_id(tag) for _, tag in before.open) if before else ""
@@ -177,18 +180,22 @@ def lay_out_parts(
     1 on the page of ``first_numbered``, or on the first page)."""
     laid: list[LaidOut | None] = [None] * len(parts)
     numbers: dict[str, int] = {}
-    guess = sum(len(part.ids) for part in parts)  # until known: a page number of the right width
+    anchors = frozenset().union(*(part.ids for part in parts))
+    guess = len(anchors)  # a page number of the right width, until the real one is known
     for _ in range(rounds):
         changed, start, offset = False, 0, 0
         for index, part in enumerate(parts):
-            refers = sorted(part.links - part.ids)
-            inputs = (index and start - offset + 1, tuple((n, numbers.get(n, guess)) for n in refers))
+            first = start - offset + 1 if index else 0  # 0: the template numbers the first part
+            elsewhere = sorted((part.links - part.ids) & anchors)
+            inputs = (first, tuple((name, numbers.get(name, guess)) for name in elsewhere))
             if laid[index] is None or laid[index].inputs != inputs:
-                document = lay_out(_with_stand_ins(part, inputs[1]), _numbered(index and inputs[0]))
+                document = lay_out(_with_stand_ins(part, inputs[1]), _numbered(first))
                 laid[index], changed = _write(document, inputs), True
             if index == 0 and first_numbered is not None:
                 offset = next((p for p, name, *_ in laid[0].anchors if name == first_numbered), 0)
-            numbers.update((name, start - offset + 1 + page) for page, name, *_ in laid[index].anchors)
+            numbers.update(
+                (name, start - offset + 1 + page) for page, name, *_ in laid[index].anchors
+            )
             start += laid[index].pages
         if not changed:
             break
@@ -196,8 +203,7 @@ def lay_out_parts(
 
 
 def _numbered(first: int) -> str:
-    """CSS for a part's first page: the number it has in the whole document (none for the
-    first part, numbered by the template itself)."""
+    """CSS for a part's first page: the number it has in the whole document."""
     return f"@page :first {{ counter-reset: page {first} !important; }}" if first else ""
 
 

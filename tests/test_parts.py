@@ -97,9 +97,7 @@ def test_same_outline_destinations_and_links(whole_and_cut):
 def test_the_toc_links_lead_to_later_parts():
     cut = pymupdf.open(stream=rendered(DATA / "leting-2024.yaml", 1).data)
     targets = {link["page"] for page in cut for link in page.get_links()}
-    last_table = max(
-        page.number for page in cut if "绩效目标表" in page.get_text()[:200]
-    )
+    last_table = max(page.number for page in cut if "绩效目标表" in page.get_text()[:200])
     assert last_table in targets
 
 
@@ -150,7 +148,7 @@ def test_each_part_reopens_the_elements_around_its_cut():
     assert len(split) == 3
     first, middle, last = split
     assert all(part.head == first.head and part.head.endswith('<body class="b">') for part in split)
-    assert first.body.endswith('<p>文&lt;section data-pbgen-part&gt;0</section></section></main>')
+    assert first.body.endswith("<p>文&lt;section data-pbgen-part&gt;0</section></section></main>")
     assert middle.body.startswith('<main class="numbered"><section class="part"><section id="s1"')
     assert middle.body.endswith("</section></section></main>")
     assert last.body.startswith('<main class="numbered"><section class="part"><section id="s3"')
@@ -173,3 +171,33 @@ def test_stand_ins_give_an_anchor_of_another_part_its_page_number():
 def test_no_body_no_cut():
     html = "<section>a</section>" + "<section data-pbgen-part>b</section>" * 5
     assert len(parts.split(html, 1)) == 1
+
+
+def test_a_hand_made_document_reads_the_same_cut_and_whole(tmp_path):
+    """Any template, not only pbgen's: pages numbered on, a target-counter into a later part,
+    a link to an anchor no part has (printed without a number, as whole)."""
+    from pbgen.render_pdf import _lay_out, _source, _weasyprint
+
+    html = (
+        "<html><head><style>@page { size: A6; margin: 15mm;"
+        " @bottom-center { content: '— ' counter(page) ' —' } }"
+        " nav a::after { content: ' p' target-counter(attr(href), page) }"
+        " section + section { break-before: page }</style></head><body>"
+        '<nav><a href="#s5">五</a> <a href="#nowhere">无</a></nav><main>'
+        + "".join(
+            f'<section id="s{n}"{" data-pbgen-part" if n else ""}>第{n}节</section>'
+            for n in range(7)
+        )
+        + "</main></body></html>"
+    )
+
+    def lay_out(text, css=""):
+        return _lay_out(_source(text, tmp_path), tmp_path, css)
+
+    whole = lay_out(html).write_pdf()
+    laid, numbers = parts.lay_out_parts(parts.split(html, 2), lay_out, None)
+    tree = _weasyprint().Document.make_bookmark_tree
+    cut = parts.join(laid, lambda pages: tree(pages, scale=0.75, transform_pages=True))
+    assert len(laid) == 4 and numbers["s5"] == 6
+    assert page_texts(cut) == page_texts(whole)
+    assert "五 p6" in page_texts(cut)[0] and "无" in page_texts(cut)[0]
