@@ -25,6 +25,7 @@ subsets of a font.
 
 from __future__ import annotations
 
+import bisect
 import html as html_text
 import io
 import itertools
@@ -140,13 +141,18 @@ def _without_id(tag: str) -> str:
 
 
 def _part(html, start, end, opened, closed, body_at, ids, links) -> Part:
-    inside = range(start, end)
     return Part(
         head=html[:body_at],
         body=opened + html[start:end] + closed,
-        ids=frozenset(name for at, name in ids if at in inside),
-        links=frozenset(name for at, name in links if at in inside),
+        ids=_between(ids, start, end),
+        links=_between(links, start, end),
     )
+
+
+def _between(found: list[tuple[int, str]], start: int, end: int) -> frozenset[str]:
+    """The names found at offsets ``start`` ≤ offset < ``end`` (``found`` is in offset order)."""
+    low, high = bisect.bisect_left(found, (start,)), bisect.bisect_left(found, (end,))
+    return frozenset(name for _, name in found[low:high])
 
 
 # -- laying the parts out ---------------------------------------------------------------------
