@@ -253,8 +253,8 @@ SCALE = 0.75  # PDF points per CSS px, as WeasyPrint writes
 def join(laid: list[LaidOut], make_bookmark_tree) -> bytes:
     """One PDF of the parts' pages, with the first part's document information, every part's
     named destinations (the 目录's links find their page in any part) and one outline nested as
-    in a single document (``make_bookmark_tree``: WeasyPrint's own, fed every page). The same
-    parts give the same bytes."""
+    in a single document (``make_bookmark_tree``: WeasyPrint's ``Document.make_bookmark_tree``,
+    fed every page). The same parts give the same bytes."""
     import pikepdf
 
     joined = pikepdf.new()
@@ -284,7 +284,7 @@ def join(laid: list[LaidOut], make_bookmark_tree) -> bytes:
         for part in laid
         for bookmarks, height in zip(part.bookmarks, part.heights, strict=True)
     ]
-    tree = make_bookmark_tree(SimpleNamespace(pages=paged))
+    tree = make_bookmark_tree(SimpleNamespace(pages=paged), scale=SCALE, transform_pages=True)
     if tree:
         joined.Root.Outlines = _outline(joined, pages, tree)
     output = io.BytesIO()

@@ -261,8 +261,7 @@ def render_pdf(context, template_dir: Path, first_numbered: str | None = None) -
         first_numbered,
     )
     del split
-    make_tree = _weasyprint().Document.make_bookmark_tree
-    data = parts.join(laid, lambda pages: make_tree(pages, scale=0.75, transform_pages=True))
+    data = parts.join(laid, _weasyprint().Document.make_bookmark_tree)
     return RenderedPdf(data, sum(part.pages for part in laid), toc_pages)
 
 
