@@ -26,15 +26,6 @@ from scale import filing
 
 SIZES = (100, 1000, 5000)
 
-WRAPPER = """
-import resource, subprocess, sys
-done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(done.returncode, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
-print(done.stdout[-2000:] if done.returncode else "")
-print(done.stderr[-2000:] if done.returncode else "")
-"""
-
 # LibreOffice alone: the 目录's anchors are the DOCX's _Toc_pbgen_ bookmarks.
 SOFFICE_ONLY = """
 import re, resource, sys, time, zipfile
@@ -43,26 +34,29 @@ docx = open(sys.argv[1], "rb").read()
 xml = zipfile.ZipFile(sys.argv[1]).read("word/document.xml").decode()
 anchors = list(dict.fromkeys(re.findall(r'w:name="(_Toc_pbgen_[0-9]+)"', xml)))
 start = time.perf_counter()
-pages = docx_toc_pages(docx, anchors, anchors[0])
+try:
+    pages = docx_toc_pages(docx, anchors, anchors[0])
+except Exception:  # pbgen's NoPageNumbers; an older pbgen returned None
+    pages = None
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, bool(pages))
 """
 
 
 def run(command: list[str]) -> tuple[float, float, float, str]:
-    """Wall time, CPU time and peak MB of ``command`` in a fresh process, and what went wrong."""
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", WRAPPER, *command],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "COLUMNS": "300"},
-    )
-    wall = time.perf_counter() - start
-    head, _, output = done.stdout.partition("\n")
-    code, cpu, peak_kb = head.split()
-    return wall, float(cpu), int(peak_kb) / 1024, "" if code == "0" else f"exit {code}: {output}"
+    """Wall time, CPU time and peak MB of ``command`` in a fresh process, and what went wrong:
+    ``wait4`` gives the rusage of that process and of the children it waited for (LibreOffice),
+    peak memory being that of the largest single one."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=errors, env={**os.environ, "COLUMNS": "300"}
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        errors.seek(0)
+        error = "" if status == 0 else errors.read().decode()[-2000:]
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, error
 
 
 def measure(projects: int, work: Path) -> None:
@@ -75,7 +69,7 @@ def measure(projects: int, work: Path) -> None:
     wall, cpu, peak, error = run([*render, "-f", "docx", "--force", "-j", "1"])
     print(
         f"{name:>15}: {wall:7.1f} s wall, {cpu:7.1f} s CPU, peak {peak:6.0f} MB"
-        + (f"  {error}" if error else ""),
+        + (f"  failed: {error}" if error else ""),
         flush=True,
     )
     if error:
