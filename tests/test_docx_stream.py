@@ -7,8 +7,11 @@ import copy
 import datetime
 import io
 import shutil
+import tempfile
+import time
 import zipfile
 from dataclasses import asdict
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -180,12 +183,31 @@ def test_without_libreoffice_the_toc_has_no_numbers_and_the_clerk_is_told(
 
 
 @needs_soffice
-def test_libreoffice_out_of_time_is_said_and_ended(long_filing, monkeypatch):
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="no /proc to look in")
+def test_libreoffice_out_of_time_is_said_and_ended(long_filing, monkeypatch, tmp_path):
+    """Out of time while laying out, LibreOffice is ended with every process it started:
+    none is left running with its profile, which lies in this test's folder."""
     context, docx = long_filing
-    monkeypatch.setattr(docx_pages, "SECONDS", 0.01)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(docx_pages, "SECONDS", 1.5)  # soffice.bin has started, not finished
     anchors = [entry["anchor"] for entry in context["toc"]]
     with pytest.raises(NoPageNumbers, match="秒内没有排完"):
-        docx_toc_pages(docx, anchors, context["part1"]["anchor"])
+        docx_toc_pages(docx, anchors, context["part1"]["anchor"], part_bytes=10**12)
+    for _ in range(20):
+        running = [
+            path for path in Path("/proc").glob("[0-9]*/cmdline") if str(tmp_path) in _read(path)
+        ]
+        if not running:
+            break
+        time.sleep(0.1)
+    assert not running
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_bytes().decode(errors="replace")
+    except OSError:  # the process has just ended
+        return ""
 
 
 def test_a_bidi_control_in_a_project_name_is_not_printed(write_filing, tmp_path):
