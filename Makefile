@@ -36,6 +36,7 @@ bench: setup
 	$(BIN)/python bench/render_vs_soffice.py
 	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/docx_scale.py
 	$(BIN)/python bench/import.py
 
 schema: setup

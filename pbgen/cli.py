@@ -376,6 +376,7 @@ def _notices(outcome, failure_type) -> list[str]:
             f"{outcome.file}：检查发现 {outcome.check_errors} 个错误，已照原样生成；"
             f"运行 pbgen check {outcome.file} 查看。"
         )
+    notices += [f"{outcome.file}：{notice}" for notice in outcome.notices]
     return notices
 
 

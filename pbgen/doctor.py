@@ -207,7 +207,7 @@ def office_checks() -> list[Check]:
     """LibreOffice and poppler are optional: with both, the DOCX 目录 carries page numbers."""
     import shutil
 
-    from pbgen.render_docx import libreoffice
+    from pbgen.docx_pages import libreoffice
 
     soffice = libreoffice()
     pdfinfo = shutil.which("pdfinfo")

@@ -175,6 +175,7 @@ class RenderResult:
     unprinted: list[str] = field(default_factory=list)
     layout: str = ""  # the layout's Chinese name
     skipped: bool = False  # outputs already newer than input, templates and pbgen
+    notices: list[str] = field(default_factory=list)  # about the outputs (a 目录 without pages)
 
 
 def build_timestamp(year: int) -> datetime:
@@ -237,9 +238,20 @@ def render_file(
         return RenderResult(str(path), targets, 0, seconds, errors, left_out, chosen.name, True)
     rendered = render_in_memory(filing, chosen, formats, str(path))
     outputs = {target: rendered.files[target.suffix.lstrip(".")] for target in targets}
-    write_all({**outputs, stamp_file: stamp.stamp_bytes(key, outputs)})
+    # outputs with notices (a 目录 without page numbers) are never up to date: tried again
+    made = {**key, "notices": rendered.notices} if rendered.notices else key
+    write_all({**outputs, stamp_file: stamp.stamp_bytes(made, outputs)})
     seconds = time.perf_counter() - start
-    return RenderResult(str(path), targets, rendered.pages, seconds, errors, left_out, chosen.name)
+    return RenderResult(
+        str(path),
+        targets,
+        rendered.pages,
+        seconds,
+        errors,
+        left_out,
+        chosen.name,
+        notices=rendered.notices,
+    )
 
 
 def render_in_memory(filing, chosen, formats: Sequence[str], file: str = ""):

@@ -14,9 +14,15 @@ occurs:
   and "do not break across pages" (cantSplit), except that a row estimated taller than a page
   may break (Word and LibreOffice would cut it off at the page foot).
 
-``fill_template`` and ``finish`` are the steps every layout's DOCX uses; the 目录 (bookmarks
-on the headings, a real TOC field pre-filled with the DOCX's own page numbers as LibreOffice
-lays it out) comes with a template's ``[[TOC]]`` paragraph.
+``fill_template`` is what every layout's DOCX is made by; the 目录 (bookmarks on the
+headings, a real TOC field pre-filled with the DOCX's own page numbers as LibreOffice lays it
+out: ``pbgen.docx_pages``) comes with a template's ``[[TOC]]`` paragraph.
+
+The body is rendered and finished one top-level element at a time (``pbgen.docx_body``): a
+filing of thousands of projects takes the memory of one table and time in proportion to its
+length. What the passes need of the whole document (page size, styles, whether there is a
+目录) is read from the template first; the 目录's page numbers, known only once the DOCX is
+laid out, replace its unnumbered entries in the DOCX made (``with_toc_pages``).
 """
 
 from __future__ import annotations
@@ -27,35 +33,36 @@ import io
 import math
 import re
 import shutil
-import subprocess
-import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import jinja2
+import markupsafe
+from docx import Document as DocxDocument
 from docx.document import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Twips
-from docxtpl import DocxTemplate
 from lxml import etree
 
 from pbgen.context import printable
+from pbgen.docx_body import AllButTheBody, body_source, serialized, stream_body
+from pbgen.docx_pages import DOCUMENT_XML, NoPageNumbers, docx_toc_pages
 from pbgen.errors import PbgenError
 from pbgen.linebreak import balanced_lines, capacity
 from pbgen.linebreak import width as line_width
 from pbgen.templating import explain, in_template, sandboxed
 
 TOC_PLACEHOLDER = "[[TOC]]"
-PDF_WITH_BOOKMARKS = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
-DESTINATION = re.compile(r'\s*(?P<page>\d+)\s+\[.*\]\s+"(?P<name>[^"]+)"\s*$')  # pdfinfo -dests
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
 # paragraphs a 目录 entry can point to
 HEADING_STYLES = {"Heading1", "Heading2", "TableTitle", "TableTitleFirst"}
 
-# Characters XML 1.0 forbids: docxtpl would silently drop the text around them.
 _W = nsdecls("w")
+CHUNK = 1 << 20  # bytes of document.xml read at a time
 
 
 def render_docx(
@@ -71,71 +78,121 @@ def render_docx(
     entries name and a TOC field listing them. ``toc_pages`` (anchor → the page its heading
     stands on in this DOCX, ``docx_toc_pages``) are shown as they are: LibreOffice and WPS do
     not recompute a TOC on opening. Without them the entries have no page numbers and the field
-    is marked dirty, so that Word fills them in. ``timestamp`` is written as the creation date
-    and as every zip entry's date.
+    is marked dirty, so that Word fills them in (``with_toc_pages`` adds them later).
+    ``timestamp`` is written as the creation date and as every zip entry's date.
     """
     data = context if isinstance(context, dict) else dataclasses.asdict(context)
-    document = fill_template(template, data)
-    body = document.element.body
-    if _toc_placeholder(body) is not None:
-        _add_bookmarks(body, data["toc"])
-        _insert_toc(body, data["toc"], toc_pages or {})
-    return finish(document, data["title"], timestamp)
+    return fill_template(template, data, data["title"], timestamp, toc_pages or {})
 
 
 # -- generic helpers, shared by every layout's DOCX --------------------------------------------
 
 
-def fill_template(template: Path, fields: dict) -> Document:
-    """The docxtpl template filled with ``fields``: strings cleaned of XML-illegal characters
-    (docxtpl would drop the text around them) and escaped (``<`` and ``&`` would vanish), then
-    the template's table declarations applied (``{# 合并 #}``, rows that must break)."""
+def fill_template(
+    template: Path,
+    fields: dict,
+    title: str,
+    timestamp: datetime.datetime,
+    toc_pages: dict[str, int] | None = None,
+) -> bytes:
+    """The DOCX bytes of the docxtpl template filled with ``fields``: strings printed without
+    XML-illegal characters (docxtpl would drop the text around them) and escaped (``<`` and
+    ``&`` would vanish), then the template's table declarations applied (``{# 合并 #}``, rows
+    that must break) and, where the template has the ``[[TOC]]`` paragraph, the 目录 of
+    ``fields["toc"]``. The body is rendered as a stream (``pbgen.docx_body``): memory does not
+    grow with the filing. ``finish`` makes the bytes."""
     if not Path(template).is_file():
         raise PbgenError(f"找不到 DOCX 模板 {template}。")
-    template_doc = DocxTemplate(str(template))
+    template_doc = AllButTheBody(str(template))
     template_doc.init_docx()
-    _read_merge_marks(template_doc.docx.element.body, Path(template))
-    try:  # sandboxed, and without a loader: a Word template reads no file
-        template_doc.render(_clean(fields), jinja_env=sandboxed(autoescape=True), autoescape=True)
+    document = template_doc.docx
+    _read_merge_marks(document.element.body, Path(template))
+    toc = fields["toc"] if _toc_placeholder(document.element.body) is not None else None
+    passes = _Passes(document, toc, toc_pages or {})
+    source = body_source(template_doc)
+    # sandboxed, and without a loader: a Word template reads no file
+    env = sandboxed(autoescape=True, finalize=_printable)
+    try:
+        template_doc.render(fields, jinja_env=env, autoescape=True)  # all but the body
+        body = stream_body(template_doc, source, fields, env, passes.finish)
+        docx = finish(document, title, timestamp, body)
     except jinja2.TemplateError as error:
         raise explain(error, template) from None
     except (ArithmeticError, TypeError, ValueError, LookupError) as error:
         if not in_template(error):
             raise  # a fault of pbgen itself
         raise explain(error, template) from None
-    document = template_doc.docx
-    _merge_marked_cells(document.element.body)
-    _let_tall_rows_break(document)
-    _balance_cells(document)
-    fill_empty_cells(document.element.body)
-    return document
+    passes.done()
+    return docx
 
 
-def render_template(
-    template: Path, fields: dict, title: str, timestamp: datetime.datetime
+class _Passes:
+    """What pbgen does to each top-level element of the rendered body, in document order
+    (``stream_body``): what it needs of the whole document is read from the template first."""
+
+    def __init__(self, document: Document, toc: list[dict] | None, pages: dict[str, int]):
+        self.page_lines = _page_lines(document)
+        self.centred = _centred_styles(document)
+        self.toc, self.pages = toc, pages
+        self.bookmarked = 0  # 目录 entries whose heading has its bookmark
+        self.toc_inserted = False
+
+    def finish(self, element) -> bytes | None:
+        """Apply the table declarations, then the 目录's bookmark or the 目录 itself."""
+        _merge_marked_cells(element)
+        _let_tall_rows_break(element, self.page_lines)
+        _balance_cells(element, self.centred)
+        fill_empty_cells(element)
+        if self.toc is None or element.tag != qn("w:p"):
+            return None
+        if self.bookmarked < len(self.toc) and _is_heading(element):
+            entry = self.toc[self.bookmarked]
+            if _squeeze(_text(element)) == _squeeze(printable(entry["text"])):
+                _add_bookmark(element, self.bookmarked, entry["anchor"])
+                self.bookmarked += 1
+        if not self.toc_inserted and _text(element).strip() == TOC_PLACEHOLDER:
+            self.toc_inserted = True
+            return toc_xml(self.toc, self.pages)
+        return None
+
+    def done(self) -> None:
+        """Refuse a template that lacks a heading of the 目录 (or the 目录 itself)."""
+        if self.toc is None:
+            return
+        if self.bookmarked < len(self.toc):
+            entry = self.toc[self.bookmarked]
+            raise PbgenError(f"DOCX 模板里找不到目录项「{entry['text']}」的标题段落。")
+        if not self.toc_inserted:
+            raise PbgenError(f"DOCX 模板里没有目录占位段落 {TOC_PLACEHOLDER}。")
+
+
+def finish(
+    document: Document, title: str, timestamp: datetime.datetime, body: Iterator[bytes]
 ) -> bytes:
-    """The DOCX bytes of a template that needs nothing beyond ``fill_template``."""
-    return finish(fill_template(template, fields), title, timestamp)
-
-
-def finish(document: Document, title: str, timestamp: datetime.datetime) -> bytes:
     """The document's bytes, the same for the same input: only title and dates as core
-    properties, every zip entry dated ``timestamp``, entries in a stable order."""
+    properties, every zip entry dated ``timestamp``, entries in a stable order. ``body`` is
+    the XML of the body from ``<w:body>`` to ``</w:body>``, written as it comes."""
     _set_core_properties(document, title, timestamp)
     buffer = io.BytesIO()
-    document.save(buffer)
-    return normalized_zip(buffer.getvalue(), timestamp)
+    document.save(buffer)  # with the empty body docxtpl left (``AllButTheBody``)
+
+    def document_xml(saved: IO[bytes], entry: IO[bytes]) -> None:
+        head, _, tail = saved.read().partition(b"<w:body/>")
+        entry.write(head)
+        for xml in body:
+            entry.write(xml)
+        entry.write(tail)
+
+    return normalized_zip(buffer.getvalue(), timestamp, {DOCUMENT_XML: document_xml})
 
 
-def _clean(value):
-    """Every string without XML-illegal characters; tuples become lists (Jinja reads both)."""
-    if isinstance(value, str):
-        return printable(value)
-    if isinstance(value, dict):
-        return {key: _clean(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(item) for item in value]
-    return value
+def _printable(value):
+    """What ``{{ }}`` prints, without XML-illegal characters (``printable``): cleaned as it is
+    printed, not in a copy of the context, which for a long filing is large. Markup stays
+    markup."""
+    if isinstance(value, markupsafe.Markup):
+        return markupsafe.Markup(printable(value))
+    return printable(value) if isinstance(value, str) else value
 
 
 def _text(paragraph) -> str:
@@ -149,21 +206,18 @@ def _squeeze(text: str) -> str:
 # -- 目录 -------------------------------------------------------------------------------------------
 
 
-def _add_bookmarks(body, toc: list[dict]) -> None:
-    """Wrap each heading the 目录 points to in a bookmark named by its anchor, in document order."""
-    headings = iter(
-        p
-        for p in body.iterchildren(qn("w:p"))
-        if p.pPr is not None and p.pPr.pStyle is not None and p.pPr.pStyle.val in HEADING_STYLES
-    )
-    for number, entry in enumerate(toc):
-        wanted = _squeeze(entry["text"])
-        paragraph = next((p for p in headings if _squeeze(_text(p)) == wanted), None)
-        if paragraph is None:
-            raise PbgenError(f"DOCX 模板里找不到目录项「{entry['text']}」的标题段落。")
-        start = parse_xml(f'<w:bookmarkStart {_W} w:id="{number}" w:name="{entry["anchor"]}"/>')
-        paragraph.insert(1 if paragraph.pPr is not None else 0, start)
-        paragraph.append(parse_xml(f'<w:bookmarkEnd {_W} w:id="{number}"/>'))
+def _is_heading(paragraph) -> bool:
+    """A paragraph a 目录 entry can point to."""
+    ppr = paragraph.pPr
+    return ppr is not None and ppr.pStyle is not None and ppr.pStyle.val in HEADING_STYLES
+
+
+def _add_bookmark(paragraph, number: int, anchor: str) -> None:
+    """Wrap a heading the 目录 points to in a bookmark named by its anchor (numbered in
+    document order)."""
+    start = parse_xml(f'<w:bookmarkStart {_W} w:id="{number}" w:name="{anchor}"/>')
+    paragraph.insert(1 if paragraph.pPr is not None else 0, start)
+    paragraph.append(parse_xml(f'<w:bookmarkEnd {_W} w:id="{number}"/>'))
 
 
 def _toc_placeholder(body):
@@ -172,11 +226,9 @@ def _toc_placeholder(body):
     )
 
 
-def _insert_toc(body, toc: list[dict], pages: dict[str, int]) -> None:
-    """Replace the placeholder paragraph by a TOC field whose result is already filled in."""
-    placeholder = _toc_placeholder(body)
-    if placeholder is None:
-        raise PbgenError(f"DOCX 模板里没有目录占位段落 {TOC_PLACEHOLDER}。")
+def toc_xml(toc: list[dict], pages: dict[str, int]) -> bytes:
+    """The paragraphs that stand for the placeholder: a TOC field whose result is already
+    filled in, as they are written in ``word/document.xml``."""
     dirty = "" if pages else ' w:dirty="true"'  # no page numbers: Word fills them in
     begin = (
         f'<w:r><w:fldChar w:fldCharType="begin"{dirty}/></w:r>'
@@ -185,21 +237,22 @@ def _insert_toc(body, toc: list[dict], pages: dict[str, int]) -> None:
     )
     end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
     entries = toc or [{"level": 1, "text": "", "anchor": ""}]
+    xml = []
     for index, entry in enumerate(entries):
         link = ""
         if entry["anchor"]:
-            page = pages.get(entry["anchor"], "")
+            text, page = printable(entry["text"]), pages.get(entry["anchor"], "")
             link = (
                 f'<w:hyperlink w:anchor="{entry["anchor"]}" w:history="1">'
-                f"<w:r>{_t(entry['text'])}</w:r><w:r><w:tab/></w:r><w:r>{_t(str(page))}</w:r>"
+                f"<w:r>{_t(text)}</w:r><w:r><w:tab/></w:r><w:r>{_t(str(page))}</w:r>"
                 "</w:hyperlink>"
             )
         paragraph = parse_xml(
             f'<w:p {_W}><w:pPr><w:pStyle w:val="TOC{entry["level"]}"/></w:pPr>'
             f"{begin if index == 0 else ''}{link}{end if index == len(entries) - 1 else ''}</w:p>"
         )
-        placeholder.addprevious(paragraph)
-    body.remove(placeholder)
+        xml.append(serialized(paragraph, [f" {_W}".encode()]))
+    return b"".join(xml)
 
 
 def _t(text: str) -> str:
@@ -207,73 +260,45 @@ def _t(text: str) -> str:
     return f'<w:t xml:space="preserve">{escaped}</w:t>'
 
 
-# Where LibreOffice installs itself when it is not on PATH.
-SOFFICE_PLACES = (
-    Path("C:/Program Files/LibreOffice/program/soffice.exe"),
-    Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
-)
-
-
-def render_docx_paged(context: dict, template: Path, *, timestamp: datetime.datetime) -> bytes:
-    """The DOCX; when its template has a 目录, with the page numbers of the DOCX's own layout
-    where LibreOffice can tell them (``docx_toc_pages``), else without numbers."""
+def render_docx_paged(
+    context: dict, template: Path, *, timestamp: datetime.datetime
+) -> tuple[bytes, list[str]]:
+    """The DOCX, and what the clerk should know about it. When its template has a 目录, the
+    entries carry the page numbers of the DOCX's own layout as LibreOffice tells them
+    (``docx_toc_pages``); where it cannot, they have none, and the notice says why."""
     docx = render_docx(context, template, timestamp=timestamp)
-    with zipfile.ZipFile(io.BytesIO(docx)) as package:
-        has_toc = TOC_INSTRUCTION.encode() in package.read("word/document.xml")
-    if not has_toc:
-        return docx
+    if _toc_placeholder(DocxDocument(str(template)).element.body) is None:
+        return docx, []
     anchors = [entry["anchor"] for entry in context["toc"]]
-    pages = docx_toc_pages(docx, anchors, context["part1"]["anchor"])
-    return render_docx(context, template, pages, timestamp=timestamp) if pages else docx
+    try:
+        pages = docx_toc_pages(docx, anchors, context["part1"]["anchor"])
+    except NoPageNumbers as why:
+        return docx, [str(why)]
+    return with_toc_pages(docx, context["toc"], pages, timestamp), []
 
 
-def libreoffice() -> str | None:
-    """LibreOffice's soffice: on PATH, else where its installer puts it (Windows, macOS)."""
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    return found or next((str(path) for path in SOFFICE_PLACES if path.is_file()), None)
+def with_toc_pages(
+    docx: bytes, toc: list[dict], pages: dict[str, int], timestamp: datetime.datetime
+) -> bytes:
+    """The DOCX ``render_docx`` made without page numbers, now with them: only its 目录's
+    paragraphs change, so the body is copied, not rendered again."""
+    unnumbered, numbered = toc_xml(toc, {}), toc_xml(toc, pages)
 
+    def document_xml(source: IO[bytes], entry: IO[bytes]) -> None:
+        kept = b""  # what was read and not written: it may hold the 目录's beginning
+        while chunk := source.read(CHUNK):
+            kept += chunk
+            at = kept.find(unnumbered)
+            if at >= 0:
+                entry.write(kept[:at] + numbered + kept[at + len(unnumbered) :])
+                shutil.copyfileobj(source, entry, CHUNK)
+                return
+            done = max(len(kept) - len(unnumbered) + 1, 0)
+            entry.write(kept[:done])
+            kept = kept[done:]
+        raise PbgenError("DOCX 里找不到要填页码的目录。")  # not made by render_docx
 
-def docx_toc_pages(docx: bytes, anchors: list[str], first_numbered: str) -> dict[str, int] | None:
-    """The printed page each bookmarked heading stands on, as LibreOffice lays out this DOCX
-    (numbering from the page of ``first_numbered``); None without LibreOffice and poppler.
-
-    LibreOffice exports the bookmarks as named PDF destinations, ``pdfinfo -dests`` lists their
-    pages. A DOCX is never laid out by pbgen itself, so this is the only honest source of its
-    page numbers; the PDF's layout differs (tables move to the next page in one and not the other).
-    """
-    soffice = libreoffice()
-    pdfinfo = shutil.which("pdfinfo")
-    if soffice is None or pdfinfo is None:
-        return None
-    with tempfile.TemporaryDirectory(prefix="pbgen-toc-") as folder:
-        source = Path(folder) / "document.docx"
-        source.write_bytes(docx)
-        profile = f"-env:UserInstallation={(Path(folder) / 'profile').as_uri()}"
-        convert = [soffice, profile, "--headless", "--convert-to", PDF_WITH_BOOKMARKS]
-        try:
-            subprocess.run(
-                [*convert, "--outdir", folder, source], capture_output=True, timeout=180, check=True
-            )
-            listing = subprocess.run(
-                [pdfinfo, "-dests", source.with_suffix(".pdf")],
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=True,
-            ).stdout
-        except (OSError, subprocess.SubprocessError):
-            return None
-    # LibreOffice writes each non-alphanumeric character of a name as its hex code: _ → 5F
-    exported = {"".join(c if c.isalnum() else f"{ord(c):02X}" for c in a): a for a in anchors}
-    found = {}
-    for line in listing.splitlines():
-        match = DESTINATION.match(line)
-        if match and match["name"] in exported:
-            found[exported[match["name"]]] = int(match["page"])
-    if set(found) != set(anchors):
-        return None
-    first = found[first_numbered]
-    return {anchor: page - first + 1 for anchor, page in found.items()}
+    return normalized_zip(docx, timestamp, {DOCUMENT_XML: document_xml})
 
 
 # -- tables ---------------------------------------------------------------------------------------
@@ -329,8 +354,9 @@ def _cell_text(tc) -> str:
     return "\n".join("".join(p.xpath(".//w:t/text()")) for p in tc.iterchildren(qn("w:p")))
 
 
-def _merge_marked_cells(body) -> None:
-    """Apply the ``{# 合并N #}`` declarations to every table of the rendered document.
+def _merge_marked_cells(tree) -> None:
+    """Apply the ``{# 合并N #}`` declarations to every table of ``tree`` (a part of the
+    rendered body: each table is merged on its own).
 
     A marked cell continues the marked cell right above it (same grid column and width) when
     both read the same and every marked cell of a lower level in its row continues too; it
@@ -338,7 +364,7 @@ def _merge_marked_cells(body) -> None:
     they fit, as in the PDF: a merged cell cut by a page break would leave the next page's
     part blank.
     """
-    for tbl in body.iter(qn("w:tbl")):
+    for tbl in tree.iter(qn("w:tbl")):
         above: dict[tuple[int, int], str] = {}  # (grid column, span) → text of the marked cell
         previous = None
         for tr in tbl.tr_lst:
@@ -365,7 +391,7 @@ def _merge_marked_cells(body) -> None:
             if previous is not None and any(continues.values()):
                 _keep_with_next(previous)
             previous = tr
-    etree.cleanup_namespaces(body)
+    etree.cleanup_namespaces(tree)
 
 
 def _keep_with_next(tr) -> None:
@@ -393,13 +419,18 @@ TABLE_PT, LINE_PT = 10.5, 14.2
 CELL_MARGINS = 170  # twips, left and right
 
 
-def _let_tall_rows_break(document: Document) -> None:
-    """Drop cantSplit from the rows taller than a page (less the table's repeated header)."""
+def _page_lines(document: Document) -> int:
+    """Lines of table text on the shortest page of the template's sections: those the
+    rendered document can have (a section break repeated by a loop is the same section)."""
     page_pt = min(
         (s.page_height - s.top_margin - s.bottom_margin) / 12700 for s in document.sections
     )
-    page_lines = int(page_pt / LINE_PT)
-    for tbl in document.element.body.iter(qn("w:tbl")):
+    return int(page_pt / LINE_PT)
+
+
+def _let_tall_rows_break(tree, page_lines: int) -> None:
+    """Drop cantSplit from the rows taller than a page (less the table's repeated header)."""
+    for tbl in tree.iter(qn("w:tbl")):
         header = [
             tr
             for tr in tbl.tr_lst
@@ -423,14 +454,14 @@ def _row_lines(tr) -> int:
     return tallest
 
 
-def _balance_cells(document: Document) -> None:
+def _balance_cells(tree, centred: set[str]) -> None:
     """No table cell ends in one hanzi: where a cell's paragraph would wrap with a single
     character on its last line (「年初工作安/排」), the paragraph is narrowed by indents to the
     widest of even lines (``pbgen.linebreak``, as in the PDF), so Word wraps it evenly
     (「年初工/作安排」). Indents, not line breaks: the text stays as written, for whoever edits
-    or imports it. Paragraphs of one plain run of table text (5号) only."""
-    centred = _centred_styles(document)
-    for tc in document.element.body.iter(qn("w:tc")):
+    or imports it. Paragraphs of one plain run of table text (5号) only. ``centred``: the
+    styles that centre their text (``_centred_styles``)."""
+    for tc in tree.iter(qn("w:tc")):
         width = tc.width.twips if tc.width is not None else 0
         room = capacity(100, width / 20, TABLE_PT, CELL_MARGINS / 20)
         for paragraph in tc.iterchildren(qn("w:p")):
@@ -473,9 +504,9 @@ def wrapped_lines(text: str, per_line: float) -> int:
     return max(1, math.ceil(width / per_line))
 
 
-def fill_empty_cells(body, style: str = "TableText") -> None:
+def fill_empty_cells(tree, style: str = "TableText") -> None:
     """A cell must hold a paragraph; a project without goals would leave one empty."""
-    for tc in body.iter(qn("w:tc")):
+    for tc in tree.iter(qn("w:tc")):
         if tc.find(qn("w:p")) is None:
             tc.append(parse_xml(f'<w:p {_W}><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p>'))
 
@@ -499,8 +530,15 @@ def _set_core_properties(document, title: str, timestamp: datetime.datetime) -> 
     properties.created = properties.modified = _utc(timestamp)
 
 
-def normalized_zip(data: bytes, timestamp: datetime.datetime) -> bytes:
-    """The same package with fixed entry dates and a stable entry order ([Content_Types] first)."""
+def normalized_zip(
+    data: bytes,
+    timestamp: datetime.datetime,
+    rewrite: dict[str, Callable[[IO[bytes], IO[bytes]], None]] | None = None,
+) -> bytes:
+    """The same package with fixed entry dates and a stable entry order ([Content_Types] first).
+    ``rewrite`` names entries written by a function (from the entry as it is, to the entry as
+    it will be) instead of copied: the DOCX body, written as it is rendered."""
+    rewrite = rewrite or {}
     date_time = max(_utc(timestamp).timetuple()[:6], (1980, 1, 1, 0, 0, 0))
     output = io.BytesIO()
     with (
@@ -513,5 +551,9 @@ def normalized_zip(data: bytes, timestamp: datetime.datetime) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            target.writestr(info, source.read(name))
+            with source.open(name) as old, target.open(info, "w") as new:
+                if name in rewrite:
+                    rewrite[name](old, new)
+                else:
+                    shutil.copyfileobj(old, new)
     return output.getvalue()

@@ -592,15 +592,20 @@ MARKED = [["{{ row[0] }}", "{# 合", "并 #}"], ["{{ row[1] }}{#合并2#}"], ["{
 MARKED.append(["{{ row[3] }}", "{# 合并 3 #}"])
 
 
+def filled(template: Path, fields: dict):
+    """The template filled with ``fields`` (``fill_template``), opened with python-docx."""
+    from pbgen.render_docx import fill_template
+
+    return Document(io.BytesIO(fill_template(template, fields, "", STAMP)))
+
+
 def merges(tbl) -> list[list[str]]:
     return [[tc.vMerge or "" for tc in tr.tc_lst] for tr in tbl.tr_lst[1:]]
 
 
 def test_declared_merges_apply_to_every_table_wherever_it_occurs(tmp_path):
-    from pbgen.render_docx import fill_template
-
     template = declared_template(tmp_path / "t.docx", MARKED)
-    document = fill_template(template, {"tables": [{"rows": ROWS}, {"rows": ROWS[2:]}]})
+    document = filled(template, {"tables": [{"rows": ROWS}, {"rows": ROWS[2:]}]})
     first, second = document.element.body.findall(qn("w:tbl"))
     assert merges(first) == [
         ["restart", "restart", "", "restart"],
@@ -625,10 +630,8 @@ def cell_text(tc) -> str:
 
 
 def test_a_template_without_declarations_is_left_as_docxtpl_renders_it(tmp_path):
-    from pbgen.render_docx import fill_template
-
     template = declared_template(tmp_path / "t.docx", [["{{ row[0] }}"], ["{{ row[1] }}"]])
-    document = fill_template(template, {"tables": [{"rows": ROWS}]})
+    document = filled(template, {"tables": [{"rows": ROWS}]})
     (tbl,) = document.element.body.findall(qn("w:tbl"))
     assert merges(tbl) == [["", ""]] * len(ROWS)
     assert [cell_text(tr.tc_lst[0]) for tr in tbl.tr_lst[1:]] == [row[0] for row in ROWS]
@@ -636,18 +639,14 @@ def test_a_template_without_declarations_is_left_as_docxtpl_renders_it(tmp_path)
 
 @pytest.mark.parametrize("mark", ["{# 合并x #}", "{# 合并0 #}", "{# 合并到下面 #}"])
 def test_a_mark_pbgen_cannot_read_is_refused_with_the_template_named(tmp_path, mark):
-    from pbgen.render_docx import fill_template
-
     template = declared_template(tmp_path / "mine.docx", [["{{ row[0] }}", mark]])
     with pytest.raises(PbgenError, match=r"mine\.docx.*看不懂的合并标记"):
-        fill_template(template, {"tables": [{"rows": ROWS}]})
+        filled(template, {"tables": [{"rows": ROWS}]})
 
 
 def test_a_row_taller_than_a_page_may_break_the_others_stay_whole(tmp_path):
-    from pbgen.render_docx import fill_template
-
     template = declared_template(tmp_path / "t.docx", [["{{ row[0] }}"]], tall_row="长" * 9000)
-    document = fill_template(template, {"tables": [{"rows": ROWS}]})
+    document = filled(template, {"tables": [{"rows": ROWS}]})
     (tbl,) = document.element.body.findall(qn("w:tbl"))
     *rows, tall = tbl.tr_lst
     assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
@@ -657,13 +656,11 @@ def test_a_row_taller_than_a_page_may_break_the_others_stay_whole(tmp_path):
 
 def test_cells_of_one_level_merge_independently_of_each_other(tmp_path):
     """The 长期 | 年度 grid beside one 一级 column: each 二级 column merges within the 一级 only."""
-    from pbgen.render_docx import fill_template
-
     cells = [["{{ row[0] }}{# 合并 #}"], ["{{ row[1] }}{# 合并2 #}"], ["{{ row[2] }}{# 合并2 #}"]]
     template = declared_template(tmp_path / "grid.docx", cells)
     rows = [("产出", "数量", "数量"), ("产出", "质量", "数量"), ("效益", "社会", "")]
     rows.append(("效益", "", ""))  # a side with fewer rows: its blank cells merge
-    document = fill_template(template, {"tables": [{"rows": rows}]})
+    document = filled(template, {"tables": [{"rows": rows}]})
     (tbl,) = document.element.body.findall(qn("w:tbl"))
     assert merges(tbl) == [
         ["restart", "restart", "restart"],
@@ -689,10 +686,8 @@ def test_department_name_longer_than_word_properties_allow(write_filing, tmp_pat
 def test_the_rows_of_a_merged_cell_keep_together(tmp_path):
     """Every row but a merged cell's last keeps with the next (Word's keepNext), as the PDF
     keeps a 一级 group on one page: a merged cell is not cut by a page break where it fits."""
-    from pbgen.render_docx import fill_template
-
     template = declared_template(tmp_path / "t.docx", MARKED)
-    document = fill_template(template, {"tables": [{"rows": ROWS}]})
+    document = filled(template, {"tables": [{"rows": ROWS}]})
     (tbl,) = document.element.body.findall(qn("w:tbl"))
 
     def keeps(tr) -> bool:

@@ -10,7 +10,7 @@ id of ours replaces ours. The manifest says what the layout needs and prints
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pbgen.errors import PbgenError
@@ -24,6 +24,7 @@ BUILT_IN = "pbgen 自带"
 class Rendered:
     files: dict[str, bytes]  # format → bytes
     pages: int | None  # the PDF's page count; None when no PDF was made
+    notices: list[str] = field(default_factory=list)  # what the clerk should know, in Chinese
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Layout:
         XLSX never load the PDF engine (WeasyPrint, Pango), so they render where it is missing.
         The PDF's page count is the document's; a DOCX 目录 carries the DOCX's own page numbers
         (``render_docx.render_docx_paged``), never the PDF's: the two lay out differently."""
-        files, pages = {}, None
+        files, pages, notices = {}, None, []
         if "pdf" in formats:
             from pbgen.layouts.fubiao import paged_pdf
             from pbgen.layouts.gongkai import continued_pdf
@@ -75,13 +76,13 @@ class Layout:
             from pbgen.render_docx import render_docx_paged
 
             template = self.folder / "template.docx"
-            files["docx"] = render_docx_paged(context, template, timestamp=timestamp)
+            files["docx"], notices = render_docx_paged(context, template, timestamp=timestamp)
         if "xlsx" in formats:
             from pbgen.layouts.gongkai import from_context
             from pbgen.render_xlsx import render_xlsx
 
             files["xlsx"] = render_xlsx(from_context(context), timestamp)
-        return Rendered(files, pages)
+        return Rendered(files, pages, notices)
 
 
 def builtin_templates() -> Path:
