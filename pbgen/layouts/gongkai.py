@@ -178,9 +178,9 @@ def paged_rows(context: dict, lay_out) -> list[dict]:
             lambda window, later=bool(carry): lay_out({**context, "rows": window}, later),
             lambda placed: placed.anchors,
         )
-        starts = _page_starts(placed.row_groups)
         if not any(placed.row_groups):
             return rows
+        starts = _page_starts(placed.row_groups)
         if at + size >= len(rows):
             return settled + _starting(window, starts)
         cut = max((start for start in starts if start > 0), default=0)
@@ -196,11 +196,12 @@ def paged_rows(context: dict, lay_out) -> list[dict]:
 
 def _page_starts(row_groups: list[list[str]]) -> set[int]:
     """The rows (their index) that begin a page, not going on from the page before."""
-    return {
-        int(ROW_ID.fullmatch(page[0])[1])
-        for before, page in itertools.pairwise(row_groups)
-        if page and page[0] not in before and ROW_ID.fullmatch(page[0])
-    }
+    starts = set()
+    for before, page in itertools.pairwise(row_groups):
+        row = ROW_ID.fullmatch(page[0]) if page and page[0] not in before else None
+        if row:
+            starts.add(int(row[1]))
+    return starts
 
 
 def _starting(rows: list[dict], starts: set[int]) -> list[dict]:
