@@ -370,6 +370,19 @@ def test_a_seed_paged_in_windows_and_laid_out_in_parts_reads_as_laid_out_whole(n
     assert page_texts(cut) == page_texts(whole)
 
 
+def test_the_rows_on_each_page_are_read_from_the_laid_out_pages():
+    """Which rows (``<tbody id>``) a page holds, a row going on over a page on both: a page it
+    goes on to is no place to begin a window of rows, or a part."""
+    layout = find_layout("gongkai")
+    context = shared_context(load(DATA / "menyuan-2024.yaml").filing, layout)
+    placed = render_pdf.lay_out_only(context, layout.folder)
+    assert len(placed.row_groups) == 12  # pages, the rows not yet split over them (「（续）」)
+    on_pages = [name for page in placed.row_groups for name in page]
+    assert list(dict.fromkeys(on_pages)) == [f"r{n}" for n in range(len(context["rows"]))]
+    assert len(on_pages) > len(context["rows"])  # rows going on over a page, on both
+    assert gongkai._page_starts([["r0", "r1"], ["r1", "r2"], ["r3"], [], ["r4"]]) == {3, 4}
+
+
 def many_projects(count: int, seed: int = 2) -> dict:
     """The clean filing with ``count`` projects in three units: names, goals and indicator rows
     of every length (a few over a page), so rows go on over pages in every way."""
