@@ -5,7 +5,9 @@ Each is rendered by `pbgen render --force` in a fresh process; prints wall time,
 
 Peak memory does not depend on the machine's load; wall time does — compare CPU time when
 other work runs. `python bench/scale.py 100 1000` runs only those sizes; `pdf` or `docx` among
-the arguments renders only that format (default: the layout's, DOCX and PDF).
+the arguments renders only that format (default: the layout's, DOCX and PDF); a layout's id
+(`gongkai`, `fubiao`, `shenbao`) renders the filing in that layout instead of its own (绩效文本):
+`python bench/scale.py 1000 5000 gongkai pdf` is the 公开表 PDF.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PBGEN = Path(sys.executable).with_name("pbgen")
 SEED = ROOT / "tests" / "fixtures" / "clean.yaml"
 SIZES = (100, 1000, 5000)
+LAYOUTS = ("wenben", "gongkai", "fubiao", "shenbao")
 WORDS = [
     "视察",
     "调研",
@@ -85,13 +88,14 @@ print(done.stderr[-2000:] if done.returncode else "")
 """
 
 
-def measure(name: str, data: dict, work: Path, formats: list[str]) -> None:
+def measure(name: str, data: dict, work: Path, formats: list[str], layout: str | None) -> None:
     """Render in a fresh process, itself run by a small wrapper whose only child it is: the
     wrapper's RUSAGE_CHILDREN is that render's CPU time and peak memory."""
     path = work / f"{name}.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     command = [str(PBGEN), "render", str(path), "-o", str(work / "out"), "--force", "-j", "1"]
     command += [option for name in formats for option in ("-f", name)]
+    command += ["--layout", layout] if layout else []
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", WRAPPER, *command],
@@ -119,12 +123,13 @@ def measure(name: str, data: dict, work: Path, formats: list[str]) -> None:
 def main() -> None:
     sizes = [int(arg) for arg in sys.argv[1:] if arg.isdigit()] or SIZES
     formats = [arg for arg in sys.argv[1:] if arg in ("pdf", "docx")]
+    layout = next((arg for arg in sys.argv[1:] if arg in LAYOUTS), None)
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         for size in sorted(sizes):
-            measure(f"{size}-projects", filing(size), work, formats)
+            measure(f"{size}-projects", filing(size), work, formats, layout)
         if not any(arg.isdigit() for arg in sys.argv[1:]):
-            measure("200000-char-value", long_value(), work, formats)
+            measure("200000-char-value", long_value(), work, formats, layout)
 
 
 if __name__ == "__main__":

@@ -3,11 +3,13 @@
 WeasyPrint keeps every page of a document laid out in memory until it writes the PDF: about
 1 MB a page, so a 绩效文本 of 5000 projects needed 7.7 GB, and its time per page grew with the
 document. A template says where its document may be cut: ``data-pbgen-part`` on an element
-that begins a page of its own (each 绩效目标表 after the first). pbgen then lays the document
-out in parts of ``PART_MARKS`` such elements, each part a document of its own — the same
-``<head>``, the elements around the cut opened again (without their ids) — writes each part's
-PDF and lets its pages go, and joins the PDFs into one, with one outline and one set of named
-destinations. Memory stays that of one part; time grows with the pages.
+that begins a page of its own (each 绩效目标表 after the first, each row that begins a page of
+the 公开表). pbgen then lays the document out in parts of ``PART_MARKS`` such elements, each
+part a document of its own — the same ``<head>``, the elements around the cut opened again
+(without their ids), and in them what is marked ``data-pbgen-repeat`` (a table's ``<colgroup>``
+and ``<thead>``: a table cut between its rows goes on with its columns and header) — writes
+each part's PDF and lets its pages go, and joins the PDFs into one, with one outline and one set
+of named destinations. Memory stays that of one part; time grows with the pages.
 
 What crosses a cut, so the joined PDF reads as one document:
 
@@ -25,18 +27,19 @@ subsets of a font.
 
 from __future__ import annotations
 
-import bisect
 import html as html_text
 import io
 import itertools
 import re
 import warnings
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from urllib.parse import unquote
 
 MARK = "data-pbgen-part"
+REPEAT = "data-pbgen-repeat"  # copied, without ids, into the elements a later part opens again
 PART_MARKS = 40  # marked elements (绩效目标表) a part holds: ~45 pages, ~60 MB laid out
 
 TAG = re.compile(
@@ -80,16 +83,38 @@ def split(html: str, every: int | None = None) -> list[Part]:
     for before, after in itertools.pairwise(bounds):
         start = before.at if before else body_at
         end = after.at if after else len(html)
-        opened = "".join(_without_id(tag) for _, tag in before.open) if before else ""
+        opened = "".join(reopen for _, reopen in before.open) if before else ""
         closed = "".join(f"</{name}>" for name, _ in reversed(after.open)) if after else ""
         parts.append(_part(html, start, end, opened, closed, body_at, ids, links))
     return parts
 
 
+def from_first_mark(html: str) -> str:
+    """The document from its first marked element on, as the part that begins there is laid
+    out (the whole document when nothing is marked)."""
+    body_at, cuts, ids, links = _scan(html)
+    if body_at is None or not cuts:
+        return html
+    opened = "".join(reopen for _, reopen in cuts[0].open)
+    part = _part(html, cuts[0].at, len(html), opened, "", body_at, ids, links)
+    return part.head + part.body
+
+
 @dataclass(frozen=True)
 class _Cut:
     at: int  # where the marked element's start tag begins
-    open: tuple[tuple[str, str], ...]  # (name, start tag) of the elements around it, in <body>
+    open: tuple[tuple[str, str], ...]  # (name, what opens it again) of the elements around it
+
+
+@dataclass
+class _Open:
+    """An element open at this point of <body>, and what a part cut inside it opens it with:
+    its start tag without id, then the children marked ``data-pbgen-repeat`` seen so far."""
+
+    name: str
+    at: int  # where its start tag begins
+    reopen: str
+    repeat: bool  # it is marked data-pbgen-repeat itself
 
 
 def _scan(html: str):
@@ -102,9 +127,12 @@ def _scan(html: str):
         if not name:
             continue  # a comment
         if tag["end"]:
-            names = [open_name for open_name, _ in stack]
+            names = [element.name for element in stack]
             if name in names:
-                del stack[len(names) - 1 - names[::-1].index(name) :]
+                index = len(names) - 1 - names[::-1].index(name)
+                if stack[index].repeat and index:
+                    stack[index - 1].reopen += _without_ids(html[stack[index].at : tag.end()])
+                del stack[index:]
             continue
         attributes = _attributes(tag["attributes"])
         if "id" in attributes:
@@ -114,16 +142,17 @@ def _scan(html: str):
         if name == "body":
             body_at, stack = tag.end(), []
         elif body_at is not None:
-            if name in CLOSES_P and stack and stack[-1][0] == "p":
+            if name in CLOSES_P and stack and stack[-1].name == "p":
                 stack.pop()
             if MARK in attributes:
-                cuts.append(_Cut(tag.start(), tuple(stack)))
+                cuts.append(_Cut(tag.start(), tuple((e.name, e.reopen) for e in stack)))
             if name not in VOID and not tag.group().endswith("/>"):
-                stack.append((name, tag.group()))
+                reopen = _without_id(tag.group())
+                stack.append(_Open(name, tag.start(), reopen, REPEAT in attributes))
         if name in RAW_TEXT:  # its text is not markup: go on after its end tag
             end = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(html, position)
             position = end.end() if end else len(html)
-            if stack and stack[-1][0] == name:
+            if stack and stack[-1].name == name:
                 stack.pop()
     return body_at, cuts, ids, links
 
@@ -140,6 +169,14 @@ def _without_id(tag: str) -> str:
     return re.sub(r"""\sid\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", "", tag, count=1)
 
 
+def _without_ids(html: str) -> str:
+    """Markup copied into another part: every start tag without its id."""
+    return TAG.sub(
+        lambda tag: _without_id(tag.group()) if tag["name"] and not tag["end"] else tag.group(),
+        html,
+    )
+
+
 def _part(html, start, end, opened, closed, body_at, ids, links) -> Part:
     return Part(
         head=html[:body_at],
@@ -150,8 +187,10 @@ def _part(html, start, end, opened, closed, body_at, ids, links) -> Part:
 
 
 def _between(found: list[tuple[int, str]], start: int, end: int) -> frozenset[str]:
-    """The names found at offsets ``start`` ≤ offset < ``end`` (``found`` is in offset order)."""
-    low, high = bisect.bisect_left(found, (start,)), bisect.bisect_left(found, (end,))
+    """The names found at offsets ``start`` ≤ offset < ``end`` (``found`` is in offset order):
+    looked up, not scanned, so that cutting a document with many ids (a 公开表's lines) stays
+    linear."""
+    low, high = bisect_left(found, (start,)), bisect_left(found, (end,))
     return frozenset(name for _, name in found[low:high])
 
 
@@ -275,9 +314,13 @@ def join(laid: list[LaidOut], make_bookmark_tree) -> bytes:
         for page, name, x, y in part.anchors:
             destinations.setdefault(name, _destination(pages, heights, start + page, x, y))
     if destinations:
-        names = pikepdf.Array()
-        for name in sorted(destinations):
-            names.extend([pikepdf.String(name), destinations[name]])
+        names = pikepdf.Array(  # made at once: extending a pikepdf.Array copies it each time
+            [
+                item
+                for name in sorted(destinations)
+                for item in (pikepdf.String(name), destinations[name])
+            ]
+        )
         joined.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=names))
     paged = [
         SimpleNamespace(bookmarks=bookmarks, height=height)

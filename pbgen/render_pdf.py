@@ -265,6 +265,45 @@ def render_pdf(context, template_dir: Path, first_numbered: str | None = None) -
     return RenderedPdf(data, sum(part.pages for part in laid), toc_pages)
 
 
+@dataclass(frozen=True)
+class Placed:
+    """Where a document's content landed, laid out but not written (what finding page breaks
+    needs, without the cost of a PDF)."""
+
+    anchors: dict[str, int]  # id → index of the page it begins on
+    row_groups: list[list[str]]  # each page's table row groups with an id (<tbody id>), in order
+
+
+def lay_out_only(context, template_dir: Path, from_first_mark: bool = False) -> Placed:
+    """The document laid out, or only from its first ``data-pbgen-part`` on (as the part that
+    begins there is laid out, ``pbgen.parts``); its pages let go once read (``Placed``)."""
+    from pbgen import parts
+
+    html = render_html(context, template_dir)
+    if from_first_mark:
+        html = parts.from_first_mark(html)
+    document = _lay_out(_source(html, template_dir), template_dir)
+    return Placed(
+        anchors={name: index for index, page in enumerate(document.pages) for name in page.anchors},
+        row_groups=[_row_groups(page) for page in document.pages],
+    )
+
+
+def _row_groups(page) -> list[str]:
+    """The ids of the table row groups with a part on the page, in order: the first is one
+    that goes on from the page before when that page has it too, which a page's anchors (where
+    each element begins) cannot tell. Read from the page's box tree, WeasyPrint's own and not
+    public (pbgen keeps to WeasyPrint 70.x; tests/layouts/test_gongkai.py pages with it)."""
+    boxes = _weasyprint().formatting_structure.boxes
+    return [
+        box.element.get("id")
+        for box in page._page_box.descendants()
+        if isinstance(box, boxes.TableRowGroupBox)
+        and box.element is not None
+        and box.element.get("id")
+    ]
+
+
 def _source(html: str, template_dir: Path):
     """The HTML as WeasyPrint reads it: the template folder's base URL, fetching nothing
     outside it, styled by the templates' own user-agent stylesheet."""

@@ -200,3 +200,54 @@ def test_a_hand_made_document_reads_the_same_cut_and_whole(tmp_path):
     assert len(laid) == 4 and numbers["s5"] == 6
     assert page_texts(cut) == page_texts(whole)
     assert "五 p6" in page_texts(cut)[0] and "无" in page_texts(cut)[0]
+
+
+TABLE = (
+    "<html><head><style>@page { size: A6; margin: 15mm;"
+    " @bottom-center { content: '— ' counter(page) ' —' } }"
+    " tbody.start { break-before: page }</style></head><body><h1>表</h1>"
+    '<table class="t"><colgroup data-pbgen-repeat><col style="width: 30%"><col></colgroup>'
+    '<thead data-pbgen-repeat><tr><th id="head">甲</th><th>乙</th></tr></thead>{rows}</table>'
+    "</body></html>"
+)
+
+
+def table(count: int) -> str:
+    """A table whose every other row begins a page (marked), the others following it."""
+    return TABLE.replace(
+        "{rows}",
+        "".join(
+            f'<tbody id="r{n}"{" class=start data-pbgen-part" if n % 2 == 0 and n else ""}>'
+            f"<tr><td>{n}</td><td>第{n}行</td></tr></tbody>"
+            for n in range(count)
+        ),
+    )
+
+
+def test_a_table_cut_between_rows_goes_on_with_its_columns_and_header():
+    first, second, third = parts.split(table(6), 1)  # marks at rows 2 and 4
+    again = '<table class="t"><colgroup data-pbgen-repeat><col style="width: 30%"><col></colgroup>'
+    again += "<thead data-pbgen-repeat><tr><th>甲</th><th>乙</th></tr></thead>"  # no id copied
+    assert first.body.endswith("第1行</td></tr></tbody></table>")
+    assert second.body.startswith(again + '<tbody id="r2" class=start data-pbgen-part>')
+    assert second.body.endswith("第3行</td></tr></tbody></table>")
+    assert third.body.startswith(again + '<tbody id="r4" class=start data-pbgen-part>')
+    assert "head" in first.ids and "head" not in second.ids | third.ids
+    rest = table(6).partition('<tbody id="r2"')[2]
+    assert parts.from_first_mark(table(6)) == first.head + again + '<tbody id="r2"' + rest
+
+
+def test_a_table_reads_the_same_cut_and_whole(tmp_path):
+    from pbgen.render_pdf import _lay_out, _source, _weasyprint
+
+    def lay_out(text, css=""):
+        return _lay_out(_source(text, tmp_path), tmp_path, css)
+
+    html = table(9)
+    whole = lay_out(html).write_pdf()
+    laid, _ = parts.lay_out_parts(parts.split(html, 1), lay_out, None)
+    tree = _weasyprint().Document.make_bookmark_tree
+    cut = parts.join(laid, lambda pages: tree(pages, scale=0.75, transform_pages=True))
+    assert len(laid) == 5
+    assert page_texts(cut) == page_texts(whole)
+    assert all("甲" in text and "乙" in text for text in page_texts(cut))

@@ -516,7 +516,7 @@ def html_grids(layout: str, seed: str) -> list[list[float]]:
     css = (TEMPLATES / layout / "style.css").read_text(encoding="utf-8")
     grids = []
     for table_class, colgroup in re.findall(
-        r'<table class="(\w+)">\s*<colgroup>(.*?)</colgroup>', html, re.S
+        r'<table class="(\w+)">\s*<colgroup[^>]*>(.*?)</colgroup>', html, re.S
     ):
         percents = [float(p) for p in re.findall(r'style="width: ([\d.]+)%"', colgroup)]
         rule = re.search(rf"^\.{table_class} col\.label {{ width: ([\d.]+)%", css, re.M)

@@ -64,12 +64,13 @@ class Layout:
         if "pdf" in formats:
             from pbgen.layouts.fubiao import paged_pdf
             from pbgen.layouts.gongkai import continued_pdf
-            from pbgen.render_pdf import render_pdf
+            from pbgen.render_pdf import lay_out_only, render_pdf
 
             first = context["part1"]["anchor"]
             pdf = continued_pdf(
                 context,
                 lambda c: paged_pdf(c, self.folder, lambda c: render_pdf(c, self.folder, first)),
+                lambda c, cut: lay_out_only(c, self.folder, cut),
             )
             files["pdf"], pages = pdf.data, pdf.pages
         if "docx" in formats:

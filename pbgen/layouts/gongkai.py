@@ -4,6 +4,7 @@ nested outline inside one cell. Rendered as PDF, DOCX and XLSX (bureaus collect 
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -116,23 +117,96 @@ def decimals(value: str) -> int:
     return max(0, -Decimal(value).as_tuple().exponent)
 
 
-def continued_pdf(context: dict, render):
+def continued_pdf(context: dict, render, lay_out=None):
     """The PDF, laid out again (at most twice more) where a project's row goes on over a page:
     its goals and indicator lines on the next page move into a row of their own, named
     「名称（续）」 with the code and no amount, so a reader there sees which project it is. A
     template opts in by giving each goal and indicator line the id ``r<row>-g<N>`` /
-    ``r<row>-i<N>``; ``render`` lays out a context and returns the PDF."""
-    pdf = render(context)
-    if not any(LINE_ID.fullmatch(anchor) for anchor in pdf.toc_pages):
-        return pdf
-    paged = context
-    for _ in range(3):
-        rows = _split_rows(paged["rows"], pdf.toc_pages)
-        if rows == paged["rows"]:
-            break
-        paged = {**paged, "rows": rows}
-        pdf = render(paged)
+    ``r<row>-i<N>``; ``render`` lays out a context and returns the PDF.
+
+    A table of more than ``FIRST_WINDOW`` rows is paged first a window of rows at a time
+    (``paged_rows``, with ``lay_out(context, from_first_mark)``: laid out but not written,
+    ``render_pdf.Placed``), and every row that begins a page is marked to begin it
+    (``page_start``): there the PDF is cut into parts (``pbgen.parts``), so that memory stays
+    that of a window or a part, however long the table."""
+    if lay_out is not None and len(context["rows"]) > FIRST_WINDOW:
+        context = {**context, "rows": paged_rows(context, lay_out)}
+    _, pdf = _continued(
+        context["rows"], lambda rows: render({**context, "rows": rows}), lambda pdf: pdf.toc_pages
+    )
     return pdf
+
+
+def _continued(rows: list[dict], lay_out, pages_of):
+    """The rows split where they go on over a page (``_split_rows``) and laid out again, at
+    most three times, until none does; and their last layout (``pages_of`` it: each anchor's
+    page). The rows as given when the template gives its lines no ids."""
+    laid = lay_out(rows)
+    if not any(LINE_ID.fullmatch(anchor) for anchor in pages_of(laid)):
+        return rows, laid
+    for _ in range(3):
+        split = _split_rows(rows, pages_of(laid))
+        if split == rows:
+            break
+        rows = split
+        laid = lay_out(rows)
+    return rows, laid
+
+
+FIRST_WINDOW = 40  # rows paged at once at first; a table of no more is laid out whole
+WINDOW_PAGES = 40  # pages each later window is sized for, from the rows a page held so far
+ROW_ID = re.compile(r"r(\d+)")  # a row's (its <tbody>'s) id in the PDF template
+
+
+def paged_rows(context: dict, lay_out) -> list[dict]:
+    """The rows as ``_continued`` pages the whole table, found a window of rows at a time, so
+    that no more than a window's pages are laid out at once.
+
+    A page is laid out the same in any document, as long as the same rows begin it: its first
+    row does not go on from the page before. So each window is laid out and its rows split on
+    their own; the rows before its last page that begins with a row of its own are settled, and
+    that row and those after it begin the next window, marked to begin a page (``page_start``),
+    the window laid out from there on without the title, as a part of the PDF is
+    (``pbgen.parts``). Every settled row that begins a page is marked ``page_start``: it begins it
+    in the whole table too, so the PDF may be cut there. The rows as given when the template gives
+    its rows no ids (``ROW_ID``)."""
+    rows = context["rows"]
+    settled, carry, at, size = [], [], 0, FIRST_WINDOW
+    while True:
+        window, placed = _continued(
+            carry + rows[at : at + size],
+            lambda window, later=bool(carry): lay_out({**context, "rows": window}, later),
+            lambda placed: placed.anchors,
+        )
+        if not any(placed.row_groups):
+            return rows
+        starts = _page_starts(placed.row_groups)
+        if at + size >= len(rows):
+            return settled + _starting(window, starts)
+        cut = max((start for start in starts if start > 0), default=0)
+        if not cut:  # one row goes on over every page of the window: take more rows
+            size *= 2
+            continue
+        settled += _starting(window[:cut], starts)
+        carry = [{**window[cut], "page_start": True}, *window[cut + 1 :]]
+        at += size
+        rate = len(window) / len(placed.row_groups)
+        size = max(1, round(WINDOW_PAGES * rate) - len(carry))
+
+
+def _page_starts(row_groups: list[list[str]]) -> set[int]:
+    """The rows (their index) that begin a page, not going on from the page before."""
+    starts = set()
+    for before, page in itertools.pairwise(row_groups):
+        row = ROW_ID.fullmatch(page[0]) if page and page[0] not in before else None
+        if row:
+            starts.add(int(row[1]))
+    return starts
+
+
+def _starting(rows: list[dict], starts: set[int]) -> list[dict]:
+    """The rows, each that begins a page marked to (``page_start``)."""
+    return [{**row, "page_start": True} if n in starts else row for n, row in enumerate(rows)]
 
 
 def _split_rows(rows: list[dict], pages: dict[str, int]) -> list[dict]:

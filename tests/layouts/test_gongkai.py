@@ -1,7 +1,8 @@
 """The 公开表 layout (seed 002): its context, and the PDF, DOCX and XLSX it renders.
 
 Rendered once per module through ``render_file``, checked with poppler, python-docx, openpyxl
-and (when installed) LibreOffice.
+and (when installed) LibreOffice. A long table's PDF is paged a window of rows at a time and laid
+out in parts: checked against the same table laid out whole.
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from __future__ import annotations
 import copy
 import io
 import itertools
+import random
 import re
 import shutil
 import subprocess
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,14 +29,16 @@ from office import (
     soffice_pdf,
 )
 
+from pbgen import parts, render_pdf
 from pbgen.context import MissingDataError
-from pbgen.layouts import find_layout
+from pbgen.context import build_context as shared_context
+from pbgen.layouts import find_layout, gongkai
 from pbgen.layouts.gongkai import build_context, indicator_outline
 from pbgen.load import load
 from pbgen.model import Department, Filing, Indicator, Project, Unit
 from pbgen.pipeline import render_file
 
-from conftest import DATA, ROOT, filing_strings, project, squeeze, typography
+from conftest import DATA, ROOT, clean_data, dump, filing_strings, project, squeeze, typography
 
 TEMPLATE = ROOT / "templates" / "gongkai" / "template.docx"
 FORMATS = ["pdf", "docx", "xlsx"]
@@ -312,6 +317,138 @@ def test_pdf_pages_are_landscape_numbered_with_the_header_on_each(rendered):
     for number, page in enumerate(pages, 1):
         assert squeeze(page).startswith(header) or number == 1
         assert squeeze(page).endswith(f"—{number}—")
+
+
+# -- a long table: paged a window of rows at a time, laid out in parts ---------------------------
+
+WHOLE = 10**6  # rows or marks: more than any filing here has
+
+
+def pdf_of(path: Path, first_window: int, window_pages: int, part_marks: int):
+    """The 公开表 PDF of a filing paged in windows of ``first_window`` rows, then of
+    ``window_pages`` pages, and laid out in parts of ``part_marks`` rows that begin a page; and
+    how many times a window was laid out (``layouts``) and in how many parts the PDF was."""
+    layout = find_layout("gongkai")
+    context = shared_context(load(path).filing, layout)
+    counted = Counter()
+    lay_out_only, split = render_pdf.lay_out_only, parts.split
+
+    def counting_lay_out_only(*arguments):
+        counted["layouts"] += 1
+        return lay_out_only(*arguments)
+
+    def counting_split(html, every=None):
+        found = split(html, every)
+        counted["parts"] = max(counted["parts"], len(found))
+        return found
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gongkai, "FIRST_WINDOW", first_window)
+        patch.setattr(gongkai, "WINDOW_PAGES", window_pages)
+        patch.setattr(parts, "PART_MARKS", part_marks)
+        patch.setattr(render_pdf, "lay_out_only", counting_lay_out_only)
+        patch.setattr(parts, "split", counting_split)
+        pdf = layout.render(context, ["pdf"], None).files["pdf"]
+    return pdf, counted
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return text.split("\f")[:-1]
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_a_seed_paged_in_windows_and_laid_out_in_parts_reads_as_laid_out_whole(name):
+    """The seeds are short: a first window of 3 rows, then windows of 2 pages, parts of 2 rows
+    that begin a page. The same pages as the table laid out whole: rows, 「（续）」, page numbers."""
+    whole, once = pdf_of(DATA / f"{name}.yaml", WHOLE, WHOLE, WHOLE)
+    cut, counted = pdf_of(DATA / f"{name}.yaml", 3, 2, 2)
+    assert once == Counter(parts=1)
+    assert counted["layouts"] >= 3 and counted["parts"] >= 2, counted
+    assert page_texts(cut) == page_texts(whole)
+
+
+def test_the_rows_on_each_page_are_read_from_the_laid_out_pages():
+    """Which rows (``<tbody id>``) a page holds, a row going on over a page on both: a page it
+    goes on to is no place to begin a window of rows, or a part."""
+    layout = find_layout("gongkai")
+    context = shared_context(load(DATA / "menyuan-2024.yaml").filing, layout)
+    placed = render_pdf.lay_out_only(context, layout.folder)
+    assert len(placed.row_groups) == 12  # pages, the rows not yet split over them (「（续）」)
+    on_pages = [name for page in placed.row_groups for name in page]
+    assert list(dict.fromkeys(on_pages)) == [f"r{n}" for n in range(len(context["rows"]))]
+    assert len(on_pages) > len(context["rows"])  # rows going on over a page, on both
+    assert gongkai._page_starts([["r0", "r1"], ["r1", "r2"], ["r3"], [], ["r4"]]) == {3, 4}
+
+
+def many_projects(count: int, seed: int = 2) -> dict:
+    """The clean filing with ``count`` projects in three units: names, goals and indicator rows
+    of every length (a few over a page), so rows go on over pages in every way."""
+    rng = random.Random(seed)
+    data = clean_data()
+    data.pop("department_budget")
+    template = project(data)
+    units = []
+    for u in range(3):
+        projects = []
+        for n in range(count // 3):
+            item = copy.deepcopy(template)
+            item.pop("other")
+            item["code"] = f"P{u}{n:03d}"
+            item["name"] = f"项目{u}-{n}" + "视察调研经费" * rng.randint(0, 5)
+            item["budget"] = item["fiscal"] = item["expense_details"][0]["amount"] = f"{n + 1}.00"
+            item["goals"] = [
+                f"目标{u}-{n}-{g}" + "组织委员开展专题视察。" * rng.randint(0, 8)
+                for g in range(rng.randint(0, 4))
+            ]
+            rows = rng.choice([1, 1, 2, 3, 4, 8, 25])
+            for level1, groups in item["indicators"].items():
+                for level2 in groups:
+                    groups[level2] = [
+                        {"name": f"{level1[:2]}{level2[:2]}{u}-{n}-{k}", "value": "≥1次"}
+                        for k in range(rng.randint(1, rows))
+                    ]
+            projects.append(item)
+        units.append({"code": f"13100{u}", "name": f"示例单位{u}", "projects": projects})
+    data["units"] = units
+    return data
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory) -> tuple[Path, bytes, bytes, Counter]:
+    """45 projects (~50 pages): the filing, its PDF paged in windows (the first of 40 rows, then
+    of 40 pages) and laid out in parts of 8 rows that begin a page, that PDF laid out whole."""
+    path = tmp_path_factory.mktemp("many") / "many.yaml"
+    path.write_text(dump(many_projects(45)), encoding="utf-8")
+    cut, counted = pdf_of(path, gongkai.FIRST_WINDOW, gongkai.WINDOW_PAGES, 8)
+    whole, _ = pdf_of(path, WHOLE, WHOLE, WHOLE)
+    (path.parent / "many.pdf").write_bytes(cut)
+    return path, cut, whole, counted
+
+
+def test_a_long_table_paged_in_windows_and_laid_out_in_parts_reads_as_laid_out_whole(many):
+    _, cut, whole, counted = many
+    assert counted["layouts"] >= 2 and counted["parts"] >= 4, counted
+    assert page_texts(cut) == page_texts(whole)
+
+
+def test_a_long_table_prints_every_project_and_line_on_numbered_pages_with_closed_feet(many):
+    path, cut, _, _ = many
+    rows = build_context(load(path).filing).rows
+    strings = [row.name for row in rows] + [line.text for row in rows for line in row.indicators]
+    strings += [goal for row in rows for goal in row.goals]
+    assert len(strings) > 1000
+    assert missing(strings, path.parent / "many.pdf") == []
+    pages = page_texts(cut)
+    assert len(pages) > 40
+    header = "单位编码单位及项目名称金额（万元）绩效目标绩效指标"
+    for number, page in enumerate(pages, 1):
+        assert squeeze(page).startswith(header) or number == 1
+        assert squeeze(page).endswith(f"—{number}—")
+    assert squeeze("".join(pages)).count("（续）") > 10
+    assert typography().measure(path.parent / "many.pdf").open_feet == []
 
 
 # -- DOCX ---------------------------------------------------------------------------------------
