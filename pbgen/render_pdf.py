@@ -265,6 +265,9 @@ def render_pdf(context, template_dir: Path, first_numbered: str | None = None) -
     return RenderedPdf(data, sum(part.pages for part in laid), toc_pages)
 
 
+ROW_GROUP_WITH_ID = re.compile(r"<(?:thead|tbody|tfoot)\b[^>]*\sid\s*=", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Placed:
     """Where a document's content landed, laid out but not written (what finding page breaks
@@ -276,10 +279,14 @@ class Placed:
 
 def lay_out_only(context, template_dir: Path, from_first_mark: bool = False) -> Placed:
     """The document laid out, or only from its first ``data-pbgen-part`` on (as the part that
-    begins there is laid out, ``pbgen.parts``); its pages let go once read (``Placed``)."""
+    begins there is laid out, ``pbgen.parts``); its pages let go once read (``Placed``). A
+    document with no table row group that has an id has nothing to place and is not laid out:
+    its template pages no rows (the 绩效文本 laid out whole here took 1.2 GB at 1000 projects)."""
     from pbgen import parts
 
     html = render_html(context, template_dir)
+    if not ROW_GROUP_WITH_ID.search(html):
+        return Placed(anchors={}, row_groups=[])
     if from_first_mark:
         html = parts.from_first_mark(html)
     document = _lay_out(_source(html, template_dir), template_dir)

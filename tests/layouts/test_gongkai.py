@@ -383,6 +383,17 @@ def test_the_rows_on_each_page_are_read_from_the_laid_out_pages():
     assert gongkai._page_starts([["r0", "r1"], ["r1", "r2"], ["r3"], [], ["r4"]]) == {3, 4}
 
 
+def test_a_layout_that_pages_no_rows_is_not_laid_out_to_page_them():
+    """The 绩效文本 gives no table row an id: paging its rows would lay the whole document out
+    for nothing (1.2 GB at 1000 projects), so the 公开表's rows are placed only where they are."""
+    for name, expected in (("wenben", 0), ("gongkai", 12)):
+        layout = find_layout(name)
+        context = shared_context(load(DATA / "menyuan-2024.yaml").filing, layout)
+        assert len(context["rows"]) > 0
+        placed = render_pdf.lay_out_only(context, layout.folder)
+        assert (len(placed.row_groups), bool(placed.anchors)) == (expected, bool(expected))
+
+
 def many_projects(count: int, seed: int = 2) -> dict:
     """The clean filing with ``count`` projects in three units: names, goals and indicator rows
     of every length (a few over a page), so rows go on over pages in every way."""
