@@ -137,7 +137,9 @@ def subset_check(stacks: dict[str, list[str]]) -> Check:
         "、".join(subsets)
         if not missing
         else f"缺少 {'、'.join(missing)}：PDF 照常，只是写得更慢、更占内存",
-        "" if not missing else "在 pbgen 源码目录：bash scripts/setup.sh（由 scripts/subset_fonts.py 生成）",
+        ""
+        if not missing
+        else "在 pbgen 源码目录：bash scripts/setup.sh（由 scripts/subset_fonts.py 生成）",
         required=False,
     )
 

@@ -106,7 +106,9 @@ class Installed:
 
     wheel: Path
     venv: Path
-    no_pdf_engine: Path  # a folder for PYTHONPATH: there, `import weasyprint` fails as without Pango
+    no_pdf_engine: (
+        Path  # a folder for PYTHONPATH: there, `import weasyprint` fails as without Pango
+    )
 
     def run(self, *args, cwd: Path, pdf_engine: bool = True) -> subprocess.CompletedProcess:
         """``pbgen ARGS`` in ``cwd``; without ``pdf_engine``, WeasyPrint cannot load Pango."""

@@ -239,7 +239,9 @@ def test_libreoffice_shows_a_toc_whose_numbers_are_the_docx_pages(name, tmp_path
     assert [text for text, _ in listed] == [squeeze(entry.text) for entry in entries]
     for text, number in listed:
         where = next(i for i in range(first, len(pages)) if text in squeeze(pages[i]))
-        assert number == printed[where][1], f"{text}：目录写 {number}，标题在第 {printed[where][1]} 页"
+        assert number == printed[where][1], (
+            f"{text}：目录写 {number}，标题在第 {printed[where][1]} 页"
+        )
 
 
 def toc_lines(text: str) -> list[tuple[str, str]]:
