@@ -12,51 +12,33 @@ other work runs. `python bench/docx_scale.py 100 1000` runs only those sizes.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scale import filing
+from scale import filing, run
 
 SIZES = (100, 1000, 5000)
 
 # LibreOffice alone: the 目录's anchors are the DOCX's _Toc_pbgen_ bookmarks.
 SOFFICE_ONLY = """
 import re, resource, sys, time, zipfile
-from pbgen.render_docx import docx_toc_pages
+from pbgen.docx_pages import NoPageNumbers, docx_toc_pages
 docx = open(sys.argv[1], "rb").read()
 xml = zipfile.ZipFile(sys.argv[1]).read("word/document.xml").decode()
 anchors = list(dict.fromkeys(re.findall(r'w:name="(_Toc_pbgen_[0-9]+)"', xml)))
 start = time.perf_counter()
 try:
     pages = docx_toc_pages(docx, anchors, anchors[0])
-except Exception:  # pbgen's NoPageNumbers; an older pbgen returned None
+except NoPageNumbers:
     pages = None
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, bool(pages))
 """
-
-
-def run(command: list[str]) -> tuple[float, float, float, str]:
-    """Wall time, CPU time and peak MB of ``command`` in a fresh process, and what went wrong:
-    ``wait4`` gives the rusage of that process and of the children it waited for (LibreOffice),
-    peak memory being that of the largest single one."""
-    with tempfile.TemporaryFile() as errors:
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=errors, env={**os.environ, "COLUMNS": "300"}
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        errors.seek(0)
-        error = "" if status == 0 else errors.read().decode()[-2000:]
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, error
 
 
 def measure(projects: int, work: Path) -> None:
@@ -66,7 +48,7 @@ def measure(projects: int, work: Path) -> None:
     path.write_text(text, encoding="utf-8")
     out = work / "out"
     render = [sys.executable, "-m", "pbgen", "render", str(path), "-o", str(out)]
-    wall, cpu, peak, error = run([*render, "-f", "docx", "--force", "-j", "1"])
+    wall, cpu, peak, _, error = run([*render, "-f", "docx", "--force", "-j", "1"])
     print(
         f"{name:>15}: {wall:7.1f} s wall, {cpu:7.1f} s CPU, peak {peak:6.0f} MB"
         + (f"  failed: {error}" if error else ""),

@@ -1,7 +1,8 @@
 """Benchmark, not a test: one 绩效文本 with 100, 1000 and 5000 projects (generated from a seed,
 so every run renders the same filings), and one project whose 指标值 is 200,000 characters.
 Each is rendered by `pbgen render --force` in a fresh process; prints wall time, CPU time
-(user+sys of that process) and its peak memory (ru_maxrss).
+(user+sys of that process and of the LibreOffice it runs) and peak memory (ru_maxrss of the
+largest of them).
 
 Peak memory does not depend on the machine's load; wall time does — compare CPU time when
 other work runs. `python bench/scale.py 100 1000` runs only those sizes; `pdf` or `docx` among
@@ -78,44 +79,41 @@ def long_value(characters: int = 200_000) -> dict:
     return data
 
 
-WRAPPER = """
-import resource, subprocess, sys
-done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(done.returncode, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
-print(done.stdout)
-print(done.stderr[-2000:] if done.returncode else "")
-"""
+def run(command: list[str]) -> tuple[float, float, float, str, str]:
+    """Wall time, CPU time and peak MB of ``command`` in a fresh process, what it printed, and
+    what went wrong: ``wait4`` gives the rusage of that process and of the children it waited
+    for (LibreOffice), peak memory being that of the largest single one."""
+    with tempfile.TemporaryFile() as output, tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            command, stdout=output, stderr=errors, env={**os.environ, "COLUMNS": "300"}
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        output.seek(0)
+        errors.seek(0)
+        error = "" if status == 0 else errors.read().decode()[-2000:]
+        printed = output.read().decode()
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, printed, error
 
 
 def measure(name: str, data: dict, work: Path, formats: list[str], layout: str | None) -> None:
-    """Render in a fresh process, itself run by a small wrapper whose only child it is: the
-    wrapper's RUSAGE_CHILDREN is that render's CPU time and peak memory."""
+    """Render in a fresh process (``run``)."""
     path = work / f"{name}.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     command = [str(PBGEN), "render", str(path), "-o", str(work / "out"), "--force", "-j", "1"]
     command += [option for name in formats for option in ("-f", name)]
     command += ["--layout", layout] if layout else []
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", WRAPPER, *command],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "COLUMNS": "300"},
-    )
-    wall = time.perf_counter() - start
-    head, _, output = done.stdout.partition("\n")
-    code, cpu, peak_kb = head.split()
+    wall, cpu, peak, output, error = run(command)
     row = next((line for line in output.splitlines() if f"{name}.yaml" in line), "")
     cells = row.split()  # 文件 版式 页数 错误 秒 结果
     pages = cells[2] if len(cells) > 2 else "?"
     pdf = work / "out" / f"{name}.pdf"
     size = f", PDF {pdf.stat().st_size / 2**20:.1f} MB" if pdf.is_file() else ""
-    status = "ok" if code == "0" else f"exit {code}:\n{output[-2000:]}"
+    status = f"failed:\n{output[-2000:]}{error}" if error else "ok"
     print(
-        f"{name:>20}: {wall:7.1f} s wall, {float(cpu):7.1f} s CPU, "
-        f"peak {int(peak_kb) / 1024:6.0f} MB, {pages} pages{size}, {status}",
+        f"{name:>20}: {wall:7.1f} s wall, {cpu:7.1f} s CPU, "
+        f"peak {peak:6.0f} MB, {pages} pages{size}, {status}",
         flush=True,
     )
 
