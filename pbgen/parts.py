@@ -308,7 +308,7 @@ def join(laid: list[LaidOut], make_bookmark_tree) -> bytes:
         joined.Root.Lang = first.Root.Lang
     pages = [page.obj for page in joined.pages]
     heights = [height for part in laid for height in part.heights]
-    starts = _starts(laid)
+    starts = itertools.accumulate((part.pages for part in laid[:-1]), initial=0)
     destinations = {}
     for part, start in zip(laid, starts, strict=True):
         for page, name, x, y in part.anchors:
@@ -338,14 +338,6 @@ def join(laid: list[LaidOut], make_bookmark_tree) -> bytes:
         deterministic_id=True,
     )
     return output.getvalue()
-
-
-def _starts(laid: list[LaidOut]) -> list[int]:
-    starts, start = [], 0
-    for part in laid:
-        starts.append(start)
-        start += part.pages
-    return starts
 
 
 def _destination(pages, heights, index, x, y):
