@@ -91,6 +91,16 @@ MoreLayouts = Annotated[
 ]
 
 
+KitFolder = Annotated[
+    Path | None,
+    typer.Option(
+        "--kit",
+        metavar="文件夹",
+        help="用这个 kit 文件夹（财政局调试自己的 kit 时用）；默认为 pbgen.toml 的 [kit]。",
+    ),
+]
+
+
 def _fail(error: PbgenError) -> typer.Exit:
     typer.echo(str(error), err=True)
     return typer.Exit(error.exit_code)
@@ -111,13 +121,14 @@ def check(
         bool,
         typer.Option("--only-filings", help="跳过不是绩效文本的文件（供提交钩子使用）。"),
     ] = False,
+    kit: KitFolder = None,
 ) -> None:
-    """检查绩效文本：格式、金额、资金支出计划、指标体系、指标值。"""
+    """检查绩效文本：格式、金额、资金支出计划、指标体系、指标值（按所用 kit 的规则）。"""
     from pbgen.findings import SEVERITY_NAMES, summary, to_json
     from pbgen.pipeline import check_files
 
     try:
-        results = check_files(paths, only_filings)
+        results = check_files(paths, only_filings, kit)
     except PbgenError as error:
         raise _fail(error) from None
     findings = [finding for result in results for finding in result.findings]
@@ -158,14 +169,43 @@ def _check_table(results) -> list[str]:
 
 
 @app.command()
-def rules() -> None:
-    """列出所有检查规则（规则编号可写入 check.disable 关闭）。"""
-    from pbgen.check import RULES
+def rules(
+    filing: Annotated[
+        Path | None,
+        typer.Option("--for", metavar="文件", help="按这份文件所用的 kit 和它的 check: 设置列出。"),
+    ] = None,
+    kit: KitFolder = None,
+) -> None:
+    """列出检查规则：编号、严重程度（按所用 kit 的设置）、是否锁定、参数。"""
+    from pbgen.check import RULES, rules_for
     from pbgen.findings import SEVERITY_NAMES
 
+    try:
+        used, effective = rules_for(filing or Path.cwd(), kit)
+    except PbgenError as error:
+        raise _fail(error) from None
+    typer.echo(f"按 {used.label} 的设置" + (f"和 {filing} 的 check:" if filing else "") + "：")
     width = max(len(rule_id) for rule_id in RULES)
     for spec in RULES.values():
-        typer.echo(f"{spec.id:<{width}}  {SEVERITY_NAMES[spec.severity]}  {spec.summary}")
+        rule = effective[spec.id]
+        severity = SEVERITY_NAMES[rule.severity] if rule.severity else "关闭"
+        locked = f"（{rule.locked_by.name}锁定）" if rule.locked_by else ""
+        typer.echo(f"{spec.id:<{width}}  {severity}  {spec.summary}{locked}")
+        for name, param in spec.params.items():
+            typer.echo(
+                f"{'':<{width}}        参数 {name} = {_shown(rule.params[name])}：{param.summary}"
+            )
+
+
+def _shown(value) -> str:
+    """A parameter's value as it would be written in YAML: 不设, [a, b], {6月底: 50}."""
+    if value is None or value == {} or value == []:
+        return "（不设）"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
 
 
 @app.command()
@@ -174,12 +214,17 @@ def schema(
         Path | None,
         typer.Option("--output", "-o", help="写入此文件；不指定则输出到屏幕。", metavar="文件"),
     ] = None,
+    kit: KitFolder = None,
 ) -> None:
-    """输出绩效文本的 JSON Schema，供编辑器补全和校验。"""
+    """输出绩效文本的 JSON Schema，供编辑器补全和校验（含所用 kit 的指标体系、版式、表格）。"""
+    from pbgen.kitstore import kit_for
     from pbgen.schema import schema_text
     from pbgen.write import write_atomic
 
-    text = schema_text()
+    try:
+        text = schema_text(kit_for(output.parent if output else Path.cwd(), kit))
+    except PbgenError as error:
+        raise _fail(error) from None
     if output is None:
         typer.echo(text, nl=False)
     else:
@@ -232,6 +277,7 @@ def render(
         int | None,
         typer.Option("--jobs", "-j", min=1, help="并行进程数；默认为全部 CPU 核。", metavar="个数"),
     ] = None,
+    kit: KitFolder = None,
 ) -> None:
     """生成 DOCX（可编辑）、PDF（公开用）和公开表的 XLSX；多个文件并行生成。"""
     import time
@@ -256,6 +302,7 @@ def render(
         "layout": layout,
         "template_dir": template_dir,
         "force": force,
+        "kit_dir": kit,
     }
     files = list(names)
     outcomes: dict = {}
@@ -452,15 +499,15 @@ def init(
         Path, typer.Argument(help="部门的文件夹；默认为当前文件夹。", metavar="文件夹")
     ] = Path("."),
     layout: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--layout",
             "-l",
-            help="版式：wenben、gongkai、fubiao（中文名也可）。",
+            help="版式：wenben、gongkai、fubiao（中文名也可）；默认为 kit 的默认版式。",
             metavar="版式",
             autocompletion=_layout_ids,
         ),
-    ] = "wenben",
+    ] = None,
     department: Annotated[
         str | None, typer.Option("--department", help="部门名称。", metavar="名称")
     ] = None,
@@ -477,13 +524,24 @@ def init(
             metavar="平台",
         ),
     ] = "gitlab",
+    kit: Annotated[
+        str | None,
+        typer.Option(
+            "--kit",
+            metavar="来源",
+            help="用财政局的 kit：git 仓库地址、压缩包或文件夹（写进 pbgen.toml，固定版本）。",
+        ),
+    ] = None,
+    kit_version: Annotated[
+        str | None, typer.Option("--kit-version", metavar="版本", help="kit 的版本；默认为最新。")
+    ] = None,
 ) -> None:
     """开始一个部门的文件夹：带说明的绩效文本骨架、编辑器设置；git 仓库、提交前检查、
     git diff 按文档显示、CI 配置。"""
     from pbgen.scaffold import init_folder
 
     try:
-        result = init_folder(folder, layout, department, year, force, ci)
+        result = init_folder(folder, layout, department, year, force, ci, kit, kit_version)
     except PbgenError as error:
         raise _fail(error) from None
     for path in result.written:
@@ -665,6 +723,122 @@ def layouts_new(
     typer.echo(f"说明见 {folder / 'README.md'}。文件里写 layout: {new_id} 即可使用。")
     if settings is not None:
         typer.echo(f"已写入 {settings}（template_dir），pbgen 会在这里找到它。")
+
+
+kit_app = Typer(
+    help="kit：财政局发布的版式、指标体系和检查规则。检查一个 kit（pbgen kit check），"
+    "让本部门用上它（pbgen kit use），升级（pbgen kit update），看看在用的是什么（pbgen kit show）。",
+    no_args_is_help=True,
+)
+app.add_typer(kit_app, name="kit")
+
+
+@kit_app.command("check")
+def kit_check(
+    folder: Annotated[Path, typer.Argument(metavar="文件夹", help="kit 文件夹（有 kit.yaml）。")],
+) -> None:
+    """证明一个 kit 可用：kit.yaml、规则、指标体系、表格，每个版式用它的示例生成每种格式。"""
+    from pbgen.kitcheck import prove
+
+    proof = prove(folder)
+    kit = proof.kit
+    typer.echo(f"kit {kit.label}：{kit.folder}" if kit else f"{folder}：")
+    if proof.frameworks:
+        typer.echo(f"  指标体系：{'、'.join(proof.frameworks)}；默认 {kit.default_framework}")
+    for layout in proof.layouts:
+        made = "、".join(f"{name.upper()} {what}" for name, what in layout.made.items()) or "无"
+        typer.echo(
+            f"  版式 {layout.layout.id}（{layout.layout.name}）：示例 {layout.example.name} "
+            f"{layout.errors} 个错误、{layout.warnings} 个警告；生成 {made}"
+        )
+        for problem in layout.problems:
+            typer.echo(f"    ✗ {problem}")
+    for problem in proof.problems:
+        typer.echo(f"  ✗ {problem}")
+    if not proof.passed:
+        typer.echo("kit 有问题，请改正后再发布。")
+        raise typer.Exit(EXIT_FINDINGS)
+    typer.echo("kit 通过检查，可以发布（git tag v版本号，或打包成 .zip）。")
+
+
+@kit_app.command("use")
+def kit_use(
+    source: Annotated[
+        str,
+        typer.Argument(metavar="来源", help="kit 的 git 仓库地址、.zip/.tar.gz 压缩包或文件夹。"),
+    ],
+    version: Annotated[
+        str | None,
+        typer.Option("--version", metavar="版本", help="要用的版本；默认为最新。"),
+    ] = None,
+    folder: Annotated[
+        Path, typer.Option("--dir", metavar="文件夹", help="部门的文件夹；默认为当前文件夹。")
+    ] = Path("."),
+) -> None:
+    """让本部门用这个 kit：写进 pbgen.toml（固定版本），kit 存在本机，离线也能用。"""
+    from pbgen.kitdiff import changes
+    from pbgen.kitstore import use
+
+    try:
+        pinned = use(source, version, folder)
+    except PbgenError as error:
+        raise _fail(error) from None
+    typer.echo(f"已写入 {pinned.settings}：kit {pinned.new.label}")
+    if pinned.old is not None and pinned.old.folder != pinned.new.folder:
+        for line in changes(pinned.old, pinned.new):
+            typer.echo(f"  {line}")
+
+
+@kit_app.command("update")
+def kit_update(
+    to: Annotated[
+        str | None, typer.Option("--to", metavar="版本", help="升级到这个版本；默认为最新。")
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--from", metavar="来源", help="新的来源（如财政局发来的新压缩包）。"),
+    ] = None,
+    folder: Annotated[
+        Path, typer.Option("--dir", metavar="文件夹", help="部门的文件夹；默认为当前文件夹。")
+    ] = Path("."),
+) -> None:
+    """把本部门的 kit 升级到新版本，并说明改了什么（版式、指标体系、规则、表格）。"""
+    from pbgen.kitdiff import changes
+    from pbgen.kitstore import update
+
+    try:
+        pinned = update(folder, to, source)
+    except PbgenError as error:
+        raise _fail(error) from None
+    old = pinned.old.version if pinned.old else "?"
+    if pinned.old is not None and pinned.old.version == pinned.new.version:
+        typer.echo(f"kit {pinned.new.label} 已是最新。")
+        return
+    typer.echo(f"kit {pinned.new.name}：{old} → {pinned.new.version}（已写入 {pinned.settings}）")
+    for line in changes(pinned.old, pinned.new):
+        typer.echo(f"  {line}")
+    typer.echo("请运行 pbgen check 看看文件在新规则下是否还有问题。")
+
+
+@kit_app.command("show")
+def kit_show(
+    filing: Annotated[
+        Path | None,
+        typer.Option(
+            "--for", metavar="文件", help="这份文件（或文件夹）所用的 kit；默认为当前文件夹。"
+        ),
+    ] = None,
+    kit: KitFolder = None,
+) -> None:
+    """显示在用的 kit：来源、版式、指标体系、规则设置、表格和栏目。"""
+    from pbgen.kitshow import describe
+
+    try:
+        lines = describe(filing or Path.cwd(), kit)
+    except PbgenError as error:
+        raise _fail(error) from None
+    for line in lines:
+        typer.echo(line)
 
 
 class ContextFormat(StrEnum):

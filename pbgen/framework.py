@@ -1,6 +1,10 @@
 """The indicator framework (指标体系) as data: allowed 一级/二级 names, aliases, required
-categories and the vocabulary that tells a 三级 row's kind. Files live in
-``pbgen/frameworks/<name>.yaml``; a filing selects one with ``check: {framework: …}``."""
+categories and the vocabulary that tells a 三级 row's kind.
+
+A framework is a YAML file in a kit's ``frameworks/`` folder (pbgen's own: standard, 2021); a
+kit names its default, a filing chooses another by name or by the path of a file of its own
+(``check: {framework: …}``).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,11 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pbgen.errors import PbgenError
-
-FRAMEWORK_DIR = Path(__file__).parent / "frameworks"
+from pbgen.kit import Kit, builtin_kit
+from pbgen.load import described
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class Framework:
     exclusive: frozenset[str]
     money_kind: str | None
     lower_is_better: re.Pattern
+    descriptions: dict[str, str]
 
     def canonical(self, name: str) -> str:
         return self.aliases.get(name, name)
@@ -43,24 +49,82 @@ class Framework:
         return found
 
 
-def available() -> list[str]:
-    return sorted(path.stem for path in FRAMEWORK_DIR.glob("*.yaml"))
+class FrameworkFile(BaseModel):
+    """What a framework file holds (see templates/frameworks/standard.yaml, commented)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str
+    levels: dict[str, list[str]] = Field(min_length=1)
+    required: list[str] = []
+    aliases: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    exclusive: list[str] = []
+    money_kind: str | None = None
+    lower_is_better: str | None = None
+    descriptions: dict[str, str] = {}
 
 
 @cache
-def load_framework(name: str) -> Framework:
-    path = FRAMEWORK_DIR / f"{name}.yaml"
-    if not path.is_file():
-        raise PbgenError(f"没有名为「{name}」的指标体系；可选：{'、'.join(available())}。")
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+def read_framework(path: Path) -> Framework:
+    """The framework in ``path``; ``PbgenError`` naming the file and the key otherwise."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        spec = FrameworkFile.model_validate(data)
+        patterns = {kind: re.compile(pattern) for kind, pattern in spec.kinds.items()}
+        lower = re.compile(spec.lower_is_better or "(?!)")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PbgenError(f"{path}：无法读取指标体系（{error}）。") from None
+    except yaml.YAMLError as error:
+        raise PbgenError(f"{path}：指标体系的 YAML 无法解析：{error}") from None
+    except ValidationError as error:
+        raise PbgenError(f"{path}：指标体系有误：{described(error)}") from None
+    except re.error as error:
+        raise PbgenError(f"{path}：kinds 或 lower_is_better 的正则表达式有误：{error}。") from None
+    unknown = [name for name in [*spec.required, *spec.exclusive] if not _known(spec, name)]
+    if unknown:
+        raise PbgenError(f"{path}：{'、'.join(unknown)} 不是 levels 中的一级或二级指标。")
     return Framework(
-        name=name,
-        title=data["title"],
-        levels=data["levels"],
-        required=data["required"],
-        aliases=data.get("aliases") or {},
-        kinds={kind: re.compile(pattern) for kind, pattern in (data.get("kinds") or {}).items()},
-        exclusive=frozenset(data.get("exclusive") or []),
-        money_kind=data.get("money_kind"),
-        lower_is_better=re.compile(data.get("lower_is_better") or "(?!)"),
+        name=path.stem,
+        title=spec.title,
+        levels=spec.levels,
+        required=spec.required,
+        aliases=spec.aliases,
+        kinds=patterns,
+        exclusive=frozenset(spec.exclusive),
+        money_kind=spec.money_kind,
+        lower_is_better=lower,
+        descriptions=spec.descriptions,
     )
+
+
+def _known(spec: FrameworkFile, name: str) -> bool:
+    return name in spec.levels or any(name in level2 for level2 in spec.levels.values())
+
+
+def available(kit: Kit | None = None) -> list[str]:
+    return sorted((kit or builtin_kit()).framework_files())
+
+
+def load_framework(name: str, kit: Kit | None = None, base: Path | None = None) -> Framework:
+    """A framework by its name in ``kit`` (pbgen's own by default), or by the path of a file
+    (relative to ``base``, the filing's folder)."""
+    files = (kit or builtin_kit()).framework_files()
+    if name in files:
+        return read_framework(files[name])
+    if name.endswith((".yaml", ".yml")) and base is not None:
+        path = (base / name).resolve()
+        if path.is_file():
+            return read_framework(path)
+        raise PbgenError(f"找不到指标体系文件 {path}。")
+    raise PbgenError(
+        f"没有名为「{name}」的指标体系；可选：{'、'.join(sorted(files))}，"
+        "或一个指标体系文件的路径（如 frameworks/本地.yaml）。"
+    )
+
+
+def all_frameworks(kit: Kit | None = None) -> list[Framework]:
+    """Every framework the kit offers (for completion: all their names are known)."""
+    return [
+        read_framework(path) for _, path in sorted((kit or builtin_kit()).framework_files().items())
+    ]

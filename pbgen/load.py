@@ -420,6 +420,22 @@ TYPE_MESSAGES: dict[str, str] = {
 }
 
 
+def described(error: ValidationError) -> str:
+    """A validation error of a file pbgen reads (kit.yaml, manifest.yaml, a framework) in
+    Chinese: each problem as ``key.path：what to write``, joined by 「；」."""
+    problems = []
+    for detail in error.errors():
+        where = ".".join(map(str, detail["loc"])) or "（整体）"
+        if detail["type"] == "extra_forbidden":
+            message = "不认识的键，请删去或改正拼写。"
+        elif detail["type"] == "missing":
+            message = "缺少这一项，请补上。"
+        else:
+            message = _type_message(detail, tuple(detail["loc"]), {})
+        problems.append(f"{where}：{message.rstrip('。')}")
+    return "；".join(problems) + "。"
+
+
 def _type_message(detail: dict, loc: tuple, data: Any) -> str:
     context = dict(detail.get("ctx") or {})
     template = TYPE_MESSAGES.get(detail["type"])
@@ -434,7 +450,7 @@ def _type_message(detail: dict, loc: tuple, data: Any) -> str:
         steps = walk(loc, data)
         expected = context.get("expected", "").replace("'", "")
         context["expected"] = "、".join(re.split(r",\s*|\s+or\s+", expected))
-        if steps and steps[-1].label == "版式":
+        if data and steps and steps[-1].label == "版式":
             context["expected"] = "wenben（绩效文本）、gongkai（公开表）、fubiao（附表）"
     value = detail.get("input")
     message = template.format(input=value if isinstance(value, str) else "…", **context)

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pbgen.errors import PbgenError
 from pbgen.fields import field_by_key, field_title, is_model, unwrap
+from pbgen.load import described
 from pbgen.model import Filing, Indicator
 
 MANIFEST = "manifest.yaml"
@@ -60,6 +61,14 @@ class Manifest(BaseModel):
     orientation: Literal["portrait", "landscape"] = "portrait"
     needs: list[str] = []
     prints: list[str | Printed] = []
+    example: str = Field(
+        "example.yaml",
+        description="这个版式的示例文件（在版式文件夹里）：pbgen kit check 用它生成每种格式。",
+    )
+
+    def prints_field(self, path: str) -> bool:
+        """Whether the layout prints the field at ``path`` (always, not only when another is)."""
+        return normalize(path) in {normalize(p) for p in self.prints if isinstance(p, str)}
 
 
 # -- paths -----------------------------------------------------------------------------------
@@ -306,11 +315,7 @@ def read_manifest(file: Path) -> Manifest:
     try:
         manifest = Manifest.model_validate(data)
     except ValidationError as error:
-        problems = "；".join(
-            f"{'.'.join(map(str, detail['loc'])) or '（整体）'}：{detail['msg']}"
-            for detail in error.errors()
-        )
-        raise ManifestError(f"{file}：{problems}。") from None
+        raise ManifestError(f"{file}：{described(error)}") from None
     paths = list(manifest.needs)
     for entry in manifest.prints:
         paths += [entry.path, entry.when] if isinstance(entry, Printed) else [entry]

@@ -168,6 +168,45 @@ Extra = Annotated[
     ),
 ]
 
+# -- tables a kit declares ---------------------------------------------------------------
+
+
+def _as_table(value: Any) -> Any:
+    """Shorthand: a bare list is the table's rows."""
+    return {"rows": value} if isinstance(value, list) else value
+
+
+class Table(Record):
+    """A table whose columns a kit declares (``tables:`` in its kit.yaml): one mapping per row,
+    column key → text as written. Money columns are summed; a 合计 written here is checked
+    against the sum, one left out is derived."""
+
+    rows: Annotated[
+        list[dict[str, Text | None]],
+        BeforeValidator(_as_list, json_schema_input_type=list[dict[str, Text | None]] | None),
+    ] = Field(default_factory=list, title="各行", description="每行一项：列名 → 内容。")
+    total: dict[str, Text | None] | None = Field(
+        None,
+        title="合计",
+        description="合计行，如 {amount: 5.00}：写了就核对，不写由 pbgen 计算。",
+    )
+
+
+Tables = Annotated[
+    dict[
+        str,
+        Annotated[
+            Table,
+            BeforeValidator(_as_table, json_schema_input_type=Table | list[dict[str, Text]]),
+        ],
+    ],
+    Field(
+        title="表格",
+        description="kit 声明的表格：表名 → 各行（每行 列名: 内容），如 "
+        "{cost: [{item: 会议费, amount: 2.00}]}；表名与列名见 kit 的 kit.yaml（pbgen kit show）。",
+    ),
+]
+
 # -- money and plans ----------------------------------------------------------------------
 
 
@@ -373,6 +412,7 @@ class Project(Record):
         title="支出明细及测算说明",
         description="附表3 的支出明细：每行写支出内容、明细、金额和测算依据；各行金额之和应等于预算数。",
     )
+    tables: Tables = Field(default_factory=dict)
     extra: Extra = Field(default_factory=dict)
 
     def all_indicators(self) -> Iterator[tuple[str, str, int, Indicator]]:
@@ -582,20 +622,70 @@ class Department(Record):
     filled_on: Text | None = Field(
         None, title="填报日期", description="按原文填写，如「2024年1月10日」。"
     )
+    tables: Tables = Field(default_factory=dict)
     extra: Extra = Field(default_factory=dict)
 
 
 # -- check settings ----------------------------------------------------------------------------
 
 
-class CheckSettings(Record):
-    """Local rules of a finance bureau, set per filing."""
+def _as_rule_setting(value: Any) -> Any:
+    """Shorthand: ``off``, ``warning`` or ``error`` alone is the rule's severity (YAML 1.1,
+    as kit.yaml is read, turns a bare ``off`` into false and ``on`` into true)."""
+    if isinstance(value, bool):
+        return {} if value else {"severity": "off"}
+    return {"severity": value} if isinstance(value, str) else value
 
-    framework: Literal["standard", "2021"] = Field(
-        "standard",
+
+class RuleSetting(BaseModel):
+    """How a kit or a filing sets one rule: its severity (``off`` turns it off), whether the
+    kit locks it, and its parameters (any other key: see ``pbgen rules``)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    severity: Literal["off", "warning", "error"] | None = Field(
+        None, title="严重程度", description="error 错误、warning 警告，或 off 关闭。"
+    )
+    locked: bool = Field(
+        False,
+        title="锁定",
+        description="只在 kit 中：锁定后，各部门的文件不能关闭这条规则或放宽它的设置，只能更严。",
+    )
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+RuleSettings = Annotated[
+    dict[
+        str,
+        Annotated[
+            RuleSetting,
+            BeforeValidator(
+                _as_rule_setting,
+                json_schema_input_type=RuleSetting | Literal["off", "warning", "error"],
+            ),
+        ],
+    ],
+    Field(
+        title="规则设置",
+        description="规则编号 → off / warning / error，或 {severity: …, 参数: …}，如 "
+        "{basis-empty: off, value-unit: error, text-length: {max_length: {三级指标: 20}}}。"
+        "pbgen rules 列出每条规则及其参数。",
+    ),
+]
+
+
+class CheckSettings(Record):
+    """Local rules of a finance bureau, set per filing (over the kit's, which may lock some)."""
+
+    framework: Text | None = Field(
+        None,
         title="指标体系",
-        description="standard：财预〔2020〕10号（成本指标属产出指标）；"
-        "2021：财预〔2021〕101号（成本指标为一级指标）。",
+        description="指标体系的名称（kit 提供的，如 standard：财预〔2020〕10号，成本指标属产出指标；"
+        "2021：财预〔2021〕101号，成本指标为一级指标），或一个指标体系文件的路径（相对于本文件）；"
+        "不填时用 kit 的默认指标体系。",
     )
     disable: list[Text] = Field(default_factory=list, title="关闭的规则", description="规则编号。")
     max_length: dict[str, Annotated[int, Field(gt=0)]] = Field(
@@ -603,6 +693,7 @@ class CheckSettings(Record):
         title="字数上限",
         description="按字段限制字数，如 {三级指标: 20, 绩效目标: 200}。",
     )
+    rules: RuleSettings = Field(default_factory=dict)
 
 
 # -- the filing -----------------------------------------------------------------------------
@@ -623,11 +714,11 @@ class Filing(Record):
     )
     # Any id or alias of a layout pbgen finds (its own and the user's, see ``pbgen.layouts``):
     # resolved when rendering; the schema lists the built-in ones.
-    layout: Text = Field(
-        "wenben",
+    layout: Text | None = Field(
+        None,
         title="版式",
         description="版式的编号或中文名：wenben（绩效文本）、gongkai（公开表）、fubiao（附表）、"
-        "shenbao（申报表），或自己的版式（pbgen layouts 列出全部）。",
+        "shenbao（申报表），或 kit 和自己的版式（pbgen layouts 列出全部）；不填时用 kit 的默认版式。",
     )
     money_unit: Literal["万元", "元"] = Field(title="金额单位", description="全文金额的单位。")
     department: Department = Field(
@@ -676,9 +767,14 @@ class Filing(Record):
         title="部门年度绩效指标",
         description="附表1 的部门整体绩效指标：一级指标 → 二级指标 → 三级指标，写法与项目的绩效指标相同。",
     )
-    units: Annotated[list[Unit], Field(min_length=1)] = Field(
-        title="预算单位", description="各预算单位及其项目；只有一个单位时也写成列表。"
+    units: Annotated[
+        list[Unit], BeforeValidator(_as_list, json_schema_input_type=list[Unit] | None)
+    ] = Field(
+        default_factory=list,
+        title="预算单位",
+        description="各预算单位及其项目；只有一个单位时也写成列表。部门整体的申报（没有项目）可不写。",
     )
+    tables: Tables = Field(default_factory=dict)
     extra: Extra = Field(default_factory=dict)
     check: CheckSettings = Field(
         default_factory=CheckSettings,

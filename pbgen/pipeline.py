@@ -20,8 +20,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pbgen.check import check
 from pbgen.errors import InputError, PbgenError
 from pbgen.findings import Finding, has_errors
+from pbgen.kitstore import kit_for
+from pbgen.layouts import layout_for
+from pbgen.load import load
 from pbgen.resources import templates_dir
 
 FILING_SUFFIXES = (".yaml", ".yml")
@@ -139,27 +143,29 @@ def looks_like_filing(text: str) -> bool:
     return "pbgen" in keys or len(keys) >= 2
 
 
-def check_file(path: Path | str) -> CheckResult:
-    """Load one filing and run every rule on it."""
-    from pbgen.check import check
-    from pbgen.load import load
-
+def check_file(path: Path | str, kit_dir: Path | None = None) -> CheckResult:
+    """Load one filing and run every rule on it, as its kit sets them."""
     try:
         loaded = load(path)
     except InputError as error:
         return CheckResult(str(path), error.findings, readable=False)
-    findings = check(loaded)
+    kit = kit_for(Path(path), kit_dir)
     try:
-        choose_layout(loaded)
+        chosen, problem = choose_layout(loaded, kit=kit), None
     except PbgenError as error:
+        chosen, problem = None, error
+    findings = check(loaded, kit, chosen)
+    if problem is not None:
         line, column = loaded.source.locate(("layout",))
-        message = str(error).split("：", 1)[-1]
+        message = str(problem).split("：", 1)[-1]
         findings.insert(0, Finding(str(path), line, column, "layout", "error", "版式", message))
     return CheckResult(str(path), findings, loaded=loaded)
 
 
-def check_files(paths: Iterable[Path | str], only_filings: bool = False) -> list[CheckResult]:
-    return [check_file(path) for path in find_filings(paths, only_filings)]
+def check_files(
+    paths: Iterable[Path | str], only_filings: bool = False, kit_dir: Path | None = None
+) -> list[CheckResult]:
+    return [check_file(path, kit_dir) for path in find_filings(paths, only_filings)]
 
 
 @dataclass
@@ -202,6 +208,7 @@ def render_file(
     template_dir: Path | None = None,
     force: bool = True,
     name: Path | str | None = None,
+    kit_dir: Path | None = None,
 ) -> RenderResult:
     """One filing to its documents in ``output_dir``: load → check → context → render → write.
 
@@ -211,15 +218,14 @@ def render_file(
     kept (``pbgen.stamp``). The formats are written together or not at all.
     """
     from pbgen import stamp
-    from pbgen.check import check
-    from pbgen.load import load
     from pbgen.write import write_all
 
     start = time.perf_counter()
     loaded = load(path)
-    errors = sum(finding.severity == "error" for finding in check(loaded))
+    kit = kit_for(Path(path), kit_dir)
+    chosen = choose_layout(loaded, layout, template_dir, kit)
+    errors = sum(finding.severity == "error" for finding in check(loaded, kit, chosen))
     filing = loaded.filing
-    chosen = choose_layout(loaded, layout, template_dir)
     del loaded  # its YAML nodes and their lines served the findings: 60 MB for 5000 projects
     formats = list(formats or default_formats(chosen.formats))
     unsupported = [name for name in formats if name not in chosen.formats]
@@ -231,7 +237,9 @@ def render_file(
     base = Path(output_dir) / name
     targets = [base.with_name(f"{base.name}.{ext}") for ext in FORMATS if ext in formats]
     left_out = chosen.unprinted(filing)
-    key = stamp.make_key(Path(path), chosen.id, formats, template_roots(chosen.folder))
+    key = stamp.make_key(
+        Path(path), chosen.id, formats, template_roots(chosen.folder), kit.identity()
+    )
     stamp_file = stamp.stamp_path(Path(output_dir), name)
     if not force and stamp.up_to_date(stamp_file, key, targets):
         seconds = time.perf_counter() - start
@@ -273,7 +281,6 @@ def context_text(
     import yaml
 
     from pbgen.context import build_context
-    from pbgen.load import load
 
     loaded = load(path)
     chosen = choose_layout(loaded, layout, template_dir)
@@ -292,17 +299,9 @@ def context_text(
     return head + yaml.dump(context, Dumper=Plain, allow_unicode=True, sort_keys=False, width=100)
 
 
-def choose_layout(loaded, name: str | None = None, template_dir: Path | None = None):
-    """The layout named by ``--layout`` or else by the filing; an unknown name is reported at
-    the line of the filing's ``layout:`` (the layouts found are listed)."""
-    from pbgen.layouts import find_layout
-
-    file = Path(loaded.source.file)
-    if name:
-        return find_layout(name, template_dir, file)
-    line, column = loaded.source.locate(("layout",))
-    where = f"{file}:{line}:{column}" if ("layout",) in loaded.source.marks else str(file)
-    return find_layout(loaded.filing.layout, template_dir, file, where)
+def choose_layout(loaded, name: str | None = None, template_dir: Path | None = None, kit=None):
+    """The layout a filing renders in (``pbgen.layouts.layout_for``)."""
+    return layout_for(loaded, name, template_dir, kit)
 
 
 def default_formats(formats: Sequence[str]) -> list[str]:

@@ -17,6 +17,7 @@ from typing import Any, get_args, get_origin
 
 from pbgen.errors import PbgenError
 from pbgen.fields import field_by_key, is_model, unwrap
+from pbgen.kitstore import kit_for, use
 from pbgen.model import FORMAT, Filing, Indicator
 from pbgen.yamlout import LONG_KEYS, SCHEMA_NAME, scalar
 
@@ -297,28 +298,40 @@ class InitResult:
 
 def init_folder(
     folder: Path | str,
-    layout: str = "wenben",
+    layout: str | None = None,
     department: str | None = None,
     year: int | None = None,
     force: bool = False,
     ci: str = "gitlab",
+    kit: str | None = None,
+    kit_version: str | None = None,
 ) -> InitResult:
     """Write the skeleton and what an editor and git need into ``folder``; ``ci`` names the
-    CI recipe to add (gitlab, github, gitea, none)."""
+    CI recipe to add (gitlab, github, gitea, none); ``kit`` (a source) pins the department to
+    a bureau's kit first, whose default layout, frameworks and tables the skeleton follows."""
     from pbgen.layouts import find_layout
     from pbgen.schema import schema_text
     from pbgen.write import write_atomic
 
-    layout = find_layout(layout, filing=Path(folder).resolve() / "filing.yaml")  # pbgen.toml
-    year = year or datetime.date.today().year + 1
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise PbgenError(f"{folder} 是一个文件，不是文件夹。")
+    pinned = None
+    if kit is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        pinned = use(kit, kit_version, folder)
+    chosen_kit = kit_for(folder.resolve() / "filing.yaml")  # pbgen.toml's, or pbgen's own
+    layout = find_layout(
+        layout or chosen_kit.default_layout, kit=chosen_kit, filing=folder.resolve() / "filing.yaml"
+    )
+    year = year or datetime.date.today().year + 1
     stem = f"{department or layout.name}-{year}"
     filing = folder / f"{_safe_name(stem)}.yaml"
     if filing.exists() and not force:
         raise PbgenError(f"{filing} 已存在：另选文件夹，或加 --force 覆盖。")
     result = InitResult(folder, filing)
+    if pinned is not None:
+        result.written.append(pinned.settings)
 
     def write(path: Path, text: str, *, replace: bool) -> None:
         if path.exists() and not replace:
@@ -328,7 +341,7 @@ def init_folder(
         result.written.append(path)
 
     write(filing, skeleton_text(layout, department, year), replace=True)
-    write(folder / SCHEMA_NAME, schema_text(), replace=True)  # generated: always current
+    write(folder / SCHEMA_NAME, schema_text(chosen_kit), replace=True)  # generated: always current
     write(folder / ".vscode" / "settings.json", _json(VSCODE_SETTINGS), replace=False)
     write(folder / ".vscode" / "extensions.json", _json(VSCODE_EXTENSIONS), replace=False)
     write(folder / ".editorconfig", EDITORCONFIG, replace=False)

@@ -20,7 +20,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pbgen.framework import available, load_framework
+from pbgen.framework import all_frameworks
+from pbgen.kit import Kit, TableSpec, builtin_kit
+from pbgen.layouts import find_layouts
 from pbgen.model import Filing
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -28,15 +30,19 @@ INDICATOR = "#/$defs/Indicator"
 NULL = {"type": "null"}
 
 
-def filing_schema() -> dict[str, Any]:
+def filing_schema(kit: Kit | None = None) -> dict[str, Any]:
+    """The schema for a filing under ``kit`` (pbgen's own by default): its frameworks' names,
+    its layouts, its tables and slots."""
+    kit = kit or builtin_kit()
     schema = Filing.model_json_schema(mode="validation")
     layout = schema["properties"]["layout"]
     layout.pop("type", None)
-    layout["anyOf"] = [{"enum": builtin_layout_names()}, {"type": "string"}]
+    layout["anyOf"] = [{"enum": layout_names(kit)}, {"type": "string"}]
     for definition in schema.get("$defs", {}).values():
         definition.pop("description", None)
     schema.pop("description", None)
-    schema = _for_editors(schema)
+    schema = _for_editors(schema, all_frameworks(kit), kit.default_framework)
+    _with_tables_and_slots(schema, kit)
     definitions = schema.get("$defs", {})
     _name_definitions(schema, definitions)
     for definition in definitions.values():
@@ -51,35 +57,33 @@ def filing_schema() -> dict[str, Any]:
     }
 
 
-def builtin_layout_names() -> list[str]:
-    """Ids, names and aliases of pbgen's own layouts, for completion; a department's own
-    layouts are accepted too (any text), and checked when rendering."""
-    from pbgen.layouts import BUILT_IN, find_layouts
-
+def layout_names(kit: Kit) -> list[str]:
+    """Ids, names and aliases of the kit's layouts (pbgen's own and the bureau's), for
+    completion; a department's own layouts are accepted too (any text), and checked when
+    rendering."""
     return [
         name
-        for layout in find_layouts()
-        if layout.origin == BUILT_IN
+        for layout in find_layouts(kit=kit)
         for name in (layout.id, layout.name, *layout.manifest.aliases)
     ]
 
 
-def schema_text() -> str:
-    return json.dumps(filing_schema(), ensure_ascii=False, indent=2) + "\n"
+def schema_text(kit: Kit | None = None) -> str:
+    return json.dumps(filing_schema(kit), ensure_ascii=False, indent=2) + "\n"
 
 
-def _for_editors(node: Any) -> Any:
+def _for_editors(node: Any, frameworks: list, default: str) -> Any:
     """The schema, bottom up: null wrappers folded, objects typed where they are used, indicator
-    trees with the framework's names."""
+    trees with the frameworks' names."""
     if isinstance(node, list):
-        return [_for_editors(item) for item in node]
+        return [_for_editors(item, frameworks, default) for item in node]
     if not isinstance(node, dict):
         return node
-    node = {key: _for_editors(value) for key, value in node.items()}
+    node = {key: _for_editors(value, frameworks, default) for key, value in node.items()}
     if "anyOf" in node and NULL in node["anyOf"]:
         node = _nullable(node)
     if _is_indicator_tree(node):
-        node = _with_framework_names(node)
+        node = _with_framework_names(node, frameworks, default)
     if "$ref" in node:
         node.setdefault("type", "object")
     return node
@@ -167,13 +171,13 @@ def _is_indicator_tree(node: dict) -> bool:
     return isinstance(rows, dict) and rows.get("items", {}).get("$ref") == INDICATOR
 
 
-def _with_framework_names(tree: dict) -> dict:
+def _with_framework_names(tree: dict, frameworks: list, default: str) -> dict:
     """The 一级 and 二级 names of every framework as known properties, for completion and
-    hover; the names not listed stay allowed, as ``pbgen check`` judges them."""
+    hover (a framework's own description of a class when it gives one); the names not listed
+    stay allowed, as ``pbgen check`` judges them."""
     rows = tree["additionalProperties"]["additionalProperties"]
     level1: dict[str, dict] = {}
-    for name in sorted(available(), key=lambda name: name != "standard"):  # the default first
-        framework = load_framework(name)
+    for framework in sorted(frameworks, key=lambda f: f.name != default):  # the default first
         for first, seconds in framework.levels.items():
             entry = level1.setdefault(
                 first,
@@ -186,13 +190,14 @@ def _with_framework_names(tree: dict) -> dict:
                 },
             )
             for second in seconds:
+                defined = framework.descriptions.get(second, "")
                 entry["properties"].setdefault(
                     second,
                     {
                         **rows,
                         "title": second,
-                        "description": f"二级指标「{second}」：三级指标逐行列出，"
-                        "如 - {name: 宣传次数, value: ≥10次, basis: 年初工作安排}。",
+                        "description": f"二级指标「{second}」{('：' + defined) if defined else ''}。"
+                        "三级指标逐行列出，如 - {name: 宣传次数, value: ≥10次, basis: 年初工作安排}。",
                     },
                 )
         for first in framework.levels:
@@ -201,3 +206,60 @@ def _with_framework_names(tree: dict) -> dict:
         titles = entry.pop("frameworks")
         entry["description"] += f"见{'、'.join(titles)}。"
     return {**tree, "properties": level1}
+
+
+# -- what the kit adds ----------------------------------------------------------------------
+
+RECORDS = {"filing": None, "department": "Department", "unit": "Unit", "project": "Project"}
+
+
+def _record(schema: dict, level: str) -> dict:
+    name = RECORDS[level]
+    return schema if name is None else schema["$defs"][name]
+
+
+def _with_tables_and_slots(schema: dict, kit: Kit) -> None:
+    """The kit's tables under ``tables`` and its slots under ``extra``, where each is written,
+    so an editor completes 表名, 列名 and 栏目 with their Chinese titles."""
+    for key, spec in kit.tables().items():
+        tables = _record(schema, spec.on)["properties"]["tables"]
+        tables.setdefault("properties", {})[key] = _table_schema(spec)
+    for level in RECORDS:
+        slots = kit.slots(level)
+        if slots:
+            extra = _record(schema, level)["properties"]["extra"]
+            extra["properties"] = {
+                slot.label: {
+                    "type": ["string", "number"],
+                    "title": slot.label,
+                    "description": f"{slot.label}：{slot.description}"
+                    if slot.description
+                    else slot.label,
+                }
+                for slot in slots
+            }
+
+
+def _table_schema(spec: TableSpec) -> dict:
+    cell = {"type": ["string", "number", "null"]}
+    row = {
+        "type": "object",
+        "properties": {
+            column.key: {**cell, "title": column.title, "description": column.title}
+            for column in spec.columns
+        },
+        "additionalProperties": False,
+    }
+    money = {c.key: {**cell, "title": f"{c.title}合计"} for c in spec.columns if c.type == "money"}
+    columns = "、".join(f"{c.key}（{c.title}）" for c in spec.columns)
+    return {
+        "type": ["object", "array"],
+        "title": spec.title,
+        "description": f"{spec.title}：每行写 {columns}。{spec.description}",
+        "items": row,
+        "properties": {
+            "rows": {"type": "array", "title": "各行", "items": row},
+            "total": {"type": "object", "title": "合计", "properties": money},
+        },
+        "additionalProperties": False,
+    }

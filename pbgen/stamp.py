@@ -58,11 +58,19 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def make_key(source: Path, layout: str, formats: list[str], templates: tuple[Path, ...]) -> dict:
-    """Everything that makes the outputs what they are."""
+def make_key(
+    source: Path,
+    layout: str,
+    formats: list[str],
+    templates: tuple[Path, ...],
+    kit: dict[str, str] | None = None,
+) -> dict:
+    """Everything that makes the outputs what they are; ``kit`` is each kit's id and version
+    (pbgen's own, then the bureau's): the kit's rules judge the filing, its layouts print it."""
     return {
         "filing": str(Path(source).resolve()),
         "filing_sha256": file_digest(source),
+        "kit": kit or {},
         "layout": layout,
         "formats": sorted(formats),
         "templates_sha256": templates_digest(templates),

@@ -161,3 +161,47 @@ def typography():
         sys.modules["typography"] = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(sys.modules["typography"])
     return sys.modules["typography"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def kit_cache(tmp_path_factory) -> Path:
+    """Kits fetched during the tests land in a cache of their own, never the user's (pbgen
+    commands the tests start inherit it)."""
+    folder = tmp_path_factory.mktemp("kit-cache")
+    os.environ["PBGEN_KIT_CACHE"] = str(folder)
+    return folder
+
+
+def write_kit(folder: Path, kit_yaml: str, frameworks: dict[str, str] | None = None) -> Path:
+    """A kit folder: ``kit.yaml`` and its ``frameworks/`` (name → YAML text)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "kit.yaml").write_text(kit_yaml, encoding="utf-8")
+    for name, text in (frameworks or {}).items():
+        (folder / "frameworks").mkdir(exist_ok=True)
+        (folder / "frameworks" / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def git(*args, cwd: Path) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=财政局", "-c", "user.email=czj@example.cn", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def publish(kit: Path, repository: Path, version: str) -> None:
+    """Commit the kit folder and tag it ``v<version>``, then push to the bare ``repository``
+    (made on first use): how a bureau publishes a kit."""
+    if not (kit / ".git").exists():
+        git("init", "-q", "-b", "main", cwd=kit)
+    git("add", "-A", cwd=kit)
+    git("commit", "-q", "-m", f"kit {version}", "--allow-empty", cwd=kit)
+    git("tag", f"v{version}", cwd=kit)
+    if not repository.exists():
+        git("clone", "-q", "--bare", kit, repository, cwd=kit.parent)
+    else:
+        git("push", "-q", "--tags", repository, "main", cwd=kit)

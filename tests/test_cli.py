@@ -92,7 +92,10 @@ def test_rules_lists_every_rule():
 
     result = run("rules")
     assert result.exit_code == 0
-    assert [line.split()[0] for line in result.output.splitlines()] == list(RULES)
+    head, *lines = result.output.splitlines()
+    assert head == "按 pbgen 自带（pbgen 0.1.0） 的设置："
+    assert [line.split()[0] for line in lines if not line.startswith(" ")] == list(RULES)
+    assert "参数 max_length = （不设）" in result.output
 
 
 def test_schema_to_file(tmp_path):

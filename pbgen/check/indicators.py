@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from pbgen.check.registry import Issue, rule
+from pbgen.check.registry import Issue, Param, rule
 from pbgen.check.walk import (
     all_rows,
     in_period_tree,
@@ -81,21 +81,35 @@ def alias(filing: Filing, framework: Framework) -> Iterator[Issue]:
                     )
 
 
-@rule("indicator-required", "error", "每个项目至少有一条产出、效益、满意度指标（年度、实施期各自）")
-def required(filing: Filing, framework: Framework) -> Iterator[Issue]:
+@rule(
+    "indicator-required",
+    "error",
+    "每个项目至少有一条产出、效益、满意度指标（年度、实施期各自）",
+    required=Param(
+        list[str] | None,
+        None,
+        "每个项目必须有三级指标的一级指标，如 [产出指标, 效益指标, 满意度指标]；"
+        "不设时用指标体系的 required",
+    ),
+)
+def required(filing: Filing, framework: Framework, *, required) -> Iterator[Issue]:
+    wanted = framework.required if required is None else required
     for tree_path, tree, project in indicator_trees(filing):
-        if project is None:
-            continue
+        if project is None or (in_period_tree(tree_path) and not _has_rows(tree)):
+            continue  # 实施期 headings with no rows: the form's 长期 column left for later
         present = {
             framework.canonical(name1) for name1, groups in tree.items() if any(groups.values())
         }
-        missing = [name for name in framework.required if name not in present]
+        missing = [name for name in wanted if name not in present]
         if missing:
             yield Issue(
                 tree_path,
-                f"缺少{'、'.join(missing)}：每个项目至少要有一条"
-                f"{'、'.join(framework.required)}下的三级指标。",
+                f"缺少{'、'.join(missing)}：每个项目至少要有一条{'、'.join(wanted)}下的三级指标。",
             )
+
+
+def _has_rows(tree: dict) -> bool:
+    return any(rows for groups in tree.values() for rows in groups.values())
 
 
 @rule("indicator-misfiled", "warning", "三级指标的内容与所在二级指标不符")
@@ -248,9 +262,9 @@ def value_year(filing: Filing, framework: Framework) -> Iterator[Issue]:
             )
 
 
-@rule("basis-empty", "warning", "绩效目标表中的指标值确定依据要填写")
-def basis_empty(filing: Filing, framework: Framework) -> Iterator[Issue]:
-    if not _prints_basis(filing.layout):
+@rule("basis-empty", "warning", "版式印有「指标值确定依据」时要填写")
+def basis_empty(filing: Filing, framework: Framework, *, layout) -> Iterator[Issue]:
+    if layout is None or not layout.manifest.prints_field(BASIS):
         return  # only a layout with the 指标值确定依据 column (绩效文本) asks for it
     for path, project in projects(filing):
         empty = [row for _, _, _, row in project.all_indicators() if _blank(row.basis)]
@@ -263,19 +277,51 @@ def basis_empty(filing: Filing, framework: Framework) -> Iterator[Issue]:
             )
 
 
-def _prints_basis(name: str) -> bool:
-    """Whether the layout ``name`` (id, Chinese name or alias) prints 指标值确定依据."""
-    from pbgen.errors import PbgenError
-    from pbgen.layouts import find_layout
-    from pbgen.manifest import normalize
-
-    try:
-        layout = find_layout(name)
-    except PbgenError:
-        return False  # reported by the layout finding
-    basis = normalize("projects[].indicators[].basis")
-    return any(normalize(p) == basis for p in layout.manifest.prints if isinstance(p, str))
+BASIS = "projects[].indicators[].basis"
 
 
 def _name(row: Indicator) -> str:
     return f"「{row.name}」"
+
+
+BARE_NUMBER = re.compile(r"^\s*[≥≤><=＞＜＝]?\s*\d+(?:\.\d+)?\s*$")
+
+
+@rule("indicator-name-number", "error", "三级指标名称不能只是一个数字")
+def name_number(filing: Filing, framework: Framework) -> Iterator[Issue]:
+    for (path, _, name2, indicator), _ in all_rows(filing):
+        if BARE_NUMBER.match(indicator.name):
+            yield Issue(
+                (*path, "name"),
+                f"三级指标「{indicator.name}」只是一个数字，没有说衡量什么：请写出指标名称，"
+                f"如「培训人次」，数字写在指标值里（{name2}下）。",
+            )
+
+
+DIMENSIONLESS = re.compile(r"系数|指数|比值|倍数")
+COUNTED = re.compile(r"([次人个篇天场户期件项所座台套册本份条家名批])(?:数|次)$")
+
+
+def _unit_hint(name: str, value: str) -> str:
+    """「≥10次」 for 宣传次数, 「≥90%」 for a satisfaction, else a few units to choose from."""
+    counted = COUNTED.search(name)
+    if counted:
+        return f"「{value}{counted[1]}」"
+    if "满意" in name or RATE.search(name):
+        return f"「{value}%」"
+    return f"带单位的数，如「{value}次」「{value}%」"
+
+
+@rule("value-bare-number", "warning", "指标值只有数字时要写上单位（次、人、%、万元…）")
+def value_bare_number(filing: Filing, framework: Framework) -> Iterator[Issue]:
+    for (path, _, _, indicator), _ in all_rows(filing):
+        value = (indicator.value or "").strip()
+        if not BARE_NUMBER.match(value) or DIMENSIONLESS.search(indicator.name):
+            continue
+        if RATE.search(indicator.name) and not framework.lower_is_better.search(indicator.name):
+            continue  # a rate without %: value-unit says so
+        yield Issue(
+            (*path, "value"),
+            f"「{indicator.name}」的指标值「{value}」只有数字，没有单位：请写成"
+            f"{_unit_hint(indicator.name, value)}。",
+        )

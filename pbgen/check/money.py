@@ -7,8 +7,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from pbgen.check.registry import Issue, rule
+from pbgen.check.tables import amount as cell_amount
+from pbgen.check.tables import declared
 from pbgen.check.walk import money, projects
 from pbgen.framework import Framework
+from pbgen.kit import Kit
 from pbgen.model import Filing
 
 ZERO = Decimal(0)
@@ -52,7 +55,8 @@ def department_budget(filing: Filing, framework: Framework) -> Iterator[Issue]:
         return
     path = ("department_budget",)
     project = budget.project if budget.project is not None else filing.project_total
-    if budget.project is not None and budget.project != filing.project_total:
+    # a department-level filing lists no projects: its 项目支出 stands as written
+    if budget.project is not None and filing.projects and budget.project != filing.project_total:
         yield Issue(
             (*path, "project"),
             f"项目支出 {money(budget.project)} 与各项目预算数之和 "
@@ -100,23 +104,34 @@ FORMULA = re.compile(
 )
 
 
+def formula_errors(text: str | None) -> Iterator[str]:
+    """What is wrong with each 单价 × 数量 = 金额 written in ``text``."""
+    for match in FORMULA.finditer(text or ""):
+        product = Decimal(match["a"]) * Decimal(match["b"])
+        if product != Decimal(match["c"]):
+            yield (
+                f"算式「{match[0].strip()}」算错了：{match['a']} × {match['b']} = "
+                f"{money(product)}，请改正。"
+            )
+
+
 @rule("arithmetic", "error", "测算说明中的算式（单价 × 数量 = 金额）要算对")
-def arithmetic(filing: Filing, framework: Framework) -> Iterator[Issue]:
+def arithmetic(filing: Filing, framework: Framework, *, kit: Kit) -> Iterator[Issue]:
     for path, project in projects(filing):
         for r, row in enumerate(project.expense_details):
             for field in ("detail", "basis"):
-                for match in FORMULA.finditer(getattr(row, field) or ""):
-                    product = Decimal(match["a"]) * Decimal(match["b"])
-                    if product != Decimal(match["c"]):
-                        yield Issue(
-                            (*path, "expense_details", r, field),
-                            f"算式「{match[0].strip()}」算错了：{match['a']} × {match['b']} = "
-                            f"{money(product)}，请改正。",
-                        )
+                for message in formula_errors(getattr(row, field)):
+                    yield Issue((*path, "expense_details", r, field), message)
+    for place, key, spec, table in declared(filing, kit):
+        formulas = [column.key for column in spec.columns if column.type == "formula"]
+        for index, row in enumerate(table.rows):
+            for column in formulas:
+                for message in formula_errors(row.get(column)):
+                    yield Issue((*place.path, "tables", key, "rows", index, column), message)
 
 
 @rule("money-precision", "error", "金额的小数位不超过到分（万元 6 位，元 2 位）")
-def money_precision(filing: Filing, framework: Framework) -> Iterator[Issue]:
+def money_precision(filing: Filing, framework: Framework, *, kit: Kit) -> Iterator[Issue]:
     allowed = DECIMALS_ALLOWED[filing.money_unit]
     for path, project in projects(filing):
         amounts = [("budget", project.budget), ("fiscal", project.fiscal), ("other", project.other)]
@@ -125,13 +140,33 @@ def money_precision(filing: Filing, framework: Framework) -> Iterator[Issue]:
             for r, row in enumerate(project.expense_details)
         ]
         for key, amount in amounts:
-            if amount is not None and -amount.as_tuple().exponent > allowed:
+            if _too_fine(amount, allowed):
                 where = key if isinstance(key, tuple) else (key,)
                 yield Issue(
                     (*path, *where),
                     f"{money(amount)}{filing.money_unit} 的小数超过了「分」（{filing.money_unit}"
                     f"最多 {allowed} 位小数）：请检查金额单位或小数点。",
                 )
+
+    for place, key, spec, table in declared(filing, kit):
+        cells = [
+            (("rows", index, column.key), text)
+            for index, row in enumerate(table.rows)
+            for column in spec.columns
+            if column.type == "money" and (text := row.get(column.key))
+        ]
+        cells += [(("total", k), text) for k, text in (table.total or {}).items() if text]
+        for where, text in cells:
+            if _too_fine(cell_amount(text), allowed):
+                yield Issue(
+                    (*place.path, "tables", key, *where),
+                    f"{text.strip()}{filing.money_unit} 的小数超过了「分」（{filing.money_unit}"
+                    f"最多 {allowed} 位小数）：请检查金额单位或小数点。",
+                )
+
+
+def _too_fine(amount: Decimal | None, allowed: int) -> bool:
+    return amount is not None and -amount.as_tuple().exponent > allowed
 
 
 def _sum(values) -> Decimal | None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Annotated, Literal
 
-from pbgen.check.registry import Issue, rule
+from pydantic import Field
+
+from pbgen.check.registry import Issue, Param, rule
 from pbgen.check.walk import money, projects
 from pbgen.framework import Framework
 from pbgen.model import Filing
@@ -65,3 +68,42 @@ def plan_incomplete(filing: Filing, framework: Framework) -> Iterator[Issue]:
         else:
             message += "请改正各时点的累计比例。"
         yield Issue((*path, month), message)
+
+
+def _no_lower_pace(new: dict, old: dict) -> bool:
+    """A pace is as strict when each old minimum is kept or raised."""
+    return all(month in new and new[month] >= share for month, share in old.items())
+
+
+MONTHS = Literal["3月底", "6月底", "10月底", "12月底"]
+
+
+@rule(
+    "plan-pace",
+    "warning",
+    "资金支出计划不低于财政局要求的序时进度（由 kit 设定，如 6月底 50%）",
+    minimum=Param(
+        dict[MONTHS, Annotated[Decimal, Field(ge=0, le=100)]],
+        {},
+        "各时点累计支出进度的下限（%），如 {6月底: 50, 10月底: 80}；不设则不检查",
+        _no_lower_pace,
+    ),
+)
+def plan_pace(filing: Filing, framework: Framework, *, minimum) -> Iterator[Issue]:
+    if not minimum:
+        return
+    for path, entries in _plans(filing):
+        for month, share in entries:
+            wanted = minimum.get(month)
+            if wanted is None:
+                continue
+            if share is None:
+                yield Issue(
+                    (*path, month), f"{month} 要求累计支出不低于 {money(wanted)}%：请填写。"
+                )
+            elif share < wanted:
+                yield Issue(
+                    (*path, month),
+                    f"{month} 累计支出进度 {money(share)}% 低于要求的 {money(wanted)}%："
+                    "请调整支出计划，或说明原因。",
+                )

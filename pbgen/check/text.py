@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from typing import Annotated
 
-from pbgen.check.registry import Issue, rule
+from pydantic import AfterValidator, PositiveInt
+
+from pbgen.check.registry import Issue, Param, no_looser_limits, rule
 from pbgen.check.walk import (
     TO_FILL,
     all_rows,
@@ -87,15 +90,28 @@ def _texts(filing: Filing) -> Iterator[tuple[str, tuple, str]]:
 LIMITABLE = ("项目名称", "资金用途", "绩效目标", "三级指标", "绩效指标描述", "指标值")
 
 
-@rule("text-length", "error", "字数不超过 check.max_length 规定的上限")
-def text_length(filing: Filing, framework: Framework) -> Iterator[Issue]:
-    limits = filing.check.max_length
-    for name in limits:
-        if name not in LIMITABLE:
-            yield Issue(
-                ("check", "max_length", name),
-                f"不能限制「{name}」的字数；可以限制的有 {'、'.join(LIMITABLE)}。",
-            )
+def _limits(value: dict[str, int]) -> dict[str, int]:
+    unknown = [name for name in value if name not in LIMITABLE]
+    if unknown:
+        raise ValueError(
+            f"不能限制「{'、'.join(unknown)}」的字数；可以限制的有 {'、'.join(LIMITABLE)}"
+        )
+    return value
+
+
+@rule(
+    "text-length",
+    "error",
+    "字数不超过规定的上限",
+    max_length=Param(
+        Annotated[dict[str, PositiveInt], AfterValidator(_limits)],
+        {},
+        "各字段的字数上限，如 {三级指标: 20, 绩效目标: 200}；可限制：" + "、".join(LIMITABLE),
+        no_looser_limits,
+    ),
+)
+def text_length(filing: Filing, framework: Framework, *, max_length) -> Iterator[Issue]:
+    limits = max_length
     for name, path, text in _texts(filing):
         limit = limits.get(name)
         if limit is not None and len(text) > limit:

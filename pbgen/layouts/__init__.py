@@ -9,15 +9,14 @@ id of ours replaces ours. The manifest says what the layout needs and prints
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pbgen.errors import PbgenError
+from pbgen.kit import BUILT_IN, Kit, builtin_kit
+from pbgen.kitstore import kit_for
 from pbgen.manifest import MANIFEST, Manifest, missing, read_manifest, unprinted
-
-SETTINGS_FILE = "pbgen.toml"
-BUILT_IN = "pbgen 自带"
+from pbgen.settings import SETTINGS_FILE, settings_for
 
 
 @dataclass(frozen=True)
@@ -87,46 +86,20 @@ class Layout:
 
 
 def builtin_templates() -> Path:
-    from pbgen.pipeline import TEMPLATES
-
-    return TEMPLATES
-
-
-def settings_for(filing: Path) -> tuple[Path, dict] | None:
-    """The nearest ``pbgen.toml`` in the filing's folder (or this folder) or a parent, and its
-    settings."""
-    start = filing.resolve() if filing.is_dir() else filing.resolve().parent
-    for folder in [start, *start.parents]:
-        file = folder / SETTINGS_FILE
-        if file.is_file():
-            try:
-                settings = tomllib.loads(file.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-                raise PbgenError(f"{file}：无法读取（{error}）。") from None
-            unknown = sorted(set(settings) - {"template_dir"})
-            if unknown:
-                raise PbgenError(
-                    f"{file}：不认识的设置 {'、'.join(unknown)}；可用的设置：template_dir"
-                    "（自己的版式所在的文件夹，相对于这个文件）。"
-                )
-            return file, settings
-    return None
+    return builtin_kit().folder
 
 
 def layout_folders(
-    template_dir: Path | None = None, filing: Path | None = None
+    template_dir: Path | None = None, filing: Path | None = None, kit: Kit | None = None
 ) -> list[tuple[Path, str]]:
-    """Where layouts are looked for, in order of precedence (a later one wins an id):
-    pbgen's own, the ``pbgen.toml`` of the filing, ``--template-dir``."""
-    folders = [(builtin_templates(), BUILT_IN)]
-    found = settings_for(filing) if filing is not None else None
-    if found is not None:
-        file, settings = found
-        if "template_dir" in settings:
-            folder = file.parent / str(settings["template_dir"])
-            if not folder.is_dir():
-                raise PbgenError(f"{file}：template_dir 指向的文件夹 {folder} 不存在。")
-            folders.append((folder, f"{file}"))
+    """Where layouts are looked for, in order of precedence (a later one wins an id): pbgen's
+    own kit, the department's kit (``pbgen.toml``'s ``[kit]``, or ``kit``), the ``template_dir``
+    of the filing's ``pbgen.toml``, ``--template-dir``."""
+    kit = kit or (kit_for(filing) if filing is not None else builtin_kit())
+    folders = [(layer.folder, layer.origin) for layer in kit.layers]
+    settings = settings_for(filing) if filing is not None else None
+    if settings is not None and settings.template_dir is not None:
+        folders.append((settings.template_dir, str(settings.file)))
     if template_dir is not None:
         if not template_dir.is_dir():
             raise PbgenError(f"找不到模板文件夹 {template_dir}。")
@@ -153,10 +126,12 @@ def _layouts_in(folder: Path, origin: str) -> list[Layout]:
 BUILT_IN_ORDER = ("wenben", "gongkai", "fubiao", "shenbao")
 
 
-def find_layouts(template_dir: Path | None = None, filing: Path | None = None) -> list[Layout]:
+def find_layouts(
+    template_dir: Path | None = None, filing: Path | None = None, kit: Kit | None = None
+) -> list[Layout]:
     """Every layout found, pbgen's first (绩效文本, 公开表, 附表, then by id), then the user's."""
     layouts: dict[str, Layout] = {}
-    for folder, origin in layout_folders(template_dir, filing):
+    for folder, origin in layout_folders(template_dir, filing, kit):
         for layout in _layouts_in(folder, origin):
             layouts[layout.id] = layout
     order = {id_: n for n, id_ in enumerate(BUILT_IN_ORDER)}
@@ -171,10 +146,11 @@ def find_layout(
     template_dir: Path | None = None,
     filing: Path | None = None,
     where: str = "",
+    kit: Kit | None = None,
 ) -> Layout:
     """A layout by its id (wenben), Chinese name or alias (绩效文本). ``where`` (file:line) says
     where the name was written, for the message when there is no such layout."""
-    layouts = find_layouts(template_dir, filing)
+    layouts = find_layouts(template_dir, filing, kit)
     for layout in layouts:
         if name in (layout.id, layout.name, *layout.manifest.aliases):
             return layout
@@ -185,6 +161,23 @@ def find_layout(
         "自己的版式放在 --template-dir 或 pbgen.toml 的 template_dir 指定的文件夹里"
         "（pbgen layouts 列出全部）。"
     )
+
+
+def layout_for(
+    loaded, name: str | None = None, template_dir: Path | None = None, kit: Kit | None = None
+) -> Layout:
+    """The layout named by ``name`` (``--layout``), else by the filing, else the kit's default;
+    an unknown name is reported at the line of the filing's ``layout:`` (the layouts found are
+    listed)."""
+    file = Path(loaded.source.file)
+    kit = kit or kit_for(file)
+    if name:
+        return find_layout(name, template_dir, file, kit=kit)
+    if loaded.filing.layout is None:
+        return find_layout(kit.default_layout, template_dir, file, kit=kit)
+    line, column = loaded.source.locate(("layout",))
+    where = f"{file}:{line}:{column}" if ("layout",) in loaded.source.marks else str(file)
+    return find_layout(loaded.filing.layout, template_dir, file, where, kit)
 
 
 GUIDE = "README.md"
@@ -208,8 +201,8 @@ def copy_layout(
     written = None
     if to is None:
         found = settings_for(here)
-        if found is not None and "template_dir" in found[1]:
-            to = found[0].parent / str(found[1]["template_dir"])
+        if found is not None and found.template_dir is not None:
+            to = found.template_dir
         else:
             to = here / "forms"
             if found is None:

@@ -1,5 +1,6 @@
 """Indicator framework and 指标值 rules."""
 
+import pytest
 from conftest import findings, project
 
 
@@ -260,3 +261,32 @@ def test_period_tree_needs_every_required_category(write_filing):
 
 def test_period_tree_may_name_later_years(write_filing):
     assert findings(write_filing(period_tree), "value-year") == []
+
+
+def test_a_bare_number_is_not_an_indicator_name(write_filing):
+    path = write_filing(lambda d: row(d, "产出指标", "数量指标").update(name="88"))
+    [found] = findings(path, "indicator-name-number")
+    assert "「88」只是一个数字" in found.message and found.severity == "error"
+
+
+@pytest.mark.parametrize(
+    "name, value, hint",
+    [
+        ("视察次数", "3", "「3次」"),
+        ("培训人数", "≥100", "「≥100人」"),
+        ("服务对象满意", "≥90", "「≥90%」"),
+        ("工作成效", "100", "「100次」「100%」"),
+    ],
+)
+def test_a_value_with_no_unit(write_filing, name, value, hint):
+    path = write_filing(lambda d: row(d, "产出指标", "数量指标").update(name=name, value=value))
+    [found] = findings(path, "value-bare-number")
+    assert f"「{value}」只有数字，没有单位" in found.message and hint in found.message
+
+
+@pytest.mark.parametrize(
+    "name, value", [("灌溉水有效利用系数", "≥0.56"), ("视察次数", "3次"), ("完成率", "95")]
+)
+def test_a_value_with_its_unit_or_none_needed(write_filing, name, value):
+    path = write_filing(lambda d: row(d, "产出指标", "数量指标").update(name=name, value=value))
+    assert findings(path, "value-bare-number") == []  # 完成率 95: value-unit says so

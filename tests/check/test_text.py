@@ -48,9 +48,11 @@ def test_text_length_limit(write_filing):
 
 def test_text_length_limit_unknown_field(write_filing):
     found = findings(
-        write_filing(lambda d: d.update(check={"max_length": {"项目编号": "4"}})), "text-length"
+        write_filing(lambda d: d.update(check={"max_length": {"项目编号": "4"}})),
+        "check-settings",
     )
     assert len(found) == 1 and "不能限制「项目编号」" in found[0].message
+    assert found[0].severity == "error" and found[0].line > 1
 
 
 def test_rules_can_be_disabled(write_filing):
