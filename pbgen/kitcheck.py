@@ -23,6 +23,7 @@ from pbgen.model import Department, Filing, Project
 from pbgen.pipeline import render_in_memory
 
 RECORDS = {"filing": Filing, "department": Department, "project": Project}
+LEVELS = {"filing": "文件", "department": "部门", "project": "项目"}
 
 
 @dataclass
@@ -92,7 +93,7 @@ def _table(key: str, spec: TableSpec) -> list[str]:
         if column is None or column.type != "money":
             problems.append(f"表格 {key}：sum_equals 的「{column_key}」不是它的金额列。")
         if field_name not in model.model_fields:
-            problems.append(f"表格 {key}：sum_equals 的「{field_name}」不是{spec.on}的字段。")
+            problems.append(f"表格 {key}：sum_equals 的「{field_name}」不是{LEVELS[spec.on]}的字段。")
     keys = [column.key for column in spec.columns]
     if len(set(keys)) != len(keys):
         problems.append(f"表格 {key}：列名有重复。")

@@ -17,20 +17,20 @@ from typing import Any, get_args, get_origin
 
 from pbgen.errors import PbgenError
 from pbgen.fields import field_by_key, is_model, unwrap
+from pbgen.framework import load_framework
+from pbgen.kit import Kit, builtin_kit
 from pbgen.kitstore import kit_for, use
-from pbgen.model import FORMAT, Filing, Indicator
+from pbgen.model import FORMAT, Department, Filing, Indicator, Project, Unit
 from pbgen.yamlout import LONG_KEYS, SCHEMA_NAME, scalar
 
 TODO = "待填"
 PLAN = {"3月底": None, "6月底": None, "10月底": None, "12月底": "100%"}
 
 
-def _indicators(fields: list[str], framework: str = "standard") -> dict:
-    """One row under every 二级 of the framework: the clerk keeps the ones that apply."""
-    from pbgen.framework import load_framework
-
+def _indicators(fields: list[str], kit: Kit) -> dict:
+    """One row under every 二级 of the kit's framework: the clerk keeps the ones that apply."""
     row = {key: TODO for key in fields}
-    levels = load_framework(framework).levels
+    levels = load_framework(kit.default_framework, kit).levels
     return {
         level1: {level2: [dict(row)] for level2 in level2s} for level1, level2s in levels.items()
     }
@@ -48,11 +48,11 @@ TREES = {"indicators", "period_indicators", "department_indicators"}
 ROW_DEFAULT = ["name", "value"]
 
 
-def skeleton(layout, department: str | None, year: int) -> dict:
+def skeleton(layout, department: str | None, year: int, kit: Kit | None = None) -> dict:
     """The filing's data for ``layout`` (a ``pbgen.layouts.Layout``): every field its manifest
-    needs or prints, 「待填」 (or 0.00 for money) to fill, in the model's order."""
-    from pbgen.model import Department, Project, Unit
-
+    needs or prints, 「待填」 (or 0.00 for money) to fill, in the model's order; indicator
+    trees in the kit's framework, the kit's tables and slots where the layout prints them."""
+    kit = kit or builtin_kit()
     data: dict = {
         "pbgen": str(FORMAT),
         "year": str(year),
@@ -72,6 +72,12 @@ def skeleton(layout, department: str | None, year: int) -> dict:
         parts = path.split(".")
         if parts[0] == "department" and len(parts) == 2:
             department_data.setdefault(parts[1], _fill(Department, parts[1]))
+        elif parts[0] == "department" and len(parts) == 3 and parts[1] in KIT_KEYS:
+            _kit_field(department_data, parts[1], parts[2], kit)
+        elif parts[:2] == ["units[]", "projects[]"] and len(parts) == 4 and parts[2] in KIT_KEYS:
+            _kit_field(project, parts[2], parts[3], kit)
+        elif parts[0] in KIT_KEYS and len(parts) == 2:
+            _kit_field(tops, parts[0], parts[1], kit)
         elif parts[:2] == ["units[]", "projects[]"] and len(parts) >= 3:
             key = parts[2].removesuffix("[]")
             if key in TREES:
@@ -92,11 +98,25 @@ def skeleton(layout, department: str | None, year: int) -> dict:
                 tops.setdefault(key, _fill(Filing, key))
     for where, fields in rows.items():
         owner, key = where.split(".")
-        (project if owner == "project" else tops)[key] = _indicators(fields or ROW_DEFAULT)
+        (project if owner == "project" else tops)[key] = _indicators(fields or ROW_DEFAULT, kit)
     unit["projects"] = [_ordered(project, Project)]
     tops["department"] = _ordered(department_data, Department)
     tops["units"] = [_ordered(unit, Unit)]
     return {**data, **_ordered(tops, Filing)}
+
+
+KIT_KEYS = ("tables", "extra")  # what a kit declares: its tables, its text slots
+
+
+def _kit_field(record: dict, kind: str, name: str, kit: Kit) -> None:
+    """A table of the kit (one row: 待填, 0.00 in money columns) or a slot, under its key."""
+    if kind == "extra":
+        record.setdefault("extra", {})[name] = TODO
+        return
+    spec = kit.tables().get(name)
+    if spec is not None:
+        row = {c.key: "0.00" if c.type == "money" else TODO for c in spec.columns}
+        record.setdefault("tables", {})[name] = [row]
 
 
 def _ordered(data: dict, model) -> dict:
@@ -237,9 +257,9 @@ HEADER = [
 ]
 
 
-def skeleton_text(layout, department: str | None, year: int) -> str:
+def skeleton_text(layout, department: str | None, year: int, kit: Kit | None = None) -> str:
     """The skeleton of ``layout`` (a ``pbgen.layouts.Layout``) with its comments."""
-    data = skeleton(layout, department, year)
+    data = skeleton(layout, department, year, kit)
     lines = [
         f"# yaml-language-server: $schema={SCHEMA_NAME}",
         "#",
@@ -340,7 +360,7 @@ def init_folder(
         write_atomic(path, text.encode("utf-8"))
         result.written.append(path)
 
-    write(filing, skeleton_text(layout, department, year), replace=True)
+    write(filing, skeleton_text(layout, department, year, chosen_kit), replace=True)
     write(folder / SCHEMA_NAME, schema_text(chosen_kit), replace=True)  # generated: always current
     write(folder / ".vscode" / "settings.json", _json(VSCODE_SETTINGS), replace=False)
     write(folder / ".vscode" / "extensions.json", _json(VSCODE_EXTENSIONS), replace=False)
