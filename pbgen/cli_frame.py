@@ -186,11 +186,15 @@ def wrap(text: str, columns: int, words: re.Pattern = WORDS) -> list[str]:
             word = word[cut:]
         tokens.append(word)
     for word in tokens:
-        if line and width(line + word.rstrip()) > columns and word not in CLOSING:
-            lines.append(line.rstrip())
-            line = word.lstrip()
-        else:
+        if not line or width(line + word.rstrip()) <= columns:
             line += word
+            continue
+        carried = word.lstrip()
+        while carried[:1] in CLOSING and len(line.rstrip()) > 1:  # 「、」 never starts a line:
+            line = line.rstrip()  # the character before it goes down with it
+            carried, line = line[-1] + carried, line[:-1]
+        lines.append(line.rstrip())
+        line = carried
     return [*lines, line.rstrip()] if line.strip() or not lines else lines
 
 

@@ -225,7 +225,7 @@ def base_context(filing, layout) -> dict:
             **{
                 key: _text(getattr(department, key))
                 for key in type(department).model_fields
-                if key != "extra"
+                if key not in ("extra", "tables")
             },
             "extra": extra_fields(department.extra),
         },

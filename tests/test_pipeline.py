@@ -1,6 +1,7 @@
 """The library API: finding filings (by content, outside dot-folders, honouring .gitignore), where outputs go, when they are up to date, and a batch
 under signals."""
 
+import json
 import os
 import shutil
 import signal
@@ -12,11 +13,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from pbgen import __version__
 from pbgen.cli import app
 from pbgen.errors import PbgenError
+from pbgen.kitstore import update, use
 from pbgen.pipeline import find_filings, is_filing, render_file
 
-from conftest import CLEAN, DATA, ROOT
+from conftest import CLEAN, DATA, ROOT, write_kit
 
 FILING = "year: 2024\nunits: []\n"
 
@@ -173,6 +176,26 @@ def test_changed_templates_date_or_output_are_not_up_to_date(tmp_path, monkeypat
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert fresh() and not fresh()
     (out / "leting.pdf").write_bytes(b"damaged")
+    assert fresh() and not fresh()
+
+
+def test_a_new_kit_version_is_not_up_to_date(tmp_path):
+    kit = write_kit(tmp_path / "kit", "id: czj\nname: 示例县财政局\nversion: 1\n")
+    department = tmp_path / "部门"
+    department.mkdir()
+    filing = department / "leting.yaml"
+    shutil.copy(DATA / "leting-2024.yaml", filing)
+    use(str(kit), None, department)
+    out = tmp_path / "out"
+
+    def fresh():
+        return not render_file(filing, out, ["pdf"], force=False).skipped
+
+    assert fresh() and not fresh()
+    stamp = json.loads((out / ".pbgen" / "leting.json").read_text(encoding="utf-8"))
+    assert stamp["kit"] == {"pbgen": __version__, "czj": "1"}
+    write_kit(kit, "id: czj\nname: 示例县财政局\nversion: 2\n")
+    update(department)
     assert fresh() and not fresh()
 
 
