@@ -93,7 +93,9 @@ def _table(key: str, spec: TableSpec) -> list[str]:
         if column is None or column.type != "money":
             problems.append(f"表格 {key}：sum_equals 的「{column_key}」不是它的金额列。")
         if field_name not in model.model_fields:
-            problems.append(f"表格 {key}：sum_equals 的「{field_name}」不是{LEVELS[spec.on]}的字段。")
+            problems.append(
+                f"表格 {key}：sum_equals 的「{field_name}」不是{LEVELS[spec.on]}的字段。"
+            )
     keys = [column.key for column in spec.columns]
     if len(set(keys)) != len(keys):
         problems.append(f"表格 {key}：列名有重复。")

@@ -1,13 +1,14 @@
 """A kit folder read, laid over pbgen's own: defaults, frameworks, rules, tables, slots."""
 
 import pytest
-from conftest import write_kit
 
 from pbgen.errors import PbgenError
 from pbgen.framework import available, load_framework
 from pbgen.kit import BUILT_IN, KitError, builtin_kit, over_builtin, read_kit
 from pbgen.kitstore import kit_for
 from pbgen.resources import templates_dir
+
+from conftest import write_kit
 
 OLDER = """\
 title: 旧指标体系（满意度属效益指标）
@@ -46,7 +47,10 @@ def test_a_bureau_kit_lies_over_pbgen(tmp_path):
     assert kit.default_framework == "older" and kit.default_layout == "wenben"  # pbgen's, inherited
     assert sorted(kit.framework_files()) == ["2021", "older", "standard"]
     older = load_framework("older", kit)
-    assert older.levels["效益指标"][-1] == "服务对象满意度指标" and older.required == ["产出指标", "效益指标"]
+    assert older.levels["效益指标"][-1] == "服务对象满意度指标" and older.required == [
+        "产出指标",
+        "效益指标",
+    ]
     assert [(layer.id, id_, s.severity) for layer, id_, s in kit.rule_settings()] == [
         ("czj", "value-unit", "error"),
         ("czj", "basis-empty", "off"),
@@ -75,7 +79,7 @@ def test_a_broken_kit_yaml_is_named_with_its_key(tmp_path, text, said):
 
 
 def test_a_folder_without_kit_yaml_is_not_a_kit(tmp_path):
-    with pytest.raises(KitError, match="没有 kit.yaml"):
+    with pytest.raises(KitError, match=r"没有 kit\.yaml"):
         read_kit(tmp_path, "test")
 
 
@@ -85,7 +89,7 @@ def test_a_framework_file_with_a_mistake_is_named(tmp_path):
         "id: czj\nname: x\nversion: 1\n",
         {"bad": "title: 坏\nlevels: {产出指标: [数量指标]}\nrequired: [满意度指标]\n"},
     )
-    with pytest.raises(PbgenError, match="bad.yaml.*满意度指标 不是 levels"):
+    with pytest.raises(PbgenError, match=r"bad\.yaml.*满意度指标 不是 levels"):
         load_framework("bad", over_builtin(folder, "test"))
     with pytest.raises(PbgenError, match="2021、bad、standard"):
         load_framework("none", over_builtin(folder, "test"))

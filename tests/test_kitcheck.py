@@ -4,9 +4,9 @@ import shutil
 import subprocess
 import sys
 
-from conftest import ROOT, write_kit
-
 from pbgen.kitcheck import prove
+
+from conftest import ROOT, write_kit
 
 KIT = "id: czj\nname: 示例县财政局\nversion: 1\nlayout: {layout}\n"
 

@@ -10,12 +10,13 @@ import tarfile
 import zipfile
 
 import pytest
-from conftest import ROOT, git, publish, write_kit
 
 from pbgen.kit import KitError
 from pbgen.kitdiff import changes
 from pbgen.kitstore import kit_for, unpack, update, use
 from pbgen.settings import read_settings
+
+from conftest import ROOT, git, publish, write_kit
 
 KIT = "id: czj\nname: 示例县财政局\nversion: {version}\nframework: standard\nrules:\n{rules}"
 
@@ -71,14 +72,14 @@ def test_a_pinned_git_kit_works_offline_once_fetched(tmp_path):
 def test_a_tag_that_disagrees_with_kit_yaml_is_refused(tmp_path):
     kit, repository = bureau_kit(tmp_path / "kit-work", "1.0"), tmp_path / "kit.git"
     publish(kit, repository, "2.0")  # tagged v2.0, but kit.yaml still says 1.0
-    with pytest.raises(KitError, match="kit 是 1.0 版，不是要的 2.0 版"):
+    with pytest.raises(KitError, match=r"kit 是 1\.0 版，不是要的 2\.0 版"):
         use(str(repository), "2.0", tmp_path)
 
 
 def test_a_version_the_repository_lacks_is_refused_with_the_ones_it_has(tmp_path):
     kit, repository = bureau_kit(tmp_path / "kit-work"), tmp_path / "kit.git"
     publish(kit, repository, "1.0")
-    with pytest.raises(KitError, match="没有 3.0 版（有：1.0）"):
+    with pytest.raises(KitError, match=r"没有 3\.0 版（有：1\.0）"):
         use(str(repository), "3.0", tmp_path)
 
 
@@ -89,7 +90,7 @@ def test_a_folder_kit_must_be_at_the_pinned_version(tmp_path):
     use(str(kit), None, department)
     assert read_settings(department / "pbgen.toml").kit.source == "../kit"
     bureau_kit(kit, "1.1")
-    with pytest.raises(KitError, match="现在是 1.1 版，这里固定的是 1.0 版.*pbgen kit update"):
+    with pytest.raises(KitError, match=r"现在是 1\.1 版，这里固定的是 1\.0 版.*pbgen kit update"):
         kit_for(department / "x.yaml")
     moved = update(department)
     assert moved.old.version == "1.0" and moved.new.version == "1.1"  # the old one was kept
@@ -102,7 +103,7 @@ def test_pbgen_toml_keeps_its_comments(tmp_path):
     use(str(kit), None, tmp_path)
     text = (tmp_path / "pbgen.toml").read_text()
     assert text.startswith('# 本部门的设置\ntemplate_dir = "forms"  # 自己的表\n')
-    assert '[kit]' in text and 'version = "1.0"' in text
+    assert "[kit]" in text and 'version = "1.0"' in text
 
 
 def test_init_with_a_kit(tmp_path):
@@ -111,7 +112,16 @@ def test_init_with_a_kit(tmp_path):
         "id: czj\nname: 示例县财政局\nversion: 1\nlayout: gongkai\n",
     )
     done = pbgen(
-        "init", "部门", "--kit", kit, "--department", "示例局", "--year", "2027", "--ci", "none",
+        "init",
+        "部门",
+        "--kit",
+        kit,
+        "--department",
+        "示例局",
+        "--year",
+        "2027",
+        "--ci",
+        "none",
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr

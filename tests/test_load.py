@@ -100,7 +100,10 @@ def test_wrong_types_collected_together(write_filing):
 
 def test_missing_required_fields(write_filing):
     found = problems(write_filing(text="year: 2024\n"))
-    assert {f.field for f in found} == {"金额单位", "部门"}  # units: a department-level filing has none
+    assert {f.field for f in found} == {
+        "金额单位",
+        "部门",
+    }  # units: a department-level filing has none
     assert all(f.line == 1 for f in found)
 
 

@@ -1,6 +1,7 @@
 """Indicator framework and 指标值 rules."""
 
 import pytest
+
 from conftest import findings, project
 
 

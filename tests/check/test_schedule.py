@@ -1,9 +1,10 @@
 """实施进度计划 within 项目起止时间."""
 
 import pytest
-from conftest import DATA, findings
 
 from pbgen.check.schedule import month_of
+
+from conftest import DATA, findings
 
 
 @pytest.mark.parametrize(
@@ -38,6 +39,12 @@ def test_a_step_outside_the_period_is_an_error(tmp_path):
     text = text.replace("start: 2024年1月, end: 2024年12月}", "start: 2024年1月, end: 2027年6月}")
     path.write_text(text, encoding="utf-8")
     early, late = findings(path, "schedule-period")
-    assert "「项目区勘察设计与评审」2022年11月开始，早于项目起止时间 2023年1月至2025年12月" in early.message
-    assert "「村庄清洁行动与长效管护考核」2027年6月完成，晚于项目起止时间 2024年1月至2026年12月" in late.message
+    assert (
+        "「项目区勘察设计与评审」2022年11月开始，早于项目起止时间 2023年1月至2025年12月"
+        in early.message
+    )
+    assert (
+        "「村庄清洁行动与长效管护考核」2027年6月完成，晚于项目起止时间 2024年1月至2026年12月"
+        in late.message
+    )
     assert early.line == 50 and late.line == 131

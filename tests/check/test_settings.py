@@ -2,12 +2,13 @@
 any rule and loosens only those no kit locks."""
 
 import pytest
-from conftest import project, write_kit
 
 from pbgen.check import check, rules_for
 from pbgen.check.settings import kit_rules
 from pbgen.kit import KitError, over_builtin
 from pbgen.load import load
+
+from conftest import project, write_kit
 
 KIT = """\
 id: czj
@@ -55,7 +56,11 @@ def test_the_kit_sets_severity_and_parameters(kit, write_filing):
 
 def test_a_filing_may_tighten_a_locked_rule(kit, write_filing):
     def mutate(data):
-        data["check"] = {"rules": {"text-length": {"severity": "error", "max_length": {"三级指标": 4, "指标值": 10}}}}
+        data["check"] = {
+            "rules": {
+                "text-length": {"severity": "error", "max_length": {"三级指标": 4, "指标值": 10}}
+            }
+        }
 
     assert not [f for f in found(write_filing(mutate), kit) if f.rule == "check-settings"]
     rules = rules_for(write_filing(mutate), kit.folder)[1]
@@ -68,7 +73,10 @@ def test_a_filing_may_tighten_a_locked_rule(kit, write_filing):
         ({"disable": ["indicator-required"]}, "不能关闭它"),
         ({"rules": {"indicator-required": "off"}}, "不能关闭它"),
         ({"rules": {"indicator-required": "warning"}}, "从错误降为警告"),
-        ({"rules": {"text-length": {"max_length": {"三级指标": 20}}}}, "放宽它的参数「max_length」"),
+        (
+            {"rules": {"text-length": {"max_length": {"三级指标": 20}}}},
+            "放宽它的参数「max_length」",
+        ),
         ({"max_length": {"三级指标": 20}}, "放宽它的参数「max_length」"),
     ],
 )
@@ -111,9 +119,13 @@ def test_a_wrong_setting_is_a_finding_at_its_line(write_filing, setting, said):
 
 
 def test_a_kit_that_names_an_unknown_rule_is_refused(tmp_path):
-    kit = over_builtin(write_kit(tmp_path / "kit", "id: k\nname: k\nversion: 1\nrules: {nope: off}\n"), "t")
-    with pytest.raises(KitError, match="rules.nope：没有这条规则"):
+    kit = over_builtin(
+        write_kit(tmp_path / "kit", "id: k\nname: k\nversion: 1\nrules: {nope: off}\n"), "t"
+    )
+    with pytest.raises(KitError, match=r"rules\.nope：没有这条规则"):
         kit_rules(kit)
-    bad = write_kit(tmp_path / "kit2", "id: k\nname: k\nversion: 1\nrules: {text-length: {max_length: 5}}\n")
+    bad = write_kit(
+        tmp_path / "kit2", "id: k\nname: k\nversion: 1\nrules: {text-length: {max_length: 5}}\n"
+    )
     with pytest.raises(KitError, match="参数「max_length」"):
         kit_rules(over_builtin(bad, "t"))

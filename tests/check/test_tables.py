@@ -1,11 +1,12 @@
 """Tables a kit declares: where they are written, their columns, their 合计, their formulas."""
 
 import pytest
-from conftest import project, write_kit
 
 from pbgen.check import check
 from pbgen.kit import over_builtin
 from pbgen.load import load
+
+from conftest import project, write_kit
 
 KIT = """\
 id: czj
@@ -51,7 +52,9 @@ def with_cost(table):
 
 def test_a_table_as_declared_is_clean(kit, write_filing):
     path = write_filing(with_cost({"rows": ROWS, "total": {"amount": "10.00", "last": "5.50"}}))
-    assert [f for f in check(load(path), kit) if f.rule.startswith(("table", "arith", "money"))] == []
+    assert [
+        f for f in check(load(path), kit) if f.rule.startswith(("table", "arith", "money"))
+    ] == []
 
 
 def test_a_wrong_total_is_an_error_at_its_cell(kit, write_filing):
@@ -91,7 +94,9 @@ def test_a_table_not_as_declared(kit, write_filing, mutate, said):
 
 
 def test_a_cell_is_named_by_its_row_and_column_title(kit, write_filing):
-    [problem] = found(write_filing(with_cost([dict(ROWS[0], amount="六万")])), kit, "table-structure")
+    [problem] = found(
+        write_filing(with_cost([dict(ROWS[0], amount="六万")])), kit, "table-structure"
+    )
     assert problem.field == "项目「委员视察经费」 › 成本构成 › 第 1 行 › 金额"
 
 
