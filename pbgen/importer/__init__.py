@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pbgen.errors import PbgenError
-from pbgen.importer.source import Document, Para, Row, read_document, squeeze
 from pbgen.model import FORMAT, Department, Filing, Project
+from pbgen.office import Document, Para, Row, read_office, squeeze
 from pbgen.yamlout import Blank
 
 
@@ -140,7 +140,7 @@ def import_document(path: Path | str, layout: str | None = None) -> Imported:
     from pbgen.layouts import find_layout
 
     path = Path(path)
-    document = read_document(path)
+    document = read_office(path)
     layout = find_layout(layout).id if layout else detect_layout(document)
     draft = Draft()
     if layout == "wenben":

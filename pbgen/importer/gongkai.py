@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 from pbgen.importer.labels import fold, label_of, money_unit_of, numbering
-from pbgen.importer.source import Document, Para, Row, squeeze
 from pbgen.importer.tables import goals_of, lines_of, money
 from pbgen.layouts.gongkai import CONTINUED
+from pbgen.office import Document, Para, Row, squeeze
 
 COLUMNS = {
     "单位编码": "code",

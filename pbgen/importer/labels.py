@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pbgen.importer.source import squeeze
+from pbgen.office import squeeze
 
 LABELS: dict[str, tuple[str, ...]] = {
     "项目编码": ("项目编码", "项目代码", "项目编号"),

@@ -21,7 +21,7 @@ from pbgen.importer.labels import (
     numbering,
     split_label,
 )
-from pbgen.importer.source import Cell, Para, Row, squeeze
+from pbgen.office import Cell, Para, Row, squeeze
 
 INDICATOR_COLUMNS = (
     "一级指标",

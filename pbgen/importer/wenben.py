@@ -7,8 +7,8 @@ import re
 
 from pbgen.context import CLOSING_PUNCTUATION
 from pbgen.importer.labels import fold, numbering
-from pbgen.importer.source import Document, Para, Row, squeeze
 from pbgen.importer.tables import FormReader, numbered_title
+from pbgen.office import Document, Para, Row, squeeze
 
 SECTIONS = {
     "overall": ("总体绩效目标", "部门总体绩效目标", "总体目标", "整体绩效目标"),

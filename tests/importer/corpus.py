@@ -485,7 +485,7 @@ def build(folder: Path) -> dict[str, Path]:
     old = folder / "legacy"
     old.mkdir(exist_ok=True)
     for name, source in LEGACY.items():
-        stem, kind = name.rsplit(".", 1)
+        kind = name.rsplit(".", 1)[1]
         converted = legacy(made[source], kind, old)
         made[name] = converted.rename(folder / name)
     return made

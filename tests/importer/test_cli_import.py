@@ -56,8 +56,8 @@ def test_refusals(tmp_path):
     assert again.exit_code == 2 and "已存在" in again.output and "--force" in again.output
     assert runner.invoke(app, ["import", str(source), "--force"]).exit_code == 0
     old = tmp_path / "旧.doc"
-    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    old.write_bytes(b"\xd0\xcf\x11\xe0")  # not even the 8 bytes every Word 97 file begins with
     refused = runner.invoke(app, ["import", str(old)])
-    assert refused.exit_code == 2 and "另存为" in refused.output
+    assert refused.exit_code == 2 and f"{old}：不是 Word 文件" in refused.output
     missing = runner.invoke(app, ["import", str(tmp_path / "没有.docx")])
     assert missing.exit_code == 2 and "找不到文件" in missing.output

@@ -159,15 +159,18 @@ def test_nothing_is_dropped(clerk_docx):
                 assert piece in placed
 
 
-def test_old_formats_are_refused_with_what_to_do(tmp_path):
+def test_files_that_are_not_what_they_say_are_refused(tmp_path):
     old = tmp_path / "去年.doc"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(PbgenError, match="另存为"):
+    with pytest.raises(PbgenError, match="去年.doc：不是 Word 文件"):
         import_document(old)
     broken = tmp_path / "坏.docx"
     broken.write_text("not a zip")
-    with pytest.raises(PbgenError, match=r"不是有效的 \.docx"):
+    with pytest.raises(PbgenError, match="坏.docx：不是 Word 文件"):
         import_document(broken)
+    renamed = tmp_path / "其实是.doc"  # a .docx renamed .doc is read as the .docx it is
+    renamed.write_bytes(word_document(tmp_path / "档案馆.docx").read_bytes())
+    assert import_document(renamed).data["units"][0]["projects"][0]["name"] == "档案数字化经费"
 
 
 def leting_as_word_had_it(path: Path) -> Path:
