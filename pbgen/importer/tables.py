@@ -157,11 +157,12 @@ def pairs_of(row: Row, above: Row | None) -> tuple[list[Pair], list[Cell], str |
     labels = [label_of(cell.text) for cell in cells]
     parent = None
     skip = set()
+    above_ids = {id(other) for other in above.cells} if above is not None else set()
     for i, cell in enumerate(cells):
         if i in skip:
             continue
         label = labels[i]
-        from_above = above is not None and any(cell is other for other in above.cells)
+        from_above = id(cell) in above_ids
         if label and from_above:
             continued = parent = label
             cell.used = True
@@ -455,9 +456,10 @@ class FormReader:
         """3月底 6月底 10月底 12月底: values beside them, or in the same columns below."""
         plan = self.project.setdefault("spending_plan", {})
         cells = row.cells
+        index_of = {id(cell): i for i, cell in enumerate(cells)}
         for cell, key in months:
             cell.used = True
-            index = next(i for i, other in enumerate(cells) if other is cell)
+            index = index_of[id(cell)]
             following = cells[index + 1] if index + 1 < len(cells) else None
             if following is not None and following.text and PERCENT.match(following.text):
                 plan[key] = take(following).strip()  # 3月底 | 25% | 6月底 | 50% …

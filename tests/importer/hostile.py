@@ -175,7 +175,7 @@ def zip_bomb(path: Path, secret: Path, port: int) -> Path:
     def chunks():
         yield f'<w:document xmlns:w="{W}"><w:body>'.encode()
         block = para("项目名称：某某项目" * 4).encode() * 4096
-        for _ in range(1 << 30 // len(block)):
+        for _ in range((1 << 30) // len(block)):
             yield block
         yield b"</w:body></w:document>"
 
@@ -249,9 +249,9 @@ CASES = [
     Case("gridspan-text", grid_span_text),
     Case("nesting-1200", deep_nesting),
     Case("text-node-1gb", huge_text),
-    Case("merged-whole-sheet", merged_sheet, ".xlsx"),
+    Case("merged-whole-sheet", merged_sheet, ".xlsx", legitimate=True),
     Case("gridspan-1e8", grid_span_huge),
-    Case("cell-XFD1048576", far_cell, ".xlsx"),
+    Case("cell-XFD1048576", far_cell, ".xlsx", legitimate=True),
     Case("merges-200000", many_merges, ".xlsx"),
     Case("row-bomb", row_bomb, ".xlsx"),
     Case("gridbefore-1e8", grid_before),
@@ -261,12 +261,18 @@ CASES = [
 
 
 def stray_cell(gongkai_xlsx: Path, path: Path) -> Path:
-    """pbgen's own 公开表 XLSX with one formatted cell at row 65,536 (a clerk's stray click)."""
-    book = openpyxl.load_workbook(gongkai_xlsx)
-    sheet = book.worksheets[0]
-    sheet.cell(65536, 3).number_format = "0.00"
-    sheet.cell(65536, 3).font = openpyxl.styles.Font(bold=True)
-    book.save(path)
+    """pbgen's own 公开表 XLSX with one formatted (empty) cell at row 65,536, as a clerk's stray
+    click leaves it: the sheet's XML gains that one cell, nothing else changes."""
+    import re
+
+    with zipfile.ZipFile(gongkai_xlsx) as source:
+        part = "xl/worksheets/sheet1.xml"
+        xml = source.read(part).decode("utf-8")
+        xml = xml.replace("</sheetData>", '<row r="65536"><c r="C65536" s="1"/></row></sheetData>')
+        xml = re.sub(r'<dimension ref="([A-Z]+1):[A-Z]+\d+"', r'<dimension ref="\1:E65536"', xml)
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in source.infolist():
+                out.writestr(info, xml if info.filename == part else source.read(info))
     return path
 
 
