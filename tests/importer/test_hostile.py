@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from importer.hostile import CASES, SECRET, Listener, run_import, stray_cell
 from pbgen.load import load
 from pbgen.pipeline import render_file
 
 from conftest import DATA
-from importer.hostile import CASES, SECRET, Listener, run_import, stray_cell
 
 PBGEN = str(Path(sys.executable).with_name("pbgen"))
 SECONDS = 30  # killed after this: far above what any case takes (bench/import_safety.py)

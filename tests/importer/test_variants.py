@@ -162,11 +162,11 @@ def test_nothing_is_dropped(clerk_docx):
 def test_files_that_are_not_what_they_say_are_refused(tmp_path):
     old = tmp_path / "去年.doc"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(PbgenError, match="去年.doc：不是 Word 文件"):
+    with pytest.raises(PbgenError, match=r"去年\.doc：不是 Word 文件"):
         import_document(old)
     broken = tmp_path / "坏.docx"
     broken.write_text("not a zip")
-    with pytest.raises(PbgenError, match="坏.docx：不是 Word 文件"):
+    with pytest.raises(PbgenError, match=r"坏\.docx：不是 Word 文件"):
         import_document(broken)
     renamed = tmp_path / "其实是.doc"  # a .docx renamed .doc is read as the .docx it is
     renamed.write_bytes(word_document(tmp_path / "档案馆.docx").read_bytes())
