@@ -102,6 +102,67 @@ LABELS: dict[str, tuple[str, ...]] = {
 }
 _BY_ALIAS = {alias: label for label, aliases in LABELS.items() for alias in aliases}
 
+# The meaning a form reader gives the label of each field path a layout's manifest names: a
+# layout's ``labels`` spell these fields its own way (``learn``).
+MEANINGS = {
+    "department.name": "主管部门",
+    "department.code": "主管部门编码",
+    "department.signed_by": "单位负责人签字",
+    "department.filled_by": "填表人",
+    "department.phone": "联系电话",
+    "department.filled_on": "填报日期",
+    "department_budget": "年度预算申请",
+    "department_budget.total": "资金总额",
+    "department_budget.general": "一般公共预算拨款",
+    "department_budget.fund": "政府性基金拨款",
+    "department_budget.basic": "基本支出",
+    "department_budget.project": "项目支出",
+    "duties": "部门职责概述",
+    "work_plan": "年度重点工作计划",
+    "department_indicators": "绩效指标",
+    "units[].code": "单位编码",
+    "units[].name": "实施单位",
+    "projects[].code": "项目编码",
+    "projects[].name": "项目名称",
+    "projects[].attribute": "项目属性",
+    "projects[].manager": "项目负责人",
+    "projects[].phone": "联系电话",
+    "projects[].budget": "预算数",
+    "projects[].fiscal": "财政资金",
+    "projects[].other": "其他资金",
+    "projects[].funds": "项目资金",
+    "projects[].purpose": "资金用途",
+    "projects[].spending_plan": "资金支出计划",
+    "projects[].goals": "绩效目标",
+    "projects[].special_fund": "所属专项",
+    "projects[].period": "项目实施期",
+    "projects[].overview": "项目概况",
+    "projects[].overview.basis": "立项依据",
+    "projects[].overview.feasibility": "可行性",
+    "projects[].overview.necessity": "必要性",
+    "projects[].schedule": "实施进度计划",
+    "projects[].period_goal": "实施期绩效目标",
+    "projects[].expense_details": "支出明细及测算说明",
+    "projects[].indicators[].name": "三级指标",
+    "projects[].indicators[].description": "绩效指标描述",
+    "projects[].indicators[].value": "指标值",
+    "projects[].indicators[].basis": "指标值确定依据",
+    "projects[].indicators[].standard": "绩效标准",
+    "projects[].indicators[].remark": "备注",
+}
+
+
+def learn(labels: dict[str, list[str]]) -> None:
+    """Take the spellings layouts declare (``labels`` of their manifests: a field path → its
+    spellings) as labels of the meaning the readers give that field. A spelling another label
+    already has keeps its meaning (「金额」 of the 公开表 stays 金额)."""
+    for path, spellings in labels.items():
+        meaning = MEANINGS.get(path)
+        if meaning:
+            for spelling in spellings:
+                _BY_ALIAS.setdefault(fold(spelling), meaning)
+
+
 _FOLD = str.maketrans({"（": "(", "）": ")", "：": ":", "％": "%", "／": "/", "，": ","})
 
 

@@ -12,7 +12,7 @@ from pbgen.importer.tables import FOOTER_LABELS, FormReader
 from pbgen.office import Document, Para, squeeze
 
 
-def read_shenbao(document: Document, draft) -> None:
+def read_forms(document: Document, draft) -> None:
     forms = FormReader()
     for item in document.items:
         if not isinstance(item, Para):

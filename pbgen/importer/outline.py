@@ -10,11 +10,8 @@ from pbgen.importer.labels import fold, numbering
 from pbgen.importer.tables import FormReader, numbered_title
 from pbgen.office import Document, Para, Row, squeeze
 
-SECTIONS = {
-    "overall": ("总体绩效目标", "部门总体绩效目标", "总体目标", "整体绩效目标"),
-    "sub": ("分项绩效目标", "分项目标", "具体绩效目标", "分类绩效目标"),
-    "safeguards": ("工作保障措施", "保障措施", "主要保障措施", "绩效目标保障措施"),
-}
+# the parts of 第一部分 and the field each is read into: their headings are the layout's labels
+SECTIONS = {"overall": "overall_goal", "sub": "sub_goals", "safeguards": "safeguards"}
 PART_TITLES = ("部门整体绩效目标", "预算项目绩效目标", "项目绩效目标", "部门预算项目绩效目标")
 TABLE_ENDINGS = ("绩效目标表", "项目绩效目标表", "绩效目标申报表")
 DUTY_PREFIXES = {
@@ -28,7 +25,7 @@ DUTY_PREFIX = re.compile(r"^(主要职责|职责目标|绩效目标|绩效指标
 PROJECT_PREFIX = re.compile(r"^(绩效目标|绩效指标)\s*[:：]")
 
 
-def read_wenben(document: Document, draft) -> None:
+def read_outline(document: Document, draft) -> None:
     """Fill ``draft`` (an ``importer.Draft``) from a 绩效文本."""
     items = document.items
     part2 = _part2_start(items)
@@ -104,7 +101,7 @@ def _front_and_part1(items, draft) -> None:
             item.used = True
             continue
         kind, _, rest = numbering(text)
-        found = _section_of(fold(rest) if kind else folded)
+        found = _section_of(fold(rest) if kind else folded, draft.labels)
         if found and (kind == "section" or found != section) and len(fold(rest)) <= 20:
             section = found
             item.used = True
@@ -122,9 +119,9 @@ def _front_and_part1(items, draft) -> None:
         draft.data["safeguards"] = _safeguards(blocks["safeguards"])
 
 
-def _section_of(folded: str) -> str:
-    for key, names in SECTIONS.items():
-        if folded in names:
+def _section_of(folded: str, labels: dict[str, list[str]]) -> str:
+    for key, path in SECTIONS.items():
+        if folded in {fold(spelling) for spelling in labels.get(path, [])}:
             return key
     return ""
 

@@ -19,7 +19,7 @@ SUMMARY_COLUMNS = {
 }
 
 
-def read_fubiao(document: Document, draft) -> None:
+def read_sheets(document: Document, draft) -> None:
     forms = FormReader()
     sheet = "department"
     forms.scope = "department"
