@@ -20,6 +20,7 @@ from pbgen.importer.labels import fold, learn, numbering
 from pbgen.importer.listing import read_listing
 from pbgen.importer.outline import read_outline
 from pbgen.importer.sheets import read_sheets
+from pbgen.importer.tables import settle_plan
 from pbgen.layouts import Layout, find_layout, find_layouts
 from pbgen.model import FORMAT, Department, Filing, Project
 from pbgen.office import Document, Para, Row, read_office, squeeze
@@ -44,9 +45,13 @@ class Draft:
         """The projects a ``FormReader`` read, grouped into their units."""
         if forms.money_unit:
             self.data.setdefault("money_unit", forms.money_unit)
+        for key in ("name", "code"):  # 填报单位 and its code, above a form
+            if forms.department.get(key):
+                self.data.setdefault("department", {}).setdefault(key, forms.department[key])
         self.notes += forms.notes
         units: list[dict] = []
         for project in forms.projects:
+            settle_plan(project, self.notes)
             label = project.pop("_unit", "")
             code = project.pop("_unit_code", None)
             if code:  # 申报表: 实施单位 and 单位编码 in their own cells
@@ -203,6 +208,7 @@ def import_document(
     if draft.derived_sub_goals is not None:
         _compare_derived(draft)
     draft.notes += leftovers(document)
+    _framework(draft.data)
     data = _ordered(draft.data, chosen.id)
     return Imported(data, draft.notes, chosen.id, str(path))
 
@@ -219,6 +225,17 @@ def _title(document: Document, layout: Layout, draft: Draft) -> None:
                 if department:
                     draft.data.setdefault("department", {}).setdefault("name", department)
                 item.used = True
+
+
+def _framework(data: dict) -> None:
+    """成本指标 as a 一级指标 is the indicator framework of 财预〔2021〕101号: say so, or every
+    成本 row would be checked against the 2020 one."""
+    trees = [data.get("department_indicators") or {}]
+    for unit in data.get("units", []):
+        for project in unit.get("projects", []):
+            trees += [project.get("indicators") or {}, project.get("period_indicators") or {}]
+    if any("成本指标" in tree for tree in trees):
+        data.setdefault("check", {"framework": "2021"})
 
 
 def leftovers(document: Document) -> list[str]:

@@ -29,8 +29,8 @@ def read_outline(document: Document, draft) -> None:
     """Fill ``draft`` (an ``importer.Draft``) from a 绩效文本."""
     items = document.items
     part2 = _part2_start(items)
-    _front_and_part1(items[:part2], draft)
     forms = FormReader()
+    _front_and_part1(items[:part2], draft, forms)
     for item in items[part2:]:
         if isinstance(item, Row):
             forms.row(item)
@@ -78,11 +78,12 @@ def _looks_like_toc_line(text: str) -> bool:
     return re.search(r"\D\d{1,3}$", text.strip()) is not None
 
 
-def _front_and_part1(items, draft) -> None:
+def _front_and_part1(items, draft, forms: FormReader) -> None:
     """Cover, 目录 and 第一部分."""
     section = ""
     blocks: dict[str, list[Para]] = {"overall": [], "sub": [], "safeguards": []}
     in_toc = False
+    before: Para | None = None  # the line above the title, when nothing took it
     for item in items:
         if not isinstance(item, Para) or not item.text.strip():
             continue
@@ -96,6 +97,12 @@ def _front_and_part1(items, draft) -> None:
             continue
         in_toc = False
         if not section and _cover(item, draft):
+            named = draft.data.get("department", {}).get("name")
+            if not named and before is not None and len(squeeze(before.text)) <= 30:
+                # the cover's first line: the department, above 「2025年度部门预算绩效文本」
+                draft.data.setdefault("department", {})["name"] = squeeze(before.text)
+                draft.notes.remove(before.text.strip())
+            before = None
             continue
         if _is_part(text) or folded in PART_TITLES:
             item.used = True
@@ -108,8 +115,9 @@ def _front_and_part1(items, draft) -> None:
             continue
         if section:
             blocks[section].append(item)
-        else:
+        elif not forms.unit_line(item):  # 「填报单位：…（131040）  单位：万元」 above the forms
             draft.note(text)
+            before = item
             item.used = True
     if blocks["overall"]:
         draft.data["overall_goal"] = _overall(blocks["overall"])

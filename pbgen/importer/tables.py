@@ -9,16 +9,18 @@ ones left over are kept by the importer as comments, never dropped.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from pbgen.importer.labels import (
     fold,
     label_of,
     money_unit_of,
-    month_of,
     numbered_run,
     numbering,
+    period_of,
     split_label,
 )
 from pbgen.office import Cell, Para, Row, squeeze
@@ -28,11 +30,16 @@ INDICATOR_COLUMNS = (
     "二级指标",
     "三级指标",
     "绩效指标描述",
+    "指标性质",
     "指标值",
+    "度量单位",
+    "权重",
     "指标值确定依据",
     "绩效标准",
     "备注",
 )
+# 指标性质 of the 2021 tables: a comparator goes before the value as the clerk wrote it
+COMPARATORS = {"≥", "≤", "=", "＝", ">", "<", "＞", "＜", "≧", "≦", "≠"}
 INDICATOR_FIELDS = {
     "三级指标": "name",
     "绩效指标描述": "description",
@@ -62,6 +69,13 @@ FUND_ROWS = {
     "经营收入": ("operating", None),
 }
 OVERVIEW = {"立项依据": "basis", "可行性": "feasibility", "必要性": "necessity"}
+SOURCES = {
+    "上级财政拨款": "fiscal_upper",
+    "本级财政拨款": "fiscal_local",
+    "自有资金": "own",
+    "事业收入": "business",
+    "经营收入": "operating",
+}
 PERIOD_TREES = (
     "长期(中期)绩效指标",
     "中期(长期)绩效指标",
@@ -99,6 +113,13 @@ SECTION_LABELS = {
 }
 UNIT_CELL = re.compile(r"^[(（]?(?:金额单位|单位|金额)[:：]?(万元|元)[)）]?$")
 PERCENT = re.compile(r"^\s*(\d+(\.\d+)?\s*[%％]?)?\s*$")
+AMOUNT = re.compile(r"^\s*(\d[\d,，]*(\.\d+)?\s*(?:[%％]|万元|元)?)?\s*$")
+INLINE_PLAN = re.compile(
+    r"((?:\d{1,2}月(?:底|末|份)?)|(?:第?[一二三四1-4]季度(?:末|底)?))\s*[:：]?\s*"
+    r"(\d[\d,，]*(?:\.\d+)?\s*(?:[%％]|万元|元)?)"
+)
+MONTH_END = re.compile(r"^\d{1,2}月(底|末)$")
+PLAIN = re.compile(r"^\d+(\.\d+)?$")
 FOOTER_LABELS = ("单位负责人签字", "填表人", "联系电话", "填报日期")
 
 
@@ -179,7 +200,7 @@ def pairs_of(row: Row, above: Row | None) -> tuple[list[Pair], list[Cell], str |
             following is not None
             and labels[i + 1] is None
             and not split_label(following.text)
-            and month_of(following.text) is None
+            and period_of(following.text) is None
         ):
             pairs.append(Pair(label, cell, following, None, parent))
             skip.add(i + 1)
@@ -201,7 +222,8 @@ class FormReader:
     unit_label: str = ""
     mode: str = ""  # indicators | expenses | work | department
     columns: dict[str, int] = field(default_factory=dict)
-    plan_columns: dict[int, str] = field(default_factory=dict)
+    plan_columns: dict[int, int] = field(default_factory=dict)  # column → month, values below
+    plan_heads: dict[int, str] = field(default_factory=dict)  # column → 3月底 / 第一季度 as written
     pending: str | None = None  # a label whose value is in the next row
     previous: Row | None = None
     carry: list[str] = field(default_factory=lambda: ["", ""])
@@ -219,7 +241,7 @@ class FormReader:
     def start_project(self, title: str | None = None) -> None:
         """A new project: at its table title, or at a second 项目名称."""
         self.projects.append({"_unit": self.unit_label, "_title": title})
-        self.mode, self.pending, self.plan_columns = "", None, {}
+        self.mode, self.pending, self.plan_columns, self.plan_heads = "", None, {}, {}
         self.tree = "indicators"
 
     def project_started(self) -> bool:
@@ -235,11 +257,26 @@ class FormReader:
             return False
         self.money_unit = self.money_unit or unit
         before = para.text[: match.start()].strip()
-        if before and not re.match(r"^填报单位[:：]", squeeze(before)):
+        if before and self.reporting_unit(before):
+            pass
+        elif before and not re.match(r"^填报单位[:：]", squeeze(before)):
             self.unit_label = before.strip()
             if self.projects and not self.project_started():
                 self.projects[-1]["_unit"] = self.unit_label
         para.used = True
+        return True
+
+    def reporting_unit(self, text: str) -> bool:
+        """「填报单位（盖章）：某某县农业农村局（131040）」: the department, and its code."""
+        match = re.match(
+            r"^\s*填报单位\s*(?:[(（]\s*盖章\s*[)）])?\s*[:：]\s*(.*?)\s*(?:[(（]\s*([0-9A-Za-z]+)\s*[)）])?\s*$",
+            text,
+        )
+        if not match or not match.group(1):
+            return False
+        self.department.setdefault("name", match.group(1))
+        if match.group(2):
+            self.department.setdefault("code", match.group(2))
         return True
 
     # -- rows -------------------------------------------------------------------------------
@@ -304,7 +341,9 @@ class FormReader:
             mode, columns = "work", [k for k in WORK_COLUMNS if k in header]
         elif "实施内容" in header and ("开始时间" in header or "完成时间" in header):
             mode, columns = "schedule", [k for k in SCHEDULE_COLUMNS if k in header]
-        elif "资金来源" in header or set(FUND_COLUMNS) <= set(header):
+        elif set(FUND_COLUMNS) & set(header) and (
+            "资金来源" in header or set(FUND_COLUMNS) <= set(header)
+        ):
             mode, columns = "funds", [k for k in ("资金来源", *FUND_COLUMNS) if k in header]
         else:
             return False
@@ -376,7 +415,7 @@ class FormReader:
         label_cell.used = True
         project = self.project
         funds = project.setdefault("funds", {})
-        key, year_key = FUND_ROWS.get(name, (None, None))
+        key, year_key = FUND_ROWS.get(label_of(name) or name, (None, None))
         if year_key:  # 资金总额 / 财政拨款 / 其他资金: the year's is the project's own
             if "total" in pair:
                 funds[key] = pair["total"]
@@ -402,6 +441,18 @@ class FormReader:
             text = take(at.get(label)).strip()
             if text or key == "value":
                 row[key] = text or None
+        nature, unit = squeeze(take(at.get("指标性质"))), squeeze(take(at.get("度量单位")))
+        weight = take(at.get("权重")).strip()
+        if row.get("value") and (nature in COMPARATORS or unit):
+            # 「≥」「5000」「亩」 in three columns: one value as written, 「≥5000亩」
+            prefix = nature if nature in COMPARATORS else ""
+            row["value"] = prefix + squeeze(row["value"]) + unit
+        elif unit:
+            self.notes.append(f"三级指标「{row.get('name') or ''}」的度量单位：{unit}")
+        if nature and nature not in COMPARATORS:
+            self.notes.append(f"三级指标「{row.get('name') or ''}」的指标性质：{nature}")
+        if weight:
+            self.notes.append(f"三级指标「{row.get('name') or ''}」的权重：{weight}")
         if not row.get("name") and not row.get("value"):
             return True
         row.setdefault("name", "")
@@ -421,18 +472,18 @@ class FormReader:
         below, self.pending = continued or self.pending, None
         if any(pair.label == "项目名称" for pair in pairs) and "name" in self.project:
             self.start_project()  # a second form without a title: its 项目编码 is its own
-        months = [(cell, month_of(cell.text)) for cell in row.cells if month_of(cell.text)]
-        if months:
+        months = [(cell, month) for cell in row.cells if (month := period_of(cell.text))]
+        for pair in pairs:
+            if pair.label == "资金支出计划":
+                self.project["_plan_label"] = pair.cell.text
+        if len(months) >= 2 or (months and "资金支出计划" in (below, *(p.label for p in pairs))):
             self._months(row, months)
-            loose = [cell for cell in loose if not month_of(cell.text)]
+            loose = [cell for cell in loose if not period_of(cell.text)]
         elif self.plan_columns:
-            plan = self.project.setdefault("spending_plan", {})
-            for column, key in self.plan_columns.items():
+            for column, month in self.plan_columns.items():
                 cell = row.at(column)
-                if cell is not None and not cell.used and PERCENT.match(cell.text):
-                    text = take(cell).strip()
-                    if text:
-                        plan[key] = text
+                if cell is not None and not cell.used and AMOUNT.match(cell.text):
+                    self.plan_entry(month, self.plan_heads[column], take(cell))
             self.plan_columns = {}
             loose = [cell for cell in loose if not cell.used]
         for pair in pairs:
@@ -453,18 +504,25 @@ class FormReader:
             self.pending = None
 
     def _months(self, row: Row, months: list) -> None:
-        """3月底 6月底 10月底 12月底: values beside them, or in the same columns below."""
-        plan = self.project.setdefault("spending_plan", {})
+        """3月底 6月底 10月底 12月底, 第一季度…, 1月…12月: values beside them, or in the same
+        columns below."""
         cells = row.cells
         index_of = {id(cell): i for i, cell in enumerate(cells)}
-        for cell, key in months:
+        for cell, month in months:
             cell.used = True
             index = index_of[id(cell)]
             following = cells[index + 1] if index + 1 < len(cells) else None
-            if following is not None and following.text and PERCENT.match(following.text):
-                plan[key] = take(following).strip()  # 3月底 | 25% | 6月底 | 50% …
+            if following is not None and following.text and AMOUNT.match(following.text):
+                self.plan_entry(month, cell.text, take(following))  # 3月底 | 25% | 6月底 | 50%
             else:
-                self.plan_columns[cell.column] = key  # the share is below, same column
+                self.plan_columns[cell.column] = month  # the value is below, same column
+                self.plan_heads[cell.column] = cell.text
+
+    def plan_entry(self, month: int, head: str, value: str) -> None:
+        """One point of the spending plan as written: settled into cumulative percentages once
+        the project is read (``settle_plan``)."""
+        if value.strip():
+            self.project.setdefault("_plan", []).append((month, head.strip(), value.strip()))
 
     def place(self, label: str, value: str, parent: str | None, cell: Cell | None) -> None:
         """Put one labelled value where it belongs."""
@@ -529,6 +587,17 @@ class FormReader:
             project.setdefault("overview", {})[OVERVIEW[label]] = text or None
         elif label in ("项目概况", "项目资金", "实施进度计划", "资金来源"):
             pass  # a heading: its parts carry the values
+        elif label in ("资金总额", "当年资金"):  # 年度资金总额 of a one-year form
+            project["budget"] = money(text)
+        elif label in SOURCES:  # 上级补助 40.00: the year's amount of one source
+            project.setdefault("funds", {})[SOURCES[label]] = {"year": money(text)}
+        elif label == "资金支出计划" and INLINE_PLAN.search(text):
+            project["_plan_label"] = label
+            for head, value in INLINE_PLAN.findall(text):
+                self.plan_entry(period_of(head), head, value)
+            rest = INLINE_PLAN.sub("", text).strip(" ；;，,。")
+            if rest:
+                self.notes.append(f"{label}：{text}")
         elif label in ("资金支出计划", "绩效指标", "支出明细及测算说明", "合计"):
             if text:
                 self.notes.append(f"{label}：{text}")
@@ -587,10 +656,55 @@ class FormReader:
 
 
 def numbered_title(text: str, endings: tuple[str, ...]) -> str | None:
-    """「1.乐亭文史宣传研究专项经费绩效目标表」 → 乐亭文史宣传研究专项经费."""
+    """「1.乐亭文史宣传研究专项经费绩效目标表」 → 乐亭文史宣传研究专项经费; not a document's
+    own title (「某某县教育局2025年项目支出绩效目标表」: unnumbered, with a year)."""
     _, _, rest = numbering(text.strip())
     rest = rest.strip()
     for ending in endings:
         if rest.endswith(ending) and len(rest) > len(ending):
-            return rest[: -len(ending)].strip()
+            name = rest[: -len(ending)].strip()
+            unnumbered_with_year = rest == text.strip() and re.search(r"\d{4}年", name)
+            return None if unnumbered_with_year else name
     return None
+
+
+def settle_plan(project: dict, notes: list[str]) -> None:
+    """The spending plan as the model keeps it: cumulative percentages at 3月底, 6月底, 10月底
+    and 12月底. Percentages at those four dates stay as written (mistakes included: the check
+    reports them); amounts, quarters or months are turned into cumulative percentages of the
+    budget (of their sum where there is no budget), and what was written is kept as a note."""
+    entries = project.pop("_plan", [])
+    label = project.pop("_plan_label", None) or "资金支出计划"
+    if not entries:
+        return
+    percent = any(re.search("[%％]", value) for _, _, value in entries) or "%" in fold(label)
+    standard = all(
+        month in (3, 6, 10, 12) and MONTH_END.match(fold(head)) for month, head, _ in entries
+    )
+    if percent and standard:
+        project["spending_plan"] = {f"{month}月底": value for month, _, value in entries}
+        return
+    written = "；".join(f"{head} {value}" for _, head, value in entries)
+    try:
+        numbers = [Decimal(re.sub(r"[%％,，\s]|万元|元", "", value)) for _, _, value in entries]
+    except InvalidOperation:
+        notes.append(f"{label}：{written}")
+        return
+    months = [month for month, _, _ in entries]
+    if percent:
+        rising = all(a <= b for a, b in itertools.pairwise(numbers)) and numbers[-1] == 100
+        totals, base = (numbers if rising else list(itertools.accumulate(numbers))), Decimal(100)
+    else:
+        totals = list(itertools.accumulate(numbers))
+        budget = money(project.get("budget") or "")
+        base = Decimal(budget) if budget and PLAIN.match(budget) else totals[-1]
+    plan = {}
+    for end in (3, 6, 10, 12):
+        reached = [total for month, total in zip(months, totals, strict=True) if month <= end]
+        if reached and base:
+            share = (reached[-1] * 100 / base).quantize(Decimal("0.01")).normalize()
+            plan[f"{end}月底"] = f"{share:f}%"
+    project["spending_plan"] = plan
+    quarters = sorted(set(months)) == [3, 6, 9, 12]
+    how = "已折算为累计百分比" + ("，10月底取到三季度末的累计" if quarters else "")
+    notes.append(f"{label}原文：{written}（{how}）")
