@@ -67,6 +67,7 @@ FUND_ROWS = {
     "自有资金": ("own", None),
     "事业收入": ("business", None),
     "经营收入": ("operating", None),
+    "财政资金": ("fiscal", "fiscal"),  # the meanings of other spellings (上级补助 …)
 }
 OVERVIEW = {"立项依据": "basis", "可行性": "feasibility", "必要性": "necessity"}
 SOURCES = {
@@ -83,6 +84,17 @@ PERIOD_TREES = (
     "中期绩效指标",
     "实施期绩效指标",
 )
+TREE_TITLES = {title: "period_indicators" for title in PERIOD_TREES} | {
+    "年度绩效指标": "indicators",
+    "年度指标": "indicators",
+}
+GROUP_MARKER = re.compile(r"\((长期|中期|实施期|年度|当年)\)$")
+TREE_OF_MARKER = {
+    "长期": "period_indicators",
+    "中期": "period_indicators",
+    "实施期": "period_indicators",
+}
+TREE_OF_MARKER |= {"年度": "indicators", "当年": "indicators"}
 # labels that start a new part of a form: they end a run of indicator/expense/work rows
 SECTION_LABELS = {
     "项目编码",
@@ -224,6 +236,9 @@ class FormReader:
     columns: dict[str, int] = field(default_factory=dict)
     plan_columns: dict[int, int] = field(default_factory=dict)  # column → month, values below
     plan_heads: dict[int, str] = field(default_factory=dict)  # column → 3月底 / 第一季度 as written
+    below_columns: dict[int, str] = field(default_factory=dict)  # column → label of the row above
+    groups: list[tuple[int, int, str]] = field(default_factory=list)  # 长期 | 年度 column ranges
+    grid: list[tuple[str, dict[str, int], list[str]]] = field(default_factory=list)
     pending: str | None = None  # a label whose value is in the next row
     previous: Row | None = None
     carry: list[str] = field(default_factory=lambda: ["", ""])
@@ -286,7 +301,7 @@ class FormReader:
         if row.first:
             self.carry = ["", ""]
         self.previous = row
-        if self._unit_row(row) or self._tree_title(row):
+        if self._unit_row(row) or self._tree_title(row) or self._group_titles(row):
             return
         header = {label_of(cell.text): cell for cell in row.cells}
         if self._header(row, header):
@@ -329,8 +344,67 @@ class FormReader:
         self.mode = ""
         return True
 
+    def _group_titles(self, row: Row) -> bool:
+        """「一级指标 | 长期绩效指标 | 年度绩效指标」: the two indicator tables of a 湖北 grid,
+        side by side, each over the columns its title spans."""
+        groups = []
+        for cell in row.cells:
+            tree = TREE_TITLES.get(fold(cell.text))
+            if tree:
+                columns = [c for c, slot in enumerate(row.slots) if slot is cell]
+                groups.append((columns[0], columns[-1], tree))
+        if len(groups) < 2:
+            return False
+        self.groups = groups
+        for cell in row.cells:
+            if TREE_TITLES.get(fold(cell.text)) or label_of(cell.text) == "一级指标":
+                cell.used = True
+        return True
+
+    def _grid_header(self, row: Row) -> bool:
+        """The header of a grid of 长期 and 年度 indicators side by side: 二级指标 三级指标 指标值
+        twice, told apart by the titles above (``groups``) or by their own 「（长期）」."""
+        found: dict[str, dict[str, int]] = {}
+        shared = {}
+        for cell in row.cells:
+            folded = fold(cell.text)
+            marker = GROUP_MARKER.search(folded)
+            label = label_of(GROUP_MARKER.sub("", folded))
+            if label not in INDICATOR_COLUMNS:
+                continue
+            tree = TREE_OF_MARKER.get(marker.group(1)) if marker else None
+            for start, end, group in self.groups:
+                if start <= cell.column <= end:
+                    tree = group
+            if tree is None:
+                shared[label] = cell.column
+            else:
+                found.setdefault(tree, {})[label] = cell.column
+        if len(found) < 2 or not all("三级指标" in columns for columns in found.values()):
+            return False
+        for cell in row.cells:
+            cell.used = True
+        self.mode, self.columns = "grid", shared
+        self.grid = [(tree, columns, ["", ""]) for tree, columns in found.items()]
+        self.carry = ["", ""]
+        self.groups = []
+        return True
+
+    def _grid_row(self, row: Row) -> bool:
+        level1 = squeeze(take(row.at(self.columns.get("一级指标", -1)))) or self.carry[0]
+        self.carry[0] = level1
+        read = False
+        for tree, columns, carry in self.grid:
+            at = {label: row.at(column) for label, column in columns.items()}
+            if "一级指标" in at:
+                level1 = squeeze(take(at["一级指标"])) or level1
+            read = self._indicator_row(at, tree, level1, carry) or read
+        return read
+
     def _header(self, row: Row, header: dict) -> bool:
         """A row of column titles: indicators, 支出明细, or 年度重点工作计划 follow below."""
+        if self._grid_header(row):
+            return True
         found = [label for label in INDICATOR_COLUMNS if label in header]
         if ("三级指标" in found and len(found) >= 3) or {"一级指标", "二级指标"} <= set(found):
             mode, columns = "indicators", found
@@ -359,6 +433,8 @@ class FormReader:
         at = {label: row.at(column) for label, column in self.columns.items()}
         if self.mode == "indicators":
             return self._indicator_row(at)
+        if self.mode == "grid":
+            return self._grid_row(row)
         if self.mode == "expenses":
             texts = {key: at.get(label) for label, key in EXPENSE_COLUMNS.items()}
             first = texts.get("content") or texts.get("detail")
@@ -415,7 +491,7 @@ class FormReader:
         label_cell.used = True
         project = self.project
         funds = project.setdefault("funds", {})
-        key, year_key = FUND_ROWS.get(label_of(name) or name, (None, None))
+        key, year_key = FUND_ROWS.get(name) or FUND_ROWS.get(label_of(name) or "", (None, None))
         if year_key:  # 资金总额 / 财政拨款 / 其他资金: the year's is the project's own
             if "total" in pair:
                 funds[key] = pair["total"]
@@ -427,15 +503,24 @@ class FormReader:
             funds.setdefault("named", {})[name] = pair
         return True
 
-    def _indicator_row(self, at: dict[str, Cell | None]) -> bool:
+    def _indicator_row(
+        self,
+        at: dict[str, Cell | None],
+        tree_key: str | None = None,
+        level1: str | None = None,
+        carry: list[str] | None = None,
+    ) -> bool:
+        """One 三级 row into the indicator tree; in a grid, into the tree of its column group
+        (``tree_key``), with that group's own carried 二级 (``carry``)."""
         name_cell = at.get("三级指标")
         if name_cell is None:
             return False
-        level1 = squeeze(take(at.get("一级指标"))) or self.carry[0]
+        carry = self.carry if carry is None else carry
+        level1 = level1 or squeeze(take(at.get("一级指标"))) or carry[0]
         level2 = squeeze(take(at.get("二级指标")))
-        if not level2 and level1 == self.carry[0]:
-            level2 = self.carry[1]
-        self.carry = [level1, level2]
+        if not level2 and level1 == carry[0]:
+            level2 = carry[1]
+        carry[:] = [level1, level2]
         row = {}
         for label, key in INDICATOR_FIELDS.items():
             text = take(at.get(label)).strip()
@@ -461,7 +546,7 @@ class FormReader:
         tree = (
             self.department.setdefault("indicators", {})
             if self.scope == "department"
-            else self.project.setdefault(self.tree, {})
+            else self.project.setdefault(tree_key or self.tree, {})
         )
         tree.setdefault(level1 or "（未写一级指标）", {}).setdefault(
             level2 or "（未写二级指标）", []
@@ -486,6 +571,15 @@ class FormReader:
                     self.plan_entry(month, self.plan_heads[column], take(cell))
             self.plan_columns = {}
             loose = [cell for cell in loose if not cell.used]
+        if self.below_columns:
+            placed = self._below_columns(row)
+            loose = [cell for cell in loose if cell not in placed]
+        if len(pairs) >= 2 and all(p.value is None and p.inline is None for p in pairs):
+            # 中长期目标 | 年度目标 in one row, each text under its label in the row below
+            self.below_columns = {p.cell.column: p.label for p in pairs}
+            for pair in pairs:
+                pair.cell.used = True
+            return
         for pair in pairs:
             value = pair.inline if pair.inline is not None else None
             if pair.value is not None:
@@ -502,6 +596,17 @@ class FormReader:
             text = "\n".join(line for cell in loose for line in lines_of(cell))
             self.place(below, text, None, loose[0])
             self.pending = None
+
+    def _below_columns(self, row: Row) -> list[Cell]:
+        """The texts under a row of labels (``below_columns``), each placed by its label."""
+        columns, self.below_columns = self.below_columns, {}
+        placed = []
+        for cell in row.cells:
+            label = columns.get(cell.column)
+            if label and not cell.used and cell.text:
+                self.place(label, "\n".join(lines_of(cell)), None, cell)
+                placed.append(cell)
+        return placed
 
     def _months(self, row: Row, months: list) -> None:
         """3月底 6月底 10月底 12月底, 第一季度…, 1月…12月: values beside them, or in the same
@@ -585,7 +690,7 @@ class FormReader:
             project["_unit_code"] = text
         elif label in OVERVIEW:
             project.setdefault("overview", {})[OVERVIEW[label]] = text or None
-        elif label in ("项目概况", "项目资金", "实施进度计划", "资金来源"):
+        elif label in ("项目概况", "项目资金", "实施进度计划", "资金来源", "总体目标"):
             pass  # a heading: its parts carry the values
         elif label in ("资金总额", "当年资金"):  # 年度资金总额 of a one-year form
             project["budget"] = money(text)

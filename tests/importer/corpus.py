@@ -451,16 +451,25 @@ def c08_gongkai(path: Path) -> Path:
 
 
 def legacy(source: Path, kind: str, folder: Path) -> Path:
-    """``source`` saved by LibreOffice as .doc (MS Word 97) or .xls (MS Excel 97)."""
+    """``source`` saved by LibreOffice as .doc (MS Word 97) or .xls (MS Excel 97). A DOCX goes
+    through LibreOffice's own format first: saved straight to .doc, its tables with vertically
+    merged cells (as python-docx writes them) come out as plain paragraphs (LibreOffice 7.4)."""
     filters = {"doc": "doc:MS Word 97", "xls": "xls:MS Excel 97"}
     profile = f"-env:UserInstallation={(folder / 'profile').as_uri()}"
-    command = ["soffice", profile, "--headless", "--convert-to", filters[kind]]
-    subprocess.run(
-        [*command, "--outdir", str(folder), str(source)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
+    command = ["soffice", profile, "--headless", "--convert-to"]
+
+    def convert(path: Path, target: str, into: Path) -> None:
+        subprocess.run(
+            [*command, target, "--outdir", str(into), str(path)],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+
+    if kind == "doc":
+        convert(source, "odt", folder / "odt")
+        source = folder / "odt" / f"{source.stem}.odt"
+    convert(source, filters[kind], folder)
     return folder / f"{source.stem}.{kind}"
 
 

@@ -11,7 +11,8 @@ import yaml
 
 from importer.corpus import BUILDERS, LEGACY, build, expected
 from pbgen.importer import comparable, import_file
-from pbgen.importer.labels import label_of, numbering
+from pbgen.importer.labels import fold, label_of, numbering
+from pbgen.layouts import find_layouts
 from pbgen.load import load
 from pbgen.office import Row, read_office, squeeze
 from pbgen.yamlout import uncomment
@@ -24,6 +25,10 @@ STRUCTURE = re.compile(
     r"目录|第[一二三四]部分|部门整体绩效目标|预算项目绩效目标|年度?|\d{1,3}|单位|金额单位|"
     r"填报单位|\(盖章\)|（盖章）|万元|元|[(（)）:：%％]"
 )
+# the labels layouts declare (a heading such as 总体绩效目标 names a field; it is no content)
+DECLARED = {
+    fold(s) for layout in find_layouts() for ss in layout.manifest.labels.values() for s in ss
+}
 PIECES = re.compile(r"[。；;：:，,、\s]+|(?<=月)至")
 
 
@@ -67,7 +72,7 @@ def yaml_strings(text: str) -> tuple[list[str], str]:
 def unplaced(line: str, strings: list[str], everything: str) -> list[str]:
     """The pieces of a source line found neither in the YAML nor among the form's own words."""
     _, _, rest = numbering(line)
-    if label_of(rest):
+    if label_of(rest) or fold(rest) in DECLARED:
         return []
     lost = []
     for piece in PIECES.split(rest.replace(",", "")):
