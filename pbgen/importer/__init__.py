@@ -35,6 +35,7 @@ class Draft:
     notes: list[str] = field(default_factory=list)
     derived_sub_goals: list | None = None
     labels: dict[str, list[str]] = field(default_factory=dict)  # the layout's, by field path
+    unknown: list[str] = field(default_factory=list)  # labels read that have no field
 
     def note(self, text: str) -> None:
         text = text.strip()
@@ -49,6 +50,7 @@ class Draft:
             if forms.department.get(key):
                 self.data.setdefault("department", {}).setdefault(key, forms.department[key])
         self.notes += forms.notes
+        self.unknown += forms.unknown
         units: list[dict] = []
         for project in forms.projects:
             settle_plan(project, self.notes)
@@ -93,6 +95,7 @@ class Imported:
     notes: list[str]
     layout: str
     source: str
+    unknown: list[str] = field(default_factory=list)  # labels with no field (their text kept)
 
     @property
     def fields(self) -> int:
@@ -207,10 +210,12 @@ def import_document(
     _title(document, chosen, draft)
     if draft.derived_sub_goals is not None:
         _compare_derived(draft)
-    draft.notes += leftovers(document)
+    notes, unknown = leftovers(document)
+    draft.notes += notes
     _framework(draft.data)
     data = _ordered(draft.data, chosen.id)
-    return Imported(data, draft.notes, chosen.id, str(path))
+    unknown = list(dict.fromkeys([*draft.unknown, *unknown]))
+    return Imported(data, draft.notes, chosen.id, str(path), unknown)
 
 
 def _title(document: Document, layout: Layout, draft: Draft) -> None:
@@ -238,20 +243,25 @@ def _framework(data: dict) -> None:
         data.setdefault("check", {"framework": "2021"})
 
 
-def leftovers(document: Document) -> list[str]:
-    """Text the readers did not use, in document order: kept as comments, never dropped."""
-    notes = []
+def leftovers(document: Document) -> tuple[list[str], list[str]]:
+    """Text the readers did not use, in document order: kept as comments, never dropped; and
+    the labels among it (a short cell with text beside it: 「项目类别 | 基础建设类」)."""
+    notes, labels = [], []
     seen = set()
     for item in document.items:
         if isinstance(item, Para):
             if not item.used and item.text.strip():
                 notes.append(item.text.strip())
-        else:
-            for cell in item.cells:
-                if not cell.used and cell.text and id(cell) not in seen:
-                    seen.add(id(cell))
-                    notes.append(cell.text)
-    return notes
+            continue
+        cells = item.cells
+        for index, cell in enumerate(cells):
+            if not cell.used and cell.text and id(cell) not in seen:
+                seen.add(id(cell))
+                notes.append(cell.text)
+                beside = cells[index + 1].text if index + 1 < len(cells) else ""
+                if beside and LABEL_LIKE.match(fold(cell.text)):
+                    labels.append(cell.text.strip())
+    return notes, labels
 
 
 def _compare_derived(draft: Draft) -> None:
@@ -315,6 +325,38 @@ class ImportResult:
     imported: Imported
     missing: list[str]  # required fields the document did not give
     schema_written: Path | None
+
+    def summary(self) -> dict:
+        """What the import did, for the clerk and for tools (``pbgen import --json``)."""
+        return {
+            "file": str(self.imported.source),
+            "output": str(self.output),
+            "layout": self.imported.layout,
+            "fields": self.imported.fields,
+            "comments": len(self.imported.notes),
+            "unknown_labels": self.imported.unknown,
+            "missing": self.missing,
+        }
+
+
+# A kept cell that looks like a label: short, no sentence in it, no number.
+LABEL_LIKE = re.compile(r"^[^\d。；;，,：:！？!?\s]{2,10}$")
+
+
+SUFFIXES = (".docx", ".docm", ".xlsx", ".xlsm", ".doc", ".wps", ".xls", ".et")
+
+
+def documents_in(folder: Path) -> list[Path]:
+    """The Word and Excel files of a folder and its subfolders (not dot-folders, not Office's
+    own 「~$」 lock files), in name order."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in relative) or path.name.startswith("~$"):
+            continue
+        if path.is_file() and path.suffix.lower() in SUFFIXES:
+            found.append(path)
+    return found
 
 
 def import_file(

@@ -231,6 +231,7 @@ class FormReader:
     signature: dict = field(default_factory=dict)
     money_unit: str | None = None
     notes: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # labels read that have no field
     unit_label: str = ""
     mode: str = ""  # indicators | expenses | work | department
     columns: dict[str, int] = field(default_factory=dict)
@@ -538,6 +539,7 @@ class FormReader:
             self.notes.append(f"三级指标「{row.get('name') or ''}」的指标性质：{nature}")
         if weight:
             self.notes.append(f"三级指标「{row.get('name') or ''}」的权重：{weight}")
+            self.unknown.append("权重")
         if not row.get("name") and not row.get("value"):
             return True
         row.setdefault("name", "")
