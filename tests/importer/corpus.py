@@ -51,6 +51,19 @@ def fill(row, texts) -> None:
         cell.text = text
 
 
+def wide(row, label: str, text: str) -> None:
+    """A label and its value in one cell merged over the rest of the row."""
+    row.cells[0].text = label
+    row.cells[1].merge(row.cells[-1]).text = text
+
+
+def over_two_rows(top, bottom, label: str, heads: list[str], values: list[str]) -> None:
+    """A label merged over two rows, beside its two rows of cells (a plan: dates above values)."""
+    fill(top, [label, *heads])
+    fill(bottom, ["", *values])
+    top.cells[0].merge(bottom.cells[0])
+
+
 def grid(document, rows: int, cols: int):
     table = document.add_table(rows=rows, cols=cols)
     table.style = "Table Grid"
@@ -66,17 +79,18 @@ def c01_zhibiao2021(path: Path) -> Path:
     document.add_paragraph("填报单位：某某县农业农村局（131040）\t\t金额单位：万元")
     form = grid(document, 6, 5)
     r = form.rows
-    fill(r[0], ["项目名称", "高标准农田建设项目", "", "", ""])
-    r[0].cells[1].merge(r[0].cells[4])
-    fill(r[1], ["项目编码", "13102525P0001", "", "", ""])
-    r[1].cells[1].merge(r[1].cells[4])
+    wide(r[0], "项目名称", "高标准农田建设项目")
+    wide(r[1], "项目编码", "13102525P0001")
     fill(r[2], ["预算数", "120.00", "其中：财政资金", "120.00", ""])
     r[2].cells[3].merge(r[2].cells[4])
-    fill(r[3], ["资金用途", "用于新建高标准农田的土地平整、灌排渠系和田间道路。", "", "", ""])
-    r[3].cells[1].merge(r[3].cells[4])
-    fill(r[4], ["资金支出计划（%）", "3月底", "6月底", "10月底", "12月底"])
-    fill(r[5], ["", "20%", "50%", "80%", "100%"])
-    r[4].cells[0].merge(r[5].cells[0])
+    wide(r[3], "资金用途", "用于新建高标准农田的土地平整、灌排渠系和田间道路。")
+    over_two_rows(
+        r[4],
+        r[5],
+        "资金支出计划（%）",
+        ["3月底", "6月底", "10月底", "12月底"],
+        ["20%", "50%", "80%", "100%"],
+    )
     goals = form.add_row()
     goals.cells[0].text = "绩效目标"
     cell = goals.cells[1].merge(goals.cells[4])
@@ -120,18 +134,24 @@ def c02_jidu(path: Path) -> Path:
     document.add_paragraph("单位：万元")
     form = grid(document, 7, 5)
     r = form.rows
-    fill(r[0], ["项目名称", "文化惠民演出项目", "", "", ""])
-    r[0].cells[1].merge(r[0].cells[4])
-    fill(r[1], ["年度资金总额", "80.00", "其中：财政拨款", "60.00", ""])
-    fill(r[2], ["", "", "其他资金", "20.00", ""])
-    r[1].cells[0].merge(r[2].cells[0])
+    wide(r[0], "项目名称", "文化惠民演出项目")
+    over_two_rows(
+        r[1],
+        r[2],
+        "年度资金总额",
+        ["80.00", "其中：财政拨款", "60.00", ""],
+        ["", "其他资金", "20.00", ""],
+    )
     r[1].cells[1].merge(r[2].cells[1])
     fill(r[3], ["资金来源", "上级补助", "40.00", "本级安排", "20.00"])
-    fill(r[4], ["资金用途", "用于送戏下乡演出和群众文化活动。", "", "", ""])
-    r[4].cells[1].merge(r[4].cells[4])
-    fill(r[5], ["资金支出计划（万元）", "第一季度", "第二季度", "第三季度", "第四季度"])
-    fill(r[6], ["", "10.00", "30.00", "20.00", "20.00"])
-    r[5].cells[0].merge(r[6].cells[0])
+    wide(r[4], "资金用途", "用于送戏下乡演出和群众文化活动。")
+    over_two_rows(
+        r[5],
+        r[6],
+        "资金支出计划（万元）",
+        ["第一季度", "第二季度", "第三季度", "第四季度"],
+        ["10.00", "30.00", "20.00", "20.00"],
+    )
     goals = form.add_row()
     goals.cells[0].text = "年度绩效目标"
     goals.cells[1].merge(goals.cells[4]).text = "全年开展送戏下乡演出120场。"
@@ -230,13 +250,15 @@ def c04_cover(path: Path) -> Path:
     fill(r[0], ["项目编码", "13102525P0107", "项目名称", "食品安全抽检经费", ""])
     r[0].cells[3].merge(r[0].cells[4])
     fill(r[1], ["预算数", "36.00", "其中：财政资金", "36.00", ""])
-    fill(r[2], ["资金用途", "用于食品安全监督抽检和风险监测。", "", "", ""])
-    r[2].cells[1].merge(r[2].cells[4])
-    fill(r[3], ["资金支出计划（%）", "3月底", "6月底", "10月底", "12月底"])
-    fill(r[4], ["", "25%", "50%", "75%", "100%"])
-    r[3].cells[0].merge(r[4].cells[0])
-    fill(r[5], ["绩效目标", "完成食品抽检1200批次。", "", "", ""])
-    r[5].cells[1].merge(r[5].cells[4])
+    wide(r[2], "资金用途", "用于食品安全监督抽检和风险监测。")
+    over_two_rows(
+        r[3],
+        r[4],
+        "资金支出计划（%）",
+        ["3月底", "6月底", "10月底", "12月底"],
+        ["25%", "50%", "75%", "100%"],
+    )
+    wide(r[5], "绩效目标", "完成食品抽检1200批次。")
     table = grid(document, 1, 5)
     fill(table.rows[0], ["一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据"])
     for values in (
@@ -259,16 +281,14 @@ def c05_hubei(path: Path) -> Path:
     document.add_paragraph("填报单位（盖章）：某某县水利局\t金额单位：万元")
     form = grid(document, 9, 7)
     r = form.rows
-    fill(r[0], ["项目名称", "农村饮水安全巩固提升工程", "", "", "", "", ""])
-    r[0].cells[1].merge(r[0].cells[6])
+    wide(r[0], "项目名称", "农村饮水安全巩固提升工程")
     fill(r[1], ["主管部门", "某某县水利局", "", "", "主管部门编码", "417", ""])
     r[1].cells[1].merge(r[1].cells[3])
     r[1].cells[5].merge(r[1].cells[6])
     fill(r[2], ["实施单位", "某某县农村供水服务中心", "", "", "项目属性", "延续", ""])
     r[2].cells[1].merge(r[2].cells[3])
     r[2].cells[5].merge(r[2].cells[6])
-    fill(r[3], ["项目起止时间", "2024年1月至2026年12月", "", "", "", "", ""])
-    r[3].cells[1].merge(r[3].cells[6])
+    wide(r[3], "项目起止时间", "2024年1月至2026年12月")
     fill(r[4], ["项目资金", "", "", "实施期资金总额", "", "当年资金总额", ""])
     fill(r[5], ["", "资金总额", "", "900.00", "", "300.00", ""])
     fill(r[6], ["", "其中：财政拨款", "", "900.00", "", "300.00", ""])
@@ -335,19 +355,14 @@ def c06_boxes(path: Path) -> Path:
     unit.runs[0]._r.addnext(parse_xml(text_box("附注：本表由办公室填报")))
     form = grid(document, 6, 4)
     r = form.rows
-    fill(r[0], ["项　目　名　称：", "档案数字化加工项目", "", ""])
-    r[0].cells[1].merge(r[0].cells[3])
+    wide(r[0], "项　目　名　称：", "档案数字化加工项目")
     # 预算规模: the label cell split in two rows, 预算数 merged down beside it
-    fill(r[1], ["预算数", "30.00", "财政资金", "30.00"])
-    fill(r[2], ["", "", "其他资金", ""])
-    r[1].cells[0].merge(r[2].cells[0])
+    over_two_rows(r[1], r[2], "预算数", ["30.00", "财政资金", "30.00"], ["", "其他资金", ""])
     r[1].cells[1].merge(r[2].cells[1])
-    fill(r[3], ["资金用途", "馆藏档案数字化加工和著录。", "", ""])
-    r[3].cells[1].merge(r[3].cells[3])
+    wide(r[3], "资金用途", "馆藏档案数字化加工和著录。")
     fill(r[4], ["资金支出计划（%）：3月底 10%；6月底 40%；10月底 80%；12月底 100%", "", "", ""])
     r[4].cells[0].merge(r[4].cells[3])
-    fill(r[5], ["绩效目标", "完成数字化加工20万页。", "", ""])
-    r[5].cells[1].merge(r[5].cells[3])
+    wide(r[5], "绩效目标", "完成数字化加工20万页。")
     holder = form.add_row().cells
     holder[0].text = "绩效指标"
     inner = holder[1].merge(holder[3]).add_table(rows=1, cols=4)
@@ -377,11 +392,14 @@ def c07_wps(path: Path) -> Path:
     fill(r[0], ["项目编码", "13102525P0300", "项 目 名 称", "困难群众救助补助资金", ""])
     r[0].cells[3].merge(r[0].cells[4])
     fill(r[1], ["预 算 数", "1,250.00", "其中：财政资金", "1,250.00\u00a0", ""])
-    fill(r[2], ["资金用途", "发放城乡低保、特困人员救助供养金。", "", "", ""])
-    r[2].cells[1].merge(r[2].cells[4])
-    fill(r[3], ["资金支出计划（％）", "3月底", "6月底", "10月底", "12月底"])
-    fill(r[4], ["", "25％", "50％", "83％", "100％"])
-    r[3].cells[0].merge(r[4].cells[0])
+    wide(r[2], "资金用途", "发放城乡低保、特困人员救助供养金。")
+    over_two_rows(
+        r[3],
+        r[4],
+        "资金支出计划（％）",
+        ["3月底", "6月底", "10月底", "12月底"],
+        ["25％", "50％", "83％", "100％"],
+    )
     fill(r[5], ["绩效目标", "（1）按时足额发放救助资金；", "", "", ""])
     goals = r[5].cells[1].merge(r[5].cells[4])
     goals.add_paragraph("（2）困难群众基本生活得到保障。")

@@ -10,27 +10,14 @@ import pytest
 from docx import Document
 from docx.oxml import parse_xml
 
+from importer.corpus import text_box
 from pbgen.errors import PbgenError
 from pbgen.importer import comparable, import_document, import_file
 from pbgen.load import load
 
 from conftest import DATA
 
-TEXT_BOX = """
-<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-     xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"
-     xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
-     xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-     xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
-     xmlns:v="urn:schemas-microsoft-com:vml">
-  <mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic>
-    <a:graphicData><wps:wsp><wps:txbx><w:txbxContent>
-      <w:p><w:r><w:t>附注：本表金额经财务科核对</w:t></w:r></w:p>
-    </w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>
-  </mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>
-      <w:p><w:r><w:t>附注：本表金额经财务科核对</w:t></w:r></w:p>
-  </w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent>
-</w:r>"""
+TEXT_BOX = text_box("附注：本表金额经财务科核对")
 
 
 def word_document(path: Path) -> Path:
