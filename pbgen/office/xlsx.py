@@ -67,7 +67,7 @@ class _Budget:
 
     def refuse(self, what: str, limit: int) -> UnreadableDocument:
         return UnreadableDocument(
-            self.shown, f"工作簿中有文字的{what}超过 {limit} 个：超出导入的上限，已停止读取。"
+            self.shown, f"工作簿中{what}超过 {limit} 个：超出导入的上限，已停止读取。"
         )
 
 
@@ -166,7 +166,7 @@ def _cells(data, shown, part, strings, formats, budget: _Budget, deadline: Deadl
         if local(element.tag) == "mergeCell":
             budget.merges += 1
             if budget.merges > budget.limits.merges:
-                raise budget.refuse("合并区域", budget.limits.merges)
+                raise budget.refuse("的合并区域", budget.limits.merges)
             span = _range(element.get("ref", ""))
             if span:
                 merges.append(span)
@@ -182,15 +182,15 @@ def _cells(data, shown, part, strings, formats, budget: _Budget, deadline: Deadl
             text = _shown(cell, strings, formats)
             if text:
                 if column > budget.limits.sheet_columns:
-                    raise budget.refuse("列", budget.limits.sheet_columns)
+                    raise budget.refuse("有文字的列", budget.limits.sheet_columns)
                 if row_at not in texts:
                     budget.rows += 1
                     if budget.rows > budget.limits.rows:
-                        raise budget.refuse("行", budget.limits.rows)
+                        raise budget.refuse("有文字的行", budget.limits.rows)
                 texts.setdefault(row_at, {})[column] = text
                 budget.cells += 1
                 if budget.cells > budget.limits.slots:
-                    raise budget.refuse("单元格", budget.limits.slots)
+                    raise budget.refuse("有文字的单元格", budget.limits.slots)
         release(element)
     return texts, merges
 
@@ -280,7 +280,7 @@ def _rows(document: Document, texts: dict, merges: list, number: int, budget: _B
     rows = sorted(texts)
     width = max(column for row in texts.values() for column in row)
     if len(rows) * width > budget.limits.slots:
-        raise budget.refuse("单元格（行数×列数）", budget.limits.slots)
+        raise budget.refuse("表格的单元格（有文字的行数×列数）", budget.limits.slots)
     covering: dict[tuple[int, int], tuple[int, int]] = {}
     for top, left, bottom, right in merges:
         if texts.get(top, {}).get(left) is None:
@@ -290,7 +290,7 @@ def _rows(document: Document, texts: dict, merges: list, number: int, budget: _B
                 if (row, column) != (top, left) and column not in texts[row]:
                     covering[(row, column)] = (top, left)  # text under a merge stays its own
             if len(covering) > budget.limits.slots:
-                raise budget.refuse("合并单元格", budget.limits.slots)
+                raise budget.refuse("合并单元格覆盖的格子", budget.limits.slots)
     made: dict[tuple[int, int], Cell] = {}
     first = True
     for row in rows:
