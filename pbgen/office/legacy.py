@@ -23,6 +23,13 @@ from pbgen.office.limits import Deadline, Limits, UnreadableDocument
 LEGACY_SUFFIXES = (".doc", ".wps", ".dot", ".xls", ".et", ".xlt")
 TARGETS = {".doc": "docx", ".wps": "docx", ".dot": "docx", ".xls": "xlsx", ".et": "xlsx"}
 TARGETS[".xlt"] = "xlsx"
+INFILTERS = {
+    ".doc": "MS Word 97",
+    ".dot": "MS Word 97",
+    ".xls": "MS Excel 97",
+    ".xlt": "MS Excel 97",
+}
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Where LibreOffice installs itself when it is not on PATH.
 SOFFICE_PLACES = (
     Path("C:/Program Files/LibreOffice/program/soffice.exe"),
@@ -84,6 +91,14 @@ def converted(path: Path, limits: Limits, deadline: Deadline) -> Iterator[Path]:
         source.parent.mkdir()
         shutil.copyfile(path, source)  # a name LibreOffice cannot misread as an option or URL
         out = work / "out"
+        with path.open("rb") as file:
+            ole = file.read(8) == OLE
+        # an OLE file is read by the binary filter only: never as text, whatever it holds
+        strict = (
+            [f"--infilter={INFILTERS[path.suffix.lower()]}"]
+            if ole and path.suffix.lower() in INFILTERS
+            else []
+        )
         command = [
             program,
             f"-env:UserInstallation={profile.as_uri()}",
@@ -93,6 +108,7 @@ def converted(path: Path, limits: Limits, deadline: Deadline) -> Iterator[Path]:
             "--nolockcheck",
             "--nodefault",
             "--nologo",
+            *strict,
             "--convert-to",
             target,
             "--outdir",

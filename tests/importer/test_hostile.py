@@ -18,7 +18,7 @@ from pbgen.pipeline import render_file
 from conftest import DATA
 
 PBGEN = str(Path(sys.executable).with_name("pbgen"))
-SECONDS = 30  # killed after this: far above what any case takes (bench/import_safety.py)
+SECONDS = 30  # killed after this: far above what any case takes (bench/import.py hostile)
 MEMORY_MB = 2048  # address space: Python, lxml and a 64 MB part fit well within it
 WITHIN_SECONDS, WITHIN_MB = 15, 700  # what each case must stay within
 
