@@ -104,3 +104,10 @@ def test_every_text_is_placed_or_kept(name, corpus, tmp_path):
         if (pieces := unplaced(line, strings, everything))
     }
     assert lost == {}
+
+
+def test_booleans_are_written_as_booleans(corpus, tmp_path):
+    """Safeguards written without numbers: ``numbered: false``, never the string "False"."""
+    text = import_file(corpus["c04-cover.docx"], tmp_path / "out.yaml").output.read_text("utf-8")
+    assert "  numbered: false" in text.splitlines()
+    assert yaml.safe_load(text)["safeguards"]["numbered"] is False
