@@ -556,12 +556,22 @@ def init(
 
 @app.command("import")
 def import_(
-    source: Annotated[
-        Path, typer.Argument(help="去年的绩效文本 .docx，或公开表 .xlsx。", metavar="文件")
+    sources: Annotated[
+        list[Path],
+        typer.Argument(
+            help="去年的 Word（.docx、.doc、.wps）或 Excel（.xlsx、.xls、.et）文件；"
+            "或一个文件夹：其中每个文件各导入一份。",
+            metavar="文件…",
+        ),
     ],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="写入的 YAML；默认与原文件同名同处。", metavar="文件"),
+        typer.Option(
+            "--output",
+            "-o",
+            help="写入的 YAML（一个文件时）或文件夹（多个文件、文件夹时）；默认与原文件同处。",
+            metavar="路径",
+        ),
     ] = None,
     layout: Annotated[
         str | None,
@@ -580,30 +590,88 @@ def import_(
         str | None, typer.Option("--department", help="部门名称，原文没有写时用。", metavar="名称")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的 YAML。")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="结果写成 JSON（每个文件一项），供其他工具读取。")
+    ] = False,
+    template_dir: MoreLayouts = None,
 ) -> None:
-    """把去年的 Word 文档（或公开表 Excel）导入为绩效文本 YAML，并检查它。"""
-    from pbgen.importer import import_file
+    """把去年的 Word 文档或 Excel 表导入为绩效文本 YAML，并检查它；文件夹则逐个导入，每个一行。"""
+    import json
+
+    from pbgen.importer import documents_in, import_file
     from pbgen.pipeline import check_file
 
-    try:
-        result = import_file(
-            source, output, layout=layout, year=year, department=department, force=force
+    documents: list[Path] = []
+    for source in sources:
+        documents += documents_in(source) if source.is_dir() else [source]
+    many = len(documents) > 1 or any(source.is_dir() for source in sources)
+    if many and not documents:
+        raise _fail(PbgenError(f"{'、'.join(map(str, sources))}：没有 Word 或 Excel 文件。"))
+    results, failed = [], 0
+    for document in documents:
+        target = output
+        if many:
+            folder = output if output else document.parent
+            target = folder / document.with_suffix(".yaml").name
+        try:
+            result = import_file(
+                document,
+                target,
+                layout=layout,
+                year=year,
+                department=department,
+                force=force,
+                template_dir=template_dir,
+            )
+        except PbgenError as error:
+            failed += 1
+            results.append({"file": str(document), "error": str(error)})
+            if not many and not as_json:
+                raise _fail(error) from None
+            if not as_json:
+                typer.echo(f"{document}：不能导入。{str(error).removeprefix(f'{document}：')}")
+            continue
+        checked = check_file(result.output)
+        errors = sum(finding.severity == "error" for finding in checked.findings)
+        summary = {**result.summary(), "errors": errors, "readable": checked.readable}
+        results.append(summary)
+        if not as_json:
+            _say_imported(result, summary, many)
+    if as_json:
+        typer.echo(json.dumps(results if many else results[0], ensure_ascii=False, indent=2))
+    elif many:
+        typer.echo(
+            f"共 {len(documents)} 个文件：导入 {len(documents) - failed} 个，不能导入 {failed} 个。"
         )
-    except PbgenError as error:
-        raise _fail(error) from None
-    imported = result.imported
-    typer.echo(f"已导入 {result.output}：{imported.fields} 项内容。")
+    if failed:
+        raise typer.Exit(2)
+
+
+def _say_imported(result, summary: dict, one_line: bool) -> None:
+    """What an import did: one line per file for a folder, the whole story for one file."""
+    unknown = summary["unknown_labels"]
+    kept = f"，{summary['comments']} 段原文留作注释" if summary["comments"] else ""
+    labels = f"，不认识的栏目：{'、'.join(unknown)}" if unknown else ""
+    if one_line:
+        missing = f"，待填 {len(result.missing)} 项" if result.missing else ""
+        typer.echo(
+            f"{summary['file']} → {result.output}：{summary['fields']} 项内容{kept}{labels}"
+            f"{missing}；检查 {summary['errors']} 个错误。"
+        )
+        return
+    typer.echo(f"已导入 {result.output}：{summary['fields']} 项内容。")
     if result.schema_written:
         typer.echo(f"已写入编辑器用的 {result.schema_written}（补全与校验）。")
-    if imported.notes:
-        typer.echo(f"有 {len(imported.notes)} 段内容未能归位，原文照录在文件末尾的注释里，请核对。")
+    if summary["comments"]:
+        typer.echo(f"有 {summary['comments']} 段内容未能归位，原文照录在文件末尾的注释里，请核对。")
+    if unknown:
+        typer.echo(f"不认识的栏目（原文在注释里）：{'、'.join(unknown)}。")
     if result.missing:
         typer.echo(f"原文没有、需要补上的：{'、'.join(result.missing)}。")
-    checked = check_file(result.output)
-    errors = sum(finding.severity == "error" for finding in checked.findings)
+    errors = summary["errors"]
     if result.missing:
         typer.echo(f"检查：{errors} 个错误；补上缺的几项后，运行 pbgen check {result.output}。")
-    elif not checked.readable or errors:
+    elif not summary["readable"] or errors:
         typer.echo(
             f"检查：{errors} 个错误（多是原文自身的问题）；运行 pbgen check {result.output} 查看。"
         )

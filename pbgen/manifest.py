@@ -1,7 +1,8 @@
 """A layout's manifest (``templates/<id>/manifest.yaml``) and the field paths it speaks in.
 
 A manifest says what a layout is (id, Chinese name, aliases, formats, orientation), what a filing
-must give for it (``needs``) and what it prints (``prints``), both as paths in the filing's own
+must give for it (``needs``), what it prints (``prints``) and what its form calls each field
+(``labels``, which ``pbgen import`` reads a document by), all as paths in the filing's own
 terms: ``projects[].purpose``, ``department.code``, ``projects[].indicators[].basis``. ``[]``
 walks a list (an indicator tree counts as the list of its 三级 rows); ``projects[]`` is short
 for ``units[].projects[]``. From these pbgen refuses a filing that lacks what a layout needs
@@ -61,6 +62,11 @@ class Manifest(BaseModel):
     orientation: Literal["portrait", "landscape"] = "portrait"
     needs: list[str] = []
     prints: list[str | Printed] = []
+    labels: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="What each field is called on this form, for pbgen import: a field path → "
+        "its spellings, such as projects[].budget: [预算数, 当年资金总额].",
+    )
     example: str = Field(
         "example.yaml",
         description="这个版式的示例文件（在版式文件夹里）：pbgen kit check 用它生成每种格式。",
@@ -316,7 +322,7 @@ def read_manifest(file: Path) -> Manifest:
         manifest = Manifest.model_validate(data)
     except ValidationError as error:
         raise ManifestError(f"{file}：{described(error)}") from None
-    paths = list(manifest.needs)
+    paths = [*manifest.needs, *manifest.labels]
     for entry in manifest.prints:
         paths += [entry.path, entry.when] if isinstance(entry, Printed) else [entry]
     for path in paths:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,25 +55,58 @@ def _loads(text: str, loader) -> object:
         return None
 
 
+# What YAML takes for the end of a line besides \n (YAML 1.1, which PyYAML and most editors
+# speak: \r, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR), and what it refuses in a stream at all
+# (C0 and C1 controls but tab and line feed, DEL, surrogates, U+FFFE/U+FFFF, and the BOM, which
+# it drops): none of them is ever written as it is, in a value or in a comment.
+UNWRITABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def _escape(match: re.Match) -> str:
+    return "\\r" if match.group() == "\r" else f"\\u{ord(match.group()):04x}"
+
+
+def quoted(text: str) -> str:
+    """``text`` in double quotes, every character YAML could read as a line end or refuse
+    written as an escape (\\u2028, \\r): the value read back is the text, whatever it holds."""
+    return UNWRITABLE.sub(_escape, json.dumps(text, ensure_ascii=False))
+
+
+def comment(text: str) -> str:
+    """One line of a comment that no character of ``text`` can end: a backslash is doubled and
+    every character ``UNWRITABLE`` written as \\uXXXX (\\r for a carriage return), so the
+    comment reads back to the text with ``uncomment``."""
+    return UNWRITABLE.sub(_escape, text.replace("\\", "\\\\"))
+
+
+def uncomment(line: str) -> str:
+    """The text ``comment`` wrote."""
+    return re.sub(
+        r"\\(\\|r|u[0-9a-f]{4})",
+        lambda m: {"\\": "\\", "r": "\r"}.get(m.group(1)) or chr(int(m.group(1)[1:], 16)),
+        line,
+    )
+
+
 def scalar(text: str, *, flow: bool = False, amount: bool = False) -> str:
     """One value: plain when YAML (and an editor) reads it back as this same text, else in
     double quotes. Amounts are always quoted, so 5.00 never becomes 5.0 in any reader."""
     if amount:
-        return json.dumps(text, ensure_ascii=False)
-    if text and text == text.strip() and "\n" not in text:
+        return quoted(text)
+    if text and text == text.strip() and "\n" not in text and not UNWRITABLE.search(text):
         probe = f"{{k: {text}}}" if flow else f"k: {text}"
         base = _loads(probe, _Base)
         if isinstance(base, dict) and base.get("k") == text:
             typed = _loads(probe, _Safe)
             if isinstance(typed, dict) and isinstance(typed.get("k"), str):
                 return text
-    return json.dumps(text, ensure_ascii=False)
+    return quoted(text)
 
 
 def _block_ok(text: str) -> bool:
     """A ``|-`` block keeps the text exactly unless it starts with a space or ends with a
     line break."""
-    return not text.endswith("\n") and not text[:1].isspace() and "\r" not in text
+    return not text.endswith("\n") and not text[:1].isspace() and not UNWRITABLE.search(text)
 
 
 @dataclass(frozen=True)
@@ -93,7 +127,9 @@ def _mapping(data: dict, indent: int) -> list[str]:
 def _entry(head: str, key: str, value, indent: int) -> list[str]:
     """``head`` is ``key:`` or ``-`` at ``indent``; what it holds goes two columns in."""
     if isinstance(value, Blank):
-        return [f"{head}  # {value.comment}"]
+        return [f"{head}  # {comment(value.comment)}"]
+    if isinstance(value, bool):
+        return [f"{head} {'true' if value else 'false'}"]
     if isinstance(value, dict):
         flow = _flow(key, value, head.endswith("-"))
         if flow and len(head) + 1 + len(flow) <= WIDTH:
@@ -132,7 +168,7 @@ def _flow(key: str, value: dict, item: bool) -> str | None:
     for name, item_value in value.items():
         if item_value is None:
             continue
-        if isinstance(item_value, dict | list | Blank) or "\n" in str(item_value):
+        if isinstance(item_value, dict | list | Blank | bool) or "\n" in str(item_value):
             return None
         text = scalar(str(item_value), flow=True, amount=pair)
         parts.append(f"{scalar(str(name), flow=True)}: {text}")
@@ -144,7 +180,7 @@ def dump_filing(data: dict, *, modeline: str, header: list[str] = (), notes: lis
     body: list[str] = []
     lines = [modeline]
     if header:
-        lines += ["#"] + [f"# {line}".rstrip() for line in header]
+        lines += ["#"] + [f"# {comment(line)}".rstrip() for line in header]
     lines.append("")
     groups = [("pbgen", "year", "layout", "money_unit")]
     previous = None
@@ -163,8 +199,10 @@ def dump_filing(data: dict, *, modeline: str, header: list[str] = (), notes: lis
             "# ── 导入时未能归位的内容（原文照录，一字未改）──",
             "# 请逐条核对：需要的移到合适的键下，确认无用的删去。",
         ]
-        for note in notes:
-            lines += [f"#   {line}".rstrip() for line in note.split("\n")]
+        for note in notes:  # each note's first line at 4, the lines it goes on with at 6
+            first, *more = note.split("\n")
+            lines.append(f"#   {comment(first)}".rstrip())
+            lines += [f"#     {comment(line)}".rstrip() for line in more]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -1,7 +1,8 @@
 """``pbgen import``: last year's DOCX or XLSX → a filing.
 
 The pipeline reads like the rest of pbgen: ``source`` (the file as paragraphs and table rows,
-whoever saved it) → a layout reader (``wenben``, ``gongkai``, ``fubiao``; the labels in
+whoever saved it) → the layout whose labels it uses → the reader of its shape (``outline``,
+``listing``, ``sheets``, ``forms``; the labels in
 ``labels``, the forms in ``tables``) → a ``Draft`` (the filing's data, and everything the
 reader could not place) → ``pbgen.yamlout`` (the YAML, in the conventions of data/*.yaml, the
 unplaced text kept as comments at its end).
@@ -14,8 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pbgen.errors import PbgenError
-from pbgen.importer.source import Document, Para, Row, read_document, squeeze
+from pbgen.importer.forms import read_forms
+from pbgen.importer.labels import fold, learn, numbering
+from pbgen.importer.listing import read_listing
+from pbgen.importer.outline import read_outline
+from pbgen.importer.sheets import read_sheets
+from pbgen.importer.tables import settle_plan
+from pbgen.layouts import Layout, find_layout, find_layouts
 from pbgen.model import FORMAT, Department, Filing, Project
+from pbgen.office import Document, Para, Row, read_office, squeeze
 from pbgen.yamlout import Blank
 
 
@@ -26,6 +34,8 @@ class Draft:
     data: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     derived_sub_goals: list | None = None
+    labels: dict[str, list[str]] = field(default_factory=dict)  # the layout's, by field path
+    unknown: list[str] = field(default_factory=list)  # labels read that have no field
 
     def note(self, text: str) -> None:
         text = text.strip()
@@ -36,9 +46,14 @@ class Draft:
         """The projects a ``FormReader`` read, grouped into their units."""
         if forms.money_unit:
             self.data.setdefault("money_unit", forms.money_unit)
+        for key in ("name", "code"):  # 填报单位 and its code, above a form
+            if forms.department.get(key):
+                self.data.setdefault("department", {}).setdefault(key, forms.department[key])
         self.notes += forms.notes
+        self.unknown += forms.unknown
         units: list[dict] = []
         for project in forms.projects:
+            settle_plan(project, self.notes)
             label = project.pop("_unit", "")
             code = project.pop("_unit_code", None)
             if code:  # 申报表: 实施单位 and 单位编码 in their own cells
@@ -80,6 +95,7 @@ class Imported:
     notes: list[str]
     layout: str
     source: str
+    unknown: list[str] = field(default_factory=list)  # labels with no field (their text kept)
 
     @property
     def fields(self) -> int:
@@ -115,94 +131,162 @@ def comparable(filing) -> dict:
     return data
 
 
-def detect_layout(document: Document) -> str:
-    """wenben, gongkai or fubiao, from the document's own labels and titles."""
-    texts = " ".join(squeeze(item.text) for item in document.items if isinstance(item, Para))
-    labels = set()
-    from pbgen.importer.labels import label_of
+# How a layout's form is read follows from what its labels name (its manifest's ``labels``),
+# never from its id: a text in parts (总体绩效目标, …) with one form per project after it; one
+# wide table of units and projects; titled sheets (附表) that begin with the department's own;
+# or one form per project.
+SHAPES = (
+    (("overall_goal", "sub_goals", "safeguards"), read_outline),
+    (("units[].code",), read_listing),
+    (("department_budget", "duties", "work_plan", "department_indicators"), read_sheets),
+)
 
+
+def reader_for(layout: Layout):
+    labels = layout.manifest.labels
+    for paths, reader in SHAPES:
+        if any(path in labels for path in paths):
+            return reader
+    return read_forms
+
+
+def _document_labels(document: Document) -> set[str]:
+    """Every short text of the document as a label is compared: cells, and paragraphs without
+    their numbering (「一、总体绩效目标」)."""
+    found = set()
     for item in document.items:
-        if isinstance(item, Row):
-            labels |= {label_of(cell.text) for cell in item.cells}
-    if "申报表" in texts or {"实施进度计划", "项目概况"} & labels:
-        return "shenbao"
-    if "单位编码" in labels and "绩效指标" in labels and "一级指标" not in labels:
-        return "gongkai"
-    if "公开表" in texts and "一级指标" not in labels:
-        return "gongkai"
-    if "支出方向" in texts or "部门整体支出绩效目标表" in texts or "部门职责概述" in labels:
-        return "fubiao"
-    return "wenben"
+        for cell in item.cells if isinstance(item, Row) else [item]:
+            for line in cell.text.split("\n"):
+                text = fold(numbering(line)[2])
+                if 0 < len(text) <= 24:
+                    found.add(text)
+    return found
 
 
-def import_document(path: Path | str, layout: str | None = None) -> Imported:
+def title_pattern(layout: Layout) -> re.Pattern:
+    """The layout's document title as a pattern: 「{{ department.name }}{{ year }}年部门预算绩效
+    文本」 → the department, the year and the title's own words."""
+    parts = re.split(r"(\{\{.*?\}\})", layout.manifest.title)
+    pattern = ""
+    for part in parts:
+        if part.startswith("{{"):
+            name = part.strip("{} ").replace(" ", "")
+            pattern += {"department.name": "(?P<department>.*?)", "year": r"(?P<year>\d{4})"}.get(
+                name, ".*?"
+            )
+        else:
+            pattern += re.escape(fold(part))
+    return re.compile(f"^{pattern}$")
+
+
+def detect_layout(document: Document, layouts: list[Layout]) -> Layout:
+    """The layout whose labels the document uses most (its title counting for three); the
+    first found (pbgen's own order) where none stands out."""
+    labels = _document_labels(document)
+    titles = [fold(item.text) for item in document.items if isinstance(item, Para)]
+
+    def score(layout: Layout) -> int:
+        named = sum(
+            any(fold(spelling) in labels for spelling in spellings)
+            for spellings in layout.manifest.labels.values()
+        )
+        pattern = title_pattern(layout)
+        return named + 3 * any(pattern.match(title) for title in titles)
+
+    return max(layouts, key=score)
+
+
+def import_document(
+    path: Path | str, layout: str | None = None, template_dir: Path | None = None
+) -> Imported:
     """Read a document into a filing's data; raise ``PbgenError`` when it cannot be read."""
-    from pbgen.layouts import find_layout
-
     path = Path(path)
-    document = read_document(path)
-    layout = find_layout(layout).id if layout else detect_layout(document)
-    draft = Draft()
-    if layout == "wenben":
-        from pbgen.importer.wenben import read_wenben
-
-        read_wenben(document, draft)
-    elif layout == "gongkai":
-        from pbgen.importer.gongkai import read_gongkai
-
-        read_gongkai(document, draft)
-    elif layout == "fubiao":
-        from pbgen.importer.fubiao import read_fubiao
-
-        read_fubiao(document, draft)
-    elif layout == "shenbao":
-        from pbgen.importer.shenbao import read_shenbao
-
-        read_shenbao(document, draft)
-    else:
-        raise PbgenError(f"不能按「{layout}」版式导入：可选 wenben、gongkai、fubiao、shenbao。")
+    document = read_office(path)
+    layouts = find_layouts(template_dir)
+    learn({path: s for found in layouts for path, s in found.manifest.labels.items()})
+    chosen = find_layout(layout, template_dir) if layout else detect_layout(document, layouts)
+    draft = Draft(labels=chosen.manifest.labels)
+    reader_for(chosen)(document, draft)
+    _title(document, chosen, draft)
     if draft.derived_sub_goals is not None:
         _compare_derived(draft)
-    draft.notes += leftovers(document)
-    data = _ordered(draft.data, layout)
-    return Imported(data, draft.notes, layout, str(path))
+    notes, unknown = leftovers(document)
+    draft.notes += notes
+    _framework(draft.data)
+    data = _ordered(draft.data, chosen.id)
+    unknown = list(dict.fromkeys([*draft.unknown, *unknown]))
+    return Imported(data, draft.notes, chosen.id, str(path), unknown)
 
 
-def leftovers(document: Document) -> list[str]:
-    """Text the readers did not use, in document order: kept as comments, never dropped."""
-    notes = []
+def _title(document: Document, layout: Layout, draft: Draft) -> None:
+    """The year and the department from the layout's own title, where the reader found none."""
+    pattern = title_pattern(layout)
+    for item in document.items:
+        if isinstance(item, Para) and not item.used:
+            match = pattern.match(fold(item.text))
+            if match and "year" in pattern.groupindex and "year" not in draft.data:
+                draft.data["year"] = match.group("year")
+                department = match.groupdict().get("department")
+                if department:
+                    draft.data.setdefault("department", {}).setdefault("name", department)
+                item.used = True
+
+
+def _framework(data: dict) -> None:
+    """成本指标 as a 一级指标 is the indicator framework of 财预〔2021〕101号: say so, or every
+    成本 row would be checked against the 2020 one."""
+    trees = [data.get("department_indicators") or {}]
+    for unit in data.get("units", []):
+        for project in unit.get("projects", []):
+            trees += [project.get("indicators") or {}, project.get("period_indicators") or {}]
+    if any("成本指标" in tree for tree in trees):
+        data.setdefault("check", {"framework": "2021"})
+
+
+def leftovers(document: Document) -> tuple[list[str], list[str]]:
+    """Text the readers did not use, in document order: kept as comments, never dropped; and
+    the labels among it (a short cell with text beside it: 「项目类别 | 基础建设类」)."""
+    notes, labels = [], []
     seen = set()
     for item in document.items:
         if isinstance(item, Para):
             if not item.used and item.text.strip():
                 notes.append(item.text.strip())
-        else:
-            for cell in item.cells:
-                if not cell.used and cell.text and id(cell) not in seen:
-                    seen.add(id(cell))
-                    notes.append(cell.text)
-    return notes
+            continue
+        cells = item.cells
+        for index, cell in enumerate(cells):
+            if not cell.used and cell.text and id(cell) not in seen:
+                seen.add(id(cell))
+                notes.append(cell.text)
+                beside = cells[index + 1].text if index + 1 < len(cells) else ""
+                if beside and LABEL_LIKE.match(fold(cell.text)):
+                    labels.append(cell.text.strip())
+    return notes, labels
 
 
 def _compare_derived(draft: Draft) -> None:
-    """分项绩效目标 written per project (seed 004) is generated from the projects; where the
-    document's own text differs from what pbgen will generate, the document's is kept."""
-    from pbgen.layouts.wenben import _indicator_summary, _joined
-
+    """分项绩效目标 written per project (seed 004) is generated from the projects (「绩效目标：」
+    its goals, 「绩效指标：」 each 三级 name with its value); where the document's own text says
+    anything else, it is kept."""
     projects = {p.get("name"): p for u in draft.data.get("units", []) for p in u["projects"]}
     for name, body in draft.derived_sub_goals or []:
-        project = projects.get(name)
-        expected = None
-        if project is not None:
-            try:
-                model = Project.model_validate(project)
-                expected = [
-                    "绩效目标：" + _joined(model.goals),
-                    "绩效指标：" + _joined(_indicator_summary(model)),
-                ]
-            except ValueError:
-                expected = None
-        if [squeeze(line) for line in body] != [squeeze(line) for line in expected or []]:
+        project = projects.get(name) or {}
+        rows = [
+            row
+            for groups in (project.get("indicators") or {}).values()
+            for group in groups.values()
+            for row in group
+        ]
+        pieces = [
+            *project.get("goals", []),
+            *(r.get("name", "") + (r.get("value") or "") for r in rows),
+        ]
+        said = [squeeze(p).rstrip("。；;") for p in pieces if p]
+        written = []
+        for line in body:
+            text = squeeze(re.sub(r"^(绩效目标|绩效指标)[:：]", "", line))
+            written += [part for part in re.split(r"[；;。]", text.replace("：", "")) if part]
+        if sorted(written) != sorted(p.replace("：", "") for p in said):
             draft.notes.append(f"分项绩效目标「{name}」原文：")
             draft.notes += body
 
@@ -242,6 +326,38 @@ class ImportResult:
     missing: list[str]  # required fields the document did not give
     schema_written: Path | None
 
+    def summary(self) -> dict:
+        """What the import did, for the clerk and for tools (``pbgen import --json``)."""
+        return {
+            "file": str(self.imported.source),
+            "output": str(self.output),
+            "layout": self.imported.layout,
+            "fields": self.imported.fields,
+            "comments": len(self.imported.notes),
+            "unknown_labels": self.imported.unknown,
+            "missing": self.missing,
+        }
+
+
+# A kept cell that looks like a label: short, no sentence in it, no number.
+LABEL_LIKE = re.compile(r"^[^\d。；;，,：:！？!?\s]{2,10}$")
+
+
+SUFFIXES = (".docx", ".docm", ".xlsx", ".xlsm", ".doc", ".wps", ".xls", ".et")
+
+
+def documents_in(folder: Path) -> list[Path]:
+    """The Word and Excel files of a folder and its subfolders (not dot-folders, not Office's
+    own 「~$」 lock files), in name order."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in relative) or path.name.startswith("~$"):
+            continue
+        if path.is_file() and path.suffix.lower() in SUFFIXES:
+            found.append(path)
+    return found
+
 
 def import_file(
     source: Path | str,
@@ -251,6 +367,7 @@ def import_file(
     year: int | None = None,
     department: str | None = None,
     force: bool = False,
+    template_dir: Path | None = None,
 ) -> ImportResult:
     """Import ``source`` into ``output`` (default: beside it, ``.yaml``); refuse to overwrite
     a filing unless ``force``. The schema file is written beside it when none is in reach."""
@@ -262,7 +379,7 @@ def import_file(
     output = Path(output) if output else source.with_suffix(".yaml")
     if output.exists() and not force:
         raise PbgenError(f"{output} 已存在：换一个文件名（-o），或加 --force 覆盖。")
-    imported = import_document(source, layout)
+    imported = import_document(source, layout, template_dir)
     data = imported.data
     if year:
         data["year"] = str(year)

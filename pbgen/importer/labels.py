@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pbgen.importer.source import squeeze
+from pbgen.office import squeeze
 
 LABELS: dict[str, tuple[str, ...]] = {
     "项目编码": ("项目编码", "项目代码", "项目编号"),
@@ -50,9 +50,15 @@ LABELS: dict[str, tuple[str, ...]] = {
     "项目负责人": ("项目负责人", "负责人"),
     "项目资金": ("项目资金", "项目资金(万元)", "项目资金(元)", "资金情况"),
     "资金来源": ("资金来源", "资金构成", "来源"),
+    "上级财政拨款": ("上级财政拨款", "其中:上级财政拨款", "上级补助", "上级补助资金", "上级资金"),
+    "本级财政拨款": ("本级财政拨款", "其中:本级财政拨款", "本级安排", "本级财政安排", "本级资金"),
+    "自有资金": ("自有资金", "单位自有资金"),
+    "事业收入": ("事业收入",),
+    "经营收入": ("经营收入",),
     "实施期资金": ("实施期资金总额", "实施期资金", "实施期金额", "中期资金总额"),
     "当年资金": ("当年资金总额", "当年资金", "当年金额", "年度金额"),
     "项目概况": ("项目概况", "项目基本情况"),
+    "总体目标": ("总体目标", "绩效总目标"),
     "立项依据": ("立项依据", "项目立项依据"),
     "可行性": ("可行性", "项目可行性"),
     "必要性": ("必要性", "项目必要性"),
@@ -71,6 +77,9 @@ LABELS: dict[str, tuple[str, ...]] = {
     "三级指标": ("三级指标", "三级", "三级指标名称", "指标名称", "绩效指标名称", "指标内容"),
     "绩效指标描述": ("绩效指标描述", "指标描述", "指标说明", "指标解释"),
     "指标值": ("指标值", "指标值及单位", "目标值", "绩效指标值", "年度指标值", "指标值(含单位)"),
+    "指标性质": ("指标性质", "指标方向", "指标值性质"),
+    "度量单位": ("度量单位", "计量单位", "指标单位", "指标值单位"),
+    "权重": ("权重", "分值", "权重(分值)", "指标权重", "权重(%)"),
     "指标值确定依据": ("指标值确定依据", "确定依据", "指标值设定依据", "指标值依据"),
     "绩效标准": ("绩效标准", "评价标准", "指标标准"),
     "绩效指标": ("绩效指标", "年度绩效指标", "项目绩效指标", "部门年度绩效指标"),
@@ -80,7 +89,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "支出测算依据及过程说明": ("支出测算依据及过程说明", "测算依据及过程说明", "测算依据"),
     "部门名称": ("部门名称", "单位名称", "部门(单位)名称", "预算部门"),
     "年度预算申请": ("年度预算申请", "年度预算申请(万元)", "年度预算申请(元)"),
-    "资金总额": ("资金总额", "年度资金总额"),
+    "资金总额": ("资金总额", "年度资金总额", "年度资金"),
     "一般公共预算拨款": ("其中:一般公共预算拨款", "一般公共预算拨款", "一般公共预算"),
     "政府性基金拨款": ("政府性基金拨款", "政府性基金"),
     "基本支出": ("其中:基本支出", "基本支出"),
@@ -101,6 +110,67 @@ LABELS: dict[str, tuple[str, ...]] = {
     "合计": ("合计", "合计:", "总计"),
 }
 _BY_ALIAS = {alias: label for label, aliases in LABELS.items() for alias in aliases}
+
+# The meaning a form reader gives the label of each field path a layout's manifest names: a
+# layout's ``labels`` spell these fields its own way (``learn``).
+MEANINGS = {
+    "department.name": "主管部门",
+    "department.code": "主管部门编码",
+    "department.signed_by": "单位负责人签字",
+    "department.filled_by": "填表人",
+    "department.phone": "联系电话",
+    "department.filled_on": "填报日期",
+    "department_budget": "年度预算申请",
+    "department_budget.total": "资金总额",
+    "department_budget.general": "一般公共预算拨款",
+    "department_budget.fund": "政府性基金拨款",
+    "department_budget.basic": "基本支出",
+    "department_budget.project": "项目支出",
+    "duties": "部门职责概述",
+    "work_plan": "年度重点工作计划",
+    "department_indicators": "绩效指标",
+    "units[].code": "单位编码",
+    "units[].name": "实施单位",
+    "projects[].code": "项目编码",
+    "projects[].name": "项目名称",
+    "projects[].attribute": "项目属性",
+    "projects[].manager": "项目负责人",
+    "projects[].phone": "联系电话",
+    "projects[].budget": "预算数",
+    "projects[].fiscal": "财政资金",
+    "projects[].other": "其他资金",
+    "projects[].funds": "项目资金",
+    "projects[].purpose": "资金用途",
+    "projects[].spending_plan": "资金支出计划",
+    "projects[].goals": "绩效目标",
+    "projects[].special_fund": "所属专项",
+    "projects[].period": "项目实施期",
+    "projects[].overview": "项目概况",
+    "projects[].overview.basis": "立项依据",
+    "projects[].overview.feasibility": "可行性",
+    "projects[].overview.necessity": "必要性",
+    "projects[].schedule": "实施进度计划",
+    "projects[].period_goal": "实施期绩效目标",
+    "projects[].expense_details": "支出明细及测算说明",
+    "projects[].indicators[].name": "三级指标",
+    "projects[].indicators[].description": "绩效指标描述",
+    "projects[].indicators[].value": "指标值",
+    "projects[].indicators[].basis": "指标值确定依据",
+    "projects[].indicators[].standard": "绩效标准",
+    "projects[].indicators[].remark": "备注",
+}
+
+
+def learn(labels: dict[str, list[str]]) -> None:
+    """Take the spellings layouts declare (``labels`` of their manifests: a field path → its
+    spellings) as labels of the meaning the readers give that field. A spelling another label
+    already has keeps its meaning (「金额」 of the 公开表 stays 金额)."""
+    for path, spellings in labels.items():
+        meaning = MEANINGS.get(path)
+        if meaning:
+            for spelling in spellings:
+                _BY_ALIAS.setdefault(fold(spelling), meaning)
+
 
 _FOLD = str.maketrans({"（": "(", "）": ")", "：": ":", "％": "%", "／": "/", "，": ","})
 
@@ -140,6 +210,23 @@ def money_unit_of(text: str) -> str | None:
 
 MONTH = re.compile(r"^(\d{1,2})月(?:底|末|份)?$")
 PLAN_MONTHS = {"3": "3月底", "6": "6月底", "10": "10月底", "12": "12月底"}
+
+
+QUARTER = re.compile(r"^(?:第)?([一二三四1-4])季度(?:末|底)?$|^Q([1-4])$")
+
+
+def period_of(text: str) -> int | None:
+    """The month a spending plan's column ends at: 3月底 / 3月末 / 3月 → 3, 第三季度 → 9."""
+    folded = fold(text)
+    match = MONTH.match(folded)
+    if match:
+        month = int(match.group(1))
+        return month if 1 <= month <= 12 else None
+    match = QUARTER.match(folded)
+    if match:
+        quarter = match.group(1) or match.group(2)
+        return 3 * ("一二三四".index(quarter) + 1 if quarter in "一二三四" else int(quarter))
+    return None
 
 
 def month_of(text: str) -> str | None:

@@ -9,30 +9,37 @@ ones left over are kept by the importer as comments, never dropped.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from pbgen.importer.labels import (
     fold,
     label_of,
     money_unit_of,
-    month_of,
     numbered_run,
     numbering,
+    period_of,
     split_label,
 )
-from pbgen.importer.source import Cell, Para, Row, squeeze
+from pbgen.office import Cell, Para, Row, squeeze
 
 INDICATOR_COLUMNS = (
     "一级指标",
     "二级指标",
     "三级指标",
     "绩效指标描述",
+    "指标性质",
     "指标值",
+    "度量单位",
+    "权重",
     "指标值确定依据",
     "绩效标准",
     "备注",
 )
+# 指标性质 of the 2021 tables: a comparator goes before the value as the clerk wrote it
+COMPARATORS = {"≥", "≤", "=", "＝", ">", "<", "＞", "＜", "≧", "≦", "≠"}
 INDICATOR_FIELDS = {
     "三级指标": "name",
     "绩效指标描述": "description",
@@ -60,8 +67,16 @@ FUND_ROWS = {
     "自有资金": ("own", None),
     "事业收入": ("business", None),
     "经营收入": ("operating", None),
+    "财政资金": ("fiscal", "fiscal"),  # the meanings of other spellings (上级补助 …)
 }
 OVERVIEW = {"立项依据": "basis", "可行性": "feasibility", "必要性": "necessity"}
+SOURCES = {
+    "上级财政拨款": "fiscal_upper",
+    "本级财政拨款": "fiscal_local",
+    "自有资金": "own",
+    "事业收入": "business",
+    "经营收入": "operating",
+}
 PERIOD_TREES = (
     "长期(中期)绩效指标",
     "中期(长期)绩效指标",
@@ -69,6 +84,17 @@ PERIOD_TREES = (
     "中期绩效指标",
     "实施期绩效指标",
 )
+TREE_TITLES = {title: "period_indicators" for title in PERIOD_TREES} | {
+    "年度绩效指标": "indicators",
+    "年度指标": "indicators",
+}
+GROUP_MARKER = re.compile(r"\((长期|中期|实施期|年度|当年)\)$")
+TREE_OF_MARKER = {
+    "长期": "period_indicators",
+    "中期": "period_indicators",
+    "实施期": "period_indicators",
+}
+TREE_OF_MARKER |= {"年度": "indicators", "当年": "indicators"}
 # labels that start a new part of a form: they end a run of indicator/expense/work rows
 SECTION_LABELS = {
     "项目编码",
@@ -99,6 +125,13 @@ SECTION_LABELS = {
 }
 UNIT_CELL = re.compile(r"^[(（]?(?:金额单位|单位|金额)[:：]?(万元|元)[)）]?$")
 PERCENT = re.compile(r"^\s*(\d+(\.\d+)?\s*[%％]?)?\s*$")
+AMOUNT = re.compile(r"^\s*(\d[\d,，]*(\.\d+)?\s*(?:[%％]|万元|元)?)?\s*$")
+INLINE_PLAN = re.compile(
+    r"((?:\d{1,2}月(?:底|末|份)?)|(?:第?[一二三四1-4]季度(?:末|底)?))\s*[:：]?\s*"
+    r"(\d[\d,，]*(?:\.\d+)?\s*(?:[%％]|万元|元)?)"
+)
+MONTH_END = re.compile(r"^\d{1,2}月(底|末)$")
+PLAIN = re.compile(r"^\d+(\.\d+)?$")
 FOOTER_LABELS = ("单位负责人签字", "填表人", "联系电话", "填报日期")
 
 
@@ -157,11 +190,12 @@ def pairs_of(row: Row, above: Row | None) -> tuple[list[Pair], list[Cell], str |
     labels = [label_of(cell.text) for cell in cells]
     parent = None
     skip = set()
+    above_ids = {id(other) for other in above.cells} if above is not None else set()
     for i, cell in enumerate(cells):
         if i in skip:
             continue
         label = labels[i]
-        from_above = above is not None and any(cell is other for other in above.cells)
+        from_above = id(cell) in above_ids
         if label and from_above:
             continued = parent = label
             cell.used = True
@@ -178,7 +212,7 @@ def pairs_of(row: Row, above: Row | None) -> tuple[list[Pair], list[Cell], str |
             following is not None
             and labels[i + 1] is None
             and not split_label(following.text)
-            and month_of(following.text) is None
+            and period_of(following.text) is None
         ):
             pairs.append(Pair(label, cell, following, None, parent))
             skip.add(i + 1)
@@ -197,10 +231,15 @@ class FormReader:
     signature: dict = field(default_factory=dict)
     money_unit: str | None = None
     notes: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # labels read that have no field
     unit_label: str = ""
     mode: str = ""  # indicators | expenses | work | department
     columns: dict[str, int] = field(default_factory=dict)
-    plan_columns: dict[int, str] = field(default_factory=dict)
+    plan_columns: dict[int, int] = field(default_factory=dict)  # column → month, values below
+    plan_heads: dict[int, str] = field(default_factory=dict)  # column → 3月底 / 第一季度 as written
+    below_columns: dict[int, str] = field(default_factory=dict)  # column → label of the row above
+    groups: list[tuple[int, int, str]] = field(default_factory=list)  # 长期 | 年度 column ranges
+    grid: list[tuple[str, dict[str, int], list[str]]] = field(default_factory=list)
     pending: str | None = None  # a label whose value is in the next row
     previous: Row | None = None
     carry: list[str] = field(default_factory=lambda: ["", ""])
@@ -218,7 +257,7 @@ class FormReader:
     def start_project(self, title: str | None = None) -> None:
         """A new project: at its table title, or at a second 项目名称."""
         self.projects.append({"_unit": self.unit_label, "_title": title})
-        self.mode, self.pending, self.plan_columns = "", None, {}
+        self.mode, self.pending, self.plan_columns, self.plan_heads = "", None, {}, {}
         self.tree = "indicators"
 
     def project_started(self) -> bool:
@@ -234,11 +273,26 @@ class FormReader:
             return False
         self.money_unit = self.money_unit or unit
         before = para.text[: match.start()].strip()
-        if before and not re.match(r"^填报单位[:：]", squeeze(before)):
+        if before and self.reporting_unit(before):
+            pass
+        elif before and not re.match(r"^填报单位[:：]", squeeze(before)):
             self.unit_label = before.strip()
             if self.projects and not self.project_started():
                 self.projects[-1]["_unit"] = self.unit_label
         para.used = True
+        return True
+
+    def reporting_unit(self, text: str) -> bool:
+        """「填报单位（盖章）：某某县农业农村局（131040）」: the department, and its code."""
+        match = re.match(
+            r"^\s*填报单位\s*(?:[(（]\s*盖章\s*[)）])?\s*[:：]\s*(.*?)\s*(?:[(（]\s*([0-9A-Za-z]+)\s*[)）])?\s*$",
+            text,
+        )
+        if not match or not match.group(1):
+            return False
+        self.department.setdefault("name", match.group(1))
+        if match.group(2):
+            self.department.setdefault("code", match.group(2))
         return True
 
     # -- rows -------------------------------------------------------------------------------
@@ -248,7 +302,7 @@ class FormReader:
         if row.first:
             self.carry = ["", ""]
         self.previous = row
-        if self._unit_row(row) or self._tree_title(row):
+        if self._unit_row(row) or self._tree_title(row) or self._group_titles(row):
             return
         header = {label_of(cell.text): cell for cell in row.cells}
         if self._header(row, header):
@@ -291,8 +345,67 @@ class FormReader:
         self.mode = ""
         return True
 
+    def _group_titles(self, row: Row) -> bool:
+        """「一级指标 | 长期绩效指标 | 年度绩效指标」: the two indicator tables of a 湖北 grid,
+        side by side, each over the columns its title spans."""
+        groups = []
+        for cell in row.cells:
+            tree = TREE_TITLES.get(fold(cell.text))
+            if tree:
+                columns = [c for c, slot in enumerate(row.slots) if slot is cell]
+                groups.append((columns[0], columns[-1], tree))
+        if len(groups) < 2:
+            return False
+        self.groups = groups
+        for cell in row.cells:
+            if TREE_TITLES.get(fold(cell.text)) or label_of(cell.text) == "一级指标":
+                cell.used = True
+        return True
+
+    def _grid_header(self, row: Row) -> bool:
+        """The header of a grid of 长期 and 年度 indicators side by side: 二级指标 三级指标 指标值
+        twice, told apart by the titles above (``groups``) or by their own 「（长期）」."""
+        found: dict[str, dict[str, int]] = {}
+        shared = {}
+        for cell in row.cells:
+            folded = fold(cell.text)
+            marker = GROUP_MARKER.search(folded)
+            label = label_of(GROUP_MARKER.sub("", folded))
+            if label not in INDICATOR_COLUMNS:
+                continue
+            tree = TREE_OF_MARKER.get(marker.group(1)) if marker else None
+            for start, end, group in self.groups:
+                if start <= cell.column <= end:
+                    tree = group
+            if tree is None:
+                shared[label] = cell.column
+            else:
+                found.setdefault(tree, {})[label] = cell.column
+        if len(found) < 2 or not all("三级指标" in columns for columns in found.values()):
+            return False
+        for cell in row.cells:
+            cell.used = True
+        self.mode, self.columns = "grid", shared
+        self.grid = [(tree, columns, ["", ""]) for tree, columns in found.items()]
+        self.carry = ["", ""]
+        self.groups = []
+        return True
+
+    def _grid_row(self, row: Row) -> bool:
+        level1 = squeeze(take(row.at(self.columns.get("一级指标", -1)))) or self.carry[0]
+        self.carry[0] = level1
+        read = False
+        for tree, columns, carry in self.grid:
+            at = {label: row.at(column) for label, column in columns.items()}
+            if "一级指标" in at:
+                level1 = squeeze(take(at["一级指标"])) or level1
+            read = self._indicator_row(at, tree, level1, carry) or read
+        return read
+
     def _header(self, row: Row, header: dict) -> bool:
         """A row of column titles: indicators, 支出明细, or 年度重点工作计划 follow below."""
+        if self._grid_header(row):
+            return True
         found = [label for label in INDICATOR_COLUMNS if label in header]
         if ("三级指标" in found and len(found) >= 3) or {"一级指标", "二级指标"} <= set(found):
             mode, columns = "indicators", found
@@ -303,7 +416,9 @@ class FormReader:
             mode, columns = "work", [k for k in WORK_COLUMNS if k in header]
         elif "实施内容" in header and ("开始时间" in header or "完成时间" in header):
             mode, columns = "schedule", [k for k in SCHEDULE_COLUMNS if k in header]
-        elif "资金来源" in header or set(FUND_COLUMNS) <= set(header):
+        elif set(FUND_COLUMNS) & set(header) and (
+            "资金来源" in header or set(FUND_COLUMNS) <= set(header)
+        ):
             mode, columns = "funds", [k for k in ("资金来源", *FUND_COLUMNS) if k in header]
         else:
             return False
@@ -319,6 +434,8 @@ class FormReader:
         at = {label: row.at(column) for label, column in self.columns.items()}
         if self.mode == "indicators":
             return self._indicator_row(at)
+        if self.mode == "grid":
+            return self._grid_row(row)
         if self.mode == "expenses":
             texts = {key: at.get(label) for label, key in EXPENSE_COLUMNS.items()}
             first = texts.get("content") or texts.get("detail")
@@ -375,7 +492,7 @@ class FormReader:
         label_cell.used = True
         project = self.project
         funds = project.setdefault("funds", {})
-        key, year_key = FUND_ROWS.get(name, (None, None))
+        key, year_key = FUND_ROWS.get(name) or FUND_ROWS.get(label_of(name) or "", (None, None))
         if year_key:  # 资金总额 / 财政拨款 / 其他资金: the year's is the project's own
             if "total" in pair:
                 funds[key] = pair["total"]
@@ -387,20 +504,42 @@ class FormReader:
             funds.setdefault("named", {})[name] = pair
         return True
 
-    def _indicator_row(self, at: dict[str, Cell | None]) -> bool:
+    def _indicator_row(
+        self,
+        at: dict[str, Cell | None],
+        tree_key: str | None = None,
+        level1: str | None = None,
+        carry: list[str] | None = None,
+    ) -> bool:
+        """One 三级 row into the indicator tree; in a grid, into the tree of its column group
+        (``tree_key``), with that group's own carried 二级 (``carry``)."""
         name_cell = at.get("三级指标")
         if name_cell is None:
             return False
-        level1 = squeeze(take(at.get("一级指标"))) or self.carry[0]
+        carry = self.carry if carry is None else carry
+        level1 = level1 or squeeze(take(at.get("一级指标"))) or carry[0]
         level2 = squeeze(take(at.get("二级指标")))
-        if not level2 and level1 == self.carry[0]:
-            level2 = self.carry[1]
-        self.carry = [level1, level2]
+        if not level2 and level1 == carry[0]:
+            level2 = carry[1]
+        carry[:] = [level1, level2]
         row = {}
         for label, key in INDICATOR_FIELDS.items():
             text = take(at.get(label)).strip()
             if text or key == "value":
                 row[key] = text or None
+        nature, unit = squeeze(take(at.get("指标性质"))), squeeze(take(at.get("度量单位")))
+        weight = take(at.get("权重")).strip()
+        if row.get("value") and (nature in COMPARATORS or unit):
+            # 「≥」「5000」「亩」 in three columns: one value as written, 「≥5000亩」
+            prefix = nature if nature in COMPARATORS else ""
+            row["value"] = prefix + squeeze(row["value"]) + unit
+        elif unit:
+            self.notes.append(f"三级指标「{row.get('name') or ''}」的度量单位：{unit}")
+        if nature and nature not in COMPARATORS:
+            self.notes.append(f"三级指标「{row.get('name') or ''}」的指标性质：{nature}")
+        if weight:
+            self.notes.append(f"三级指标「{row.get('name') or ''}」的权重：{weight}")
+            self.unknown.append("权重")
         if not row.get("name") and not row.get("value"):
             return True
         row.setdefault("name", "")
@@ -409,7 +548,7 @@ class FormReader:
         tree = (
             self.department.setdefault("indicators", {})
             if self.scope == "department"
-            else self.project.setdefault(self.tree, {})
+            else self.project.setdefault(tree_key or self.tree, {})
         )
         tree.setdefault(level1 or "（未写一级指标）", {}).setdefault(
             level2 or "（未写二级指标）", []
@@ -420,20 +559,29 @@ class FormReader:
         below, self.pending = continued or self.pending, None
         if any(pair.label == "项目名称" for pair in pairs) and "name" in self.project:
             self.start_project()  # a second form without a title: its 项目编码 is its own
-        months = [(cell, month_of(cell.text)) for cell in row.cells if month_of(cell.text)]
-        if months:
+        months = [(cell, month) for cell in row.cells if (month := period_of(cell.text))]
+        for pair in pairs:
+            if pair.label == "资金支出计划":
+                self.project["_plan_label"] = pair.cell.text
+        if len(months) >= 2 or (months and "资金支出计划" in (below, *(p.label for p in pairs))):
             self._months(row, months)
-            loose = [cell for cell in loose if not month_of(cell.text)]
+            loose = [cell for cell in loose if not period_of(cell.text)]
         elif self.plan_columns:
-            plan = self.project.setdefault("spending_plan", {})
-            for column, key in self.plan_columns.items():
+            for column, month in self.plan_columns.items():
                 cell = row.at(column)
-                if cell is not None and not cell.used and PERCENT.match(cell.text):
-                    text = take(cell).strip()
-                    if text:
-                        plan[key] = text
+                if cell is not None and not cell.used and AMOUNT.match(cell.text):
+                    self.plan_entry(month, self.plan_heads[column], take(cell))
             self.plan_columns = {}
             loose = [cell for cell in loose if not cell.used]
+        if self.below_columns:
+            placed = self._below_columns(row)
+            loose = [cell for cell in loose if cell not in placed]
+        if len(pairs) >= 2 and all(p.value is None and p.inline is None for p in pairs):
+            # 中长期目标 | 年度目标 in one row, each text under its label in the row below
+            self.below_columns = {p.cell.column: p.label for p in pairs}
+            for pair in pairs:
+                pair.cell.used = True
+            return
         for pair in pairs:
             value = pair.inline if pair.inline is not None else None
             if pair.value is not None:
@@ -451,18 +599,37 @@ class FormReader:
             self.place(below, text, None, loose[0])
             self.pending = None
 
+    def _below_columns(self, row: Row) -> list[Cell]:
+        """The texts under a row of labels (``below_columns``), each placed by its label."""
+        columns, self.below_columns = self.below_columns, {}
+        placed = []
+        for cell in row.cells:
+            label = columns.get(cell.column)
+            if label and not cell.used and cell.text:
+                self.place(label, "\n".join(lines_of(cell)), None, cell)
+                placed.append(cell)
+        return placed
+
     def _months(self, row: Row, months: list) -> None:
-        """3月底 6月底 10月底 12月底: values beside them, or in the same columns below."""
-        plan = self.project.setdefault("spending_plan", {})
+        """3月底 6月底 10月底 12月底, 第一季度…, 1月…12月: values beside them, or in the same
+        columns below."""
         cells = row.cells
-        for cell, key in months:
+        index_of = {id(cell): i for i, cell in enumerate(cells)}
+        for cell, month in months:
             cell.used = True
-            index = next(i for i, other in enumerate(cells) if other is cell)
+            index = index_of[id(cell)]
             following = cells[index + 1] if index + 1 < len(cells) else None
-            if following is not None and following.text and PERCENT.match(following.text):
-                plan[key] = take(following).strip()  # 3月底 | 25% | 6月底 | 50% …
+            if following is not None and following.text and AMOUNT.match(following.text):
+                self.plan_entry(month, cell.text, take(following))  # 3月底 | 25% | 6月底 | 50%
             else:
-                self.plan_columns[cell.column] = key  # the share is below, same column
+                self.plan_columns[cell.column] = month  # the value is below, same column
+                self.plan_heads[cell.column] = cell.text
+
+    def plan_entry(self, month: int, head: str, value: str) -> None:
+        """One point of the spending plan as written: settled into cumulative percentages once
+        the project is read (``settle_plan``)."""
+        if value.strip():
+            self.project.setdefault("_plan", []).append((month, head.strip(), value.strip()))
 
     def place(self, label: str, value: str, parent: str | None, cell: Cell | None) -> None:
         """Put one labelled value where it belongs."""
@@ -525,8 +692,19 @@ class FormReader:
             project["_unit_code"] = text
         elif label in OVERVIEW:
             project.setdefault("overview", {})[OVERVIEW[label]] = text or None
-        elif label in ("项目概况", "项目资金", "实施进度计划", "资金来源"):
+        elif label in ("项目概况", "项目资金", "实施进度计划", "资金来源", "总体目标"):
             pass  # a heading: its parts carry the values
+        elif label in ("资金总额", "当年资金"):  # 年度资金总额 of a one-year form
+            project["budget"] = money(text)
+        elif label in SOURCES:  # 上级补助 40.00: the year's amount of one source
+            project.setdefault("funds", {})[SOURCES[label]] = {"year": money(text)}
+        elif label == "资金支出计划" and INLINE_PLAN.search(text):
+            project["_plan_label"] = label
+            for head, value in INLINE_PLAN.findall(text):
+                self.plan_entry(period_of(head), head, value)
+            rest = INLINE_PLAN.sub("", text).strip(" ；;，,。")
+            if rest:
+                self.notes.append(f"{label}：{text}")
         elif label in ("资金支出计划", "绩效指标", "支出明细及测算说明", "合计"):
             if text:
                 self.notes.append(f"{label}：{text}")
@@ -585,10 +763,55 @@ class FormReader:
 
 
 def numbered_title(text: str, endings: tuple[str, ...]) -> str | None:
-    """「1.乐亭文史宣传研究专项经费绩效目标表」 → 乐亭文史宣传研究专项经费."""
+    """「1.乐亭文史宣传研究专项经费绩效目标表」 → 乐亭文史宣传研究专项经费; not a document's
+    own title (「某某县教育局2025年项目支出绩效目标表」: unnumbered, with a year)."""
     _, _, rest = numbering(text.strip())
     rest = rest.strip()
     for ending in endings:
         if rest.endswith(ending) and len(rest) > len(ending):
-            return rest[: -len(ending)].strip()
+            name = rest[: -len(ending)].strip()
+            unnumbered_with_year = rest == text.strip() and re.search(r"\d{4}年", name)
+            return None if unnumbered_with_year else name
     return None
+
+
+def settle_plan(project: dict, notes: list[str]) -> None:
+    """The spending plan as the model keeps it: cumulative percentages at 3月底, 6月底, 10月底
+    and 12月底. Percentages at those four dates stay as written (mistakes included: the check
+    reports them); amounts, quarters or months are turned into cumulative percentages of the
+    budget (of their sum where there is no budget), and what was written is kept as a note."""
+    entries = project.pop("_plan", [])
+    label = project.pop("_plan_label", None) or "资金支出计划"
+    if not entries:
+        return
+    percent = any(re.search("[%％]", value) for _, _, value in entries) or "%" in fold(label)
+    standard = all(
+        month in (3, 6, 10, 12) and MONTH_END.match(fold(head)) for month, head, _ in entries
+    )
+    if percent and standard:
+        project["spending_plan"] = {f"{month}月底": value for month, _, value in entries}
+        return
+    written = "；".join(f"{head} {value}" for _, head, value in entries)
+    try:
+        numbers = [Decimal(re.sub(r"[%％,，\s]|万元|元", "", value)) for _, _, value in entries]
+    except InvalidOperation:
+        notes.append(f"{label}：{written}")
+        return
+    months = [month for month, _, _ in entries]
+    if percent:
+        rising = all(a <= b for a, b in itertools.pairwise(numbers)) and numbers[-1] == 100
+        totals, base = (numbers if rising else list(itertools.accumulate(numbers))), Decimal(100)
+    else:
+        totals = list(itertools.accumulate(numbers))
+        budget = money(project.get("budget") or "")
+        base = Decimal(budget) if budget and PLAIN.match(budget) else totals[-1]
+    plan = {}
+    for end in (3, 6, 10, 12):
+        reached = [total for month, total in zip(months, totals, strict=True) if month <= end]
+        if reached and base:
+            share = (reached[-1] * 100 / base).quantize(Decimal("0.01")).normalize()
+            plan[f"{end}月底"] = f"{share:f}%"
+    project["spending_plan"] = plan
+    quarters = sorted(set(months)) == [3, 6, 9, 12]
+    how = "已折算为累计百分比" + ("，10月底取到三季度末的累计" if quarters else "")
+    notes.append(f"{label}原文：{written}（{how}）")

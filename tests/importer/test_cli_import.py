@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from docx import Document
 from typer.testing import CliRunner
 
@@ -56,8 +59,39 @@ def test_refusals(tmp_path):
     assert again.exit_code == 2 and "已存在" in again.output and "--force" in again.output
     assert runner.invoke(app, ["import", str(source), "--force"]).exit_code == 0
     old = tmp_path / "旧.doc"
-    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    old.write_bytes(b"\xd0\xcf\x11\xe0")  # not even the 8 bytes every Word 97 file begins with
     refused = runner.invoke(app, ["import", str(old)])
-    assert refused.exit_code == 2 and "另存为" in refused.output
+    assert refused.exit_code == 2 and f"{old}：不是 Word 文件" in refused.output
     missing = runner.invoke(app, ["import", str(tmp_path / "没有.docx")])
     assert missing.exit_code == 2 and "找不到文件" in missing.output
+
+
+def test_a_folder_one_line_each_and_json(tmp_path):
+    """A bureau's folder: one line per document, a document that cannot be read said so
+    (exit 2) without stopping the others; --json gives the same as data."""
+    folder = tmp_path / "各部门"
+    folder.mkdir()
+    for name in ("甲局", "乙局"):
+        bare_document(folder / f"{name}.docx")
+    (folder / "丙局.docx").write_text("不是文档")
+    (folder / ".git").mkdir()
+    bare_document(folder / ".git" / "不算.docx")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["import", str(folder), "-o", str(out), "--year", "2025"])
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 2, result.output
+    assert len(lines) == 4 and lines[-1] == "共 3 个文件：导入 2 个，不能导入 1 个。"
+    assert lines[0].startswith(f"{folder / '丙局.docx'}：不能导入。不是 Word 文件")
+    assert lines[1].startswith(f"{folder / '乙局.docx'} → {out / '乙局.yaml'}：")
+    assert sorted(p.name for p in out.glob("*.yaml")) == ["乙局.yaml", "甲局.yaml"]
+    data = json.loads(
+        CliRunner().invoke(app, ["import", str(folder), "-o", str(out), "--force", "--json"]).output
+    )
+    assert [Path(item["file"]).name for item in data] == ["丙局.docx", "乙局.docx", "甲局.docx"]
+    assert "error" in data[0] and data[1]["layout"] == "wenben" and data[1]["comments"] == 0
+    assert data[1]["missing"] == [
+        "预算年度（year）",
+        "金额单位（money_unit）",
+        "预算单位和项目（units）",
+        "部门名称（department.name）",
+    ]

@@ -10,27 +10,14 @@ import pytest
 from docx import Document
 from docx.oxml import parse_xml
 
+from importer.corpus import text_box
 from pbgen.errors import PbgenError
 from pbgen.importer import comparable, import_document, import_file
 from pbgen.load import load
 
 from conftest import DATA
 
-TEXT_BOX = """
-<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-     xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"
-     xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
-     xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-     xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
-     xmlns:v="urn:schemas-microsoft-com:vml">
-  <mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic>
-    <a:graphicData><wps:wsp><wps:txbx><w:txbxContent>
-      <w:p><w:r><w:t>附注：本表金额经财务科核对</w:t></w:r></w:p>
-    </w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>
-  </mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>
-      <w:p><w:r><w:t>附注：本表金额经财务科核对</w:t></w:r></w:p>
-  </w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent>
-</w:r>"""
+TEXT_BOX = text_box("附注：本表金额经财务科核对")
 
 
 def word_document(path: Path) -> Path:
@@ -159,15 +146,18 @@ def test_nothing_is_dropped(clerk_docx):
                 assert piece in placed
 
 
-def test_old_formats_are_refused_with_what_to_do(tmp_path):
+def test_files_that_are_not_what_they_say_are_refused(tmp_path):
     old = tmp_path / "去年.doc"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(PbgenError, match="另存为"):
+    with pytest.raises(PbgenError, match=r"去年\.doc：不是 Word 文件"):
         import_document(old)
     broken = tmp_path / "坏.docx"
     broken.write_text("not a zip")
-    with pytest.raises(PbgenError, match=r"不是有效的 \.docx"):
+    with pytest.raises(PbgenError, match=r"坏\.docx：不是 Word 文件"):
         import_document(broken)
+    renamed = tmp_path / "其实是.doc"  # a .docx renamed .doc is read as the .docx it is
+    renamed.write_bytes(word_document(tmp_path / "档案馆.docx").read_bytes())
+    assert import_document(renamed).data["units"][0]["projects"][0]["name"] == "档案数字化经费"
 
 
 def leting_as_word_had_it(path: Path) -> Path:

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 
 from pbgen.importer.labels import split_label
-from pbgen.importer.source import Document, Para, squeeze
 from pbgen.importer.tables import FOOTER_LABELS, FormReader
+from pbgen.office import Document, Para, squeeze
 
 
-def read_shenbao(document: Document, draft) -> None:
+def read_forms(document: Document, draft) -> None:
     forms = FormReader()
     for item in document.items:
         if not isinstance(item, Para):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from docx import Document
 from docx.oxml import parse_xml
 
-from pbgen.importer.source import Para, Row, read_document
+from pbgen.office import Para, Row, read_office
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -36,7 +36,7 @@ def test_grid_positions_and_merges(tmp_path):
     body.insert(1, parse_xml(TABLE))
     path = tmp_path / "x.docx"
     document.save(path)
-    items = read_document(path).items
+    items = read_office(path).items
     assert isinstance(items[0], Para) and items[0].text == "保留插入\t单位：万元"
     rows = [item for item in items if isinstance(item, Row)]
     assert [[c.text if c else None for c in row.slots] for row in rows] == [

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 from pbgen.importer.labels import fold, label_of, split_label
-from pbgen.importer.source import Document, Para, Row, squeeze
 from pbgen.importer.tables import FOOTER_LABELS, FormReader, goals_of, money
+from pbgen.office import Document, Para, Row, squeeze
 
 SUMMARY_COLUMNS = {
     "序号": "number",
@@ -19,7 +19,7 @@ SUMMARY_COLUMNS = {
 }
 
 
-def read_fubiao(document: Document, draft) -> None:
+def read_sheets(document: Document, draft) -> None:
     forms = FormReader()
     sheet = "department"
     forms.scope = "department"

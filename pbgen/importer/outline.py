@@ -7,14 +7,11 @@ import re
 
 from pbgen.context import CLOSING_PUNCTUATION
 from pbgen.importer.labels import fold, numbering
-from pbgen.importer.source import Document, Para, Row, squeeze
 from pbgen.importer.tables import FormReader, numbered_title
+from pbgen.office import Document, Para, Row, squeeze
 
-SECTIONS = {
-    "overall": ("总体绩效目标", "部门总体绩效目标", "总体目标", "整体绩效目标"),
-    "sub": ("分项绩效目标", "分项目标", "具体绩效目标", "分类绩效目标"),
-    "safeguards": ("工作保障措施", "保障措施", "主要保障措施", "绩效目标保障措施"),
-}
+# the parts of 第一部分 and the field each is read into: their headings are the layout's labels
+SECTIONS = {"overall": "overall_goal", "sub": "sub_goals", "safeguards": "safeguards"}
 PART_TITLES = ("部门整体绩效目标", "预算项目绩效目标", "项目绩效目标", "部门预算项目绩效目标")
 TABLE_ENDINGS = ("绩效目标表", "项目绩效目标表", "绩效目标申报表")
 DUTY_PREFIXES = {
@@ -28,12 +25,12 @@ DUTY_PREFIX = re.compile(r"^(主要职责|职责目标|绩效目标|绩效指标
 PROJECT_PREFIX = re.compile(r"^(绩效目标|绩效指标)\s*[:：]")
 
 
-def read_wenben(document: Document, draft) -> None:
+def read_outline(document: Document, draft) -> None:
     """Fill ``draft`` (an ``importer.Draft``) from a 绩效文本."""
     items = document.items
     part2 = _part2_start(items)
-    _front_and_part1(items[:part2], draft)
     forms = FormReader()
+    _front_and_part1(items[:part2], draft, forms)
     for item in items[part2:]:
         if isinstance(item, Row):
             forms.row(item)
@@ -81,11 +78,12 @@ def _looks_like_toc_line(text: str) -> bool:
     return re.search(r"\D\d{1,3}$", text.strip()) is not None
 
 
-def _front_and_part1(items, draft) -> None:
+def _front_and_part1(items, draft, forms: FormReader) -> None:
     """Cover, 目录 and 第一部分."""
     section = ""
     blocks: dict[str, list[Para]] = {"overall": [], "sub": [], "safeguards": []}
     in_toc = False
+    before: Para | None = None  # the line above the title, when nothing took it
     for item in items:
         if not isinstance(item, Para) or not item.text.strip():
             continue
@@ -99,20 +97,27 @@ def _front_and_part1(items, draft) -> None:
             continue
         in_toc = False
         if not section and _cover(item, draft):
+            named = draft.data.get("department", {}).get("name")
+            if not named and before is not None and len(squeeze(before.text)) <= 30:
+                # the cover's first line: the department, above 「2025年度部门预算绩效文本」
+                draft.data.setdefault("department", {})["name"] = squeeze(before.text)
+                draft.notes.remove(before.text.strip())
+            before = None
             continue
         if _is_part(text) or folded in PART_TITLES:
             item.used = True
             continue
         kind, _, rest = numbering(text)
-        found = _section_of(fold(rest) if kind else folded)
+        found = _section_of(fold(rest) if kind else folded, draft.labels)
         if found and (kind == "section" or found != section) and len(fold(rest)) <= 20:
             section = found
             item.used = True
             continue
         if section:
             blocks[section].append(item)
-        else:
+        elif not forms.unit_line(item):  # 「填报单位：…（131040）  单位：万元」 above the forms
             draft.note(text)
+            before = item
             item.used = True
     if blocks["overall"]:
         draft.data["overall_goal"] = _overall(blocks["overall"])
@@ -122,9 +127,9 @@ def _front_and_part1(items, draft) -> None:
         draft.data["safeguards"] = _safeguards(blocks["safeguards"])
 
 
-def _section_of(folded: str) -> str:
-    for key, names in SECTIONS.items():
-        if folded in names:
+def _section_of(folded: str, labels: dict[str, list[str]]) -> str:
+    for key, path in SECTIONS.items():
+        if folded in {fold(spelling) for spelling in labels.get(path, [])}:
             return key
     return ""
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 
 from pbgen.importer.labels import fold, label_of, money_unit_of, numbering
-from pbgen.importer.source import Document, Para, Row, squeeze
 from pbgen.importer.tables import goals_of, lines_of, money
-from pbgen.layouts.gongkai import CONTINUED
+from pbgen.office import Document, Para, Row, squeeze
+
+CONTINUED = "（续）"  # after a project's name where its rows go on from the page before
 
 COLUMNS = {
     "单位编码": "code",
@@ -30,7 +31,7 @@ COMPARATOR = re.compile(r"[≥≤＞＜><=≧≦]")
 NUMBER = re.compile(r"(?<=\D)\d+(\.\d+)?(?!\d|\s*年)")
 
 
-def read_gongkai(document: Document, draft) -> None:
+def read_listing(document: Document, draft) -> None:
     columns: dict[str, int] = {}
     rows: list[tuple[Row, dict]] = []
     for item in document.items:
