@@ -271,8 +271,24 @@ def render(
         raise _fail(stopped) from None
     results = [outcomes[str(path)] for path in files]
     typer.echo(_report(results, time.perf_counter() - start, columns))
-    failed = sum(isinstance(result, RenderFailure) for result in results)
-    raise typer.Exit(EXIT_UNUSABLE if failed or no_pdf else EXIT_CLEAN)
+    made = [result for result in results if not isinstance(result, RenderFailure)]
+    for line in _lacking_lines(made):
+        _say(line, columns)
+    failed = len(results) - len(made)
+    nothing = bool(made) and not any(result.outputs for result in made)
+    raise typer.Exit(EXIT_UNUSABLE if failed or no_pdf or nothing else EXIT_CLEAN)
+
+
+def _lacking_lines(results) -> list[str]:
+    """Per format asked for, the filings whose layout has it not (skipped, not failed)."""
+    by_format: dict[str, list[str]] = {}
+    for result in results:
+        for name in result.lacking:
+            by_format.setdefault(name, []).append(result.file)
+    return [
+        f"没有 {name} 的文件（版式没有这一格式，已跳过）：{'、'.join(files)}。"
+        for name, files in by_format.items()
+    ]
 
 
 def _pdf_engine_notice(columns: int | None, chosen: list[str] | None) -> bool:
@@ -366,12 +382,17 @@ def _notices(outcome, failure_type) -> list[str]:
     if outcome.skipped:
         return []
     notices = []
+    if outcome.lacking:
+        lacking = "、".join(outcome.lacking)
+        notices.append(
+            f"{outcome.file}：版式「{outcome.layout}」没有 {lacking} 格式，未生成 {lacking}。"
+        )
     if outcome.unprinted:
         notices.append(
             f"{outcome.file}：这个版式没有位置印出 {'、'.join(outcome.unprinted)}；"
             "它们仍在文件里，其他版式（--layout）会印出。"
         )
-    if outcome.check_errors:
+    if outcome.check_errors and outcome.outputs:
         notices.append(
             f"{outcome.file}：检查发现 {outcome.check_errors} 个错误，已照原样生成；"
             f"运行 pbgen check {outcome.file} 查看。"
@@ -386,14 +407,16 @@ def _report(results, seconds: float, columns: int | None) -> str:
     from pbgen.cli_frame import grid
     from pbgen.pipeline import RenderFailure
 
-    rows, pages, errors, counts = [], 0, 0, {"已生成": 0, "已是最新": 0, "失败": 0}
+    rows, pages, errors, counts = [], 0, 0, {"已生成": 0, "已是最新": 0, "跳过": 0, "失败": 0}
     for result in results:
         if isinstance(result, RenderFailure):
             rows.append([result.file, "", "", "", "", "失败"])
             counts["失败"] += 1
             continue
         written = "、".join(target.suffix.lstrip(".") for target in result.outputs)
-        state = "已是最新" if result.skipped else "已生成"
+        state = "已是最新" if result.skipped else "已生成" if result.outputs else "跳过"
+        if not result.outputs:
+            written = f"（没有 {'、'.join(result.lacking)}）"
         counts[state] += 1
         pages += result.pages or 0
         errors += result.check_errors

@@ -149,13 +149,21 @@ def check_file(path: Path | str) -> CheckResult:
     except InputError as error:
         return CheckResult(str(path), error.findings, readable=False)
     findings = check(loaded)
+    _, problem = resolve_layout(loaded)
+    if problem is not None:
+        findings.insert(0, problem)
+    return CheckResult(str(path), findings, loaded=loaded)
+
+
+def resolve_layout(loaded):
+    """(the filing's layout, None), or (None, the finding at its ``layout:`` line) when there is
+    no layout of that name."""
     try:
-        choose_layout(loaded)
+        return choose_layout(loaded), None
     except PbgenError as error:
         line, column = loaded.source.locate(("layout",))
         message = str(error).split("：", 1)[-1]
-        findings.insert(0, Finding(str(path), line, column, "layout", "error", "版式", message))
-    return CheckResult(str(path), findings, loaded=loaded)
+        return None, Finding(loaded.source.file, line, column, "layout", "error", "版式", message)
 
 
 def check_files(paths: Iterable[Path | str], only_filings: bool = False) -> list[CheckResult]:
@@ -176,6 +184,7 @@ class RenderResult:
     layout: str = ""  # the layout's Chinese name
     skipped: bool = False  # outputs already newer than input, templates and pbgen
     notices: list[str] = field(default_factory=list)  # about the outputs (a 目录 without pages)
+    lacking: list[str] = field(default_factory=list)  # formats asked for that the layout has not
 
 
 def build_timestamp(year: int) -> datetime:
@@ -205,7 +214,8 @@ def render_file(
 ) -> RenderResult:
     """One filing to its documents in ``output_dir``: load → check → context → render → write.
 
-    ``formats`` defaults to every format of the layout; ``layout`` overrides the filing's own;
+    ``formats`` defaults to every format of the layout; one the layout has not is left out
+    (``lacking``), and nothing is written when none is left; ``layout`` overrides the filing's own;
     ``name`` is where the outputs go inside ``output_dir`` (default: the filing's stem). Without
     ``force``, outputs made from exactly this filing, layout, formats, templates and pbgen are
     kept (``pbgen.stamp``). The formats are written together or not at all.
@@ -221,21 +231,25 @@ def render_file(
     filing = loaded.filing
     chosen = choose_layout(loaded, layout, template_dir)
     del loaded  # its YAML nodes and their lines served the findings: 60 MB for 5000 projects
-    formats = list(formats or default_formats(chosen.formats))
-    unsupported = [name for name in formats if name not in chosen.formats]
-    if unsupported:
-        raise PbgenError(
-            f"「{chosen.name}」没有 {'、'.join(unsupported)} 格式；可选：{'、'.join(chosen.formats)}。"
+    asked = list(formats or default_formats(chosen.formats))
+    formats = [name for name in asked if name in chosen.formats]
+    lacking = [name for name in asked if name not in chosen.formats]
+    left_out = chosen.unprinted(filing)
+    if not formats:  # nothing of what was asked: skipped, and the caller says so
+        seconds = time.perf_counter() - start
+        return RenderResult(
+            str(path), [], None, seconds, errors, left_out, chosen.name, lacking=lacking
         )
     name = Path(name) if name is not None else Path(Path(path).stem)
     base = Path(output_dir) / name
     targets = [base.with_name(f"{base.name}.{ext}") for ext in FORMATS if ext in formats]
-    left_out = chosen.unprinted(filing)
     key = stamp.make_key(Path(path), chosen.id, formats, template_roots(chosen.folder))
     stamp_file = stamp.stamp_path(Path(output_dir), name)
     if not force and stamp.up_to_date(stamp_file, key, targets):
         seconds = time.perf_counter() - start
-        return RenderResult(str(path), targets, 0, seconds, errors, left_out, chosen.name, True)
+        return RenderResult(
+            str(path), targets, 0, seconds, errors, left_out, chosen.name, True, lacking=lacking
+        )
     rendered = render_in_memory(filing, chosen, formats, str(path))
     outputs = {target: rendered.files[target.suffix.lstrip(".")] for target in targets}
     # outputs with notices (a 目录 without page numbers) are never up to date: tried again
@@ -251,6 +265,7 @@ def render_file(
         left_out,
         chosen.name,
         notices=rendered.notices,
+        lacking=lacking,
     )
 
 

@@ -310,3 +310,19 @@ def test_check_never_prints_escape_sequences_from_the_filing(write_filing):
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "\u202e" not in result.output
     assert "<U+001B>[31m红色项目" in result.output and "[invisible-character]" in result.output
+
+
+def test_a_batch_skips_a_format_a_layout_lacks_with_a_notice(tmp_path):
+    """`pbgen render data/ -f docx,xlsx`: every filing gets its DOCX, the 公开表 its XLSX too,
+    and the others are named as having no XLSX — skipped, not failed (exit 0)."""
+    result = run("render", DATA, "-o", tmp_path, "-f", "docx,xlsx")
+    assert result.exit_code == 0, result.output
+    filings = sorted(path.stem for path in DATA.glob("*.yaml"))
+    assert sorted(path.stem for path in tmp_path.glob("*.docx")) == filings
+    assert [path.stem for path in tmp_path.glob("*.xlsx")] == ["menyuan-2024"]
+    (summary,) = [
+        line for line in result.output.splitlines() if line.startswith("没有 xlsx 的文件")
+    ]
+    lacking = [str(DATA / f"{name}.yaml") for name in filings if name != "menyuan-2024"]
+    assert all(file in summary for file in lacking) and "menyuan" not in summary
+    assert "失败" not in result.output
