@@ -439,6 +439,100 @@ def _report(results, seconds: float, columns: int | None) -> str:
     return "\n".join(["", "生成结果（错误：检查发现的错误数；秒：合计为总用时）", *table])
 
 
+class MoneyUnit(StrEnum):
+    wan = "万元"
+    yuan = "元"
+
+
+@app.command()
+def report(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="各部门的绩效文本所在的文件夹（或文件）。", metavar="文件夹…"),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="输出文件夹。", metavar="文件夹")
+    ] = Path("output"),
+    formats: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html（网页，离线可开）、xlsx（汇总表，合计为公式），用逗号分隔。",
+            metavar="格式",
+        ),
+    ] = "html",
+    feedback: Annotated[
+        bool,
+        typer.Option(
+            "--feedback", help="每份文件另写一份审核意见（XLSX，在 输出文件夹/审核意见/ 下）。"
+        ),
+    ] = False,
+    unit: Annotated[
+        MoneyUnit, typer.Option("--unit", help="报告中金额的单位。", metavar="单位")
+    ] = MoneyUnit.wan,
+    ledger: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--ledger",
+            help="预算系统导出的台账（CSV、XLS、XLSX），核对各部门的金额。",
+            metavar="文件",
+        ),
+    ] = None,
+    ledger_columns: Annotated[
+        str | None,
+        typer.Option(
+            "--ledger-columns",
+            help="台账的列名，如 项目编码=XMBM,预算数=金额（元）；可用的名称：项目编码、单位编码、"
+            "预算数、财政资金、年度、项目名称。",
+            metavar="列名",
+        ),
+    ] = None,
+    ledger_unit: Annotated[
+        MoneyUnit | None,
+        typer.Option(
+            "--ledger-unit",
+            help="台账的金额单位；不写时从金额列名读取，如「预算数（元）」。",
+            metavar="单位",
+        ),
+    ] = None,
+) -> None:
+    """财政局的审核报告：一个离线网页（汇总表、图表、跨文件核对、同比、问题按部门和规则），
+    可选 XLSX 汇总表和各部门的审核意见。"""
+    from pbgen.report import FORMATS, build_report, report_files
+    from pbgen.report.ledger import LedgerColumns
+    from pbgen.write import write_all
+
+    chosen = [part.strip().lower() for part in formats.split(",") if part.strip()]
+    if not chosen or any(part not in FORMATS for part in chosen):
+        raise typer.BadParameter(
+            f"可选 {'、'.join(FORMATS)}，用逗号分隔，如 html,xlsx。", param_hint="--format / -f"
+        )
+    try:
+        columns = LedgerColumns.named(ledger_columns) if ledger_columns else None
+        built = build_report(
+            paths,
+            unit=unit.value,
+            ledgers=ledger or [],
+            columns=columns,
+            ledger_unit=ledger_unit.value if ledger_unit else None,
+        )
+        files = report_files(built, output, chosen, feedback)
+        write_all(files)
+    except PbgenError as error:
+        raise _fail(error) from None
+    for path in files:
+        if path.parent == output:
+            typer.echo(f"已写入 {path}")
+    if feedback:
+        typer.echo(f"已写入 {len(files) - len(chosen)} 份审核意见：{output / '审核意见'}")
+    typer.echo(
+        f"{len(built.digests)} 份文件：通过 {built.count('通过')}，有错误 {built.count('有错误')}，"
+        f"无法读取 {built.count('无法读取')}；跨文件核对 {len(built.across)} 条；"
+        f"同比 {len(built.yoy)} 份。"
+    )
+
+
 @app.command()
 def migrate(
     paths: Annotated[

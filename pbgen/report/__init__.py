@@ -1,101 +1,41 @@
 """``pbgen report``: the finance bureau's desk — a folder of filings in, one report out.
 
 The report reads as its pipeline: each filing is read, judged (``judge``) and digested in turn,
-then let go (``digest``); the checks no single filing can make run over the digests
-(``cross``, and ``ledger`` against the bureau's budget system); each filing is set against last
-year's (``yoy``); the page (``page``, with ``charts``) and the workbooks (``workbook``) are
-written from that. ``book`` joins the rendered PDFs into one.
+then let go (``digest``); the checks no single filing can make run over the digests (``cross``,
+and ``ledger`` against the bureau's budget system); each filing is set against last year's
+(``yoy``) — all in ``build``. The page (``page``, with ``charts``) and the workbooks
+(``workbook``) are written from that. ``book`` joins rendered PDFs into one.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
-from pbgen import __version__
-from pbgen.pipeline import find_filings
-from pbgen.report.cross import across
-from pbgen.report.digest import Digest, Item, digest, from_yuan
-from pbgen.report.ledger import LedgerColumns, compare, read_ledger
-from pbgen.report.yoy import YearOverYear, year_over_year
+from pbgen.pipeline import output_names
+from pbgen.report.build import Report, build_report
+from pbgen.report.page import render_page
+from pbgen.report.workbook import feedback_name, feedback_workbook, summary_workbook
 
-__all__ = ["Report", "build_report"]
+__all__ = ["FORMATS", "Report", "build_report", "report_files"]
 
-
-@dataclass
-class Report:
-    """Everything the page and the workbooks show."""
-
-    folders: list[str]
-    unit: str  # every amount shown in this unit
-    digests: list[Digest]
-    across: list[Item]  # the findings across filings and against the ledger
-    yoy: list[YearOverYear]
-    ledgers: list[str] = field(default_factory=list)
-    locked: frozenset[str] = frozenset()
-    kit: str | None = None  # the bureau's kit and its version (issue 19); None: none
-    made_on: date = field(default_factory=lambda: report_date())
-    version: str = __version__
-
-    @property
-    def years(self) -> list[int]:
-        return sorted({d.year for d in self.digests if d.readable and d.year is not None})
-
-    def shown(self, yuan: Decimal) -> Decimal:
-        """An amount (元) in the report's unit, exact."""
-        return from_yuan(yuan, self.unit)
-
-    def totals(self, year: int) -> dict[str, Decimal]:
-        """预算数, 财政资金, 其他资金 of the readable filings of ``year``, in the report's unit."""
-        filings = [d for d in self.digests if d.readable and d.year == year]
-        return {
-            name: self.shown(sum((getattr(d, name) for d in filings), Decimal(0)))
-            for name in ("budget", "fiscal", "other")
-        }
-
-    def count(self, status: str) -> int:
-        return sum(d.status == status for d in self.digests)
+FORMATS = ("html", "xlsx")
+NAME = "审核报告"
 
 
-def report_date() -> date:
-    """SOURCE_DATE_EPOCH when set (the same input gives the same report), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return datetime.fromtimestamp(int(epoch)).date() if epoch.isdigit() else date.today()
-
-
-def build_report(
-    paths: Iterable[Path | str],
-    unit: str = "万元",
-    ledgers: Iterable[Path] = (),
-    columns: LedgerColumns | None = None,
-    ledger_unit: str | None = None,
-    locked: frozenset[str] = frozenset(),
-) -> Report:
-    """The report of the filings in ``paths``. ``locked``: the rules the bureau's kit locks
-    (a filing's own ``check.disable`` cannot hide them; see ``judge``)."""
-    paths = list(paths)
-    tables = [read_ledger(Path(path), columns, ledger_unit) for path in ledgers]  # fail early
-    digests = [digest(path, locked) for path in find_filings(paths)]
-    found = across(digests)
-    everything = [item for items in found.values() for item in items]
-    for table in tables:
-        in_filings, only_ledger = compare(table, digests)
-        for file, items in in_filings.items():
-            found.setdefault(file, []).extend(items)
-            everything += items
-        everything += only_ledger
-    for d in digests:
-        d.add(found.get(d.file, []))
-    return Report(
-        folders=[str(path) for path in paths],
-        unit=unit,
-        digests=digests,
-        across=everything,
-        yoy=year_over_year(digests),
-        ledgers=[table.file for table in tables],
-        locked=locked,
-    )
+def report_files(
+    report: Report, output: Path, formats: Iterable[str] = ("html",), feedback: bool = False
+) -> dict[Path, bytes]:
+    """What ``pbgen report`` writes into ``output``: the page, the summary workbook, and with
+    ``feedback`` each filing's 审核意见."""
+    files: dict[Path, bytes] = {}
+    if "html" in formats:
+        target = output / f"{NAME}.html"
+        files[target] = render_page(report, target)
+    if "xlsx" in formats:
+        files[output / f"{NAME}.xlsx"] = summary_workbook(report)
+    if feedback:
+        names = output_names(report.folders)
+        for d in report.digests:
+            files[output / feedback_name(d, names)] = feedback_workbook(report, d)
+    return files

@@ -17,7 +17,8 @@ from urllib.parse import quote
 import jinja2
 
 from pbgen.findings import SEVERITY_NAMES, visible
-from pbgen.report import Report, charts
+from pbgen.report import charts
+from pbgen.report.build import Report
 from pbgen.report.digest import Digest, Item, Place
 from pbgen.report.rules import rule_text
 
