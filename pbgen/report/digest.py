@@ -33,6 +33,13 @@ def from_yuan(amount: Decimal, unit: str) -> Decimal:
     return amount.scaleb(-4) if unit == "万元" else amount
 
 
+def money_text(value: Decimal) -> str:
+    """An exact amount with at least two decimals and thousands separators: 1,234.567891."""
+    value = value.normalize()
+    places = max(2, -value.as_tuple().exponent)
+    return f"{value:,.{places}f}"
+
+
 @dataclass(frozen=True)
 class Place:
     """Where something is written: a file and a line (a ledger's row is its line)."""

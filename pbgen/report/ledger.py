@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pbgen.errors import PbgenError
 from pbgen.findings import Finding
-from pbgen.report.digest import Digest, Item, Place, ProjectEntry, from_yuan, in_yuan
+from pbgen.report.digest import Digest, Item, Place, ProjectEntry, from_yuan, in_yuan, money_text
 from pbgen.report.rules import severity
 
 PRECISION = {"元": Decimal("0.01"), "万元": Decimal("0.01")}  # of an amount, in its own unit
@@ -222,8 +222,8 @@ def _disagreement(term, ours, unit, theirs, their_unit, place: Place) -> str:
     if same:
         return ""
     return (
-        f"{term} {_shown(ours)} {unit}{_also_in(ours, unit, their_unit)}与预算台账 "
-        f"{place.file} 第 {place.line} 行的 {_shown(theirs)} {their_unit}"
+        f"{term} {money_text(ours)} {unit}{_also_in(ours, unit, their_unit)}与预算台账 "
+        f"{place.file} 第 {place.line} 行的 {money_text(theirs)} {their_unit}"
         f"{_also_in(theirs, their_unit, unit)}不符（按两者中较粗的精度 {_precision(coarse)} "
         "比较）：请与财政局核对，改正其中一处。"
     )
@@ -260,15 +260,11 @@ def _item(rule: str, place: Place, label: str, message: str, other: Place | None
     return Item(finding, also=(other,) if other else ())
 
 
-def _shown(amount: Decimal) -> str:
-    return f"{amount:,f}"
-
-
 def _also_in(amount: Decimal, unit: str, other: str) -> str:
     """「（50,000.00 元）」 when the other side counts in another unit."""
     if unit == other:
         return ""
-    return f"（{_shown(from_yuan(in_yuan(amount, unit), other))} {other}）"
+    return f"（{money_text(from_yuan(in_yuan(amount, unit), other))} {other}）"
 
 
 def _precision(coarse: Decimal) -> str:

@@ -19,22 +19,15 @@ import jinja2
 from pbgen.findings import SEVERITY_NAMES, visible
 from pbgen.report import charts
 from pbgen.report.build import Report
-from pbgen.report.digest import Digest, Item, Place
+from pbgen.report.digest import Digest, Item, Place, money_text
 from pbgen.report.rules import rule_text
 
 HERE = Path(__file__).parent
 
 
-def amount(value: Decimal) -> str:
-    """An exact amount with at least two decimals and thousands separators: 1,234.567891."""
-    value = value.normalize()
-    places = max(2, -value.as_tuple().exponent)
-    return f"{value:,.{places}f}"
-
-
 def plain(value: Decimal) -> str:
-    """The same, as a number a program reads: 1234.567891."""
-    return amount(value).replace(",", "")
+    """An exact amount as a number a program reads: 1234.567891."""
+    return money_text(value).replace(",", "")
 
 
 def render_page(report: Report, target: Path) -> bytes:
@@ -46,7 +39,7 @@ def render_page(report: Report, target: Path) -> bytes:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters.update(amount=amount, plain=plain, visible=visible)
+    environment.filters.update(amount=money_text, plain=plain, visible=visible)
     links = Links(target.parent)
     page = environment.get_template("page.html.j2")
     return page.render(
@@ -62,7 +55,7 @@ def render_page(report: Report, target: Path) -> bytes:
         rule_text=rule_text,
         href=links.href,
         editor=links.editor,
-        yoy_unit=lambda yuan: amount(report.shown(yuan)),
+        yoy_unit=lambda yuan: money_text(report.shown(yuan)),
     ).encode("utf-8")
 
 
