@@ -326,3 +326,26 @@ def test_a_batch_skips_a_format_a_layout_lacks_with_a_notice(tmp_path):
     lacking = [str(DATA / f"{name}.yaml") for name in filings if name != "menyuan-2024"]
     assert all(file in summary for file in lacking) and "menyuan" not in summary
     assert "失败" not in result.output
+
+
+def test_report_writes_the_page_and_the_summary_the_same_every_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first, second = tmp_path / "1", tmp_path / "2"
+    for output in (first, second):
+        result = run("report", DATA, "-o", output, "-f", "html,xlsx", "--feedback")
+        assert result.exit_code == 0, result.output
+    assert f"已写入 {first / '审核报告.html'}" in result.output.replace(str(second), str(first))
+    assert "6 份文件：通过 0，有错误 6，无法读取 0" in result.output
+    written = sorted(path.relative_to(first) for path in first.rglob("*") if path.is_file())
+    assert len(written) == 2 + 6
+    for name in written:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    page = (first / "审核报告.html").read_text(encoding="utf-8")
+    assert "生成日期</dt><dd>2023-11-14" in page
+    assert all(f"data/{path.name}" in page for path in DATA.glob("*.yaml"))
+
+
+def test_report_refuses_an_unknown_format(tmp_path):
+    result = run("report", DATA, "-o", tmp_path, "-f", "pdf")
+    assert result.exit_code == 2 and "html、xlsx" in result.output
+    assert not tmp_path.joinpath("审核报告.html").exists()
