@@ -232,6 +232,15 @@ def render(
         int | None,
         typer.Option("--jobs", "-j", min=1, help="并行进程数；默认为全部 CPU 核。", metavar="个数"),
     ] = None,
+    book: Annotated[
+        Path | None,
+        typer.Option(
+            "--book",
+            help="另把各文件的 PDF 合订成一个 PDF：封面、目录（各部门在合订本中的页码）、"
+            "每个部门和项目一个书签；各文件保留自己的页码。",
+            metavar="文件.pdf",
+        ),
+    ] = None,
 ) -> None:
     """生成 DOCX（可编辑）、PDF（公开用）和公开表的 XLSX；多个文件并行生成。"""
     import time
@@ -240,6 +249,10 @@ def render(
     from pbgen.pipeline import Interrupted, RenderFailure, output_names, render_many
 
     chosen = _formats(formats)
+    if book is not None and chosen is not None and "pdf" not in chosen:
+        raise typer.BadParameter(
+            "合订本由各文件的 PDF 组成：请在 --format 里加上 pdf。", param_hint="--book"
+        )
     columns = terminal_columns()
     no_pdf = _pdf_engine_notice(columns, chosen)
     if no_pdf:  # asked for by --format: the other formats are still made, the exit status is 2
@@ -274,9 +287,30 @@ def render(
     made = [result for result in results if not isinstance(result, RenderFailure)]
     for line in _lacking_lines(made):
         _say(line, columns)
+    if book is not None and not no_pdf:
+        _write_book(book, results)
     failed = len(results) - len(made)
     nothing = bool(made) and not any(result.outputs for result in made)
     raise typer.Exit(EXIT_UNUSABLE if failed or no_pdf or nothing else EXIT_CLEAN)
+
+
+def _write_book(target: Path, results) -> None:
+    """The rendered PDFs joined into one book, and what it left out."""
+    from pbgen.report.book import chapters, make_book
+    from pbgen.report.build import report_date
+    from pbgen.write import write_atomic
+
+    parts = chapters(results)
+    try:
+        write_atomic(target, make_book(parts, report_date()))
+    except PbgenError as error:
+        raise _fail(error) from None
+    pages = sum(part.pages for part in parts)
+    included = sum(bool(part.pages) for part in parts)
+    typer.echo(f"已写入合订本 {target}：{included} 份文件，{pages} 页（另有封面和目录）。")
+    for part in parts:
+        if not part.pages:
+            typer.echo(f"未收入合订本：{part.file}（{part.why_not}）。")
 
 
 def _lacking_lines(results) -> list[str]:
