@@ -17,15 +17,16 @@ READING = {
     "layout": "版式须是 pbgen 找得到的版式",
 }
 
-# The report's own rules: across filings, and against the ledger.
+# The report's own rules, across filings and against the ledger: errors, but for these warnings.
+WARNINGS = frozenset({"ledger-missing", "ledger-absent", "ledger-row"})
 ACROSS = {
-    "cross-project-code": ("error", "同一年度，一个项目编码只属于一个部门"),
-    "cross-unit-name": ("error", "同一年度，一个单位编码只对应一个单位名称"),
-    "cross-department-name": ("error", "同一年度，一个部门编码只对应一个部门名称"),
-    "ledger-mismatch": ("error", "金额与预算台账一致（按两者中较粗的精度比较）"),
-    "ledger-missing": ("warning", "预算台账中的项目在部门的文件里找得到"),
-    "ledger-absent": ("warning", "部门文件中的项目在预算台账里找得到"),
-    "ledger-row": ("warning", "预算台账每一行的金额都是数字"),
+    "cross-project-code": "同一年度，一个项目编码只属于一个部门",
+    "cross-unit-name": "同一年度，一个单位编码只对应一个单位名称",
+    "cross-department-name": "同一年度，一个部门编码只对应一个部门名称",
+    "ledger-mismatch": "金额与预算台账一致（按两者中较粗的精度比较）",
+    "ledger-missing": "预算台账中的项目在部门的文件里找得到",
+    "ledger-absent": "部门文件中的项目在预算台账里找得到",
+    "ledger-row": "预算台账每一行的金额都是数字",
 }
 
 
@@ -33,10 +34,9 @@ def rule_text(rule: str) -> str:
     """The rule's Chinese text, as ``pbgen rules`` lists it."""
     if rule in RULES:
         return RULES[rule].summary
-    if rule in ACROSS:
-        return ACROSS[rule][1]
-    return READING.get(rule, rule)
+    return ACROSS.get(rule) or READING.get(rule, rule)
 
 
 def severity(rule: str) -> str:
-    return ACROSS[rule][0]
+    """The severity of one of the report's own rules."""
+    return "warning" if rule in WARNINGS else "error"

@@ -28,15 +28,7 @@ COUNT_COLUMNS = (4, 5, 6)
 FIRST = 4  # the first row of filings (0-based): title, about, blank, header
 FINDING_HEAD = ("部门", "年度", "文件", "行", "列", "严重程度", "规则", "规则说明", "栏目", "问题与修改意见", "另见")  # fmt: skip
 FINDING_WIDTHS = (20, 7, 30, 6, 5, 9, 20, 30, 30, 70, 30)
-SHEET_HEAD = (
-    "序号",
-    "严重程度",
-    "位置（文件:行:列）",
-    "栏目",
-    "问题类别",
-    "审核意见",
-    "部门整改说明",
-)
+SHEET_HEAD = ("序号", "严重程度", "位置（文件:行:列）", "栏目", "问题类别", "审核意见", "部门整改说明")  # fmt: skip
 SHEET_WIDTHS = (5, 7, 24, 26, 20, 50, 24)
 LINE_PT = 13.5  # a line of 10 pt 微软雅黑 (LibreOffice and Excel do not grow rows on opening)
 

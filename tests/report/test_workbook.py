@@ -18,6 +18,7 @@ from pbgen.check import check
 from pbgen.load import load
 from pbgen.report import report_files
 from pbgen.report.build import build_report
+from pbgen.report.workbook import SHEET_HEAD
 from pbgen.write import write_all
 
 from .filings import department, write
@@ -97,15 +98,7 @@ def test_each_filing_gets_its_findings_sheet_with_every_place(written):
     sheet = load_workbook(root / "out" / "审核意见" / "乙局-2024.xlsx")["审核意见"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0][0] == "乙局 2024 年部门预算绩效文本审核意见"
-    assert rows[4] == [
-        "序号",
-        "严重程度",
-        "位置（文件:行:列）",
-        "栏目",
-        "问题类别",
-        "审核意见",
-        "部门整改说明",
-    ]
+    assert rows[4] == list(SHEET_HEAD)
     (duplicate,) = [row for row in rows[5:] if "cross-project-code" in (row[4] or "")]
     place, also = duplicate[2].split("\n")
     assert re.fullmatch(r".*乙局-2024\.yaml:\d+:\d+", place)
