@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -56,7 +56,7 @@ class Report:
 def report_date() -> date:
     """SOURCE_DATE_EPOCH when set (the same input gives the same report), else today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return datetime.fromtimestamp(int(epoch)).date() if epoch.isdigit() else date.today()
+    return datetime.fromtimestamp(int(epoch), tz=UTC).date() if epoch.isdigit() else date.today()
 
 
 def build_report(

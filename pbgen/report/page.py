@@ -75,11 +75,9 @@ class Links:
         return quote(Path(relative).as_posix())
 
     def editor(self, place: Place) -> str:
-        return (
-            "vscode://file"
-            + quote(Path(place.file).resolve().as_posix())
-            + f":{place.line}:{max(place.column, 1)}"
-        )
+        """vscode://file/C:/…/x.yaml:12:5 — the path with one leading slash on every system."""
+        path = "/" + Path(place.file).resolve().as_posix().lstrip("/")
+        return f"vscode://file{quote(path)}:{place.line}:{max(place.column, 1)}"
 
 
 def _charts(report: Report) -> list[tuple[str, str, str]]:
