@@ -104,7 +104,7 @@ def _names(
 
 
 def _item(rule: str, place: Place, field: str, message: str, others: list, where: Callable) -> Item:
-    label = f"{place.label} 的 {field}" if place.label else field
+    label = f"{place.label}的 {field}" if place.label else field
     finding = Finding(place.file, place.line, place.column, rule, severity(rule), label, message)
     return Item(finding, also=tuple(where(other) for other in others))
 

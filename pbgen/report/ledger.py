@@ -199,7 +199,7 @@ def _differences(
     for term, ours, theirs in pairs:
         problem = _disagreement(term, ours, unit, theirs, ledger.unit, row.place)
         if problem:
-            label = f"{project.place.label} 的 {term}"
+            label = f"{project.place.label}的 {term}"
             items.append(_item("ledger-mismatch", project.place, label, problem, row.place))
     return items
 
@@ -213,7 +213,7 @@ def _unit_difference(row: LedgerRow, ledger: Ledger, digest: Digest) -> list[Ite
     if not problem:
         return []
     where = next(u.place for u in digest.units if u.code == row.unit_code)
-    return [_item("ledger-mismatch", where, f"{where.label} 的 预算数合计", problem, row.place)]
+    return [_item("ledger-mismatch", where, f"{where.label}的 预算数合计", problem, row.place)]
 
 
 def _disagreement(term, ours, unit, theirs, their_unit, place: Place) -> str:
@@ -251,7 +251,7 @@ def _missing(row: LedgerRow) -> Item:
 def _absent(project: ProjectEntry, ledger: Ledger) -> Item:
     message = f"项目编码「{project.code}」不在预算台账 {ledger.file} 里：请核对编码，或与财政局确认这个项目。"
     return _item(
-        "ledger-absent", project.place, f"{project.place.label} 的 项目编码", message, None
+        "ledger-absent", project.place, f"{project.place.label}的 项目编码", message, None
     )
 
 
