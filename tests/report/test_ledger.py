@@ -119,3 +119,26 @@ def test_a_ledger_without_a_header_or_a_unit_is_told(folder, tmp_path):
         build_report([folder], ledgers=[no_header])
     with pytest.raises(PbgenError, match="看不懂"):
         LedgerColumns.named("金额")
+
+
+def test_a_ledger_of_unit_totals_and_a_row_that_is_not_a_number(folder, tmp_path):
+    rows = [
+        ["年度", "单位编码", "预算数（万元）"],
+        ["2024", "401001", "15.00"],  # 甲局: 10.00 + 5.00
+        ["2024", "402001", "23.50"],  # 乙局: 20.00 + 3.00
+        ["2024", "409001", "待定"],
+        ["2023", "402001", "99.00"],  # another year: no filing of it here
+    ]
+    ledger = _csv(tmp_path / "单位台账.csv", rows, "utf-8")
+    found = _by_rule(build_report([folder], ledgers=[ledger]))
+    (mismatch,) = found["ledger-mismatch"]
+    assert mismatch.finding.file == str(folder / "乙局.yaml")
+    assert mismatch.finding.field == "单位「乙局本级」的 预算数合计"
+    assert "各项目预算数之和 23.00 万元与预算台账" in mismatch.finding.message
+    assert "第 3 行的 23.50 万元不符" in mismatch.finding.message
+    (row,) = found["ledger-row"]
+    assert (row.finding.line, row.finding.severity) == (
+        4,
+        "warning",
+    ) and "「待定」" in row.finding.message
+    assert "ledger-absent" not in found  # a ledger of units lists no project to miss
