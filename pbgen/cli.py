@@ -16,6 +16,12 @@ import typer
 from pbgen import __version__
 from pbgen.cli_frame import Typer, install_completion, show_completion
 from pbgen.errors import PbgenError
+from pbgen.report import FORMATS as REPORT_FORMATS
+from pbgen.report import build_report, report_files
+from pbgen.report.book import chapters, make_book
+from pbgen.report.build import report_date
+from pbgen.report.ledger import LedgerColumns
+from pbgen.write import write_all, write_atomic
 
 app = Typer(
     help="pbgen：部门预算绩效文本。用一份 YAML 写绩效文本，检查它，生成 DOCX 与 PDF。",
@@ -296,10 +302,6 @@ def render(
 
 def _write_book(target: Path, results) -> None:
     """The rendered PDFs joined into one book, and what it left out."""
-    from pbgen.report.book import chapters, make_book
-    from pbgen.report.build import report_date
-    from pbgen.write import write_atomic
-
     parts = chapters(results)
     try:
         write_atomic(target, make_book(parts, report_date()))
@@ -533,14 +535,11 @@ def report(
 ) -> None:
     """财政局的审核报告：一个离线网页（汇总表、图表、跨文件核对、同比、问题按部门和规则），
     可选 XLSX 汇总表和各部门的审核意见。"""
-    from pbgen.report import FORMATS, build_report, report_files
-    from pbgen.report.ledger import LedgerColumns
-    from pbgen.write import write_all
-
     chosen = [part.strip().lower() for part in formats.split(",") if part.strip()]
-    if not chosen or any(part not in FORMATS for part in chosen):
+    if not chosen or any(part not in REPORT_FORMATS for part in chosen):
         raise typer.BadParameter(
-            f"可选 {'、'.join(FORMATS)}，用逗号分隔，如 html,xlsx。", param_hint="--format / -f"
+            f"可选 {'、'.join(REPORT_FORMATS)}，用逗号分隔，如 html,xlsx。",
+            param_hint="--format / -f",
         )
     try:
         columns = LedgerColumns.named(ledger_columns) if ledger_columns else None
