@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import jinja2
-
 from pbgen.errors import InputError
 from pbgen.load import load
 from pbgen.pipeline import RenderFailure
@@ -121,6 +119,7 @@ def _number(chapters: list[Chapter], front_pages: int) -> None:
 
 def _front_matter(chapters: list[Chapter], title: str, made_on: date):
     """The cover and the 目录, laid out by WeasyPrint (a pikepdf.Pdf of its pages)."""
+    import jinja2
     import pikepdf
     import weasyprint
 

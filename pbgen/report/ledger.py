@@ -250,9 +250,7 @@ def _missing(row: LedgerRow) -> Item:
 
 def _absent(project: ProjectEntry, ledger: Ledger) -> Item:
     message = f"项目编码「{project.code}」不在预算台账 {ledger.file} 里：请核对编码，或与财政局确认这个项目。"
-    return _item(
-        "ledger-absent", project.place, f"{project.place.label}的 项目编码", message, None
-    )
+    return _item("ledger-absent", project.place, f"{project.place.label}的 项目编码", message, None)
 
 
 def _item(rule: str, place: Place, label: str, message: str, other: Place | None) -> Item:

@@ -14,8 +14,6 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
-import jinja2
-
 from pbgen.findings import SEVERITY_NAMES, visible
 from pbgen.report import charts
 from pbgen.report.build import Report
@@ -32,6 +30,8 @@ def plain(value: Decimal) -> str:
 
 def render_page(report: Report, target: Path) -> bytes:
     """The page's bytes; links are relative to ``target``, where it will be written."""
+    import jinja2  # only when writing: pbgen check never loads it
+
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE),
         autoescape=True,
