@@ -178,7 +178,7 @@ def digest(path: Path | str, locked: frozenset[str] = frozenset()) -> Digest:
         hidden=judged.hidden,
     )
     result.items = [_item(finding, judged, lines) for finding in found]
-    _money(result, filing, loaded.source)
+    _contents(result, filing, loaded.source)
     return result
 
 
@@ -189,7 +189,7 @@ def _item(finding: Finding, judged: Judgement, lines: list[str]) -> Item:
     return Item(finding, overruled=judged.is_overruled(finding), snippet=text)
 
 
-def _money(result: Digest, filing: Filing, source) -> None:
+def _contents(result: Digest, filing: Filing, source) -> None:
     """Totals in 元, each project's and unit's identity and place, the indicator counts and the
     budget-weighted spending plan."""
     unit = filing.money_unit

@@ -66,23 +66,21 @@ def year_over_year(digests: list[Digest]) -> list[YearOverYear]:
     for digest in digests:
         if not digest.readable or not _codes(digest):
             continue
-        previous = _in_folder(digest, by_unit)
+        previous = _last_year(digest, by_unit, history)
         if previous is not None:
-            old_text, label, before = (
-                read_text(Path(previous.file), previous.file),
-                previous.file,
-                previous.budget,
-            )
-        else:
-            old = history.last_year(digest)
-            if old is None:
-                continue
-            label, old_text = old
-            before = None
-        compared = _compare(digest, old_text, label, before)
-        if compared is not None:
-            found.append(compared)
+            compared = _compare(digest, *previous)
+            if compared is not None:
+                found.append(compared)
     return found
+
+
+def _last_year(digest: Digest, by_unit: dict, history: GitHistory):
+    """(label, text, budget in 元 or None) of last year's filing: in the folder, else in git."""
+    previous = _in_folder(digest, by_unit)
+    if previous is not None:
+        return previous.file, read_text(Path(previous.file), previous.file), previous.budget
+    in_git = history.last_year(digest)
+    return (*in_git, None) if in_git is not None else None
 
 
 def _codes(digest: Digest) -> set[str]:
@@ -110,7 +108,7 @@ def _in_folder(digest: Digest, by_unit: dict) -> Digest | None:
 
 
 def _compare(
-    digest: Digest, old_text: str, label: str, before: Decimal | None
+    digest: Digest, label: str, old_text: str, before: Decimal | None
 ) -> YearOverYear | None:
     try:
         old = upgraded(old_text, label)
