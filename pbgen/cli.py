@@ -303,6 +303,11 @@ def render(
 def _write_book(target: Path, results) -> None:
     """The rendered PDFs joined into one book, and what it left out."""
     parts = chapters(results)
+    if not any(part.pdf for part in parts):
+        typer.echo(
+            f"没有生成任何 PDF，未写合订本 {target}（pbgen doctor 查看 PDF 引擎）。", err=True
+        )
+        raise typer.Exit(EXIT_UNUSABLE)
     try:
         write_atomic(target, make_book(parts, report_date()))
     except PbgenError as error:

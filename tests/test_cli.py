@@ -349,3 +349,9 @@ def test_report_refuses_an_unknown_format(tmp_path):
     result = run("report", DATA, "-o", tmp_path, "-f", "pdf")
     assert result.exit_code == 2 and "html、xlsx" in result.output
     assert not tmp_path.joinpath("审核报告.html").exists()
+
+
+def test_render_book_needs_pdf(tmp_path):
+    result = run("render", DATA, "-o", tmp_path, "-f", "docx", "--book", tmp_path / "汇编.pdf")
+    assert result.exit_code == 2 and "请在 --format 里加上 pdf" in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -4,6 +4,7 @@ filings and against the ledger, then year over year."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -48,6 +49,12 @@ class Report:
             name: self.shown(sum((getattr(d, name) for d in filings), Decimal(0)))
             for name in ("budget", "fiscal", "other")
         }
+
+    def repeated(self, year: int) -> dict[str, int]:
+        """Departments with more than one readable filing in ``year`` (one in each of two
+        layouts, say): the year's total counts each of them."""
+        counts = Counter(d.name for d in self.digests if d.readable and d.year == year)
+        return {name: count for name, count in counts.items() if count > 1}
 
     def count(self, status: str) -> int:
         return sum(d.status == status for d in self.digests)

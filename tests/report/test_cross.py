@@ -3,6 +3,7 @@ under two names — each a finding at every place, naming the others."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from pbgen.report.build import build_report
@@ -59,3 +60,14 @@ def test_a_unit_code_with_two_names(tmp_path):
 def _line_of(path: Path, text: str) -> int:
     lines = path.read_text(encoding="utf-8").splitlines()
     return next(n for n, line in enumerate(lines, 1) if text in line)
+
+
+def test_a_departments_two_filings_of_a_year_are_named_under_the_total(tmp_path):
+    write(tmp_path, "甲局-2024", department("甲局", "401001"))
+    public = department("甲局", "401001")
+    public["layout"] = "gongkai"
+    write(tmp_path, "甲局-2024-公开表", public)
+    write(tmp_path, "乙局-2024", department("乙局", "402001", codes=("Q1", "Q2")))
+    report = build_report([tmp_path])
+    assert report.repeated(2024) == {"甲局": 2}
+    assert report.totals(2024)["budget"] == Decimal("45.00")  # each filing counted, and said so
