@@ -38,6 +38,7 @@ bench: setup
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/docx_scale.py
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/report.py
 
 schema: setup
 	$(BIN)/pbgen schema -o schema/filing.schema.json

@@ -277,6 +277,15 @@ def render(
         int | None,
         typer.Option("--jobs", "-j", min=1, help="并行进程数；默认为全部 CPU 核。", metavar="个数"),
     ] = None,
+    book: Annotated[
+        Path | None,
+        typer.Option(
+            "--book",
+            help="另把各文件的 PDF 合订成一个 PDF：封面、目录（各部门在合订本中的页码）、"
+            "每个部门和项目一个书签；各文件保留自己的页码。",
+            metavar="文件.pdf",
+        ),
+    ] = None,
     kit: KitFolder = None,
 ) -> None:
     """生成 DOCX（可编辑）、PDF（公开用）和公开表的 XLSX；多个文件并行生成。"""
@@ -286,6 +295,10 @@ def render(
     from pbgen.pipeline import Interrupted, RenderFailure, output_names, render_many
 
     chosen = _formats(formats)
+    if book is not None and chosen is not None and "pdf" not in chosen:
+        raise typer.BadParameter(
+            "合订本由各文件的 PDF 组成：请在 --format 里加上 pdf。", param_hint="--book"
+        )
     columns = terminal_columns()
     no_pdf = _pdf_engine_notice(columns, chosen)
     if no_pdf:  # asked for by --format: the other formats are still made, the exit status is 2
@@ -318,8 +331,50 @@ def render(
         raise _fail(stopped) from None
     results = [outcomes[str(path)] for path in files]
     typer.echo(_report(results, time.perf_counter() - start, columns))
-    failed = sum(isinstance(result, RenderFailure) for result in results)
-    raise typer.Exit(EXIT_UNUSABLE if failed or no_pdf else EXIT_CLEAN)
+    made = [result for result in results if not isinstance(result, RenderFailure)]
+    for line in _lacking_lines(made):
+        _say(line, columns)
+    if book is not None and not no_pdf:
+        _write_book(book, results)
+    failed = len(results) - len(made)
+    nothing = bool(made) and not any(result.outputs for result in made)
+    raise typer.Exit(EXIT_UNUSABLE if failed or no_pdf or nothing else EXIT_CLEAN)
+
+
+def _write_book(target: Path, results) -> None:
+    """The rendered PDFs joined into one book, and what it left out."""
+    from pbgen.report.book import chapters, make_book
+    from pbgen.report.build import report_date
+    from pbgen.write import write_atomic
+
+    parts = chapters(results)
+    if not any(part.pdf for part in parts):
+        typer.echo(
+            f"没有生成任何 PDF，未写合订本 {target}（pbgen doctor 查看 PDF 引擎）。", err=True
+        )
+        raise typer.Exit(EXIT_UNUSABLE)
+    try:
+        write_atomic(target, make_book(parts, report_date()))
+    except PbgenError as error:
+        raise _fail(error) from None
+    pages = sum(part.pages for part in parts)
+    included = sum(bool(part.pages) for part in parts)
+    typer.echo(f"已写入合订本 {target}：{included} 份文件，{pages} 页（另有封面和目录）。")
+    for part in parts:
+        if not part.pages:
+            typer.echo(f"未收入合订本：{part.file}（{part.why_not}）。")
+
+
+def _lacking_lines(results) -> list[str]:
+    """Per format asked for, the filings whose layout has it not (skipped, not failed)."""
+    by_format: dict[str, list[str]] = {}
+    for result in results:
+        for name in result.lacking:
+            by_format.setdefault(name, []).append(result.file)
+    return [
+        f"没有 {name} 的文件（版式没有这一格式，已跳过）：{'、'.join(files)}。"
+        for name, files in by_format.items()
+    ]
 
 
 def _pdf_engine_notice(columns: int | None, chosen: list[str] | None) -> bool:
@@ -413,12 +468,17 @@ def _notices(outcome, failure_type) -> list[str]:
     if outcome.skipped:
         return []
     notices = []
+    if outcome.lacking:
+        lacking = "、".join(outcome.lacking)
+        notices.append(
+            f"{outcome.file}：版式「{outcome.layout}」没有 {lacking} 格式，未生成 {lacking}。"
+        )
     if outcome.unprinted:
         notices.append(
             f"{outcome.file}：这个版式没有位置印出 {'、'.join(outcome.unprinted)}；"
             "它们仍在文件里，其他版式（--layout）会印出。"
         )
-    if outcome.check_errors:
+    if outcome.check_errors and outcome.outputs:
         notices.append(
             f"{outcome.file}：检查发现 {outcome.check_errors} 个错误，已照原样生成；"
             f"运行 pbgen check {outcome.file} 查看。"
@@ -433,14 +493,16 @@ def _report(results, seconds: float, columns: int | None) -> str:
     from pbgen.cli_frame import grid
     from pbgen.pipeline import RenderFailure
 
-    rows, pages, errors, counts = [], 0, 0, {"已生成": 0, "已是最新": 0, "失败": 0}
+    rows, pages, errors, counts = [], 0, 0, {"已生成": 0, "已是最新": 0, "跳过": 0, "失败": 0}
     for result in results:
         if isinstance(result, RenderFailure):
             rows.append([result.file, "", "", "", "", "失败"])
             counts["失败"] += 1
             continue
         written = "、".join(target.suffix.lstrip(".") for target in result.outputs)
-        state = "已是最新" if result.skipped else "已生成"
+        state = "已是最新" if result.skipped else "已生成" if result.outputs else "跳过"
+        if not result.outputs:
+            written = f"（没有 {'、'.join(result.lacking)}）"
         counts[state] += 1
         pages += result.pages or 0
         errors += result.check_errors
@@ -461,6 +523,105 @@ def _report(results, seconds: float, columns: int | None) -> str:
     headers = ["文件", "版式", "页数", "错误", "秒", "结果"]
     table = grid(headers, rows, columns, right=(2, 3, 4))
     return "\n".join(["", "生成结果（错误：检查发现的错误数；秒：合计为总用时）", *table])
+
+
+class MoneyUnit(StrEnum):
+    wan = "万元"
+    yuan = "元"
+
+
+@app.command()
+def report(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="各部门的绩效文本所在的文件夹（或文件）。", metavar="文件夹…"),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="输出文件夹。", metavar="文件夹")
+    ] = Path("output"),
+    formats: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html（网页，离线可开）、xlsx（汇总表，合计为公式），用逗号分隔。",
+            metavar="格式",
+        ),
+    ] = "html",
+    feedback: Annotated[
+        bool,
+        typer.Option(
+            "--feedback", help="每份文件另写一份审核意见（XLSX，在 输出文件夹/审核意见/ 下）。"
+        ),
+    ] = False,
+    unit: Annotated[
+        MoneyUnit, typer.Option("--unit", help="报告中金额的单位。", metavar="单位")
+    ] = MoneyUnit.wan,
+    ledger: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--ledger",
+            help="预算系统导出的台账（CSV、XLS、XLSX），核对各部门的金额。",
+            metavar="文件",
+        ),
+    ] = None,
+    ledger_columns: Annotated[
+        str | None,
+        typer.Option(
+            "--ledger-columns",
+            help="台账的列名，如 项目编码=XMBM,预算数=金额（元）；可用的名称：项目编码、单位编码、"
+            "预算数、财政资金、年度、项目名称。",
+            metavar="列名",
+        ),
+    ] = None,
+    ledger_unit: Annotated[
+        MoneyUnit | None,
+        typer.Option(
+            "--ledger-unit",
+            help="台账的金额单位；不写时从金额列名读取，如「预算数（元）」。",
+            metavar="单位",
+        ),
+    ] = None,
+    kit: KitFolder = None,
+) -> None:
+    """财政局的审核报告：一个离线网页（汇总表、图表、跨文件核对、同比、问题按部门和规则），
+    可选 XLSX 汇总表和各部门的审核意见。"""
+    from pbgen.kitstore import kit_for
+    from pbgen.report import FORMATS as REPORT_FORMATS
+    from pbgen.report import build_report, report_files
+    from pbgen.report.ledger import LedgerColumns
+    from pbgen.write import write_all
+
+    chosen = [part.strip().lower() for part in formats.split(",") if part.strip()]
+    if not chosen or any(part not in REPORT_FORMATS for part in chosen):
+        raise typer.BadParameter(
+            f"可选 {'、'.join(REPORT_FORMATS)}，用逗号分隔，如 html,xlsx。",
+            param_hint="--format / -f",
+        )
+    try:
+        columns = LedgerColumns.named(ledger_columns) if ledger_columns else None
+        built = build_report(
+            paths,
+            unit=unit.value,
+            ledgers=ledger or [],
+            columns=columns,
+            ledger_unit=ledger_unit.value if ledger_unit else None,
+            kit=kit_for(paths[0], kit),
+        )
+        files = report_files(built, output, chosen, feedback)
+        write_all(files)
+    except PbgenError as error:
+        raise _fail(error) from None
+    for path in files:
+        if path.parent == output:
+            typer.echo(f"已写入 {path}")
+    if feedback:
+        typer.echo(f"已写入 {len(files) - len(chosen)} 份审核意见：{output / '审核意见'}")
+    typer.echo(
+        f"{len(built.digests)} 份文件：通过 {built.count('通过')}，有错误 {built.count('有错误')}，"
+        f"无法读取 {built.count('无法读取')}；跨文件核对 {len(built.across)} 条；"
+        f"同比 {len(built.yoy)} 份。"
+    )
 
 
 @app.command()

@@ -31,9 +31,10 @@ SHORT = 24  # a value this long or shorter is shown whole: 5.00 → 6.00
 @dataclass
 class Change:
     kind: str  # "added" | "removed" | "changed"
-    path: tuple
+    path: tuple  # in the new version; in the old one for a removal
     line: int  # in the new version (the nearest written place for a removal)
     text: str  # what to print after the field name
+    before: Any = None  # a changed value as it was (a text, or what the old version held)
 
 
 # -- reading both sides -----------------------------------------------------------------------
@@ -68,7 +69,7 @@ def git_show(revision: str, path: Path) -> str:
     return done.stdout.decode("utf-8-sig", "replace")
 
 
-def _source(text: str, label: str) -> Source:
+def upgraded(text: str, label: str) -> Source:
     """The filing's data and line marks, upgraded to the current format in memory, so that a
     renamed key never shows as removed and added."""
     from pbgen.migrate import migrate_text
@@ -80,7 +81,11 @@ def _source(text: str, label: str) -> Source:
 
 
 def compare(old_text: str, new_text: str, old_label: str, new_label: str) -> list[Change]:
-    old, new = _source(old_text, old_label), _source(new_text, new_label)
+    return compare_sources(upgraded(old_text, old_label), upgraded(new_text, new_label))
+
+
+def compare_sources(old: Source, new: Source) -> list[Change]:
+    """The changes from ``old`` to ``new`` (both from ``upgraded``), in the new one's line order."""
     changes: list[Change] = []
     _compare(old.data, new.data, (), (), old, new, changes)
     return sorted(changes, key=lambda change: change.line)
@@ -102,7 +107,7 @@ def _compare(a: Any, b: Any, path_a: tuple, path_b: tuple, old, new, out: list) 
         _compare_lists(a, b, path_a, path_b, old, new, out)
         return
     line = new.locate(path_b)[0]
-    out.append(Change("changed", path_b, line, _value_change(a, b)))
+    out.append(Change("changed", path_b, line, _value_change(a, b), before=a))
 
 
 def _identity(item: Any) -> tuple[str, str] | None:
@@ -247,8 +252,8 @@ def diff_texts(old_text: str, new_text: str, old_label: str, new_label: str) -> 
     changes = compare(old_text, new_text, old_label, new_label)
     if not changes:
         return []
-    old_data = _source(old_text, old_label).data
-    new_data = _source(new_text, new_label).data
+    old_data = upgraded(old_text, old_label).data
+    new_data = upgraded(new_text, new_label).data
     kinds = {kind: sum(c.kind == kind for c in changes) for kind in MARKS}
     lines = [f"比较 {old_label} → {new_label}"]
     lines += render(changes, new_label, new_data, old_data)
@@ -275,7 +280,7 @@ def outline(text: str, label: str) -> str:
     if not looks_like_filing(text):
         return text
     try:
-        data = _source(text, label).data
+        data = upgraded(text, label).data
     except (InputError, PbgenError):
         return text
     lines: list[str] = []

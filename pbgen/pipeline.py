@@ -150,16 +150,22 @@ def check_file(path: Path | str, kit_dir: Path | None = None) -> CheckResult:
     except InputError as error:
         return CheckResult(str(path), error.findings, readable=False)
     kit = kit_for(Path(path), kit_dir)
-    try:
-        chosen, problem = choose_layout(loaded, kit=kit), None
-    except PbgenError as error:
-        chosen, problem = None, error
+    chosen, problem = resolve_layout(loaded, kit)
     findings = check(loaded, kit, chosen)
     if problem is not None:
-        line, column = loaded.source.locate(("layout",))
-        message = str(problem).split("：", 1)[-1]
-        findings.insert(0, Finding(str(path), line, column, "layout", "error", "版式", message))
+        findings.insert(0, problem)
     return CheckResult(str(path), findings, loaded=loaded)
+
+
+def resolve_layout(loaded, kit=None):
+    """(the filing's layout, None), or (None, the finding at its ``layout:`` line) when there is
+    no layout of that name."""
+    try:
+        return choose_layout(loaded, kit=kit), None
+    except PbgenError as error:
+        line, column = loaded.source.locate(("layout",))
+        message = str(error).split("：", 1)[-1]
+        return None, Finding(loaded.source.file, line, column, "layout", "error", "版式", message)
 
 
 def check_files(
@@ -182,6 +188,7 @@ class RenderResult:
     layout: str = ""  # the layout's Chinese name
     skipped: bool = False  # outputs already newer than input, templates and pbgen
     notices: list[str] = field(default_factory=list)  # about the outputs (a 目录 without pages)
+    lacking: list[str] = field(default_factory=list)  # formats asked for that the layout has not
 
 
 def build_timestamp(year: int) -> datetime:
@@ -212,7 +219,8 @@ def render_file(
 ) -> RenderResult:
     """One filing to its documents in ``output_dir``: load → check → context → render → write.
 
-    ``formats`` defaults to every format of the layout; ``layout`` overrides the filing's own;
+    ``formats`` defaults to every format of the layout; one the layout has not is left out
+    (``lacking``), and nothing is written when none is left; ``layout`` overrides the filing's own;
     ``name`` is where the outputs go inside ``output_dir`` (default: the filing's stem). Without
     ``force``, outputs made from exactly this filing, layout, formats, templates and pbgen are
     kept (``pbgen.stamp``). The formats are written together or not at all.
@@ -227,23 +235,27 @@ def render_file(
     errors = sum(finding.severity == "error" for finding in check(loaded, kit, chosen))
     filing = loaded.filing
     del loaded  # its YAML nodes and their lines served the findings: 60 MB for 5000 projects
-    formats = list(formats or default_formats(chosen.formats))
-    unsupported = [name for name in formats if name not in chosen.formats]
-    if unsupported:
-        raise PbgenError(
-            f"「{chosen.name}」没有 {'、'.join(unsupported)} 格式；可选：{'、'.join(chosen.formats)}。"
+    asked = list(formats or default_formats(chosen.formats))
+    formats = [name for name in asked if name in chosen.formats]
+    lacking = [name for name in asked if name not in chosen.formats]
+    left_out = chosen.unprinted(filing)
+    if not formats:  # nothing of what was asked: skipped, and the caller says so
+        seconds = time.perf_counter() - start
+        return RenderResult(
+            str(path), [], None, seconds, errors, left_out, chosen.name, lacking=lacking
         )
     name = Path(name) if name is not None else Path(Path(path).stem)
     base = Path(output_dir) / name
     targets = [base.with_name(f"{base.name}.{ext}") for ext in FORMATS if ext in formats]
-    left_out = chosen.unprinted(filing)
     key = stamp.make_key(
         Path(path), chosen.id, formats, template_roots(chosen.folder), kit.identity()
     )
     stamp_file = stamp.stamp_path(Path(output_dir), name)
     if not force and stamp.up_to_date(stamp_file, key, targets):
         seconds = time.perf_counter() - start
-        return RenderResult(str(path), targets, 0, seconds, errors, left_out, chosen.name, True)
+        return RenderResult(
+            str(path), targets, 0, seconds, errors, left_out, chosen.name, True, lacking=lacking
+        )
     rendered = render_in_memory(filing, chosen, formats, str(path))
     outputs = {target: rendered.files[target.suffix.lstrip(".")] for target in targets}
     # outputs with notices (a 目录 without page numbers) are never up to date: tried again
@@ -259,6 +271,7 @@ def render_file(
         left_out,
         chosen.name,
         notices=rendered.notices,
+        lacking=lacking,
     )
 
 

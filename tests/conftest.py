@@ -97,6 +97,21 @@ def squeeze(text: str) -> str:
     return "".join(text.split())
 
 
+def headless_chromium(**capabilities):
+    """Chromium as the browser tests drive it (headless, through chromedriver); selenium
+    ``capabilities`` such as ``goog:loggingPrefs``."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(argument)
+    for name, value in capabilities.items():
+        options.set_capability(name, value)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
 # -- pbgen as a user installs it ------------------------------------------------------------------
 
 

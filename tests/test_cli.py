@@ -313,3 +313,48 @@ def test_check_never_prints_escape_sequences_from_the_filing(write_filing):
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "\u202e" not in result.output
     assert "<U+001B>[31m红色项目" in result.output and "[invisible-character]" in result.output
+
+
+def test_a_batch_skips_a_format_a_layout_lacks_with_a_notice(tmp_path):
+    """`pbgen render data/ -f docx,xlsx`: every filing gets its DOCX, the 公开表 its XLSX too,
+    and the others are named as having no XLSX — skipped, not failed (exit 0)."""
+    result = run("render", DATA, "-o", tmp_path, "-f", "docx,xlsx")
+    assert result.exit_code == 0, result.output
+    filings = sorted(path.stem for path in DATA.glob("*.yaml"))
+    assert sorted(path.stem for path in tmp_path.glob("*.docx")) == filings
+    assert [path.stem for path in tmp_path.glob("*.xlsx")] == ["menyuan-2024"]
+    (summary,) = [
+        line for line in result.output.splitlines() if line.startswith("没有 xlsx 的文件")
+    ]
+    lacking = [str(DATA / f"{name}.yaml") for name in filings if name != "menyuan-2024"]
+    assert all(file in summary for file in lacking) and "menyuan" not in summary
+    assert "失败" not in result.output
+
+
+def test_report_writes_the_page_and_the_summary_the_same_every_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first, second = tmp_path / "1", tmp_path / "2"
+    for output in (first, second):
+        result = run("report", DATA, "-o", output, "-f", "html,xlsx", "--feedback")
+        assert result.exit_code == 0, result.output
+    assert f"已写入 {first / '审核报告.html'}" in result.output.replace(str(second), str(first))
+    assert "6 份文件：通过 0，有错误 6，无法读取 0" in result.output
+    written = sorted(path.relative_to(first) for path in first.rglob("*") if path.is_file())
+    assert len(written) == 2 + 6
+    for name in written:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    page = (first / "审核报告.html").read_text(encoding="utf-8")
+    assert "生成日期</dt><dd>2023-11-14" in page
+    assert all(f"data/{path.name}" in page for path in DATA.glob("*.yaml"))
+
+
+def test_report_refuses_an_unknown_format(tmp_path):
+    result = run("report", DATA, "-o", tmp_path, "-f", "pdf")
+    assert result.exit_code == 2 and "html、xlsx" in result.output
+    assert not tmp_path.joinpath("审核报告.html").exists()
+
+
+def test_render_book_needs_pdf(tmp_path):
+    result = run("render", DATA, "-o", tmp_path, "-f", "docx", "--book", tmp_path / "汇编.pdf")
+    assert result.exit_code == 2 and "请在 --format 里加上 pdf" in result.output
+    assert list(tmp_path.iterdir()) == []
