@@ -111,8 +111,16 @@ def check(
         bool,
         typer.Option("--only-filings", help="跳过不是绩效文本的文件（供提交钩子使用）。"),
     ] = False,
+    allow_unfilled: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unfilled",
+            help="「待填」和为 0 的预算数不算错误，只说还剩几处（供提交钩子使用：写了一半也能提交）。",
+        ),
+    ] = False,
 ) -> None:
     """检查绩效文本：格式、金额、资金支出计划、指标体系、指标值。"""
+    from pbgen.check import UNFILLED_RULE
     from pbgen.findings import SEVERITY_NAMES, summary, to_json
     from pbgen.pipeline import check_files
 
@@ -120,6 +128,12 @@ def check(
         results = check_files(paths, only_filings)
     except PbgenError as error:
         raise _fail(error) from None
+    unfilled = 0
+    if allow_unfilled:
+        for result in results:
+            kept = [finding for finding in result.findings if finding.rule != UNFILLED_RULE]
+            unfilled += len(result.findings) - len(kept)
+            result.findings = kept
     findings = [finding for result in results for finding in result.findings]
     shown = [f for f in findings if not errors_only or f.severity == "error"]
     if output_format is OutputFormat.json:
@@ -139,6 +153,8 @@ def check(
         if len(results) > 1:
             typer.echo("\n".join(_check_table(results)))
         typer.echo(summary(findings, len(results)))
+        if unfilled:
+            typer.echo(f"还有 {unfilled} 处「待填」：这次照常通过，填完之前 pbgen check 把它们算作错误。")
     if any(not result.readable for result in results):
         raise typer.Exit(EXIT_UNUSABLE)
     raise typer.Exit(EXIT_FINDINGS if any(result.failed for result in results) else EXIT_CLEAN)
