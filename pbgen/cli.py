@@ -244,6 +244,12 @@ def render(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="即使输出已是最新也重新生成。")] = False,
+    final: Annotated[
+        bool,
+        typer.Option(
+            "--final", help="定稿：有检查错误（含「待填」）的文件不生成；默认照样生成，每页标「草稿」。"
+        ),
+    ] = False,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="并行进程数；默认为全部 CPU 核。", metavar="个数"),
@@ -272,6 +278,7 @@ def render(
         "layout": layout,
         "template_dir": template_dir,
         "force": force,
+        "final": final,
     }
     files = list(names)
     outcomes: dict = {}
@@ -389,7 +396,7 @@ def _notices(outcome, failure_type) -> list[str]:
         )
     if outcome.check_errors:
         notices.append(
-            f"{outcome.file}：检查发现 {outcome.check_errors} 个错误，已照原样生成；"
+            f"{outcome.file}：检查发现 {outcome.check_errors} 个错误，已照原样生成，每页标有「草稿」；"
             f"运行 pbgen check {outcome.file} 查看。"
         )
     notices += [f"{outcome.file}：{notice}" for notice in outcome.notices]
@@ -763,6 +770,14 @@ def watch(
     finally:
         preview.stop()
         server.shutdown()
+
+
+@app.command()
+def lsp() -> None:
+    """语言服务器（LSP，经标准输入输出）：供编辑器边写边检查、补全、快速修复、预览。由编辑器启动。"""
+    from pbgen.lsp.server import serve
+
+    serve()
 
 
 def _report_refresh(snapshot) -> None:

@@ -5,7 +5,7 @@ categories and the vocabulary that tells a 三级 row's kind. Files live in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +27,7 @@ class Framework:
     exclusive: frozenset[str]
     money_kind: str | None
     lower_is_better: re.Pattern
+    definitions: dict[str, str] = field(default_factory=dict)  # 一级/二级 name → what it measures
 
     def canonical(self, name: str) -> str:
         return self.aliases.get(name, name)
@@ -63,4 +64,5 @@ def load_framework(name: str) -> Framework:
         exclusive=frozenset(data.get("exclusive") or []),
         money_kind=data.get("money_kind"),
         lower_is_better=re.compile(data.get("lower_is_better") or "(?!)"),
+        definitions=data.get("definitions") or {},
     )

@@ -141,21 +141,29 @@ def looks_like_filing(text: str) -> bool:
 
 def check_file(path: Path | str) -> CheckResult:
     """Load one filing and run every rule on it."""
-    from pbgen.check import check
     from pbgen.load import load
 
     try:
         loaded = load(path)
     except InputError as error:
         return CheckResult(str(path), error.findings, readable=False)
+    return check_loaded(loaded)
+
+
+def check_loaded(loaded) -> CheckResult:
+    """Every rule on a loaded filing (from a file, or an editor's text), and its layout."""
+    from pbgen.check import check
+
+    file = loaded.source.file
     findings = check(loaded)
     try:
         choose_layout(loaded)
     except PbgenError as error:
         line, column = loaded.source.locate(("layout",))
         message = str(error).split("：", 1)[-1]
-        findings.insert(0, Finding(str(path), line, column, "layout", "error", "版式", message))
-    return CheckResult(str(path), findings, loaded=loaded)
+        layout = Finding(file, line, column, "layout", "error", "版式", message, ("layout",))
+        findings.insert(0, layout)
+    return CheckResult(file, findings, loaded=loaded)
 
 
 def check_files(paths: Iterable[Path | str], only_filings: bool = False) -> list[CheckResult]:
@@ -202,13 +210,15 @@ def render_file(
     template_dir: Path | None = None,
     force: bool = True,
     name: Path | str | None = None,
+    final: bool = False,
 ) -> RenderResult:
     """One filing to its documents in ``output_dir``: load → check → context → render → write.
 
     ``formats`` defaults to every format of the layout; ``layout`` overrides the filing's own;
     ``name`` is where the outputs go inside ``output_dir`` (default: the filing's stem). Without
     ``force``, outputs made from exactly this filing, layout, formats, templates and pbgen are
-    kept (``pbgen.stamp``). The formats are written together or not at all.
+    kept (``pbgen.stamp``). The formats are written together or not at all. A filing with
+    check errors is rendered as a draft (「草稿」 on every page), or refused when ``final``.
     """
     from pbgen import stamp
     from pbgen.check import check
@@ -218,6 +228,11 @@ def render_file(
     start = time.perf_counter()
     loaded = load(path)
     errors = sum(finding.severity == "error" for finding in check(loaded))
+    if final and errors:
+        raise PbgenError(
+            f"{path}：检查发现 {errors} 个错误（含「待填」），--final 不生成定稿：请先改正"
+            f"（pbgen check {path}），或去掉 --final 生成标有「草稿」的版本。"
+        )
     filing = loaded.filing
     chosen = choose_layout(loaded, layout, template_dir)
     del loaded  # its YAML nodes and their lines served the findings: 60 MB for 5000 projects
@@ -236,7 +251,7 @@ def render_file(
     if not force and stamp.up_to_date(stamp_file, key, targets):
         seconds = time.perf_counter() - start
         return RenderResult(str(path), targets, 0, seconds, errors, left_out, chosen.name, True)
-    rendered = render_in_memory(filing, chosen, formats, str(path))
+    rendered = render_in_memory(filing, chosen, formats, str(path), draft=errors > 0)
     outputs = {target: rendered.files[target.suffix.lstrip(".")] for target in targets}
     # outputs with notices (a 目录 without page numbers) are never up to date: tried again
     made = {**key, "notices": rendered.notices} if rendered.notices else key
@@ -254,13 +269,15 @@ def render_file(
     )
 
 
-def render_in_memory(filing, chosen, formats: Sequence[str], file: str = ""):
+def render_in_memory(filing, chosen, formats: Sequence[str], file: str = "", draft=False):
     """context → render, nothing written: the ``Rendered`` bytes ``render_file`` writes and
-    ``pbgen watch`` shows. Refuses a filing that lacks what the layout needs."""
+    ``pbgen watch`` shows. Refuses a filing that lacks what the layout needs. ``draft`` (the
+    filing has check errors) is the context's ``draft``: the templates mark every page 草稿."""
     from pbgen.context import build_context
 
     chosen.refuse_missing(filing, file)
     context = build_context(filing, chosen)
+    context["draft"] = bool(draft)
     return chosen.render(context, formats, build_timestamp(filing.year))
 
 
