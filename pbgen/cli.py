@@ -154,7 +154,9 @@ def check(
             typer.echo("\n".join(_check_table(results)))
         typer.echo(summary(findings, len(results)))
         if unfilled:
-            typer.echo(f"还有 {unfilled} 处「待填」：这次照常通过，填完之前 pbgen check 把它们算作错误。")
+            typer.echo(
+                f"还有 {unfilled} 处「待填」：这次照常通过，填完之前 pbgen check 把它们算作错误。"
+            )
     if any(not result.readable for result in results):
         raise typer.Exit(EXIT_UNUSABLE)
     raise typer.Exit(EXIT_FINDINGS if any(result.failed for result in results) else EXIT_CLEAN)
@@ -247,7 +249,8 @@ def render(
     final: Annotated[
         bool,
         typer.Option(
-            "--final", help="定稿：有检查错误（含「待填」）的文件不生成；默认照样生成，每页标「草稿」。"
+            "--final",
+            help="定稿：有检查错误（含「待填」）的文件不生成；默认照样生成，每页标「草稿」。",
         ),
     ] = False,
     jobs: Annotated[

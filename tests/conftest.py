@@ -28,8 +28,11 @@ DRAFT_MARK = "草稿"  # in the top margin of every page of a render with check 
 
 def without_draft_mark(text: str) -> str:
     """A PDF's text as its body reads: the 「草稿」 mark of a draft's margin taken out (a seed
-    keeps its real mistakes, so it renders as a draft)."""
-    return "\n".join(line for line in text.split("\n") if "".join(line.split()) != DRAFT_MARK)
+    keeps its real mistakes, so it renders as a draft); pdftotext's page breaks (\\f) stay."""
+    return "\n".join(
+        "\f" * line.count("\f") if "".join(line.split()) == DRAFT_MARK else line
+        for line in text.split("\n")
+    )
 
 
 def clean_data() -> dict:

@@ -277,9 +277,7 @@ def test_batch_report_reads_whole_at_80_columns_and_in_a_log(tmp_path):
 
         if columns:
             assert max(width(line) for line in done.stdout.splitlines()) <= 80
-            notice = (
-                f"{folder / 'leting-2024.yaml'}：检查发现 2 个错误，已照原样生成，每页标有「草稿」；运行 pbgen check"
-            )
+            notice = f"{folder / 'leting-2024.yaml'}：检查发现 2 个错误，已照原样生成，每页标有「草稿」；运行 pbgen check"
             assert notice in done.stderr.replace("\n  ", "")
             assert f" {folder / 'leting-2024.yaml'} 查看。" in done.stderr  # a path never broken
         else:

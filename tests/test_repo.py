@@ -86,7 +86,9 @@ def test_a_half_filled_filing_commits_with_the_count_of_what_is_left(repository)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"还有 {left} 处「待填」" in done.stdout + done.stderr
     half = skeleton.replace("name: 待填", "name: 委员视察经费", 1)
-    half = half.replace('budget: "0.00"', 'budget: "5.00"').replace('fiscal: "0.00"', 'fiscal: "6.00"')
+    half = half.replace('budget: "0.00"', 'budget: "5.00"').replace(
+        'fiscal: "0.00"', 'fiscal: "6.00"'
+    )
     assert half.count("待填") < skeleton.count("待填") and 'fiscal: "6.00"' in half
     filing.write_text(half, "utf-8")
     git(repository, "add", "-A")

@@ -34,7 +34,9 @@ def goals_empty(filing: Filing, framework: Framework) -> Iterator[Issue]:
 def to_fill(filing: Filing, framework: Framework) -> Iterator[Issue]:
     for path, text in texts(filing):
         if path[:1] != ("check",) and UNFILLED in text:
-            yield Issue(path, f"「{visible(text.strip(), 40)}」：这里还没有填写，请把「待填」换成实际内容。")
+            yield Issue(
+                path, f"「{visible(text.strip(), 40)}」：这里还没有填写，请把「待填」换成实际内容。"
+            )
     for path, project in projects(filing):
         if project.budget == 0:
             yield Issue(

@@ -1,7 +1,7 @@
 """Quick fixes, wherever the fix is mechanical: the standard name of an indicator heading (an
 alias, a typo), a misfiled 三级 row moved under the 二级 its finding names, a spending plan
 made cumulative (or completed with 12月底 100%), full-width digits made half-width, a missing
-space after a key's colon, and a jump to the next 「待填」.
+space after a key's colon, a misspelt key the finding names, and a jump to the next 「待填」.
 
 Each fix answers a finding of ``pbgen check`` (the diagnostic's ``data`` carries its rule and
 path) and edits only the text that finding is about; what to write comes from the finding
@@ -107,9 +107,23 @@ def _fixes(
                 found.append((f"移到 {target.group(1)} 之下", moved))
         elif rule in ("plan-incomplete", "plan-decreasing"):
             found += _cumulative_plan(root, path, analysis.lines)
-    found += _half_width(analysis.lines, diagnostic, document)
     found += _colon_space(analysis.lines, diagnostic, document)
+    if root is not None and rule == "unknown-key" and not found:
+        found += _meant_key(root, path, diagnostic.message)
+    found += _half_width(analysis.lines, diagnostic, document)
     return found
+
+
+MEANT = re.compile(r"是不是 (\S+?)？")
+
+
+def _meant_key(root, path: tuple, message: str):
+    """An unknown key that is a typo of an allowed one (the finding names it)."""
+    key = entry(root, path).key
+    meant = MEANT.search(message)
+    if key is None or meant is None or str(path[-1]) != key.value:
+        return []
+    return [(f"改为 {meant.group(1)}", [_rename(key, meant.group(1))])]
 
 
 # -- indicator names ---------------------------------------------------------------------------

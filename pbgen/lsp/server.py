@@ -176,9 +176,9 @@ def create_server() -> PbgenServer:
         return outline.symbols(analysis, ls.workspace.get_text_document(uri))
 
     @server.command(COMMAND_NEXT_UNFILLED)
-    def next_unfilled(ls: PbgenServer, arguments) -> dict | None:
+    def next_unfilled(ls: PbgenServer, uri: str, line: int, column: int) -> dict | None:
         """Show the next 「待填」 after a position (wrapping round), as a jump."""
-        uri, line, column = arguments[0], int(arguments[1]), int(arguments[2])
+        line, column = int(line), int(column)
         document = ls.workspace.get_text_document(uri)
         found = fixes.next_unfilled(document, lsp.Position(line=line, character=column))
         if found is None:
@@ -190,11 +190,11 @@ def create_server() -> PbgenServer:
         return {"line": found.start.line, "character": found.start.character}
 
     @server.command(COMMAND_PREVIEW)
-    async def preview(ls: PbgenServer, arguments) -> dict:
-        """Start (or find) the live preview of a filing; its address. With ``open`` the editor
-        is asked to open it in the browser (editors without a preview pane of their own)."""
-        uri = arguments[0]
-        open_it = len(arguments) > 1 and bool(arguments[1])
+    async def preview(ls: PbgenServer, *arguments) -> dict:
+        """Start (or find) the live preview of a filing (``[uri]``); its address. With
+        ``[uri, true]`` the editor is asked to open it in the browser (editors without a
+        preview pane of their own)."""
+        uri, open_it = arguments[0], len(arguments) > 1 and bool(arguments[1])
         url = await ls.previews.start(uri)
         if open_it:
             ls.window_show_document(lsp.ShowDocumentParams(uri=url, external=True))
