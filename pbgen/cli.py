@@ -776,11 +776,42 @@ def watch(
 
 
 @app.command()
-def lsp() -> None:
+def lsp(
+    stdio: Annotated[
+        bool,
+        typer.Option("--stdio", help="经标准输入输出通信（默认如此；供习惯加这个参数的编辑器）。"),
+    ] = True,
+) -> None:
     """语言服务器（LSP，经标准输入输出）：供编辑器边写边检查、补全、快速修复、预览。由编辑器启动。"""
     from pbgen.lsp.server import serve
 
     serve()
+
+
+@app.command()
+def vscode(
+    command: Annotated[
+        str | None,
+        typer.Option("--code", metavar="命令", help="VS Code 的命令；默认在 PATH 上找 code。"),
+    ] = None,
+) -> None:
+    """把随 pbgen 附带的 VS Code 扩展装进 VS Code（无需联网）：边写边检查、快速修复、补全、预览。"""
+    from pbgen.editors import install_vscode
+
+    try:
+        installed = install_vscode(command)
+    except PbgenError as error:
+        raise _fail(error) from None
+    if installed.command is None:
+        typer.echo(
+            f"没有找到 VS Code 的 code 命令。扩展文件在：\n  {installed.vsix}\n"
+            "在 VS Code 里：扩展视图（Ctrl+Shift+X）右上角「…」→「从 VSIX 安装…」，选这个文件；"
+            "或把 code 加进 PATH 后重新运行 pbgen vscode。"
+        )
+        return
+    typer.echo(
+        f"已用 {installed.command} 安装 pbgen 扩展（{installed.vsix.name}）：重新打开绩效文本即生效。"
+    )
 
 
 def _report_refresh(snapshot) -> None:

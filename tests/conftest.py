@@ -147,7 +147,9 @@ def installed(tmp_path_factory) -> Installed:
     cache serves the dependencies)."""
     root = tmp_path_factory.mktemp("installed")
     source, wheels = root / "source", root / "wheels"  # a copy: setuptools builds in the tree
-    skip = shutil.ignore_patterns(".*", "build", "output", "*.egg-info", "__pycache__")
+    skip = shutil.ignore_patterns(
+        ".*", "build", "output", "*.egg-info", "__pycache__", "node_modules"
+    )
     shutil.copytree(ROOT, source, ignore=skip)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "wheel", "--no-deps", "-w", wheels, source], check=True, cwd=root)
