@@ -20,6 +20,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from pbgen.editors import pdfjs
 from pbgen.errors import PbgenError
 from pbgen.findings import as_dict
 
@@ -167,8 +168,9 @@ class Preview:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """GET / (the page), /state (JSON), /document.pdf, /events (Server-Sent Events); POST
-    /show?line=…&column=… (a finding clicked: the editor shows its line)."""
+    """GET / (the page), /state (JSON), /document.pdf, /events (Server-Sent Events), /pdfjs/…
+    (pdf.js, for a browser without a PDF viewer); POST /show?line=…&column=… (a finding
+    clicked: the editor shows its line)."""
 
     preview: Preview  # set on the subclass made by ``serve``
     server_version = "pbgen-watch"
@@ -191,6 +193,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(pdf, "application/pdf")
         elif route == "/events":
             self._events()
+        elif route.startswith("/pdfjs/") and pdfjs(route.removeprefix("/pdfjs/")) is not None:
+            self._send(pdfjs(route.removeprefix("/pdfjs/")), "text/javascript; charset=utf-8")
         else:
             self.send_error(HTTPStatus.NOT_FOUND)
 

@@ -82,14 +82,16 @@ async function showPreview(context) {
     panels.set(uri, panel);
     panel.onDidDispose(() => panels.delete(uri), null, context.subscriptions);
   }
-  panel.webview.html = page(address.toString(true));
+  const viewer = vscode.Uri.parse(address.toString(true)).with({ query: "pdfjs" });  // no PDF plugin here
+  panel.webview.html = page(viewer.toString(true));
   panel.reveal(vscode.ViewColumn.Beside, true);
 }
 
 function page(address) {
   const quoted = address.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+  const origin = new URL(address).origin;
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; frame-src ${quoted}; style-src 'unsafe-inline';">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; frame-src ${origin}; style-src 'unsafe-inline';">
 <style>html,body,iframe{margin:0;padding:0;border:0;width:100%;height:100%;overflow:hidden}</style>
 </head><body><iframe src="${quoted}" title="pbgen 预览"></iframe></body></html>`;
 }

@@ -1,17 +1,22 @@
 """The editor extensions pbgen ships: the VS Code extension (``pbgen.vsix``, built from
 ``editors/vscode/`` by its ``npm run package``), and installing it where clerks are offline
-and the extension is on no marketplace."""
+and the extension is on no marketplace. The package also carries pdf.js (npm pdfjs-dist),
+which the preview page loads where the browser shows no PDF itself (VS Code's webview)."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import zipfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from pbgen.errors import PbgenError
 
 VSIX = Path(__file__).with_name("pbgen.vsix")
+PDFJS = "extension/node_modules/pdfjs-dist/legacy/build/"
+PDFJS_FILES = ("pdf.min.mjs", "pdf.worker.min.mjs")
 # The VS Code command on PATH, and its relatives that install .vsix files the same way.
 CODE_COMMANDS = ("code", "code-insiders", "codium")
 
@@ -53,3 +58,15 @@ def install_vscode(command: str | None = None) -> Installed:
             f"{found} 没能安装扩展：{(done.stderr or done.stdout).strip()}\n扩展文件在 {VSIX}。"
         )
     return Installed(found, VSIX, done.stdout.strip())
+
+
+@cache
+def pdfjs(name: str) -> bytes | None:
+    """A file of pdf.js (``PDFJS_FILES``) as the extension carries it; None without it."""
+    if name not in PDFJS_FILES or not VSIX.is_file():
+        return None
+    with zipfile.ZipFile(VSIX) as package:
+        try:
+            return package.read(PDFJS + name)
+        except KeyError:
+            return None
