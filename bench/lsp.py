@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 import yaml
-
 from scale import filing as generated
 
 from pbgen.lsp.server import DEBOUNCE
