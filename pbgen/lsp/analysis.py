@@ -52,15 +52,16 @@ def analyze(text: str, file: Path) -> Analysis:
     pbgen.toml's neighbours) gets no findings: pbgen has nothing to say about it."""
     name = str(file)
     source = None
+    book = rulebook(file, None)
     if not looks_like_filing(text):
         result = CheckResult(name)
     else:
         try:
             source = parse(text, name, keep_nodes=True)
-            result = rulebook(file, source.data).check(validate(source))
+            book = rulebook(file, source.data)
+            result = book.check(validate(source))
         except InputError as error:
             result = CheckResult(name, error.findings, readable=False)
-    book = rulebook(file, source.data if source is not None else None)
     analysis = Analysis(text, file, source, result, book)
     lines = analysis.lines
     for finding in result.findings:

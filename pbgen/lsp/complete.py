@@ -20,7 +20,7 @@ from lsprotocol import types as lsp
 
 from pbgen.errors import PbgenError
 from pbgen.fields import field_by_key, is_model, unwrap, walk
-from pbgen.framework import Framework, available
+from pbgen.framework import Framework
 from pbgen.layouts import find_layouts
 from pbgen.load import YamlLoader
 from pbgen.lsp.analysis import Analysis
@@ -57,14 +57,14 @@ def completions(document, position: lsp.Position, file: Path, analysis: Analysis
     if context is None:
         return []
     data = analysis.data if analysis is not None else None
-    framework = rulebook(file, data).framework
+    book = rulebook(file, data)
     cursor = lsp.Position(line=position.line, character=position.character)
     typed_units = document.position_codec.client_num_units(context.typed)
     begin = lsp.Position(line=position.line, character=max(0, position.character - typed_units))
     replace = lsp.Range(start=begin, end=cursor)
     if context.on_key:
-        return _keys(context, framework, replace)
-    return _values(context, framework, file, replace, cursor)
+        return _keys(context, book.framework, replace)
+    return _values(context, book, file, replace, cursor)
 
 
 # -- where the cursor is ---------------------------------------------------------------------
@@ -204,8 +204,8 @@ def _keys(context: Context, framework: Framework, replace: lsp.Range) -> list:
     return found
 
 
-def _values(context, framework, file, replace, cursor) -> list:
-    path = context.path
+def _values(context, book, file, replace, cursor) -> list:
+    path, framework = context.path, book.framework
     level = _tree_level(path)
     if path == ("layout",):
         try:
@@ -232,7 +232,7 @@ def _values(context, framework, file, replace, cursor) -> list:
     if path == ("check", "framework"):
         return [
             _item(name, "指标体系", "", lsp.CompletionItemKind.Value, replace, f'"{name}"')
-            for name in available()
+            for name in book.frameworks
         ]
     if level is not None and level[0] == 4 and path[-1] == "name":
         level2 = framework.canonical(str(level[1][1]))

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pbgen.errors import PbgenError
-from pbgen.framework import Framework, load_framework
+from pbgen.framework import Framework, available, load_framework
 from pbgen.pipeline import CheckResult, check_loaded
 
 DEFAULT_FRAMEWORK = "standard"
@@ -23,6 +23,7 @@ class Rulebook:
 
     framework: Framework
     check: Callable[[Any], CheckResult]
+    frameworks: tuple[str, ...]  # what ``check.framework`` may name
 
 
 def rulebook(file: Path, data: Any) -> Rulebook:
@@ -35,4 +36,4 @@ def rulebook(file: Path, data: Any) -> Rulebook:
         framework = load_framework(str(name or DEFAULT_FRAMEWORK))
     except PbgenError:
         framework = load_framework(DEFAULT_FRAMEWORK)
-    return Rulebook(framework, check_loaded)
+    return Rulebook(framework, check_loaded, tuple(available()))
