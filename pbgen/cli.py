@@ -517,8 +517,9 @@ def init(
     for path in result.kept:
         typer.echo(f"已有 {path}，保留原样")
     typer.echo(
-        f"下一步：用 VS Code 打开 {result.folder}（按提示安装 YAML 扩展），把 {result.filing.name} "
-        f"中的「待填」换成实际内容；随时运行 pbgen check {result.filing} 查看还缺什么。"
+        f"下一步：运行 pbgen vscode 装上 pbgen 的 VS Code 扩展（边写边检查、预览），用 VS Code 打开 "
+        f"{result.folder}，把 {result.filing.name} 中的「待填」换成实际内容；"
+        f"随时运行 pbgen check {result.filing} 查看还缺什么（「待填」不影响 git 提交）。"
     )
 
 
@@ -792,7 +793,7 @@ def lsp(
 def vscode(
     command: Annotated[
         str | None,
-        typer.Option("--code", metavar="命令", help="VS Code 的命令；默认在 PATH 上找 code。"),
+        typer.Option("--code", metavar="命令", help="VS Code 的命令；默认在系统路径里找 code。"),
     ] = None,
 ) -> None:
     """把随 pbgen 附带的 VS Code 扩展装进 VS Code（无需联网）：边写边检查、快速修复、补全、预览。"""

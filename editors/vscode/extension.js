@@ -40,20 +40,21 @@ async function activate(context) {
   context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument(claim),
     vscode.commands.registerCommand("pbgen.showPreview", () => showPreview(context)),
-    vscode.commands.registerCommand("pbgen.nextUnfilled", nextUnfilled),
+    vscode.commands.registerCommand("pbgen.jumpToUnfilled", jumpToUnfilled),
   );
   for (const document of vscode.workspace.textDocuments) await claim(document);
   await client.start();
   return client;
 }
 
-async function nextUnfilled(uri, line, character) {
+/** From the command palette: the next 「待填」 after the cursor. The server's own command
+ *  (pbgen.nextUnfilled, which vscode-languageclient registers for it) does the jump. */
+async function jumpToUnfilled() {
   const editor = vscode.window.activeTextEditor;
-  if (uri === undefined && editor === undefined) return;
-  const where = uri === undefined
-    ? [editor.document.uri.toString(), editor.selection.active.line, editor.selection.active.character]
-    : [uri, line, character];
-  await client.sendRequest("workspace/executeCommand", { command: "pbgen.nextUnfilled", arguments: where });
+  if (!editor || editor.document.languageId !== LANGUAGE) return;
+  const at = editor.selection.active;
+  await vscode.commands.executeCommand(
+    "pbgen.nextUnfilled", editor.document.uri.toString(), at.line, at.character);
 }
 
 const panels = new Map();

@@ -31,6 +31,7 @@ async function main() {
         uri,
         languages: vscode.recorded.languages,
         server: client.initializeResult && client.initializeResult.serverInfo,
+        commands: [...vscode.commands.registered.keys()].sort(),
         diagnostics: diagnostics.map((d) => ({ message: d.message, code: d.code, source: d.source, severity: d.severity, range: [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character] })),
       }));
       await extension.deactivate();

@@ -49,6 +49,14 @@ def test_the_packaged_extension_starts_pbgen_lsp_and_receives_its_diagnostics(tm
     assert done.returncode == 0, done.stdout + done.stderr
     received = json.loads(done.stdout)
     assert received["server"]["name"] == "pbgen"
+    assert {
+        "pbgen.showPreview",
+        "pbgen.jumpToUnfilled",
+        "pbgen.preview",
+        "pbgen.nextUnfilled",
+    } <= set(
+        received["commands"]
+    )  # the extension's own, and the server's, registered by vscode-languageclient
     assert received["languages"] == [[str(filing), "pbgen-yaml"]]  # the YAML extension's no more
     (diagnostic,) = received["diagnostics"]
     (finding,) = check_file(filing).findings
@@ -99,6 +107,8 @@ def test_the_manifest_matches_the_server():
     assert manifest["version"] == __version__
     script = (EXTENSION / "extension.js").read_text("utf-8")
     assert f'"{COMMAND_PREVIEW}"' in script and f'"{COMMAND_NEXT_UNFILLED}"' in script
+    contributed = {command["command"] for command in manifest["contributes"]["commands"]}
+    assert not contributed & {COMMAND_PREVIEW, COMMAND_NEXT_UNFILLED}  # the client registers those
 
 
 def test_pbgen_vscode_installs_with_code_where_it_is_on_path(tmp_path, monkeypatch):

@@ -153,7 +153,12 @@ module.exports = withFallback("vscode", {
   }),
   commands: withFallback("commands", {
     registered: new Map(),
-    registerCommand(name, callback) { this.registered.set(name, callback); return new Disposable(); },
+    registerCommand(name, callback) {
+      // as VS Code: a command id is registered once (the client registers the server's own)
+      if (this.registered.has(name)) throw new Error(`command '${name}' already exists`);
+      this.registered.set(name, callback);
+      return new Disposable(() => this.registered.delete(name));
+    },
     executeCommand: async () => undefined,
   }),
 });
