@@ -39,6 +39,7 @@ async function activate(context) {
   );
   context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument(claim),
+    vscode.workspace.onDidChangeTextDocument((change) => claim(change.document)),  // a new filing
     vscode.commands.registerCommand("pbgen.showPreview", () => showPreview(context)),
     vscode.commands.registerCommand("pbgen.jumpToUnfilled", jumpToUnfilled),
   );

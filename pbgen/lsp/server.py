@@ -54,7 +54,17 @@ class PbgenServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         text, version = document.source, document.version
         loop = asyncio.get_running_loop()
-        analysis = await loop.run_in_executor(self.worker, analyze, text, self.path_of(uri))
+        try:
+            analysis = await loop.run_in_executor(self.worker, analyze, text, self.path_of(uri))
+        except Exception:  # a bug of pbgen must not end the checking the clerk relies on
+            logging.getLogger("pbgen.lsp").exception("checking %s failed", uri)
+            self.window_show_message(
+                lsp.ShowMessageParams(
+                    type=lsp.MessageType.Error,
+                    message="pbgen 内部错误：这份文件没能检查（详情见 pbgen 的输出日志），请报告。",
+                )
+            )
+            return
         if self.workspace.get_text_document(uri).version != version:
             return
         self.analyses[uri] = analysis

@@ -33,7 +33,7 @@ class Client:
         self.versions: dict[str, int] = {}
         self.texts: dict[str, str] = {}
         threading.Thread(target=self._read, daemon=True).start()
-        self.request(
+        self.capabilities = self.request(
             "initialize",
             {
                 "processId": os.getpid(),
@@ -51,7 +51,7 @@ class Client:
                     },
                 },
             },
-        )
+        )["capabilities"]
         self.notify("initialized", {})
 
     # -- the wire ------------------------------------------------------------------------------

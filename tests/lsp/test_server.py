@@ -118,6 +118,14 @@ def test_ranges_are_in_utf16_units_past_characters_outside_the_bmp(client, filin
     assert text_at(client.texts[filing], diagnostic["range"]) == "目标内容1"
 
 
+def test_changes_are_incremental_and_checked_within_100_ms_of_the_last(client):
+    from pbgen.lsp.server import DEBOUNCE
+
+    assert client.capabilities["textDocumentSync"]["change"] == 2  # incremental
+    assert client.capabilities["positionEncoding"] == "utf-16"
+    assert 0 < DEBOUNCE <= 0.1
+
+
 def test_a_filing_is_checked_as_typed_not_as_saved(client, filing):
     """Nothing is saved: the diagnostics follow the editor's text, keystroke by keystroke
     (a quick burst of changes is checked once, at its last text)."""
