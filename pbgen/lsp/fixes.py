@@ -1,5 +1,6 @@
 """Quick fixes, wherever the fix is mechanical: the standard name of an indicator heading (an
-alias, a typo), a misfiled 三级 row moved under the 二级 its finding names, a spending plan
+alias, a typo), a misfiled 三级 row moved under the 二级 its finding names, a 二级 heading moved
+under the 一级 it belongs to, a spending plan
 made cumulative (or completed with 12月底 100%), full-width digits made half-width, a missing
 space after a key's colon, a misspelt key the finding names, and a jump to the next 「待填」.
 
@@ -96,6 +97,8 @@ def _fixes(
             found += _standard_name(root, path, framework)
         elif rule in ("indicator-level1", "indicator-level2"):
             found += _closest_names(root, path, framework, rule == "indicator-level1")
+            if rule == "indicator-level2":
+                found += _move_heading(root, analysis.lines, path, framework)
         elif rule == "indicator-misfiled":
             target = MOVE_TO.search(diagnostic.message)
             moved = (
@@ -243,7 +246,7 @@ def _move_row(root, lines: list[str], path: tuple, level2: str, framework: Frame
     else:
         edits.append(_delete_lines(lines, start(key2)[0], last))  # the 二级 empties: it goes
     if target2 is not None:
-        key, group = target2
+        group = target2[1]
         if isinstance(group, yaml.SequenceNode) and group.value and not group.flow_style:
             column = _dash_column(lines, group.value[0])
             if column is None:
@@ -272,6 +275,58 @@ def _move_row(root, lines: list[str], path: tuple, level2: str, framework: Frame
         ]
         edits.append(_insert_after(lines, _last_line(tree), new))
     return edits
+
+
+def _move_heading(root, lines: list[str], path: tuple, framework: Framework):
+    """A 二级 heading under the wrong 一级 (时效指标 under 效益指标), moved with its rows under
+    the 一级 it belongs to — into the same 二级 there when it is written already."""
+    name2 = framework.canonical(str(path[-1]))
+    level1 = framework.home_of(name2)
+    tree = entry(root, path[:-2]).value
+    found1 = child(tree, path[-2])
+    found2 = child(found1[1], path[-1]) if found1 else None
+    if level1 is None or not found2 or not isinstance(tree, yaml.MappingNode) or tree.flow_style:
+        return []
+    (key1, group1), (key2, rows) = found1, found2
+    if group1.flow_style or not isinstance(rows, yaml.SequenceNode) or not rows.value:
+        return []
+    first, last = start(key2)[0], _last_line(rows)
+    if lines[first][: start(key2)[1]].strip():
+        return []  # the heading shares its line with something else
+    alone = len(group1.value) == 1
+    edits = [_delete_lines(lines, start(key1)[0] if alone else first, last)]
+    target1 = _find_key(tree, level1, framework)
+    target2 = _find_key(target1[1], name2, framework) if target1 else None
+    if target2 is not None:  # the rows join the heading's own
+        group = target2[1]
+        if not isinstance(group, yaml.SequenceNode) or group.flow_style or not group.value:
+            return []
+        source, target = _dash_column(lines, rows.value[0]), _dash_column(lines, group.value[0])
+        if source is None or target is None or rows.flow_style:
+            return []
+        moved = [
+            _shift(text, target - source) for text in lines[start(rows.value[0])[0] : last + 1]
+        ]
+        edits.append(_insert_after(lines, _last_line(group), moved))
+    elif target1 is not None:
+        groups = target1[1]
+        if not isinstance(groups, yaml.MappingNode) or groups.flow_style or not groups.value:
+            return []
+        column = start(groups.value[0][0])[1]
+        moved = [_shift(text, column - start(key2)[1]) for text in lines[first : last + 1]]
+        edits.append(_insert_after(lines, _last_line(groups), moved))
+    else:
+        column = start(tree.value[0][0])[1]
+        moved = [_shift(text, column + 2 - start(key2)[1]) for text in lines[first : last + 1]]
+        edits.append(_insert_after(lines, _last_line(tree), [" " * column + f"{level1}:", *moved]))
+    return [(f"移到 {level1} 之下", edits)]
+
+
+def _shift(text: str, by: int) -> str:
+    """A line moved ``by`` columns right (left when negative, never past its text)."""
+    if by >= 0:
+        return " " * by + text
+    return text[min(-by, len(text) - len(text.lstrip(" "))) :]
 
 
 # -- a cumulative plan -------------------------------------------------------------------------

@@ -217,6 +217,25 @@ def test_fix_moves_a_lone_row_by_renaming_its_heading(client, filing):
     assert by_rule(after, "indicator-misfiled") == []
 
 
+def test_fix_moves_a_heading_under_the_first_level_it_belongs_to(client, filing):
+    """时效指标 written under 效益指标: it moves, rows and all, into 产出指标's own 时效指标."""
+    misplaced = (
+        "          效益指标:\n            时效指标:\n"
+        "              - {name: 报告报送时间, value: 2024年11月底前, basis: 年初工作计划}\n"
+    )
+    after, text = fix_and_recheck(
+        client,
+        filing,
+        "indicator-level2",
+        "移到 产出指标 之下",
+        ("          效益指标:\n", misplaced),
+    )
+    assert after == []
+    tree = loaded(text)["units"][0]["projects"][0]["indicators"]
+    assert [row["name"] for row in tree["产出指标"]["时效指标"]] == ["完成时间", "报告报送时间"]
+    assert list(tree["效益指标"]) == ["社会效益指标"]
+
+
 def test_fix_makes_a_spending_plan_cumulative(client, filing):
     after, text = fix_and_recheck(
         client,
