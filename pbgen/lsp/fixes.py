@@ -246,7 +246,7 @@ def _move_row(root, lines: list[str], path: tuple, level2: str, framework: Frame
     else:
         edits.append(_delete_lines(lines, start(key2)[0], last))  # the 二级 empties: it goes
     if target2 is not None:
-        group = target2[1]
+        key, group = target2
         if isinstance(group, yaml.SequenceNode) and group.value and not group.flow_style:
             column = _dash_column(lines, group.value[0])
             if column is None:
@@ -258,7 +258,7 @@ def _move_row(root, lines: list[str], path: tuple, level2: str, framework: Frame
             return None
         edits.append(_insert_after(lines, at, [" " * column + each for each in row_lines]))
     elif target1 is not None:
-        key, groups = target1
+        groups = target1[1]
         if not isinstance(groups, yaml.MappingNode) or groups.flow_style or not groups.value:
             return None
         column = start(groups.value[0][0])[1]
