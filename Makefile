@@ -4,7 +4,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup setup-test demo test lint bench schema
+.PHONY: setup setup-test demo test lint bench schema vsix
 
 setup: $(VENV)/.installed
 
@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml setup.py scripts/setup.sh
 
 setup-test: $(VENV)/.installed-test
 
-$(VENV)/.installed-test: pyproject.toml setup.py scripts/setup.sh tests/tools/package.json
+$(VENV)/.installed-test: pyproject.toml setup.py scripts/setup.sh tests/tools/package.json editors/vscode/package.json
 	bash scripts/setup.sh test
 	touch $@ $(VENV)/.installed
 
@@ -39,6 +39,11 @@ bench: setup
 	$(BIN)/python bench/docx_scale.py
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/report.py
+	$(BIN)/python bench/lsp.py
 
 schema: setup
 	$(BIN)/pbgen schema -o schema/filing.schema.json
+
+# The VS Code extension: editors/vscode → pbgen/editors/pbgen.vsix (committed; the wheel ships it).
+vsix: setup-test
+	cd editors/vscode && npm run package

@@ -121,9 +121,17 @@ def check(
         bool,
         typer.Option("--only-filings", help="跳过不是绩效文本的文件（供提交钩子使用）。"),
     ] = False,
+    allow_unfilled: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unfilled",
+            help="「待填」和为 0 的预算数不算错误，只说还剩几处（供提交钩子使用：写了一半也能提交）。",
+        ),
+    ] = False,
     kit: KitFolder = None,
 ) -> None:
     """检查绩效文本：格式、金额、资金支出计划、指标体系、指标值（按所用 kit 的规则）。"""
+    from pbgen.check import UNFILLED_RULE
     from pbgen.findings import SEVERITY_NAMES, summary, to_json
     from pbgen.pipeline import check_files
 
@@ -131,6 +139,12 @@ def check(
         results = check_files(paths, only_filings, kit)
     except PbgenError as error:
         raise _fail(error) from None
+    unfilled = 0
+    if allow_unfilled:
+        for result in results:
+            kept = [finding for finding in result.findings if finding.rule != UNFILLED_RULE]
+            unfilled += len(result.findings) - len(kept)
+            result.findings = kept
     findings = [finding for result in results for finding in result.findings]
     shown = [f for f in findings if not errors_only or f.severity == "error"]
     if output_format is OutputFormat.json:
@@ -150,6 +164,10 @@ def check(
         if len(results) > 1:
             typer.echo("\n".join(_check_table(results)))
         typer.echo(summary(findings, len(results)))
+        if unfilled:
+            typer.echo(
+                f"还有 {unfilled} 处「待填」：这次照常通过，填完之前 pbgen check 把它们算作错误。"
+            )
     if any(not result.readable for result in results):
         raise typer.Exit(EXIT_UNUSABLE)
     raise typer.Exit(EXIT_FINDINGS if any(result.failed for result in results) else EXIT_CLEAN)
@@ -273,6 +291,13 @@ def render(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="即使输出已是最新也重新生成。")] = False,
+    final: Annotated[
+        bool,
+        typer.Option(
+            "--final",
+            help="定稿：有检查错误（含「待填」）的文件不生成；默认照样生成，每页标「草稿」。",
+        ),
+    ] = False,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="并行进程数；默认为全部 CPU 核。", metavar="个数"),
@@ -316,6 +341,7 @@ def render(
         "template_dir": template_dir,
         "force": force,
         "kit_dir": kit,
+        "final": final,
     }
     files = list(names)
     outcomes: dict = {}
@@ -480,7 +506,7 @@ def _notices(outcome, failure_type) -> list[str]:
         )
     if outcome.check_errors and outcome.outputs:
         notices.append(
-            f"{outcome.file}：检查发现 {outcome.check_errors} 个错误，已照原样生成；"
+            f"{outcome.file}：检查发现 {outcome.check_errors} 个错误，已照原样生成，每页标有「草稿」；"
             f"运行 pbgen check {outcome.file} 查看。"
         )
     notices += [f"{outcome.file}：{notice}" for notice in outcome.notices]
@@ -710,8 +736,9 @@ def init(
     for path in result.kept:
         typer.echo(f"已有 {path}，保留原样")
     typer.echo(
-        f"下一步：用 VS Code 打开 {result.folder}（按提示安装 YAML 扩展），把 {result.filing.name} "
-        f"中的「待填」换成实际内容；随时运行 pbgen check {result.filing} 查看还缺什么。"
+        f"下一步：运行 pbgen vscode 装上 pbgen 的 VS Code 扩展（边写边检查、预览），用 VS Code 打开 "
+        f"{result.folder}，把 {result.filing.name} 中的「待填」换成实际内容；"
+        f"随时运行 pbgen check {result.filing} 查看还缺什么（「待填」不影响 git 提交）。"
     )
 
 
@@ -1150,6 +1177,45 @@ def watch(
     finally:
         preview.stop()
         server.shutdown()
+
+
+@app.command()
+def lsp(
+    stdio: Annotated[
+        bool,
+        typer.Option("--stdio", help="经标准输入输出通信（默认如此；供习惯加这个参数的编辑器）。"),
+    ] = True,
+) -> None:
+    """语言服务器（LSP，经标准输入输出）：供编辑器边写边检查、补全、快速修复、预览。由编辑器启动。"""
+    from pbgen.lsp.server import serve
+
+    serve()
+
+
+@app.command()
+def vscode(
+    command: Annotated[
+        str | None,
+        typer.Option("--code", metavar="命令", help="VS Code 的命令；默认在系统路径里找 code。"),
+    ] = None,
+) -> None:
+    """把随 pbgen 附带的 VS Code 扩展装进 VS Code（无需联网）：边写边检查、快速修复、补全、预览。"""
+    from pbgen.editors import install_vscode
+
+    try:
+        installed = install_vscode(command)
+    except PbgenError as error:
+        raise _fail(error) from None
+    if installed.command is None:
+        typer.echo(
+            f"没有找到 VS Code 的 code 命令。扩展文件在：\n  {installed.vsix}\n"
+            "在 VS Code 里：扩展视图（Ctrl+Shift+X）右上角「…」→「从 VSIX 安装…」，选这个文件；"
+            "或把 code 加进 PATH 后重新运行 pbgen vscode。"
+        )
+        return
+    typer.echo(
+        f"已用 {installed.command} 安装 pbgen 扩展（{installed.vsix.name}）：重新打开绩效文本即生效。"
+    )
 
 
 def _report_refresh(snapshot) -> None:

@@ -218,6 +218,7 @@ def base_context(filing, layout) -> dict:
     department = filing.department
     context = {
         "title": "",  # below, from the rest
+        "draft": False,  # the pipeline's: True when the filing has check errors (「草稿」)
         "layout": {"id": layout.id, "name": layout.name},
         "year": filing.year,
         "money_unit": filing.money_unit,

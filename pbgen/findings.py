@@ -6,6 +6,7 @@ import json
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass
+from dataclasses import field as dc_field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -24,6 +25,7 @@ class Finding:
     severity: Severity
     field: str
     message: str
+    path: tuple = dc_field(default=(), compare=False, repr=False)  # where in the filing's data
 
     def render(self) -> str:
         """One line for a terminal: whatever the user wrote is shown, never obeyed (an escape
@@ -58,5 +60,12 @@ def summary(findings: list[Finding], files: int) -> str:
     return f"检查了 {files} 个文件：{counts['error']} 个错误，{counts['warning']} 个警告。"
 
 
+def as_dict(finding: Finding) -> dict:
+    """A finding as plain data for tools: where, which rule, how bad, what to do."""
+    data = asdict(finding)
+    del data["path"]
+    return data
+
+
 def to_json(findings: list[Finding]) -> str:
-    return json.dumps([asdict(finding) for finding in findings], ensure_ascii=False, indent=2)
+    return json.dumps([as_dict(finding) for finding in findings], ensure_ascii=False, indent=2)

@@ -9,7 +9,7 @@ kit names its default, a filing chooses another by name or by the path of a file
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -32,7 +32,7 @@ class Framework:
     exclusive: frozenset[str]
     money_kind: str | None
     lower_is_better: re.Pattern
-    descriptions: dict[str, str]
+    definitions: dict[str, str] = field(default_factory=dict)  # 一级/二级 name → what it measures
 
     def canonical(self, name: str) -> str:
         return self.aliases.get(name, name)
@@ -62,7 +62,7 @@ class FrameworkFile(BaseModel):
     exclusive: list[str] = []
     money_kind: str | None = None
     lower_is_better: str | None = None
-    descriptions: dict[str, str] = {}
+    definitions: dict[str, str] = {}
 
 
 @cache
@@ -94,7 +94,7 @@ def read_framework(path: Path) -> Framework:
         exclusive=frozenset(spec.exclusive),
         money_kind=spec.money_kind,
         lower_is_better=lower,
-        descriptions=spec.descriptions,
+        definitions=spec.definitions,
     )
 
 

@@ -39,6 +39,7 @@ class Source:
     data: Any
     marks: dict[tuple, Mark] = field(default_factory=dict)
     problems: list[Finding] = field(default_factory=list)  # found while reading the YAML
+    root: yaml.Node | None = None  # the YAML nodes, with start and end marks, when asked for
 
     def locate(self, path: tuple) -> Mark:
         """Line and column of ``path``, or of its nearest ancestor that is written."""
@@ -49,7 +50,8 @@ class Source:
 
     def finding(self, path: tuple, rule: str, severity: str, message: str) -> Finding:
         line, column = self.locate(tuple(path))
-        return Finding(self.file, line, column, rule, severity, describe(path, self.data), message)
+        field = describe(path, self.data)
+        return Finding(self.file, line, column, rule, severity, field, message, tuple(path))
 
 
 @dataclass
@@ -67,9 +69,13 @@ def load(path: Path | str) -> Loaded:
 def load_text(text: str, file: str) -> Loaded:
     """Validate a filing's text (``file`` names it in messages): a filing in an older format
     is refused with the command that upgrades it."""
+    return validate(parse(text, file))
+
+
+def validate(source: Source) -> Loaded:
+    """The ``Filing`` of parsed YAML, or ``InputError`` with every problem found."""
     from pbgen.migrate import version_problem
 
-    source = parse(text, file)
     outdated = version_problem(source)
     if outdated:
         raise InputError([outdated])
@@ -84,9 +90,10 @@ def load_text(text: str, file: str) -> Loaded:
     return Loaded(filing, source)
 
 
-def parse(text: str, file: str) -> Source:
+def parse(text: str, file: str, keep_nodes: bool = False) -> Source:
     """YAML text → plain data (every scalar a string) with the line of every key; syntax
-    errors raise ``InputError``, duplicate keys are kept in ``source.problems``."""
+    errors raise ``InputError``, duplicate keys are kept in ``source.problems``. With
+    ``keep_nodes`` the YAML nodes stay in ``source.root`` (an editor's ranges, its outline)."""
     _reject_unprintable(text, file)
     _reject_tabs(text, file)
     _reject_fullwidth_indentation(text, file)
@@ -113,7 +120,7 @@ def parse(text: str, file: str) -> Source:
                 )
             ]
         )
-    source = Source(file, None)
+    source = Source(file, None, root=root if keep_nodes else None)
     source.data = _construct(root, (), source.marks, source.problems, file, _Budget(len(text)))
     return source
 

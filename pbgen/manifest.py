@@ -12,6 +12,7 @@ and names what a filing gives that the layout leaves unprinted — no layout's P
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
@@ -309,7 +310,17 @@ def unprinted(filing: Filing, prints: list[str | Printed]) -> list[str]:
 
 def read_manifest(file: Path) -> Manifest:
     """The manifest at ``file``, every path checked against the model; ``ManifestError`` with
-    the file and what is wrong otherwise."""
+    the file and what is wrong otherwise. Read again only when the file changed (``pbgen lsp``
+    finds the filing's layout on every keystroke)."""
+    try:
+        info = file.stat()
+    except OSError as error:
+        raise ManifestError(f"{file}：无法读取（{error}）。") from None
+    return _read_manifest(file, info.st_mtime_ns, info.st_size)
+
+
+@lru_cache(maxsize=128)
+def _read_manifest(file: Path, mtime_ns: int, size: int) -> Manifest:
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:

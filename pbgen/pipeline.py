@@ -149,12 +149,16 @@ def check_file(path: Path | str, kit_dir: Path | None = None) -> CheckResult:
         loaded = load(path)
     except InputError as error:
         return CheckResult(str(path), error.findings, readable=False)
-    kit = kit_for(Path(path), kit_dir)
+    return check_loaded(loaded, kit_for(Path(path), kit_dir))
+
+
+def check_loaded(loaded, kit=None) -> CheckResult:
+    """Every rule on a loaded filing (from a file, or an editor's text), and its layout."""
     chosen, problem = resolve_layout(loaded, kit)
     findings = check(loaded, kit, chosen)
     if problem is not None:
         findings.insert(0, problem)
-    return CheckResult(str(path), findings, loaded=loaded)
+    return CheckResult(loaded.source.file, findings, loaded=loaded)
 
 
 def resolve_layout(loaded, kit=None):
@@ -165,7 +169,10 @@ def resolve_layout(loaded, kit=None):
     except PbgenError as error:
         line, column = loaded.source.locate(("layout",))
         message = str(error).split("：", 1)[-1]
-        return None, Finding(loaded.source.file, line, column, "layout", "error", "版式", message)
+        finding = Finding(
+            loaded.source.file, line, column, "layout", "error", "版式", message, ("layout",)
+        )
+        return None, finding
 
 
 def check_files(
@@ -216,6 +223,7 @@ def render_file(
     force: bool = True,
     name: Path | str | None = None,
     kit_dir: Path | None = None,
+    final: bool = False,
 ) -> RenderResult:
     """One filing to its documents in ``output_dir``: load → check → context → render → write.
 
@@ -223,7 +231,8 @@ def render_file(
     (``lacking``), and nothing is written when none is left; ``layout`` overrides the filing's own;
     ``name`` is where the outputs go inside ``output_dir`` (default: the filing's stem). Without
     ``force``, outputs made from exactly this filing, layout, formats, templates and pbgen are
-    kept (``pbgen.stamp``). The formats are written together or not at all.
+    kept (``pbgen.stamp``). The formats are written together or not at all. A filing with
+    check errors is rendered as a draft (「草稿」 on every page), or refused when ``final``.
     """
     from pbgen import stamp
     from pbgen.write import write_all
@@ -233,6 +242,11 @@ def render_file(
     kit = kit_for(Path(path), kit_dir)
     chosen = choose_layout(loaded, layout, template_dir, kit)
     errors = sum(finding.severity == "error" for finding in check(loaded, kit, chosen))
+    if final and errors:
+        raise PbgenError(
+            f"{path}：检查发现 {errors} 个错误（含「待填」），--final 不生成定稿：请先改正"
+            f"（pbgen check {path}），或去掉 --final 生成标有「草稿」的版本。"
+        )
     filing = loaded.filing
     del loaded  # its YAML nodes and their lines served the findings: 60 MB for 5000 projects
     asked = list(formats or default_formats(chosen.formats))
@@ -256,7 +270,7 @@ def render_file(
         return RenderResult(
             str(path), targets, 0, seconds, errors, left_out, chosen.name, True, lacking=lacking
         )
-    rendered = render_in_memory(filing, chosen, formats, str(path))
+    rendered = render_in_memory(filing, chosen, formats, str(path), draft=errors > 0)
     outputs = {target: rendered.files[target.suffix.lstrip(".")] for target in targets}
     # outputs with notices (a 目录 without page numbers) are never up to date: tried again
     made = {**key, "notices": rendered.notices} if rendered.notices else key
@@ -275,13 +289,15 @@ def render_file(
     )
 
 
-def render_in_memory(filing, chosen, formats: Sequence[str], file: str = ""):
+def render_in_memory(filing, chosen, formats: Sequence[str], file: str = "", draft=False):
     """context → render, nothing written: the ``Rendered`` bytes ``render_file`` writes and
-    ``pbgen watch`` shows. Refuses a filing that lacks what the layout needs."""
+    ``pbgen watch`` shows. Refuses a filing that lacks what the layout needs. ``draft`` (the
+    filing has check errors) is the context's ``draft``: the templates mark every page 草稿."""
     from pbgen.context import build_context
 
     chosen.refuse_missing(filing, file)
     context = build_context(filing, chosen)
+    context["draft"] = bool(draft)
     return chosen.render(context, formats, build_timestamp(filing.year))
 
 

@@ -5,6 +5,8 @@
   so ``git diff`` and ``git log -p`` show 项目「…」 › 预算数 lines, one clause per line.
 - A pre-commit hook runs ``pbgen check`` on the filings being committed: a plain git hook
   (works without any other tool), and ``.pre-commit-config.yaml`` for those who use pre-commit.
+  「待填」 does not block a commit (a half-filled filing is work in progress); any other error does.
+- ``core.quotepath false``: git shows Chinese file names as they are.
 - A CI recipe (GitLab CI, or GitHub/Gitea/Forgejo Actions) checks every filing on every push,
   renders them and keeps the documents as the pipeline's artifacts.
 
@@ -33,7 +35,7 @@ repos:
     hooks:
       - id: pbgen-check
         name: pbgen check（检查绩效文本）
-        entry: pbgen check --only-filings
+        entry: pbgen check --only-filings --allow-unfilled
         language: system
         types: [yaml]
         exclude: '(^|/)\\.'
@@ -42,12 +44,13 @@ repos:
 HOOK = """\
 #!/bin/sh
 # pbgen：提交前检查要提交的绩效文本（由 pbgen init 安装；删除本文件即停用）。
-# 有错误时不提交；只有警告时照常提交。确需跳过检查：git commit --no-verify
+# 有错误时不提交；只有警告或「待填」时照常提交（写了一半也可以提交，并说还有几处待填）。
+# 确需跳过检查：git commit --no-verify
 list=$(mktemp) || exit 1
 trap 'rm -f "$list"' EXIT
 git diff --cached --name-only --diff-filter=ACMR -z -- '*.yaml' '*.yml' > "$list"
 [ -s "$list" ] || exit 0
-if ! xargs -0 {pbgen} check --only-filings < "$list"; then
+if ! xargs -0 {pbgen} check --only-filings --allow-unfilled < "$list"; then
     echo "提交已取消：请先改正上面的错误，再 git add 并重新提交。" >&2
     exit 1
 fi
@@ -163,6 +166,7 @@ def init_repository(folder: Path | str, ci: str = "gitlab") -> list[Path]:
     if append_missing_lines(folder / ".gitattributes", ATTRIBUTES):
         written.append(folder / ".gitattributes")
     configure_diff(folder)
+    git(folder, "config", "core.quotepath", "false")  # 中文文件名 in git's output, not \344\271\220
     written += _write_new(root / ".pre-commit-config.yaml", PRE_COMMIT_CONFIG)
     hook = Path(git(folder, "rev-parse", "--path-format=absolute", "--git-path", "hooks"))
     written += _write_new(hook / "pre-commit", HOOK.format(pbgen=pbgen_command()), mode=0o755)

@@ -190,7 +190,7 @@ def _with_framework_names(tree: dict, frameworks: list, default: str) -> dict:
                 },
             )
             for second in seconds:
-                defined = framework.descriptions.get(second, "")
+                defined = framework.definitions.get(second, "").rstrip("。")
                 entry["properties"].setdefault(
                     second,
                     {

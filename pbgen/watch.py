@@ -20,7 +20,9 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from pbgen.editors import pdfjs
 from pbgen.errors import PbgenError
+from pbgen.findings import as_dict
 
 PAGE = Path(__file__).with_name("preview.html")
 POLL_SECONDS = 0.05  # how often the files are looked at: a stat each, cheaper than any render
@@ -40,6 +42,7 @@ class Snapshot:
     error: str = ""
     seconds: float = 0.0
     updated: float = 0.0  # wall-clock time of this version, for the page
+    editor: bool = False  # a finding clicked on the page shows its line in the editor
 
     def state(self) -> dict:
         """The snapshot as the page reads it (the PDF is fetched on its own)."""
@@ -56,26 +59,29 @@ class Preview:
         path: Path | str,
         layout: str | None = None,
         template_dir: Path | None = None,
+        on_show: Callable[[int, int], None] | None = None,
     ) -> None:
         self.path = Path(path)
         self.layout = layout
         self.template_dir = template_dir
-        self.snapshot = Snapshot(file=str(path))
+        self.on_show = on_show  # (line, column) of a finding clicked: the editor shows it
+        self.snapshot = Snapshot(file=str(path), editor=on_show is not None)
         self._changed = threading.Condition()
         self.stopped = threading.Event()
 
-    def refresh(self) -> Snapshot:
-        """Check and render once; the new snapshot replaces the old and wakes every waiter."""
+    def refresh(self, result=None) -> Snapshot:
+        """Check and render once; the new snapshot replaces the old and wakes every waiter.
+        ``result`` is a check already made (``pbgen lsp`` checks the editor's text)."""
         from pbgen.pipeline import check_file
 
         start = time.perf_counter()
-        result = check_file(self.path)
+        result = result or check_file(self.path)
         pdf, pages, error = self.snapshot.pdf, self.snapshot.pages, ""
         if not result.readable:
             error = "文件无法读取（见下方问题），显示的是上一次生成的版本。"
         else:
             try:
-                pdf, pages = self._render_pdf(result.loaded)
+                pdf, pages = self._render_pdf(result.loaded, draft=result.failed)
             except PbgenError as problem:
                 error = f"{problem}\n显示的是上一次生成的版本。"
             except Exception as bug:  # a bug must not end the preview the clerk is working in
@@ -87,7 +93,7 @@ class Preview:
                 version=self.snapshot.version + 1,
                 pdf=pdf,
                 pages=pages,
-                findings=[asdict(finding) for finding in result.findings],
+                findings=[as_dict(finding) for finding in result.findings],
                 error=error,
                 seconds=round(time.perf_counter() - start, 3),
                 updated=time.time(),
@@ -95,13 +101,14 @@ class Preview:
             self._changed.notify_all()
         return self.snapshot
 
-    def _render_pdf(self, loaded) -> tuple[bytes, int]:
+    def _render_pdf(self, loaded, draft: bool) -> tuple[bytes, int]:
         """The PDF only, in memory, from the filing ``check_file`` loaded: the preview needs no
-        DOCX, no second load, and writes nothing into the user's folders."""
+        DOCX, no second load, and writes nothing into the user's folders. A filing with check
+        errors is shown as the draft ``render`` would write."""
         from pbgen.pipeline import choose_layout, render_in_memory
 
         chosen = choose_layout(loaded, self.layout, self.template_dir)
-        rendered = render_in_memory(loaded.filing, chosen, ["pdf"], str(self.path))
+        rendered = render_in_memory(loaded.filing, chosen, ["pdf"], str(self.path), draft)
         return rendered.files["pdf"], rendered.pages
 
     def wait_for_newer(self, version: int, timeout: float) -> Snapshot:
@@ -161,7 +168,9 @@ class Preview:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """GET / (the page), /state (JSON), /document.pdf, /events (Server-Sent Events)."""
+    """GET / (the page), /state (JSON), /document.pdf, /events (Server-Sent Events), /pdfjs/…
+    (pdf.js, for a browser without a PDF viewer); POST /show?line=…&column=… (a finding
+    clicked: the editor shows its line)."""
 
     preview: Preview  # set on the subclass made by ``serve``
     server_version = "pbgen-watch"
@@ -184,8 +193,28 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(pdf, "application/pdf")
         elif route == "/events":
             self._events()
+        elif route.startswith("/pdfjs/") and pdfjs(route.removeprefix("/pdfjs/")) is not None:
+            self._send(pdfjs(route.removeprefix("/pdfjs/")), "text/javascript; charset=utf-8")
         else:
             self.send_error(HTTPStatus.NOT_FOUND)
+
+    def do_POST(self) -> None:
+        route, _, query = self.path.partition("?")
+        own = f"http://{self.headers.get('Host')}"
+        if not self._local_host() or self.headers.get("Origin", own) != own:
+            self.send_error(HTTPStatus.FORBIDDEN, "only the preview page may ask")
+            return
+        if route != "/show" or self.preview.on_show is None:
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        asked = dict(part.partition("=")[::2] for part in query.split("&") if part)
+        try:
+            line, column = int(asked.get("line", "")), int(asked.get("column") or 1)
+        except ValueError:
+            self.send_error(HTTPStatus.BAD_REQUEST, "line and column are numbers")
+            return
+        self.preview.on_show(line, column)
+        self._send(b"{}", "application/json")
 
     def _local_host(self) -> bool:
         """Refuse requests named for another host: a web page elsewhere cannot reach the preview

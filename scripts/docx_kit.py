@@ -402,6 +402,19 @@ def footer_xml() -> str:
     )
 
 
+def draft_header_xml() -> str:
+    """「草稿」 at the right of the page header when the context's ``draft`` is true (the filing
+    has check errors); an empty header line otherwise. The header stands in the top margin
+    (``Page.header`` from the edge), clear of the body."""
+    return (
+        f'<w:p {W}><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+        '<w:ind w:left="0" w:right="0" w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="right"/></w:pPr>'
+        f'<w:r><w:rPr><w:rFonts w:ascii="{HEITI}" w:eastAsia="{HEITI}" w:hAnsi="{HEITI}" w:cs="{HEITI}"/>'
+        '<w:color w:val="B91C1C"/><w:spacing w:val="84"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>'
+        "<w:t>{% if draft | default(false) %}草稿{% endif %}</w:t></w:r></w:p>"
+    )
+
+
 # -- package --------------------------------------------------------------------------------------
 
 
@@ -409,7 +422,8 @@ def assemble(
     styles: Iterable[str], body: Iterable[str], last_sect: str, *, title: str, comments: str
 ) -> bytes:
     """The template package: our styles, ``body`` paragraphs and tables before the last
-    section (``last_sect``, which gets the — PAGE — footer), fixed metadata and zip dates."""
+    section (``last_sect``, which gets the — PAGE — footer), the 「草稿」 header on every section,
+    fixed metadata and zip dates."""
     document = Document()
     build_styles(document, styles)
     clean_package(document)
@@ -428,6 +442,12 @@ def assemble(
     sect = root.sectPr
     for xml in body:
         sect.addprevious(parse_xml(xml))
+    for each in document.sections:  # every section's pages: cover, 目录 and body alike
+        each.header.is_linked_to_previous = False
+        header = each.header._element
+        for child in list(header):
+            header.remove(child)
+        header.append(parse_xml(draft_header_xml()))
 
     properties = document.core_properties
     for child in list(properties._element):

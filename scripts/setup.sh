@@ -4,8 +4,9 @@
 #   scripts/setup.sh        what rendering needs: CJK fonts, HarfBuzz subsetting (PDF writing is
 #                           ~25x slower without it), poppler, and LibreOffice Writer, which lays
 #                           out each DOCX so its 目录 carries the DOCX's own page numbers
-#   scripts/setup.sh test   the same, plus LibreOffice Calc (the tests open every XLSX), Chromium
-#                           and yaml-language-server
+#   scripts/setup.sh test   the same, plus LibreOffice Calc (the tests open every XLSX), Chromium,
+#                           yaml-language-server, Neovim, and the VS Code extension's npm
+#                           packages (vscode-languageclient, @vscode/vsce to build the .vsix)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,8 +24,10 @@ if [ "${1:-}" = "test" ]; then
     libreoffice-calc-nogui  # the tests open every XLSX
     fonts-crosextra-carlito  # Calibri's metrics: the XLSX column widths as Excel measures them
     chromium chromium-driver  # the tests drive the pbgen watch page in a real browser
+    neovim                  # the tests drive Debian's Neovim against pbgen lsp (README's settings)
   )
-  command -v npm >/dev/null || SYSTEM_PACKAGES+=(nodejs npm)  # yaml-language-server, as editors run it
+  # yaml-language-server as editors run it; the VS Code extension under Node, and vsce
+  command -v npm >/dev/null || SYSTEM_PACKAGES+=(nodejs npm)
 fi
 
 missing=()
@@ -72,9 +75,12 @@ python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[test]'
 
-# The editor the schema tests speak to: yaml-language-server, at the version tests/tools pins.
+# The editor the schema tests speak to: yaml-language-server, at the version tests/tools pins;
+# the VS Code extension's packages (editors/vscode/package-lock.json): `npm run package` there
+# rebuilds pbgen/editors/pbgen.vsix, which is committed (and shipped in the wheel).
 if [ "${1:-}" = "test" ]; then
   (cd tests/tools && npm ci --silent --no-audit --no-fund --loglevel=error)
+  (cd editors/vscode && npm ci --silent --no-audit --no-fund --loglevel=error)
 fi
 
 # GB 2312 subsets of those fonts, which the fallbacks above name first: PDFs are written faster

@@ -331,3 +331,59 @@ def test_ctrl_c_stops_a_batch_rendered_in_one_process(tmp_path):
     assert process.returncode == 130 and "已中断（Ctrl-C）" in stderr and "Traceback" not in stderr
     assert len(list(out.glob("*.pdf"))) < 12
     assert not [path for path in out.rglob("*") if path.name.endswith((".tmp", ".old"))]
+
+
+def test_a_filing_with_errors_renders_as_a_draft_on_every_page(tmp_path):
+    """Seed 001 keeps its real mistakes: 「草稿」 stands in the top margin of every page of the
+    PDF (above the 版心, which begins 37 mm down) and in every section's header of the DOCX;
+    the clean filing carries no mark."""
+    import docx
+    import pymupdf
+
+    from pbgen.check import check
+    from pbgen.load import load
+
+    seed = DATA / "shanhaiguan-2020.yaml"
+    assert any(f.severity == "error" for f in check(load(seed)))
+    result = render_file(seed, tmp_path, ["docx", "pdf"])
+    assert result.check_errors > 0
+    top_of_body = 37 / 25.4 * 72
+    with pymupdf.open(tmp_path / "shanhaiguan-2020.pdf") as pdf:
+        assert pdf.page_count > 10
+        for page in pdf:
+            marks = page.search_for("草稿")
+            assert marks, page.number
+            assert all(mark.y1 < top_of_body - 10 for mark in marks)  # clear of the body text
+            body = [b for b in page.get_text("blocks") if "草稿" not in b[4]]
+            assert all(block[1] >= top_of_body - 1 for block in body)
+    headers = [
+        s.header.paragraphs[0].text
+        for s in docx.Document(tmp_path / "shanhaiguan-2020.docx").sections
+    ]
+    assert headers == ["草稿"] * len(headers) and len(headers) == 3  # cover, 目录, body
+    render_file(CLEAN, tmp_path, ["docx", "pdf"])
+    with pymupdf.open(tmp_path / "clean.pdf") as pdf:
+        assert not any(page.search_for("草稿") for page in pdf)
+    assert all(
+        not s.header.paragraphs[0].text for s in docx.Document(tmp_path / "clean.docx").sections
+    )
+
+
+def test_render_final_refuses_a_filing_with_errors(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        [
+            "render",
+            str(DATA / "zunhua-2024.yaml"),
+            str(CLEAN),
+            "-o",
+            str(out),
+            "--final",
+            "-f",
+            "pdf",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "--final 不生成定稿" in result.output
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["clean.pdf"]  # the clean one is made

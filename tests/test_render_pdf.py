@@ -25,16 +25,19 @@ from pbgen.render_pdf import (
     user_agent_stylesheet,
 )
 
-from conftest import DATA, filing_strings, project, squeeze
+from conftest import DATA, filing_strings, project, squeeze, without_draft_mark
 
 SEEDS = ["leting-2024", "shanhaiguan-2020", "zunhua-2024"]
 FOOTER = re.compile(r"^\s*—\s*(\d+)\s*—\s*$", re.M)
 
 
 def pdftotext(pdf: Path, *args: str) -> str:
-    return subprocess.run(
-        ["pdftotext", *args, str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    """The PDF's text, without the 「草稿」 mark of a draft (the seeds have check errors)."""
+    return without_draft_mark(
+        subprocess.run(
+            ["pdftotext", *args, str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    )
 
 
 def page_texts(pdf: Path) -> list[str]:

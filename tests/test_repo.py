@@ -32,7 +32,7 @@ ENV = {
 
 def git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(
-        ["git", "-C", str(folder), "-c", "core.quotepath=false", *args],
+        ["git", "-C", str(folder), *args],
         capture_output=True,
         text=True,
         env=ENV,
@@ -59,8 +59,44 @@ def test_init_sets_up_the_repository(repository):
     hook = repository / ".git" / "hooks" / "pre-commit"
     assert os.access(hook, os.X_OK)
     config = yaml.safe_load((repository / ".pre-commit-config.yaml").read_text("utf-8"))
-    assert config["repos"][0]["hooks"][0]["entry"] == "pbgen check --only-filings"
+    entry = config["repos"][0]["hooks"][0]["entry"]
+    assert entry == "pbgen check --only-filings --allow-unfilled"
     assert (repository / ".gitlab-ci.yml").is_file()
+    assert git(repository, "config", "core.quotepath").stdout.strip() == "false"
+
+
+def test_chinese_file_names_show_as_written(repository):
+    git(repository, "add", "-A")
+    assert "乐亭县政协-2025.yaml" in git(repository, "status", "--short").stdout
+    assert "\\344" not in git(repository, "status", "--short").stdout
+
+
+def test_a_half_filled_filing_commits_with_the_count_of_what_is_left(repository):
+    """「待填」 is work in progress: the untouched skeleton commits, and the hook says how many
+    are left; one more error of any other kind still stops the commit."""
+    filing = repository / "乐亭县政协-2025.yaml"
+    skeleton = filing.read_text("utf-8")
+    checked = subprocess.run(
+        [BIN / "pbgen", "check", filing], capture_output=True, text=True, env=ENV
+    )
+    assert checked.returncode == 1 and "错误 [to-fill]" in checked.stdout
+    left = checked.stdout.count("[to-fill]")
+    git(repository, "add", "-A")
+    done = git(repository, "commit", "-m", "骨架")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"还有 {left} 处「待填」" in done.stdout + done.stderr
+    half = skeleton.replace("name: 待填", "name: 委员视察经费", 1)
+    half = half.replace('budget: "0.00"', 'budget: "5.00"').replace(
+        'fiscal: "0.00"', 'fiscal: "6.00"'
+    )
+    assert half.count("待填") < skeleton.count("待填") and 'fiscal: "6.00"' in half
+    filing.write_text(half, "utf-8")
+    git(repository, "add", "-A")
+    refused = git(repository, "commit", "-m", "填了一半", check=False)
+    assert refused.returncode != 0
+    assert "错误 [budget-split]" in refused.stdout + refused.stderr
+    assert "[to-fill]" not in refused.stdout + refused.stderr  # counted, not listed
+    assert git(repository, "rev-list", "--count", "HEAD").stdout.strip() == "1"
 
 
 def test_commit_is_checked_by_the_hook(repository):

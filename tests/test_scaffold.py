@@ -25,15 +25,20 @@ LAYOUT_IDS = [layout.id for layout in find_layouts()]  # pbgen's own; the 申报
 
 
 @pytest.mark.parametrize("layout", LAYOUT_IDS)
-def test_skeleton_loads_and_asks_only_to_be_filled_in(layout, tmp_path):
+def test_skeleton_loads_and_fails_only_for_what_is_to_fill_in(layout, tmp_path):
+    """「待填」 is not done: the untouched skeleton fails the check (each 待填 and the 预算数 of
+    0.00 an error), and for nothing else."""
     result = init_folder(tmp_path / "dept", layout, "乐亭县政协", 2025)
     filing = load(result.filing).filing
     assert (filing.layout, filing.year, filing.department.name) == (layout, 2025, "乐亭县政协")
     assert LAYOUT_IDS[:4] == ["wenben", "gongkai", "fubiao", "shenbao"]
     found = findings(result.filing)
-    assert found, "the skeleton says what is still to fill in"
-    assert {f.rule for f in found} == {"placeholder"}
-    assert all(f.severity == "warning" for f in found)
+    text = result.filing.read_text("utf-8")
+    assert {f.rule for f in found} == {"to-fill"}
+    assert all(f.severity == "error" for f in found)
+    written = sum(line.split("#")[0].count("待填") for line in text.splitlines())
+    assert len(found) == written + 1  # every 待填, and the project's 预算数 of 0.00
+    assert any(f.message.startswith("预算数是 0") for f in found)
 
 
 @pytest.mark.parametrize("layout", LAYOUT_IDS)

@@ -163,3 +163,25 @@ def test_the_command_serves_until_ctrl_c(filing: Path) -> None:
     assert process.returncode == 0, rest
     assert "已结束预览" in rest
     assert "Traceback" not in rest
+
+
+def test_without_a_pdf_viewer_the_page_draws_the_pages_with_pdfjs(running, browser, tmp_path):
+    """VS Code's webview shows no PDF: with ?pdfjs (the extension asks for it) the page draws
+    every page with the pdf.js pbgen ships in its VS Code extension."""
+    preview, address = running
+    browser.set_window_size(1200, 900)
+    browser.get(address + "?pdfjs")
+    wait_for_version(browser, 1)
+    WebDriverWait(browser, 120, poll_frequency=0.1).until(
+        lambda d: d.find_element(By.ID, "pages").get_attribute("data-pages")
+    )
+    pages = browser.find_elements(By.CSS_SELECTOR, "#pages canvas")
+    assert len(pages) == preview.snapshot.pages > 1
+    assert browser.find_element(By.ID, "pdf").get_attribute("hidden") is not None
+    painted = browser.execute_script(
+        "const c = arguments[0]; const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        "let dark = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark += 1; return dark;",
+        pages[0],
+    )
+    assert painted > 1000  # text drawn, not a blank canvas
+    browser.save_screenshot(str(tmp_path / "pdfjs.png"))

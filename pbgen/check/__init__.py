@@ -34,7 +34,10 @@ from pbgen.layouts import layout_for
 from pbgen.load import Loaded, load
 from pbgen.model import Filing
 
-__all__ = ["RULES", "Issue", "Judged", "check", "judge", "rule", "rules_for"]
+__all__ = ["RULES", "UNFILLED_RULE", "Issue", "Judged", "check", "judge", "rule", "rules_for"]
+
+# What is not written yet (「待填」, a 预算数 of 0): an error, that a commit hook may let through.
+UNFILLED_RULE = "to-fill"
 
 
 @rule(

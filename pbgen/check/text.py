@@ -11,6 +11,7 @@ from pydantic import AfterValidator, PositiveInt
 from pbgen.check.registry import Issue, Param, no_looser_limits, rule
 from pbgen.check.walk import (
     TO_FILL,
+    UNFILLED,
     all_rows,
     indicator_trees,
     is_placeholder,
@@ -32,13 +33,34 @@ def goals_empty(filing: Filing, framework: Framework) -> Iterator[Issue]:
             )
 
 
-@rule("placeholder", "warning", "不要留下模板里的占位文字（如「目标内容1」「待填」）")
+@rule("to-fill", "error", "「待填」处要填上实际内容，项目预算数不能为 0（init 的骨架即如此）")
+def to_fill(filing: Filing, framework: Framework) -> Iterator[Issue]:
+    for path, text in texts(filing):
+        if path[:1] != ("check",) and UNFILLED in text:
+            yield Issue(
+                path, f"「{visible(text.strip(), 40)}」：这里还没有填写，请把「待填」换成实际内容。"
+            )
+    for path, project in projects(filing):
+        if project.budget == 0:
+            yield Issue(
+                (*path, "budget"),
+                "预算数是 0：请填写这个项目今年的预算金额（单位见 money_unit）；"
+                "没有预算的项目请删去。",
+            )
+
+
+def _placeholder(text: str | None) -> bool:
+    """Template text other than 「待填」 (which ``to-fill`` reports as an error)."""
+    return is_placeholder(text) and UNFILLED not in (text or "")
+
+
+@rule("placeholder", "warning", "不要留下模板里的占位文字（如「目标内容1」「XX」「待定」）")
 def placeholder(filing: Filing, framework: Framework) -> Iterator[Issue]:
     checked = set()
     for path, project in projects(filing):
         for g, goal in enumerate(project.goals):
             checked.add((*path, "goals", g))
-            if is_placeholder(goal):
+            if _placeholder(goal):
                 yield Issue(
                     (*path, "goals", g), f"「{goal}」是模板里的占位文字：请写出真实的绩效目标。"
                 )
@@ -46,11 +68,11 @@ def placeholder(filing: Filing, framework: Framework) -> Iterator[Issue]:
         for key in ("name", "value"):
             text = getattr(indicator, key)
             checked.add((*path, key))
-            if is_placeholder(text):
+            if _placeholder(text):
                 yield Issue((*path, key), f"「{text}」是模板里的占位文字：请填写真实内容。")
-    for path, text in texts(filing):  # every other field: only a whole 「待填」
+    for path, text in texts(filing):  # every other field: only a whole 「待定」, 「XX」…
         if path not in checked and path[:1] != ("check",) and TO_FILL.match(text):
-            yield Issue(path, f"「{text.strip()}」：这里还没有填写，请填上实际内容。")
+            yield Issue(path, f"「{text.strip()}」：这里还没有确定，请填上实际内容。")
 
 
 @rule("duplicate-project", "error", "项目编码、项目名称不能重复")

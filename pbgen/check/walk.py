@@ -10,15 +10,15 @@ from pydantic import BaseModel
 from pbgen.model import Filing, Indicator, Project, walk_indicators
 
 Path = tuple
-# Template text left in place: 「目标内容1」, 「XX」, and the 「待填」 of a `pbgen init` skeleton.
-PLACEHOLDER = re.compile(
-    r"^(目标|内容|指标|目标内容|指标内容)\s*\d*$|XX|xx|××|＊＊|待定|待填|此处填写"
-)
-TO_FILL = re.compile(r"^\s*(待填|待定|此处填写|X{2,}|x{2,}|×{2,})\s*$")
+# Template text left in place: 「目标内容1」, 「XX」, 「待定」 (warnings: a clerk may mean them).
+PLACEHOLDER = re.compile(r"^(目标|内容|指标|目标内容|指标内容)\s*\d*$|XX|xx|××|＊＊|待定|此处填写")
+TO_FILL = re.compile(r"^\s*(待定|此处填写|X{2,}|x{2,}|×{2,})\s*$")
+# What `pbgen init` and `pbgen import` write where the clerk still has to write: not done yet.
+UNFILLED = "待填"
 
 
 def is_placeholder(text: str | None) -> bool:
-    return bool(text) and PLACEHOLDER.search(text.strip()) is not None
+    return bool(text) and (PLACEHOLDER.search(text.strip()) is not None or UNFILLED in text)
 
 
 def texts(node, path: Path = ()) -> Iterator[tuple[Path, str]]:

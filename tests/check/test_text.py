@@ -97,3 +97,32 @@ def test_characters_no_font_has_are_a_warning(write_filing):
 def test_rare_characters_the_fonts_have_are_not_reported(write_filing):
     path = write_filing(lambda d: project(d).update(name="㐀项目镕"))  # Extension A, GBK
     assert findings(path, "font-coverage") == []
+
+
+def test_to_fill_is_an_error_other_placeholders_warnings(write_filing):
+    """「待填」 (what init writes) is not done: an error. 「待定」 may be meant: a warning."""
+
+    def mutate(data):
+        project(data)["purpose"] = "待填"
+        project(data)["indicators"]["产出指标"]["数量指标"][0]["value"] = "≥待填次"
+        project(data, 1)["purpose"] = "待定"
+
+    path = write_filing(mutate)
+    unfilled = findings(path, "to-fill")
+    assert [f.severity for f in unfilled] == ["error", "error"]
+    assert "请把「待填」换成实际内容" in unfilled[0].message
+    assert [f.message for f in findings(path, "placeholder")] == [
+        "「待定」：这里还没有确定，请填上实际内容。"
+    ]
+
+
+def test_a_project_budget_of_zero_is_an_error(write_filing):
+    def mutate(data):
+        project(data).update(budget="0.00", fiscal="0.00")
+        project(data)["expense_details"] = []
+        project(data)["indicators"]["产出指标"].pop("成本指标", None)
+
+    found = findings(write_filing(mutate), "to-fill")
+    assert len(found) == 1 and found[0].severity == "error"
+    assert found[0].field == "项目「委员视察经费」的 预算数"
+    assert found[0].message.startswith("预算数是 0：")

@@ -1,0 +1,219 @@
+"""The protocol: pygls speaks LSP over stdio; this module keeps each open filing's latest
+analysis, re-checks it as the clerk types (incremental sync, ``DEBOUNCE`` after the last
+keystroke, in a worker thread so the server keeps answering), and hands requests to
+``fixes``, ``complete`` and ``outline``. The preview (``pbgen.watch``'s page) is served by this
+same process and re-rendered from the editor's text.
+
+Why pygls: it is the kept Python LSP library (Apache-2.0, typed messages from lsprotocol), and
+gives incremental document sync with UTF-16/UTF-8 position conversion, which a hand-written
+JSON-RPC loop would have to repeat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from pbgen import __version__
+from pbgen.findings import visible
+from pbgen.lsp import complete, fixes, outline
+from pbgen.lsp.analysis import Analysis, analyze
+from pbgen.lsp.preview import Previews
+
+DEBOUNCE = 0.075  # seconds after the last change before the text is checked
+SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning}
+COMMAND_PREVIEW = "pbgen.preview"
+COMMAND_NEXT_UNFILLED = "pbgen.nextUnfilled"
+
+
+class PbgenServer(LanguageServer):
+    """The open filings: each one's latest analysis, and the pending re-check."""
+
+    def __init__(self) -> None:
+        super().__init__("pbgen", __version__)
+        self.analyses: dict[str, Analysis] = {}
+        self.readable: dict[str, Analysis] = {}  # the last analysis whose YAML could be read
+        self.pending: dict[str, asyncio.Task] = {}
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pbgen-check")
+        self.previews = Previews(self)
+
+    def path_of(self, uri: str) -> Path:
+        return Path(to_fs_path(uri) or uri)
+
+    async def refresh(self, uri: str, delay: float = 0.0) -> None:
+        """Check the document's current text (after ``delay``) and publish the diagnostics,
+        unless the text changed meanwhile (a newer check is then on its way)."""
+        if delay:
+            await asyncio.sleep(delay)
+        document = self.workspace.get_text_document(uri)
+        text, version = document.source, document.version
+        loop = asyncio.get_running_loop()
+        try:
+            analysis = await loop.run_in_executor(self.worker, analyze, text, self.path_of(uri))
+        except Exception:  # a bug of pbgen must not end the checking the clerk relies on
+            logging.getLogger("pbgen.lsp").exception("checking %s failed", uri)
+            self.window_show_message(
+                lsp.ShowMessageParams(
+                    type=lsp.MessageType.Error,
+                    message="pbgen 内部错误：这份文件没能检查（详情见 pbgen 的输出日志），请报告。",
+                )
+            )
+            return
+        if self.workspace.get_text_document(uri).version != version:
+            return
+        self.analyses[uri] = analysis
+        if analysis.source is not None:
+            self.readable[uri] = analysis
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(
+                uri=uri, version=version, diagnostics=diagnostics(analysis, document)
+            )
+        )
+        self.previews.changed(uri, analysis)
+
+    def schedule(self, uri: str, delay: float) -> None:
+        previous = self.pending.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
+        self.pending[uri] = asyncio.ensure_future(self.refresh(uri, delay))
+
+    def current(self, uri: str) -> Analysis | None:
+        """The latest analysis whose YAML could be read (for completion, hover, outline)."""
+        return self.readable.get(uri)
+
+    def show(self, uri: str, line: int, column: int = 0) -> None:
+        """Ask the editor to show ``uri`` at ``line`` (0-based), as a finding clicked."""
+        position = lsp.Position(line=line, character=column)
+        self.window_show_document(
+            lsp.ShowDocumentParams(
+                uri=uri, take_focus=True, selection=lsp.Range(start=position, end=position)
+            )
+        )
+
+
+def diagnostics(analysis: Analysis, document) -> list[lsp.Diagnostic]:
+    """Each finding as ``pbgen check`` words it (its field, then what to do), at its range."""
+    lines = analysis.lines
+    found = []
+    for located in analysis.located:
+        finding = located.finding
+        (start_line, start_column), (end_line, end_column) = located.span
+        wanted = lsp.Range(
+            start=lsp.Position(line=start_line, character=start_column),
+            end=lsp.Position(line=end_line, character=end_column),
+        )
+        field = f"{visible(finding.field)}：" if finding.field else ""
+        found.append(
+            lsp.Diagnostic(
+                range=document.position_codec.range_to_client_units(lines, wanted),
+                message=field + visible(finding.message),
+                severity=SEVERITY[finding.severity],
+                code=finding.rule,
+                source="pbgen",
+                data={"rule": finding.rule, "path": list(finding.path)},
+            )
+        )
+    return found
+
+
+def create_server() -> PbgenServer:
+    server = PbgenServer()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    async def did_open(ls: PbgenServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, 0.0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    async def did_change(ls: PbgenServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        ls.schedule(params.text_document.uri, DEBOUNCE)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    async def did_close(ls: PbgenServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        task = ls.pending.pop(uri, None)
+        if task is not None:
+            task.cancel()
+        ls.analyses.pop(uri, None)
+        ls.readable.pop(uri, None)
+        ls.previews.closed(uri)
+        ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
+    )
+    def code_action(ls: PbgenServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        uri = params.text_document.uri
+        analysis = ls.analyses.get(uri)
+        if analysis is None:
+            return []
+        document = ls.workspace.get_text_document(uri)
+        return fixes.code_actions(analysis, document, params, COMMAND_NEXT_UNFILLED)
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_COMPLETION,
+        lsp.CompletionOptions(trigger_characters=[":", " ", "{", ",", "-"]),
+    )
+    def completion(ls: PbgenServer, params: lsp.CompletionParams) -> lsp.CompletionList:
+        uri = params.text_document.uri
+        document = ls.workspace.get_text_document(uri)
+        items = complete.completions(document, params.position, ls.path_of(uri), ls.current(uri))
+        return lsp.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def hover(ls: PbgenServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        uri = params.text_document.uri
+        analysis = ls.current(uri)
+        if analysis is None:
+            return None
+        document = ls.workspace.get_text_document(uri)
+        return complete.hover(analysis, document, params.position)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def document_symbol(
+        ls: PbgenServer, params: lsp.DocumentSymbolParams
+    ) -> list[lsp.DocumentSymbol]:
+        uri = params.text_document.uri
+        analysis = ls.current(uri)
+        if analysis is None:
+            return []
+        return outline.symbols(analysis, ls.workspace.get_text_document(uri))
+
+    @server.command(COMMAND_NEXT_UNFILLED)
+    def next_unfilled(ls: PbgenServer, uri: str, line: int, column: int) -> dict | None:
+        """Show the next 「待填」 after a position (wrapping round), as a jump."""
+        line, column = int(line), int(column)
+        document = ls.workspace.get_text_document(uri)
+        found = fixes.next_unfilled(document, lsp.Position(line=line, character=column))
+        if found is None:
+            ls.window_show_message(
+                lsp.ShowMessageParams(type=lsp.MessageType.Info, message="没有「待填」了。")
+            )
+            return None
+        ls.window_show_document(lsp.ShowDocumentParams(uri=uri, take_focus=True, selection=found))
+        return {"line": found.start.line, "character": found.start.character}
+
+    @server.command(COMMAND_PREVIEW)
+    async def preview(ls: PbgenServer, *arguments) -> dict:
+        """Start (or find) the live preview of a filing (``[uri]``); its address. With
+        ``[uri, true]`` the editor is asked to open it in the browser (editors without a
+        preview pane of their own)."""
+        uri, open_it = arguments[0], len(arguments) > 1 and bool(arguments[1])
+        url = await ls.previews.start(uri)
+        if open_it:
+            ls.window_show_document(lsp.ShowDocumentParams(uri=url, external=True))
+        return {"url": url}
+
+    return server
+
+
+def serve() -> None:
+    """Speak LSP on stdin/stdout until the editor ends the session."""
+    logging.basicConfig(level=logging.WARNING)
+    create_server().start_io()
