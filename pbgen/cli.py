@@ -14,8 +14,22 @@ from typing import Annotated
 import typer
 
 from pbgen import __version__
-from pbgen.cli_frame import Typer, install_completion, show_completion
+from pbgen.cli_frame import (
+    Typer,
+    grid,
+    install_completion,
+    show_completion,
+    terminal_columns,
+    wrap,
+)
 from pbgen.errors import PbgenError
+from pbgen.findings import SEVERITY_NAMES, summary, to_json
+from pbgen.formats import FORMATS
+from pbgen.resources import templates_dir
+
+# Each command imports the stages it runs when it runs: `pbgen --help` and `pbgen check` load
+# neither the model of every command nor a renderer. This module is the program's entry: no
+# module of pbgen imports it, so its imports close no cycle (tests/test_imports.py).
 
 app = Typer(
     help="pbgen：部门预算绩效文本。用一份 YAML 写绩效文本，检查它，生成 DOCX 与 PDF。",
@@ -113,7 +127,6 @@ def check(
     ] = False,
 ) -> None:
     """检查绩效文本：格式、金额、资金支出计划、指标体系、指标值。"""
-    from pbgen.findings import SEVERITY_NAMES, summary, to_json
     from pbgen.pipeline import check_files
 
     try:
@@ -146,7 +159,6 @@ def check(
 
 def _check_table(results) -> list[str]:
     """One row per file: its errors and warnings, and whether it could be read at all."""
-    from pbgen.cli_frame import grid, terminal_columns
 
     rows = []
     for result in results:
@@ -161,7 +173,6 @@ def _check_table(results) -> list[str]:
 def rules() -> None:
     """列出所有检查规则（规则编号可写入 check.disable 关闭）。"""
     from pbgen.check import RULES
-    from pbgen.findings import SEVERITY_NAMES
 
     width = max(len(rule_id) for rule_id in RULES)
     for spec in RULES.values():
@@ -188,8 +199,6 @@ def schema(
 
 
 def _formats(value: str | None) -> list[str] | None:
-    from pbgen.pipeline import FORMATS
-
     if value is None:
         return None
     chosen = [part.strip().lower() for part in value.split(",") if part.strip()]
@@ -236,7 +245,6 @@ def render(
     """生成 DOCX（可编辑）、PDF（公开用）和公开表的 XLSX；多个文件并行生成。"""
     import time
 
-    from pbgen.cli_frame import terminal_columns
     from pbgen.pipeline import Interrupted, RenderFailure, output_names, render_many
 
     chosen = _formats(formats)
@@ -278,9 +286,9 @@ def render(
 def _pdf_engine_notice(columns: int | None, chosen: list[str] | None) -> bool:
     """Say once why this machine makes no PDF, or writes it slowly. True when PDF was asked for
     with --format and cannot be made; without --format the other formats are made (exit 0)."""
-    if chosen is not None and "pdf" not in chosen:
+    if chosen is not None and not any(FORMATS[name].needs_pdf_engine for name in chosen):
         return False  # DOCX and XLSX never load the PDF engine
-    from pbgen.render_pdf import harfbuzz_subset_available, pdf_engine_problem
+    from pbgen.pdf_engine import harfbuzz_subset_available, pdf_engine_problem
 
     problem = pdf_engine_problem()
     if problem is None:
@@ -298,8 +306,6 @@ def _pdf_engine_notice(columns: int | None, chosen: list[str] | None) -> bool:
 def _wrapped(text: str, columns: int | None) -> str:
     """A notice wrapped at the terminal's width between characters, never inside a Latin word
     or a path (one can copy it), continuation lines indented; in a log, one line."""
-    from pbgen.cli_frame import wrap
-
     if not columns:
         return text
     return "\n".join("\n  ".join(wrap(line, columns - 2)) for line in text.split("\n"))
@@ -383,7 +389,6 @@ def _notices(outcome, failure_type) -> list[str]:
 def _report(results, seconds: float, columns: int | None) -> str:
     """The batch's table: every file whole (names wrap, never cut), its layout, pages, check
     errors, seconds and what was written; then the totals and the time it all took."""
-    from pbgen.cli_frame import grid
     from pbgen.pipeline import RenderFailure
 
     rows, pages, errors, counts = [], 0, 0, {"已生成": 0, "已是最新": 0, "失败": 0}
@@ -694,7 +699,6 @@ def context(
 def doctor() -> None:
     """检查本机：各字体角色实际使用的字体、HarfBuzz、LibreOffice，并给出修复命令。"""
     from pbgen.doctor import diagnose
-    from pbgen.resources import templates_dir
 
     checks = diagnose(templates_dir() / "common" / "base.css")
     for check in checks:

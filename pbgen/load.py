@@ -21,6 +21,8 @@ from pbgen.errors import InputError
 from pbgen.fields import allowed_keys, describe, walk
 from pbgen.findings import Finding
 from pbgen.model import Filing
+from pbgen.versions import version_problem
+from pbgen.yamlerrors import diagnose, fullwidth_indentation, typing_slip
 
 try:  # libyaml when present: several times faster
     from yaml import CBaseLoader as YamlLoader
@@ -58,6 +60,19 @@ class Loaded:
     source: Source
 
 
+FILING_KEYS = re.compile(r"^(pbgen|year|money_unit|department|units):", re.MULTILINE)
+MODELINE = re.compile(r"^#\s*yaml-language-server:.*filing\.schema\.json", re.MULTILINE)
+
+
+def looks_like_filing(text: str) -> bool:
+    """A filing by its content: the schema modeline, a ``pbgen:`` format key, or at least two
+    of the top-level keys every filing has."""
+    if MODELINE.search(text):
+        return True
+    keys = set(FILING_KEYS.findall(text))
+    return "pbgen" in keys or len(keys) >= 2
+
+
 def load(path: Path | str) -> Loaded:
     """Read and validate one filing; raise ``InputError`` with every problem found."""
     path = Path(path)
@@ -67,8 +82,6 @@ def load(path: Path | str) -> Loaded:
 def load_text(text: str, file: str) -> Loaded:
     """Validate a filing's text (``file`` names it in messages): a filing in an older format
     is refused with the command that upgrades it."""
-    from pbgen.migrate import version_problem
-
     source = parse(text, file)
     outdated = version_problem(source)
     if outdated:
@@ -179,16 +192,12 @@ def _reject_tabs(text: str, file: str) -> None:
 
 def _syntax_finding(error: yaml.MarkedYAMLError, file: str, text: str) -> Finding:
     """Where the mistake starts (not where the parser gave up), and its cause."""
-    from pbgen.yamlerrors import diagnose
-
     found = diagnose(error, text)
     return Finding(file, found.line, found.column, "yaml", "error", "", found.message)
 
 
 def _reject_fullwidth_indentation(text: str, file: str) -> None:
     """Full-width spaces (　) at the start of lines: YAML reads them as text, not indentation."""
-    from pbgen.yamlerrors import fullwidth_indentation
-
     found = fullwidth_indentation(text)
     if found:
         raise InputError(
@@ -443,6 +452,4 @@ def _type_message(detail: dict, loc: tuple, data: Any) -> str:
 
 def _typing_slip(kind: str, value: Any) -> str:
     """A full-width digit or colon typed with the Chinese input method: say so."""
-    from pbgen.yamlerrors import typing_slip
-
     return typing_slip(kind, value)

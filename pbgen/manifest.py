@@ -15,14 +15,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pbgen.errors import PbgenError
 from pbgen.fields import field_by_key, field_title, is_model, unwrap
+from pbgen.formats import FORMATS
 from pbgen.model import Filing, Indicator
 
 MANIFEST = "manifest.yaml"
-FORMATS = ("docx", "pdf", "xlsx")
+# The context sections a layout may use beside the filing's own fields (``pbgen.context``).
+SECTIONS = ("outline", "table_rows", "sheets")
 PROJECTS = "units[].projects[]"
 # Settings, not content: no layout prints them as such, none reports them as unprinted.
 SETTINGS = {"pbgen", "year", "layout", "money_unit", "check"}
@@ -56,10 +58,22 @@ class Manifest(BaseModel):
     aliases: list[str] = []
     summary: str = ""
     title: str = Field(description="文档标题，Jinja 表达式，如 {{ department.name }}{{ year }}年……")
-    formats: Annotated[list[Literal["docx", "pdf", "xlsx"]], Field(min_length=1)]
+    formats: Annotated[list[str], Field(min_length=1)]
     orientation: Literal["portrait", "landscape"] = "portrait"
     needs: list[str] = []
     prints: list[str | Printed] = []
+    sections: list[Literal[SECTIONS]] | None = Field(
+        None,
+        description="模板用到的数据分组（outline、table_rows、sheets）；不写时全部给出。",
+    )
+
+    @field_validator("formats")
+    @classmethod
+    def _known_formats(cls, formats: list[str]) -> list[str]:
+        unknown = [name for name in formats if name not in FORMATS]
+        if unknown:
+            raise ValueError(f"不认识的格式 {'、'.join(unknown)}；可用：{'、'.join(FORMATS)}")
+        return formats
 
 
 # -- paths -----------------------------------------------------------------------------------

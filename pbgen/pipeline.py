@@ -7,8 +7,8 @@ here is importable without the rendering libraries, so ``pbgen check`` starts fa
 from __future__ import annotations
 
 import ctypes
+import json
 import os
-import re
 import signal
 import sys
 import threading
@@ -20,13 +20,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from pbgen import stamp
+from pbgen.check import check
+from pbgen.context import build_context
 from pbgen.errors import InputError, PbgenError
-from pbgen.findings import Finding, has_errors
+from pbgen.findings import Finding, has_errors, visible
+from pbgen.formats import FORMATS
+from pbgen.layouts import find_layout
+from pbgen.load import load, looks_like_filing
+from pbgen.pdf_engine import pdf_engine_problem
 from pbgen.resources import templates_dir
+from pbgen.templating import template_roots
+from pbgen.write import write_all
 
 FILING_SUFFIXES = (".yaml", ".yml")
 TEMPLATES = templates_dir()
-FORMATS = ("docx", "pdf", "xlsx")
 
 
 @dataclass
@@ -118,10 +128,6 @@ def git_ignored(folder: Path, files: list[Path]) -> set[Path]:
     return {file for file in files if file.resolve() in ignored}
 
 
-FILING_KEYS = re.compile(r"^(pbgen|year|money_unit|department|units):", re.MULTILINE)
-MODELINE = re.compile(r"^#\s*yaml-language-server:.*filing\.schema\.json", re.MULTILINE)
-
-
 def is_filing(path: Path) -> bool:
     """A filing by its content, not its suffix: the schema modeline, a ``pbgen:`` format key,
     or at least two of the top-level keys every filing has."""
@@ -132,18 +138,8 @@ def is_filing(path: Path) -> bool:
     return looks_like_filing(text)
 
 
-def looks_like_filing(text: str) -> bool:
-    if MODELINE.search(text):
-        return True
-    keys = set(FILING_KEYS.findall(text))
-    return "pbgen" in keys or len(keys) >= 2
-
-
 def check_file(path: Path | str) -> CheckResult:
     """Load one filing and run every rule on it."""
-    from pbgen.check import check
-    from pbgen.load import load
-
     try:
         loaded = load(path)
     except InputError as error:
@@ -187,13 +183,6 @@ def build_timestamp(year: int) -> datetime:
     return datetime(year, 1, 1, tzinfo=UTC)
 
 
-def template_roots(folder: Path) -> tuple[Path, Path]:
-    """The only folders a layout's templates may read: its own, and ``common/`` beside it
-    (what layouts share: base.css, ua.css) — pbgen's own for a layout without one."""
-    common = folder.parent / "common"
-    return (folder, common if common.is_dir() else TEMPLATES / "common")
-
-
 def render_file(
     path: Path | str,
     output_dir: Path | str = "output",
@@ -210,11 +199,6 @@ def render_file(
     ``force``, outputs made from exactly this filing, layout, formats, templates and pbgen are
     kept (``pbgen.stamp``). The formats are written together or not at all.
     """
-    from pbgen import stamp
-    from pbgen.check import check
-    from pbgen.load import load
-    from pbgen.write import write_all
-
     start = time.perf_counter()
     loaded = load(path)
     errors = sum(finding.severity == "error" for finding in check(loaded))
@@ -229,7 +213,8 @@ def render_file(
         )
     name = Path(name) if name is not None else Path(Path(path).stem)
     base = Path(output_dir) / name
-    targets = [base.with_name(f"{base.name}.{ext}") for ext in FORMATS if ext in formats]
+    files = {f: base.with_name(base.name + FORMATS[f].suffix) for f in FORMATS if f in formats}
+    targets = list(files.values())
     left_out = chosen.unprinted(filing)
     key = stamp.make_key(Path(path), chosen.id, formats, template_roots(chosen.folder))
     stamp_file = stamp.stamp_path(Path(output_dir), name)
@@ -237,7 +222,7 @@ def render_file(
         seconds = time.perf_counter() - start
         return RenderResult(str(path), targets, 0, seconds, errors, left_out, chosen.name, True)
     rendered = render_in_memory(filing, chosen, formats, str(path))
-    outputs = {target: rendered.files[target.suffix.lstrip(".")] for target in targets}
+    outputs = {target: rendered.files[format_] for format_, target in files.items()}
     # outputs with notices (a 目录 without page numbers) are never up to date: tried again
     made = {**key, "notices": rendered.notices} if rendered.notices else key
     write_all({**outputs, stamp_file: stamp.stamp_bytes(made, outputs)})
@@ -257,8 +242,6 @@ def render_file(
 def render_in_memory(filing, chosen, formats: Sequence[str], file: str = ""):
     """context → render, nothing written: the ``Rendered`` bytes ``render_file`` writes and
     ``pbgen watch`` shows. Refuses a filing that lacks what the layout needs."""
-    from pbgen.context import build_context
-
     chosen.refuse_missing(filing, file)
     context = build_context(filing, chosen)
     return chosen.render(context, formats, build_timestamp(filing.year))
@@ -267,14 +250,8 @@ def render_in_memory(filing, chosen, formats: Sequence[str], file: str = ""):
 def context_text(
     path: Path | str, layout: str | None = None, template_dir: Path | None = None, as_format="yaml"
 ) -> str:
-    """What a filing gives a layout's templates (``pbgen context``), as YAML or JSON."""
-    import json
-
-    import yaml
-
-    from pbgen.context import build_context
-    from pbgen.load import load
-
+    """What a filing gives a layout's templates (``pbgen context``), as YAML or JSON: plain
+    data, read back by any YAML or JSON reader as dicts, lists, strings, numbers, booleans."""
     loaded = load(path)
     chosen = choose_layout(loaded, layout, template_dir)
     context = build_context(loaded.filing, chosen)
@@ -295,8 +272,6 @@ def context_text(
 def choose_layout(loaded, name: str | None = None, template_dir: Path | None = None):
     """The layout named by ``--layout`` or else by the filing; an unknown name is reported at
     the line of the filing's ``layout:`` (the layouts found are listed)."""
-    from pbgen.layouts import find_layout
-
     file = Path(loaded.source.file)
     if name:
         return find_layout(name, template_dir, file)
@@ -307,11 +282,8 @@ def choose_layout(loaded, name: str | None = None, template_dir: Path | None = N
 
 def default_formats(formats: Sequence[str]) -> list[str]:
     """A layout's formats this machine can make: without the PDF engine (no Pango), the others."""
-    if "pdf" in formats:
-        from pbgen.render_pdf import pdf_engine_problem
-
-        if pdf_engine_problem() is not None:
-            return [name for name in formats if name != "pdf"]
+    if any(FORMATS[name].needs_pdf_engine for name in formats) and pdf_engine_problem():
+        return [name for name in formats if not FORMATS[name].needs_pdf_engine]
     return list(formats)
 
 
@@ -326,8 +298,6 @@ class RenderFailure:
 def _render_one(path: Path, options: dict) -> RenderResult | RenderFailure:
     """One filing; a failure becomes its message, with what the user wrote made visible
     (never an escape sequence a terminal would obey)."""
-    from pbgen.findings import visible
-
     try:
         return render_file(path, **options)
     except InputError as error:

@@ -17,6 +17,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
 from lxml import etree
 from openpyxl import Workbook
@@ -26,8 +27,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.writer.excel import ExcelWriter
 
-from pbgen.context import printable
-from pbgen.layouts.gongkai import CONTINUED, GongkaiContext, Line, TableRow, decimals
+from pbgen.context.text import printable
+from pbgen.formats import Output
+from pbgen.paging import CONTINUED
 from pbgen.render_docx import normalized_zip, wrapped_lines
 
 FANGSONG, HEITI, SONGTI, XBS = "仿宋_GB2312", "黑体", "宋体", "方正小标宋简体"
@@ -62,7 +64,21 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 SHEET_XML = "xl/worksheets/sheet1.xml"
 
 
-def render_xlsx(context: GongkaiContext, timestamp: datetime.datetime) -> bytes:
+def render(context: dict, layout, timestamp: datetime.datetime) -> Output:
+    rows = [
+        SimpleNamespace(**{**row, "indicators": [SimpleNamespace(**line) for line in row["indicators"]]})
+        for row in context["rows"]
+    ]
+    table = SimpleNamespace(title=context["title"], columns=context["columns"], rows=rows)
+    return Output(render_xlsx(table, timestamp))
+
+
+def decimals(value: str) -> int:
+    """Decimal places as written: "92.79" → 2, "3.6" → 1, "5" → 0."""
+    return max(0, -Decimal(value).as_tuple().exponent)
+
+
+def render_xlsx(context: SimpleNamespace, timestamp: datetime.datetime) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "公开表"
@@ -108,7 +124,7 @@ def _cell(sheet, row: int, column: int, value, align: str, font: str = "font"):
     return cell
 
 
-def _title_and_header(sheet, context: GongkaiContext) -> None:
+def _title_and_header(sheet, context: SimpleNamespace) -> None:
     title = sheet.cell(row=1, column=1)
     _set(title, context.title)
     title.font, title.alignment = FONTS["title"], ALIGN["centercenter"]
@@ -130,7 +146,7 @@ def _amount(sheet, row: int, value: str, align: str, font: str) -> None:
     cell.number_format = "0." + "0" * places if places else "0"
 
 
-def _write_row(sheet, at: int, row: TableRow, pages: _Pages) -> int:
+def _write_row(sheet, at: int, row: SimpleNamespace, pages: _Pages) -> int:
     """Write one table row from sheet row ``at``; return how many sheet rows it took."""
     if row.kind != "project":
         height = _height([row.name], 2)
@@ -174,7 +190,7 @@ def _write_row(sheet, at: int, row: TableRow, pages: _Pages) -> int:
 class _Part:
     """A project's rows on one page: code, name, amount and goals are merged down them."""
 
-    groups: list[list[Line]]  # one sheet row per 一级指标
+    groups: list[list]  # one sheet row per 一级指标
     heights: list[float]
     goals: list[str]  # the goals printed in this part
     continued: bool
@@ -209,7 +225,7 @@ class _Pages:
         self.empty = True
 
 
-def _parts(row: TableRow, at: int, pages: _Pages) -> list[_Part]:
+def _parts(row: SimpleNamespace, at: int, pages: _Pages) -> list[_Part]:
     """The project cut where pages break: each part's goals are the ones that fit beside its
     rows, the last row grows for what remains. A project starts on a new page rather than
     leaving its name or its first goal cut at the foot of a page."""
@@ -266,7 +282,7 @@ def _fitting(paragraphs: list[str], height: float) -> tuple[list[str], list[str]
     return paragraphs[:count], paragraphs[count:]
 
 
-def _subtotal_formulas(sheet, placed: list[tuple[TableRow, int]], last: int) -> None:
+def _subtotal_formulas(sheet, placed: list[tuple[SimpleNamespace, int]], last: int) -> None:
     """A unit's amount is the SUM of its projects' amounts (the cells below it, down to the next
     unit); the department's and 合计 are the SUM of the units'. A clerk who corrects a project's
     amount in the sheet sees the totals follow."""
@@ -314,9 +330,9 @@ def _exact_amounts(package: bytes, amounts: dict[str, str]) -> bytes:
     return output.getvalue()
 
 
-def _groups(lines: list[Line]) -> list[list[Line]]:
+def _groups(lines: list) -> list[list]:
     """The outline cut before each 一级指标 line; one empty group when there is none."""
-    groups: list[list[Line]] = []
+    groups: list[list] = []
     for line in lines:
         if line.level == 1 or not groups:
             groups.append([])

@@ -17,7 +17,12 @@ from typing import Any, get_args, get_origin
 
 from pbgen.errors import PbgenError
 from pbgen.fields import field_by_key, is_model, unwrap
-from pbgen.model import FORMAT, Filing, Indicator
+from pbgen.framework import load_framework
+from pbgen.layouts import find_layout
+from pbgen.model import FORMAT, Department, Filing, Indicator, Project, Unit
+from pbgen.repo import init_repository
+from pbgen.schema import schema_text
+from pbgen.write import append_missing_lines, write_atomic
 from pbgen.yamlout import LONG_KEYS, SCHEMA_NAME, scalar
 
 TODO = "待填"
@@ -26,8 +31,6 @@ PLAN = {"3月底": None, "6月底": None, "10月底": None, "12月底": "100%"}
 
 def _indicators(fields: list[str], framework: str = "standard") -> dict:
     """One row under every 二级 of the framework: the clerk keeps the ones that apply."""
-    from pbgen.framework import load_framework
-
     row = {key: TODO for key in fields}
     levels = load_framework(framework).levels
     return {
@@ -50,8 +53,6 @@ ROW_DEFAULT = ["name", "value"]
 def skeleton(layout, department: str | None, year: int) -> dict:
     """The filing's data for ``layout`` (a ``pbgen.layouts.Layout``): every field its manifest
     needs or prints, 「待填」 (or 0.00 for money) to fill, in the model's order."""
-    from pbgen.model import Department, Project, Unit
-
     data: dict = {
         "pbgen": str(FORMAT),
         "year": str(year),
@@ -305,10 +306,6 @@ def init_folder(
 ) -> InitResult:
     """Write the skeleton and what an editor and git need into ``folder``; ``ci`` names the
     CI recipe to add (gitlab, github, gitea, none)."""
-    from pbgen.layouts import find_layout
-    from pbgen.schema import schema_text
-    from pbgen.write import write_atomic
-
     layout = find_layout(layout, filing=Path(folder).resolve() / "filing.yaml")  # pbgen.toml
     year = year or datetime.date.today().year + 1
     folder = Path(folder)
@@ -339,14 +336,10 @@ def init_folder(
 
 def _repository(folder: Path, ci: str) -> list[Path]:
     """The git side of a department's folder: diff driver, pre-commit hook, CI recipe."""
-    from pbgen.repo import init_repository
-
     return init_repository(folder, ci)
 
 
 def _gitignore(path: Path, result: InitResult) -> None:
-    from pbgen.write import append_missing_lines
-
     (result.written if append_missing_lines(path, GITIGNORE_LINES) else result.kept).append(path)
 
 

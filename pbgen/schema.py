@@ -21,6 +21,7 @@ import json
 from typing import Any
 
 from pbgen.framework import available, load_framework
+from pbgen.layouts import BUILT_IN, find_layouts
 from pbgen.model import Filing
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -54,8 +55,6 @@ def filing_schema() -> dict[str, Any]:
 def builtin_layout_names() -> list[str]:
     """Ids, names and aliases of pbgen's own layouts, for completion; a department's own
     layouts are accepted too (any text), and checked when rendering."""
-    from pbgen.layouts import BUILT_IN, find_layouts
-
     return [
         name
         for layout in find_layouts()

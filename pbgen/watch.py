@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from pbgen.errors import PbgenError
+from pbgen.pipeline import check_file, choose_layout, render_in_memory
 
 PAGE = Path(__file__).with_name("preview.html")
 POLL_SECONDS = 0.05  # how often the files are looked at: a stat each, cheaper than any render
@@ -66,8 +67,6 @@ class Preview:
 
     def refresh(self) -> Snapshot:
         """Check and render once; the new snapshot replaces the old and wakes every waiter."""
-        from pbgen.pipeline import check_file
-
         start = time.perf_counter()
         result = check_file(self.path)
         pdf, pages, error = self.snapshot.pdf, self.snapshot.pages, ""
@@ -98,8 +97,6 @@ class Preview:
     def _render_pdf(self, loaded) -> tuple[bytes, int]:
         """The PDF only, in memory, from the filing ``check_file`` loaded: the preview needs no
         DOCX, no second load, and writes nothing into the user's folders."""
-        from pbgen.pipeline import choose_layout, render_in_memory
-
         chosen = choose_layout(loaded, self.layout, self.template_dir)
         rendered = render_in_memory(loaded.filing, chosen, ["pdf"], str(self.path))
         return rendered.files["pdf"], rendered.pages

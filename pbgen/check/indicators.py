@@ -15,7 +15,10 @@ from pbgen.check.walk import (
     money,
     projects,
 )
+from pbgen.errors import PbgenError
 from pbgen.framework import Framework
+from pbgen.layouts import find_layout
+from pbgen.manifest import normalize
 from pbgen.model import Filing, Indicator
 from pbgen.values import MONEY_UNITS, parse_quantity, years_named
 
@@ -265,10 +268,6 @@ def basis_empty(filing: Filing, framework: Framework) -> Iterator[Issue]:
 
 def _prints_basis(name: str) -> bool:
     """Whether the layout ``name`` (id, Chinese name or alias) prints 指标值确定依据."""
-    from pbgen.errors import PbgenError
-    from pbgen.layouts import find_layout
-    from pbgen.manifest import normalize
-
     try:
         layout = find_layout(name)
     except PbgenError:

@@ -11,7 +11,7 @@ import re
 from pbgen.importer.labels import fold, label_of, money_unit_of, numbering
 from pbgen.importer.source import Document, Para, Row, squeeze
 from pbgen.importer.tables import goals_of, lines_of, money
-from pbgen.layouts.gongkai import CONTINUED
+from pbgen.paging import CONTINUED
 
 COLUMNS = {
     "单位编码": "code",

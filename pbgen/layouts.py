@@ -4,17 +4,23 @@ pbgen's own layouts are in its templates folder; a department adds its own, or r
 a folder of its own, named by ``--template-dir`` or by ``template_dir`` in a ``pbgen.toml`` next
 to its filings (or in a parent folder). A folder whose id is new is a new layout; one with the
 id of ours replaces ours. The manifest says what the layout needs and prints
-(``pbgen.manifest``); the templates get the one shared context (``pbgen.context``).
+(``pbgen.manifest``); the templates get the context of the sections it names
+(``pbgen.context``); each format it declares is rendered by the format's renderer
+(``pbgen.formats``), which reads all it needs from the layout's own folder.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pbgen.errors import PbgenError
-from pbgen.manifest import MANIFEST, Manifest, missing, read_manifest, unprinted
+from pbgen.formats import FORMATS
+from pbgen.manifest import MANIFEST, SECTIONS, Manifest, missing, read_manifest, unprinted
+from pbgen.resources import templates_dir
 
 SETTINGS_FILE = "pbgen.toml"
 BUILT_IN = "pbgen 自带"
@@ -45,51 +51,48 @@ class Layout:
     def formats(self) -> tuple[str, ...]:
         return tuple(self.manifest.formats)
 
-    def refuse_missing(self, filing, file: str = "") -> None:
-        """Refuse, naming every field the manifest ``needs`` that the filing lacks."""
-        from pbgen.context import refuse_if_missing
+    @property
+    def sections(self) -> tuple[str, ...]:
+        """The context sections its templates use (``pbgen.context``): all when it names none."""
+        named = self.manifest.sections
+        return SECTIONS if named is None else tuple(named)
 
-        refuse_if_missing(self.name, file, missing(filing, self.manifest.needs))
+    def refuse_missing(self, filing, file: str = "") -> None:
+        """Refuse, naming every field the manifest ``needs`` that the filing lacks, rather than
+        print empty sections or cells."""
+        lacking = missing(filing, self.manifest.needs)
+        if lacking:
+            where = f"{file}：" if file else ""
+            raise MissingDataError(
+                f"{where}不能排成「{self.name}」版式，缺少：{'；'.join(lacking)}。"
+                "请在文件中补上，或选用这份文件具备数据的版式（--layout）。"
+            )
 
     def unprinted(self, filing) -> list[str]:
         """What the filing gives that this layout does not print (its manifest's ``prints``)."""
         return unprinted(filing, self.manifest.prints)
 
     def render(self, context: dict, formats, timestamp) -> Rendered:
-        """The layout's files from the shared context, only the formats asked for: DOCX and
-        XLSX never load the PDF engine (WeasyPrint, Pango), so they render where it is missing.
-        The PDF's page count is the document's; a DOCX 目录 carries the DOCX's own page numbers
-        (``render_docx.render_docx_paged``), never the PDF's: the two lay out differently."""
+        """The layout's files from its context, only the formats asked for, each by its
+        format's renderer (``pbgen.formats``): DOCX and XLSX never load the PDF engine
+        (WeasyPrint, Pango), so they render where it is missing. The page count is the PDF's;
+        a DOCX 目录 carries the DOCX's own page numbers, never the PDF's: the two lay out
+        differently."""
         files, pages, notices = {}, None, []
-        if "pdf" in formats:
-            from pbgen.layouts.fubiao import paged_pdf
-            from pbgen.layouts.gongkai import continued_pdf
-            from pbgen.render_pdf import lay_out_only, render_pdf
-
-            first = context["part1"]["anchor"]
-            pdf = continued_pdf(
-                context,
-                lambda c: paged_pdf(c, self.folder, lambda c: render_pdf(c, self.folder, first)),
-                lambda c, cut: lay_out_only(c, self.folder, cut),
-            )
-            files["pdf"], pages = pdf.data, pdf.pages
-        if "docx" in formats:
-            from pbgen.render_docx import render_docx_paged
-
-            template = self.folder / "template.docx"
-            files["docx"], notices = render_docx_paged(context, template, timestamp=timestamp)
-        if "xlsx" in formats:
-            from pbgen.layouts.gongkai import from_context
-            from pbgen.render_xlsx import render_xlsx
-
-            files["xlsx"] = render_xlsx(from_context(context), timestamp)
+        for name in formats:
+            output = FORMATS[name].render(context, self, timestamp)
+            files[name] = output.data
+            pages = output.pages if output.pages is not None else pages
+            notices += output.notices
         return Rendered(files, pages, notices)
 
 
-def builtin_templates() -> Path:
-    from pbgen.pipeline import TEMPLATES
+class MissingDataError(PbgenError):
+    """The filing lacks what the requested layout needs."""
 
-    return TEMPLATES
+
+def builtin_templates() -> Path:
+    return templates_dir()
 
 
 def settings_for(filing: Path) -> tuple[Path, dict] | None:
@@ -196,11 +199,6 @@ def copy_layout(
     """Copy the layout ``source`` as ``new_id`` into ``to`` (default: the ``template_dir`` of the
     ``pbgen.toml`` governing ``here``, else ``here/forms``, and then a ``pbgen.toml`` saying so
     is written). Returns the new folder and the settings file written, if any."""
-    import re
-    import shutil
-
-    from pbgen.manifest import Manifest
-
     if not re.fullmatch(Manifest.model_fields["id"].metadata[0].pattern, new_id):
         raise PbgenError(
             f"版式编号「{new_id}」只能用小写字母开头，由小写字母、数字、-、_ 组成，如 hubei。"
