@@ -112,7 +112,7 @@ def rows_at(context: dict, path: str) -> list[dict]:
     for step in _steps(path):
         value = value[step]
     if not isinstance(value, list):
-        raise DeclarationError(f"data-pbgen-rows=\"{path}\" 不是一个列表")
+        raise DeclarationError(f'data-pbgen-rows="{path}" 不是一个列表')
     return value
 
 
@@ -262,7 +262,9 @@ def paged_rows(context: dict, table: Rows, lay_out: Callable) -> list[dict]:
         window, placed = _continued(
             table,
             carry + rows[at : at + size],
-            lambda window, later=bool(carry): lay_out(with_rows(context, table.path, window), later),
+            lambda window, later=bool(carry): lay_out(
+                with_rows(context, table.path, window), later
+            ),
         )
         if not any(placed.row_groups):
             return rows

@@ -81,9 +81,7 @@ def sandboxed(folder: Path | None = None, **options):
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     loader = jinja2.FunctionLoader(FolderLoader(folder).source) if folder is not None else None
-    return ImmutableSandboxedEnvironment(
-        loader=loader, undefined=jinja2.StrictUndefined, **options
-    )
+    return ImmutableSandboxedEnvironment(loader=loader, undefined=jinja2.StrictUndefined, **options)
 
 
 def render_string(source: str, context: dict, file: Path) -> str:

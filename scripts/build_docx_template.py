@@ -358,7 +358,7 @@ def part_heading(name: str, page_one: bool = False) -> str:
         return heading
     start = f'<w:bookmarkStart w:id="0" w:name="{PAGE_ONE}"/>'
     at = heading.index("</w:pPr>") + len("</w:pPr>")
-    return heading[:at] + start + heading[at:-len("</w:p>")] + '<w:bookmarkEnd w:id="0"/></w:p>'
+    return heading[:at] + start + heading[at : -len("</w:p>")] + '<w:bookmarkEnd w:id="0"/></w:p>'
 
 
 def body_xml(plain_sect: str) -> list[str]:

@@ -17,38 +17,34 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from office import assert_page_numbers_7_mm_under_the_type_area, soffice_pdf
 
-from pbgen.context import build_context, paragraphs
+from pbgen.context import build_context
+from pbgen.context.text import paragraphs
 from pbgen.errors import PbgenError
 from pbgen.layouts import find_layout
-from pbgen.layouts.wenben import WenbenContext, wenben_context
 from pbgen.load import load
 from pbgen.model import Filing
 from pbgen.pipeline import TEMPLATES, render_file
 from pbgen.render_docx import TOC_INSTRUCTION, render_docx
 from pbgen.render_pdf import render_html
 
-from conftest import DATA, ROOT, project, typography
+from conftest import DATA, ROOT, context_of, project, typography
 
 TEMPLATE = ROOT / "templates" / "wenben" / "template.docx"
 STAMP = datetime.datetime(2024, 3, 1, 8, 30, tzinfo=datetime.UTC)
 SEEDS = ["shanhaiguan-2020", "leting-2024", "zunhua-2024"]
 
 
-def context_of(path: Path) -> WenbenContext:
-    return wenben_context(load(path).filing)
-
-
-def render(context: WenbenContext, toc_pages: dict[str, int] | None = None) -> bytes:
+def render(context: dict, toc_pages: dict[str, int] | None = None) -> bytes:
     return render_docx(context, TEMPLATE, toc_pages, timestamp=STAMP)
 
 
 @pytest.fixture(scope="module")
-def seeds() -> dict[str, tuple[Filing, WenbenContext, bytes]]:
+def seeds() -> dict[str, tuple[Filing, dict, bytes]]:
     """Each seed filing, its context and its DOCX, rendered once for the module."""
     rendered = {}
     for name in SEEDS:
         filing = load(DATA / f"{name}.yaml").filing
-        context = wenben_context(filing)
+        context = context_of(filing)
         rendered[name] = filing, context, render(context)
     return rendered
 
@@ -235,7 +231,7 @@ def test_libreoffice_shows_a_toc_whose_numbers_are_the_docx_pages(name, tmp_path
     printed = [re.search(r"—\s*(\d+)\s*—", page) for page in pages]
     first = next(i for i, number in enumerate(printed) if number)  # cover and 目录 unnumbered
     listed = toc_lines("".join(pages[:first]))
-    entries = context_of(DATA / f"{name}.yaml").toc
+    entries = context_of(load(DATA / f"{name}.yaml").filing).toc
     assert [text for text, _ in listed] == [squeeze(entry.text) for entry in entries]
     for text, number in listed:
         where = next(i for i in range(first, len(pages)) if text in squeeze(pages[i]))
@@ -294,7 +290,7 @@ def test_markup_in_the_filing_is_printed_literally(write_filing):
         project(data)["name"] = name
         project(data)["purpose"] = "用于\x01视察\x0b。"  # XML-illegal characters are dropped
 
-    docx = render(context_of(write_filing(mutate)))
+    docx = render(context_of(load(write_filing(mutate)).filing))
     found = [text.strip() for text in texts(docx)]  # 目录 entries end with a tab
     assert name in found  # the 项目名称 cell
     assert f"1.{name}绩效目标表" in found  # the table title and its 目录 entry
@@ -306,7 +302,7 @@ def test_a_project_without_goals_still_has_a_paragraph_in_its_goal_cell(write_fi
     def mutate(data):
         project(data)["goals"] = []
 
-    root = body(render(context_of(write_filing(mutate))))
+    root = body(render(context_of(load(write_filing(mutate)).filing)))
     assert all(tc.xpath("w:p") for tc in root.iter(qn("w:tc")))
 
 
@@ -518,7 +514,7 @@ def html_grids(layout: str, seed: str) -> list[list[float]]:
     css = (TEMPLATES / layout / "style.css").read_text(encoding="utf-8")
     grids = []
     for table_class, colgroup in re.findall(
-        r'<table class="(\w+)">\s*<colgroup[^>]*>(.*?)</colgroup>', html, re.S
+        r'<table class="(\w+)"[^>]*>\s*<colgroup[^>]*>(.*?)</colgroup>', html, re.S
     ):
         percents = [float(p) for p in re.findall(r'style="width: ([\d.]+)%"', colgroup)]
         rule = re.search(rf"^\.{table_class} col\.label {{ width: ([\d.]+)%", css, re.M)

@@ -20,7 +20,9 @@ def table_rows(filing: Filing, context: dict) -> dict:
     total = amount(filing.project_total)
     rows = [_row("total", "", "合计", total)]
     if department.code:
-        rows.append(_row("department", department.code, department.short_name or department.name, total))
+        rows.append(
+            _row("department", department.code, department.short_name or department.name, total)
+        )
     for unit in filing.units:
         rows.append(_row("unit", unit.code or "", unit.name, amount(unit.project_total)))
         rows += [_project_row(n, project) for n, project in enumerate(unit.projects, 1)]

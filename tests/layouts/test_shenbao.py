@@ -16,9 +16,8 @@ from office import built_template, soffice_pdf
 from test_render_docx import texts
 from test_render_pdf import FOOTER, page_texts, pdftotext
 
-from pbgen.context import MissingDataError
 from pbgen.context import build_context as shared_context
-from pbgen.layouts import find_layout
+from pbgen.layouts import MissingDataError, find_layout
 from pbgen.load import load
 from pbgen.pipeline import TEMPLATES, check_file, render_file
 
