@@ -23,13 +23,10 @@ from pbgen.cli_frame import (
     wrap,
 )
 from pbgen.errors import PbgenError
-from pbgen.findings import SEVERITY_NAMES, summary, to_json
-from pbgen.formats import FORMATS
-from pbgen.resources import templates_dir
 
 # Each command imports the stages it runs when it runs: `pbgen --help` and `pbgen check` load
 # neither the model of every command nor a renderer. This module is the program's entry: no
-# module of pbgen imports it, so its imports close no cycle (tests/test_imports.py).
+# module of pbgen imports it, so its imports close no cycle (tests/test_package.py).
 
 app = Typer(
     help="pbgen：部门预算绩效文本。用一份 YAML 写绩效文本，检查它，生成 DOCX 与 PDF。",
@@ -127,6 +124,7 @@ def check(
     ] = False,
 ) -> None:
     """检查绩效文本：格式、金额、资金支出计划、指标体系、指标值。"""
+    from pbgen.findings import SEVERITY_NAMES, summary, to_json
     from pbgen.pipeline import check_files
 
     try:
@@ -159,7 +157,6 @@ def check(
 
 def _check_table(results) -> list[str]:
     """One row per file: its errors and warnings, and whether it could be read at all."""
-
     rows = []
     for result in results:
         errors = sum(f.severity == "error" for f in result.findings)
@@ -173,6 +170,7 @@ def _check_table(results) -> list[str]:
 def rules() -> None:
     """列出所有检查规则（规则编号可写入 check.disable 关闭）。"""
     from pbgen.check import RULES
+    from pbgen.findings import SEVERITY_NAMES
 
     width = max(len(rule_id) for rule_id in RULES)
     for spec in RULES.values():
@@ -199,6 +197,8 @@ def schema(
 
 
 def _formats(value: str | None) -> list[str] | None:
+    from pbgen.formats import FORMATS
+
     if value is None:
         return None
     chosen = [part.strip().lower() for part in value.split(",") if part.strip()]
@@ -286,6 +286,8 @@ def render(
 def _pdf_engine_notice(columns: int | None, chosen: list[str] | None) -> bool:
     """Say once why this machine makes no PDF, or writes it slowly. True when PDF was asked for
     with --format and cannot be made; without --format the other formats are made (exit 0)."""
+    from pbgen.formats import FORMATS
+
     if chosen is not None and not any(FORMATS[name].needs_pdf_engine for name in chosen):
         return False  # DOCX and XLSX never load the PDF engine
     from pbgen.pdf_engine import harfbuzz_subset_available, pdf_engine_problem
@@ -699,6 +701,7 @@ def context(
 def doctor() -> None:
     """检查本机：各字体角色实际使用的字体、HarfBuzz、LibreOffice，并给出修复命令。"""
     from pbgen.doctor import diagnose
+    from pbgen.resources import templates_dir
 
     checks = diagnose(templates_dir() / "common" / "base.css")
     for check in checks:

@@ -13,17 +13,9 @@ from __future__ import annotations
 
 import datetime
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Output:
-    """One format's file, its page count when the format has one of its own (PDF), and what the
-    clerk should know about it, in Chinese."""
-
-    data: bytes
-    pages: int | None = None
-    notices: list[str] = field(default_factory=list)
+from pbgen.output import Output
 
 
 @dataclass(frozen=True)

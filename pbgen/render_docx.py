@@ -54,9 +54,9 @@ from pbgen.context.text import printable
 from pbgen.docx_body import AllButTheBody, body_source, serialized, stream_body
 from pbgen.docx_pages import DOCUMENT_XML, NoPageNumbers, docx_toc_pages
 from pbgen.errors import PbgenError
-from pbgen.formats import Output
 from pbgen.linebreak import balanced_lines, capacity
 from pbgen.linebreak import width as line_width
+from pbgen.output import Output
 from pbgen.templating import explain, in_template, sandboxed
 
 TOC_PLACEHOLDER = "[[TOC]]"

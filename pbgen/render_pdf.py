@@ -21,8 +21,8 @@ import markupsafe
 from pbgen import paging, parts
 from pbgen.context.text import printable
 from pbgen.errors import PbgenError
-from pbgen.formats import Output
 from pbgen.linebreak import balanced_lines, capacity
+from pbgen.output import Output
 from pbgen.pdf_engine import font_configuration, load_weasyprint
 from pbgen.templating import FolderLoader, explain, in_template, sandboxed
 

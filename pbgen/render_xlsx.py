@@ -49,7 +49,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from pbgen.context.text import printable
 from pbgen.errors import PbgenError
-from pbgen.formats import Output
+from pbgen.output import Output
 from pbgen.paging import CONTINUED
 from pbgen.render_docx import normalized_zip, wrapped_lines
 from pbgen.templating import explain, in_template, sandboxed

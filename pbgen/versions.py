@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pbgen.errors import PbgenError
 from pbgen.fields import allowed_keys, describe
 from pbgen.findings import Finding
 from pbgen.model import FORMAT
 
-if TYPE_CHECKING:  # a parsed filing; loading it needs this module (``load.load_text``)
-    from pbgen.load import Source
+# A parsed filing is a ``load.Source`` (its ``data``, ``file``, ``locate``): loading one asks
+# this module (``load.load_text``), so it is not imported here.
+Source = Any
 
 UNVERSIONED = 1  # filings written before the format had a number
 
