@@ -246,10 +246,11 @@ def guide_text(new_id: str, original: Layout) -> str:
 
 | 文件 | 作用 |
 |---|---|
-| `manifest.yaml` | 版式的编号、中文名、标题、格式（docx/pdf）、纸张方向；`needs`：文件必须给出的字段（缺了就拒绝生成并逐项说明）；`prints`：本版式印出的字段（文件给了而没印出的，生成时会提示） |
+| `manifest.yaml` | 版式的编号、中文名、标题、格式（docx/pdf/xlsx）、纸张方向；`sections`：模板要的数据组（outline、table_rows、sheets）；`needs`：文件必须给出的字段（缺了就拒绝生成并逐项说明）；`prints`：本版式印出的字段（文件给了而没印出的，生成时会提示） |
 | `document.html.j2` | PDF 的内容：HTML + Jinja（`{{{{ 变量 }}}}`、`{{% for … %}}`）；每张另起一页的表（第一张之后的）带 `data-pbgen-part`，长文档即可分批排版（见 `templates/CONTEXT.md`） |
 | `style.css` | PDF 的样式：纸张、页边距、字体、表格线；`common/base.css` 是 pbgen 自带的字体栈与页码 |
 | `template.docx` | DOCX 的模板：用 Word 打开修改；单元格里的 `{{{{ 变量 }}}}` 由 pbgen 填入，`{{%tr for … %}}` 重复表格行，单元格里写 `{{# 合并 #}}` 表示与上一行同值时纵向合并（`{{# 合并2 #}}`、`{{# 合并3 #}}` 是下一级） |
+| `template.xlsx` | XLSX 的模板（格式有 xlsx 时）：用 Excel 打开修改；单元格里写 `{{{{ 变量 }}}}`，只写着 `{{%tr … %}}` 的行重复表格行，`{{# 合并 #}}`、`{{# 续 #}}` 等标记见 `templates/CONTEXT.md` |
 
 模板能用的全部变量及其含义见 pbgen 的 `templates/CONTEXT.md`；看一份文件实际给出的数据：
 

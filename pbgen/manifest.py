@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from pbgen.errors import PbgenError
 from pbgen.fields import field_by_key, field_title, is_model, unwrap
@@ -39,6 +39,13 @@ class ManifestError(PbgenError):
     """A manifest that cannot be used: its file and what to change."""
 
 
+def _known_format(name: str) -> str:
+    """A format of the registry (``pbgen.formats``): docx, pdf, xlsx, or one registered."""
+    if name not in FORMATS:
+        raise ValueError(f"不认识的格式「{name}」；可用：{'、'.join(FORMATS)}")
+    return name
+
+
 class Printed(BaseModel):
     """A field printed only when another is given (公开表: 部门简称 in the row 部门编码 opens)."""
 
@@ -58,7 +65,7 @@ class Manifest(BaseModel):
     aliases: list[str] = []
     summary: str = ""
     title: str = Field(description="文档标题，Jinja 表达式，如 {{ department.name }}{{ year }}年……")
-    formats: Annotated[list[str], Field(min_length=1)]
+    formats: Annotated[list[Annotated[str, AfterValidator(_known_format)]], Field(min_length=1)]
     orientation: Literal["portrait", "landscape"] = "portrait"
     needs: list[str] = []
     prints: list[str | Printed] = []
@@ -66,14 +73,6 @@ class Manifest(BaseModel):
         None,
         description="模板用到的数据分组（outline、table_rows、sheets）；不写时全部给出。",
     )
-
-    @field_validator("formats")
-    @classmethod
-    def _known_formats(cls, formats: list[str]) -> list[str]:
-        unknown = [name for name in formats if name not in FORMATS]
-        if unknown:
-            raise ValueError(f"不认识的格式 {'、'.join(unknown)}；可用：{'、'.join(FORMATS)}")
-        return formats
 
 
 # -- paths -----------------------------------------------------------------------------------
@@ -321,7 +320,7 @@ def read_manifest(file: Path) -> Manifest:
         manifest = Manifest.model_validate(data)
     except ValidationError as error:
         problems = "；".join(
-            f"{'.'.join(map(str, detail['loc'])) or '（整体）'}：{detail['msg']}"
+            f"{'.'.join(map(str, detail['loc'])) or '（整体）'}：{detail['msg'].removeprefix('Value error, ')}"
             for detail in error.errors()
         )
         raise ManifestError(f"{file}：{problems}。") from None
