@@ -41,7 +41,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
-import jinja2
 import markupsafe
 from docx import Document as DocxDocument
 from docx.document import Document
@@ -57,7 +56,7 @@ from pbgen.errors import PbgenError
 from pbgen.linebreak import balanced_lines, capacity
 from pbgen.linebreak import width as line_width
 from pbgen.output import Output
-from pbgen.templating import explain, in_template, sandboxed
+from pbgen.templating import explained, sandboxed
 
 TOC_PLACEHOLDER = "[[TOC]]"
 PAGE_ONE = "pbgen_page_one"  # a template's bookmark where the printed page numbers start
@@ -116,16 +115,10 @@ def fill_template(
     source = body_source(template_doc)
     # sandboxed, and without a loader: a Word template reads no file
     env = sandboxed(autoescape=True, finalize=_printable)
-    try:
+    with explained(template):
         template_doc.render(fields, jinja_env=env, autoescape=True)  # all but the body
         body = stream_body(template_doc, source, fields, env, passes.finish)
         docx = finish(document, title, timestamp, body)
-    except jinja2.TemplateError as error:
-        raise explain(error, template) from None
-    except (ArithmeticError, TypeError, ValueError, LookupError) as error:
-        if not in_template(error):
-            raise  # a fault of pbgen itself
-        raise explain(error, template) from None
     passes.done()
     return docx
 

@@ -52,7 +52,7 @@ from pbgen.errors import PbgenError
 from pbgen.output import Output
 from pbgen.paging import CONTINUED
 from pbgen.render_docx import normalized_zip, wrapped_lines
-from pbgen.templating import explain, in_template, sandboxed
+from pbgen.templating import explained, sandboxed
 
 TEMPLATE = "template.xlsx"
 MERGE, GOES_ON, FIRST_ONLY, SHARED_OUT = "合并", "续", "仅首页", "分页续排"
@@ -227,8 +227,6 @@ class SheetTemplate:
     def _emit(self, context: dict) -> list[Emitted]:
         """The rows the template prints, in order: its Jinja run once over the sheet, each
         content row a call that records its cells' values."""
-        import jinja2
-
         depths = self._depths()
         source = []
         for index, row in enumerate(self.rows):
@@ -268,16 +266,9 @@ class SheetTemplate:
             )
             return ""
 
-        where = f"{self.file}（工作表「{self.sheet.title}」）"
-        try:
+        with explained(f"{self.file}（工作表「{self.sheet.title}」）"):
             template = self.environment.from_string("".join(source))
             template.render({**context, "_xl_emit": emit, "_xl_item": item})
-        except jinja2.TemplateError as error:
-            raise explain(error, where) from None
-        except (ArithmeticError, TypeError, ValueError, LookupError) as error:
-            if not in_template(error):
-                raise  # a fault of pbgen itself
-            raise explain(error, where) from None
         return emitted
 
     def _depths(self) -> list[int]:

@@ -14,6 +14,7 @@ never renders one.
 from __future__ import annotations
 
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 from pbgen.errors import PbgenError
@@ -84,15 +85,27 @@ def sandboxed(folder: Path | None = None, **options):
     return ImmutableSandboxedEnvironment(loader=loader, undefined=jinja2.StrictUndefined, **options)
 
 
-def render_string(source: str, context: dict, file: Path) -> str:
-    """``source`` (a Jinja template written in ``file``, a manifest's ``title``) rendered
-    sandboxed with ``context``, without autoescape: plain text."""
+@contextmanager
+def explained(template: Path | str):
+    """A template's own mistakes, raised inside, as ``TemplateError`` naming ``template``; a
+    fault of pbgen itself goes on as it is."""
     import jinja2
 
     try:
-        return sandboxed(autoescape=False).from_string(source).render(context)
+        yield
     except jinja2.TemplateError as error:
-        raise explain(error, file) from None
+        raise explain(error, template) from None
+    except (ArithmeticError, TypeError, ValueError, LookupError) as error:
+        if not in_template(error):
+            raise
+        raise explain(error, template) from None
+
+
+def render_string(source: str, context: dict, file: Path) -> str:
+    """``source`` (a Jinja template written in ``file``, a manifest's ``title``) rendered
+    sandboxed with ``context``, without autoescape: plain text."""
+    with explained(file):
+        return sandboxed(autoescape=False).from_string(source).render(context)
 
 
 def _template_frame(error: Exception) -> tuple[str, int] | None:

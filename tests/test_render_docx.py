@@ -19,12 +19,13 @@ from office import assert_page_numbers_7_mm_under_the_type_area, soffice_pdf
 
 from pbgen.context import build_context
 from pbgen.context.text import paragraphs
+from pbgen.docx_pages import docx_toc_pages
 from pbgen.errors import PbgenError
 from pbgen.layouts import find_layout
 from pbgen.load import load
 from pbgen.model import Filing
 from pbgen.pipeline import TEMPLATES, render_file
-from pbgen.render_docx import TOC_INSTRUCTION, render_docx
+from pbgen.render_docx import PAGE_ONE, TOC_INSTRUCTION, render_docx
 from pbgen.render_pdf import render_html
 
 from conftest import DATA, ROOT, context_of, project, typography
@@ -186,6 +187,30 @@ def test_the_toc_is_a_field_prefilled_with_every_entry(seeds, name):
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
         settings = package.read("word/settings.xml").decode()
     assert "updateFields" not in settings  # Word would ask on every opening, even after saving
+
+
+def test_a_toc_lists_the_contexts_toc_so_its_layout_must_ask_for_the_outline():
+    """A Word template with the [[TOC]] paragraph, given a context without a 目录 (its
+    manifest's sections lack outline): told what to add, not a KeyError."""
+    filing = load(DATA / "leting-2024.yaml").filing
+    context = build_context(filing, find_layout("gongkai"))
+    with pytest.raises(PbgenError, match="sections 里加上 outline"):
+        render(context)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_toc_counts_pages_from_the_templates_page_one_bookmark(seeds):
+    """The Word template's bookmark pbgen_page_one (on 第一部分) says where 「— 1 —」 is: the
+    cover and the 目录 before it are not counted; without it, pages count from the first."""
+    _, context, docx = seeds["shanhaiguan-2020"]
+    (start,) = body(docx).xpath(f'//w:bookmarkStart[@w:name="{PAGE_ONE}"]')
+    assert squeeze("".join(start.getparent().xpath(".//w:t/text()"))) == "第一部分部门整体绩效目标"
+    anchors = [entry.anchor for entry in context.toc]
+    numbered = docx_toc_pages(docx, anchors, PAGE_ONE)
+    physical = docx_toc_pages(docx, anchors, None)
+    assert numbered[context.part1.anchor] == 1
+    assert {physical[a] - numbered[a] for a in anchors} == {physical[context.part1.anchor] - 1}
+    assert physical[context.part1.anchor] > 2  # the cover and the 目录 come first
 
 
 def test_a_toc_without_page_numbers_is_dirty_so_word_fills_them_in(seeds):

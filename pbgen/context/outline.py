@@ -101,12 +101,16 @@ def _titled(items: list[TitledText]) -> list[dict]:
     return blocks
 
 
+def _heading(section) -> list[dict]:
+    """A section's own （一） heading, when it has one."""
+    return [block("h2", section.heading)] if section.heading else []
+
+
 def _sub_goal_blocks(filing: Filing) -> list[dict]:
     sub = filing.sub_goals
     if sub is None:
         return []
-    blocks = [block("h2", sub.heading)] if sub.heading else []
-    blocks += [block("p", text) for text in paragraphs(sub.intro)]
+    blocks = _heading(sub) + [block("p", text) for text in paragraphs(sub.intro)]
     blocks += _titled(sub.items)
     for n, duty in enumerate(sub.duties, 1):
         blocks.append(block("h3", f"{arabic_number(n)}{duty.name}"))
@@ -134,7 +138,7 @@ def _safeguard_blocks(filing: Filing) -> list[dict]:
     safeguards = filing.safeguards
     if safeguards is None:
         return []
-    blocks = [block("h2", safeguards.heading)] if safeguards.heading else []
+    blocks = _heading(safeguards)
     for n, item in enumerate(safeguards.items, 1):
         lines = paragraphs(item) or [""]
         first = f"{arabic_number(n)}{lines[0]}" if safeguards.numbered else lines[0]
