@@ -14,8 +14,19 @@ from typing import Annotated
 import typer
 
 from pbgen import __version__
-from pbgen.cli_frame import Typer, install_completion, show_completion
+from pbgen.cli_frame import (
+    Typer,
+    grid,
+    install_completion,
+    show_completion,
+    terminal_columns,
+    wrap,
+)
 from pbgen.errors import PbgenError
+
+# Each command imports the stages it runs when it runs: `pbgen --help` and `pbgen check` load
+# neither the model of every command nor a renderer. This module is the program's entry: no
+# module of pbgen imports it, so its imports close no cycle (tests/test_package.py).
 
 app = Typer(
     help="pbgen：部门预算绩效文本。用一份 YAML 写绩效文本，检查它，生成 DOCX 与 PDF。",
@@ -175,8 +186,6 @@ def check(
 
 def _check_table(results) -> list[str]:
     """One row per file: its errors and warnings, and whether it could be read at all."""
-    from pbgen.cli_frame import grid, terminal_columns
-
     rows = []
     for result in results:
         errors = sum(f.severity == "error" for f in result.findings)
@@ -251,7 +260,7 @@ def schema(
 
 
 def _formats(value: str | None) -> list[str] | None:
-    from pbgen.pipeline import FORMATS
+    from pbgen.formats import FORMATS
 
     if value is None:
         return None
@@ -316,7 +325,6 @@ def render(
     """生成 DOCX（可编辑）、PDF（公开用）和公开表的 XLSX；多个文件并行生成。"""
     import time
 
-    from pbgen.cli_frame import terminal_columns
     from pbgen.pipeline import Interrupted, RenderFailure, output_names, render_many
 
     chosen = _formats(formats)
@@ -406,9 +414,11 @@ def _lacking_lines(results) -> list[str]:
 def _pdf_engine_notice(columns: int | None, chosen: list[str] | None) -> bool:
     """Say once why this machine makes no PDF, or writes it slowly. True when PDF was asked for
     with --format and cannot be made; without --format the other formats are made (exit 0)."""
-    if chosen is not None and "pdf" not in chosen:
+    from pbgen.formats import FORMATS
+
+    if chosen is not None and not any(FORMATS[name].needs_pdf_engine for name in chosen):
         return False  # DOCX and XLSX never load the PDF engine
-    from pbgen.render_pdf import harfbuzz_subset_available, pdf_engine_problem
+    from pbgen.pdf_engine import harfbuzz_subset_available, pdf_engine_problem
 
     problem = pdf_engine_problem()
     if problem is None:
@@ -426,8 +436,6 @@ def _pdf_engine_notice(columns: int | None, chosen: list[str] | None) -> bool:
 def _wrapped(text: str, columns: int | None) -> str:
     """A notice wrapped at the terminal's width between characters, never inside a Latin word
     or a path (one can copy it), continuation lines indented; in a log, one line."""
-    from pbgen.cli_frame import wrap
-
     if not columns:
         return text
     return "\n".join("\n  ".join(wrap(line, columns - 2)) for line in text.split("\n"))
@@ -516,7 +524,6 @@ def _notices(outcome, failure_type) -> list[str]:
 def _report(results, seconds: float, columns: int | None) -> str:
     """The batch's table: every file whole (names wrap, never cut), its layout, pages, check
     errors, seconds and what was written; then the totals and the time it all took."""
-    from pbgen.cli_frame import grid
     from pbgen.pipeline import RenderFailure
 
     rows, pages, errors, counts = [], 0, 0, {"已生成": 0, "已是最新": 0, "跳过": 0, "失败": 0}
@@ -690,7 +697,7 @@ def init(
         typer.Option(
             "--layout",
             "-l",
-            help="版式：wenben、gongkai、fubiao（中文名也可）；默认为 kit 的默认版式。",
+            help="版式的编号或中文名（pbgen layouts 列出全部）；默认为 kit 的默认版式。",
             metavar="版式",
             autocompletion=_layout_ids,
         ),
@@ -954,8 +961,11 @@ def layouts_new(
         str, typer.Argument(metavar="编号", help="新版式的编号，如 hubei（小写字母、数字、-）。")
     ],
     source: Annotated[
-        str, typer.Option("--from", metavar="版式", help="从哪个版式复制（编号或中文名）。")
-    ] = "wenben",
+        str | None,
+        typer.Option(
+            "--from", metavar="版式", help="从哪个版式复制（编号或中文名）；默认为 kit 的默认版式。"
+        ),
+    ] = None,
     to: Annotated[
         Path | None,
         typer.Option(

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pbgen.errors import PbgenError
+from pbgen.errors import InputError, PbgenError
 from pbgen.fields import allowed_keys, describe, walk
-from pbgen.load import Source, parse, read_text
+from pbgen.load import Source, looks_like_filing, parse, read_text
+from pbgen.migrate import migrate_text
 
 IDENTITY_KEYS = ("code", "name", "title", "task", "content")  # what names a row, in order
 CONTEXT = 10  # characters of the new text shown on each side of a changed phrase
@@ -72,8 +73,6 @@ def git_show(revision: str, path: Path) -> str:
 def upgraded(text: str, label: str) -> Source:
     """The filing's data and line marks, upgraded to the current format in memory, so that a
     renamed key never shows as removed and added."""
-    from pbgen.migrate import migrate_text
-
     return parse(migrate_text(text, label).text, label)
 
 
@@ -274,9 +273,6 @@ def outline(text: str, label: str) -> str:
     the git textconv driver hands to git, so ``git diff`` and ``git log -p`` read as changes
     to the document. A file that is not a filing, or not readable YAML, is given back as it
     is (git then shows its plain diff)."""
-    from pbgen.errors import InputError
-    from pbgen.pipeline import looks_like_filing
-
     if not looks_like_filing(text):
         return text
     try:

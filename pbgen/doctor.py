@@ -9,9 +9,21 @@ are data). Every fix is given for this system.
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from pbgen import justify
+from pbgen.docx_pages import libreoffice
+from pbgen.fontcover import BLOCKS, coverage, font_stacks
+from pbgen.pdf_engine import (
+    PdfEngineMissing,
+    font_configuration,
+    harfbuzz_subset_available,
+    load_weasyprint,
+    pdf_engine_problem,
+)
 
 ROLES = {  # CSS variable → what it is used for
     "xiaobiaosong": "标题（2号小标宋）",
@@ -23,8 +35,6 @@ ROLES = {  # CSS variable → what it is used for
 SUBSET_PREFIX = "pbgen "  # the families scripts/subset_fonts.py builds: pbgen Serif SC…
 OFFICIAL = re.compile(r"GB2312|仿宋|楷体|黑体|宋体|小标宋|SimHei|SimSun|KaiTi|FangSong|FZ")
 SYSTEM_FONTS = re.compile(r"^(ST|Songti|Kaiti|Heiti|PingFang)")  # macOS's own Chinese fonts
-STACK = re.compile(r"--(?P<role>[a-z]+):\s*(?P<stack>[^;]+);")
-GENERIC = ("serif", "sans-serif")
 
 
 def for_this_system(linux: str, macos: str, windows: str) -> str:
@@ -63,21 +73,11 @@ class Check:
     required: bool = True  # a failed required check makes `pbgen doctor` exit 1
 
 
-def font_stacks(css: Path) -> dict[str, list[str]]:
-    stacks = {}
-    for match in STACK.finditer(css.read_text(encoding="utf-8")):
-        families = [name.strip().strip('"') for name in match["stack"].split(",")]
-        stacks[match["role"]] = [name for name in families if name not in GENERIC]
-    return stacks
-
-
 def resolved_family(family: str) -> str | None:
     """The family WeasyPrint's Pango gives for ``family`` (fontconfig's aliases applied, its
     default when nothing matches); None when the PDF engine does not load."""
-    from pbgen.render_pdf import PdfEngineMissing, _weasyprint, font_configuration
-
     try:
-        _weasyprint()
+        load_weasyprint()
     except PdfEngineMissing:
         return None
     from weasyprint.text.ffi import ffi, gobject, pango
@@ -155,8 +155,6 @@ def templates_check(css: Path) -> Check:
 
 
 def pdf_engine_check() -> Check:
-    from pbgen.render_pdf import pdf_engine_problem
-
     problem = pdf_engine_problem()
     if problem is not None:
         detail, _, fix = problem.partition("安装方法：")
@@ -175,10 +173,7 @@ def pdf_engine_check() -> Check:
 
 def justification_check() -> Check:
     """pbgen/justify.py patches WeasyPrint's internals, so only the versions it was tested on."""
-    from pbgen import justify
-    from pbgen.render_pdf import _weasyprint
-
-    weasyprint = _weasyprint()
+    weasyprint = load_weasyprint()
     ok = justify.install(weasyprint)
     tested = "、".join(f"{version}x" for version in justify.SUPPORTED)
     return Check(
@@ -194,8 +189,6 @@ def justification_check() -> Check:
 def harfbuzz_check() -> Check:
     """Asked of WeasyPrint: whether it loaded libharfbuzz-subset, under whatever name this
     system gives it."""
-    from pbgen.render_pdf import harfbuzz_subset_available
-
     ok = harfbuzz_subset_available()
     return Check(
         "HarfBuzz 字体子集（PDF 写入）",
@@ -207,10 +200,6 @@ def harfbuzz_check() -> Check:
 
 def office_checks() -> list[Check]:
     """LibreOffice and poppler are optional: with both, the DOCX 目录 carries page numbers."""
-    import shutil
-
-    from pbgen.docx_pages import libreoffice
-
     soffice = libreoffice()
     pdfinfo = shutil.which("pdfinfo")
     return [
@@ -234,8 +223,6 @@ def office_checks() -> list[Check]:
 def coverage_check(css: Path) -> Check:
     """Which kinds of characters the templates' fonts print; the rest print as empty boxes
     (`pbgen check` warns where a filing uses one: font-coverage)."""
-    from pbgen.fontcover import BLOCKS, coverage
-
     fonts = coverage(css)
     name = "字体覆盖（可选：生僻字、emoji）"
     if fonts is None:

@@ -60,11 +60,12 @@ def libreoffice() -> str | None:
 
 
 def docx_toc_pages(
-    docx: bytes, anchors: list[str], first_numbered: str, part_bytes: int = PART_BYTES
+    docx: bytes, anchors: list[str], first_numbered: str | None, part_bytes: int = PART_BYTES
 ) -> dict[str, int]:
     """The printed page each bookmarked heading stands on, as LibreOffice lays out this DOCX
-    (numbering from the page of ``first_numbered``), the body laid out in parts of about
-    ``part_bytes`` of XML. Raises ``NoPageNumbers`` saying why they cannot be had."""
+    (numbering from the page of the bookmark ``first_numbered``, else from the first page), the
+    body laid out in parts of about ``part_bytes`` of XML. Raises ``NoPageNumbers`` saying why
+    they cannot be had."""
     soffice, pdfinfo = libreoffice(), shutil.which("pdfinfo")
     if soffice is None or pdfinfo is None:
         missing = "LibreOffice" if soffice is None else "poppler 的 pdfinfo"
@@ -98,16 +99,17 @@ def docx_toc_pages(
                 f"DOCX 的目录没有页码：LibreOffice 排版这份 DOCX 失败（{why}）{ADVICE}。"
             ) from None
     # LibreOffice writes each non-alphanumeric character of a name as its hex code: _ → 5F
-    exported = {"".join(c if c.isalnum() else f"{ord(c):02X}" for c in a): a for a in anchors}
+    named = [*anchors, *([first_numbered] if first_numbered else [])]
+    exported = {"".join(c if c.isalnum() else f"{ord(c):02X}" for c in a): a for a in named}
     pages = {exported[name]: page for name, page in found.items() if name in exported}
-    lost = [anchor for anchor in anchors if anchor not in pages]
+    lost = [anchor for anchor in named if anchor not in pages]
     if lost:
         raise NoPageNumbers(
             f"DOCX 的目录没有页码：LibreOffice 排出的 DOCX 里没有 {len(lost)} 个目录项的书签"
             f"（{lost[0]} 等）{ADVICE}。"
         )
-    first = pages[first_numbered]
-    return {anchor: page - first + 1 for anchor, page in pages.items()}
+    first = pages[first_numbered] if first_numbered else 1
+    return {anchor: pages[anchor] - first + 1 for anchor in anchors}
 
 
 def _run(command: list, seconds: float) -> None:

@@ -10,6 +10,7 @@ read once per process, and only when a text has a character outside GB 2312.
 from __future__ import annotations
 
 import bisect
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -57,9 +58,20 @@ def surely_printable(character: str) -> bool:
     return True
 
 
-def stack_families(css: Path) -> list[str]:
-    from pbgen.doctor import font_stacks
+STACK = re.compile(r"--(?P<role>[a-z]+):\s*(?P<stack>[^;]+);")
+GENERIC = ("serif", "sans-serif")
 
+
+def font_stacks(css: Path) -> dict[str, list[str]]:
+    """Each font role of a layout's CSS (``--fangsong: …;``) and its families, in order."""
+    stacks = {}
+    for match in STACK.finditer(css.read_text(encoding="utf-8")):
+        families = [name.strip().strip('"') for name in match["stack"].split(",")]
+        stacks[match["role"]] = [name for name in families if name not in GENERIC]
+    return stacks
+
+
+def stack_families(css: Path) -> list[str]:
     families = [family for stack in font_stacks(css).values() for family in stack]
     return list(dict.fromkeys(families))
 

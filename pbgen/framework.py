@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pbgen.errors import PbgenError
 from pbgen.kit import Kit, builtin_kit
-from pbgen.load import described
+from pbgen.messages import described
 
 
 @dataclass(frozen=True)

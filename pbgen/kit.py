@@ -23,7 +23,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from pbgen import __version__
 from pbgen.errors import PbgenError
-from pbgen.load import described
+from pbgen.messages import described
 from pbgen.model import RuleSetting, _as_rule_setting
 from pbgen.resources import templates_dir
 
@@ -96,6 +96,9 @@ class KitManifest(BaseModel):
     pbgen: str = Field("", description="适用的 pbgen 版本，如「>=0.1」。")
     summary: str = ""
     layout: str | None = Field(None, description="默认版式：init 和不写 layout 的文件用它。")
+    layouts: list[str] = Field(
+        default_factory=list, description="pbgen layouts 列出版式的顺序（没列出的按编号排在后面）。"
+    )
     framework: str | None = Field(None, description="默认指标体系。")
     rules: dict[str, Annotated[RuleSetting, BeforeValidator(_as_rule_setting)]] = Field(
         default_factory=dict
@@ -143,6 +146,11 @@ class Kit:
     @property
     def default_layout(self) -> str:
         return next(k.manifest.layout for k in reversed(self.layers) if k.manifest.layout)
+
+    @property
+    def layout_order(self) -> list[str]:
+        """The order layouts are listed in: each layer's ``layouts:``, pbgen's first."""
+        return list(dict.fromkeys(id_ for layer in self.layers for id_ in layer.manifest.layouts))
 
     @property
     def default_framework(self) -> str:

@@ -18,9 +18,12 @@ import yaml
 from pydantic import ValidationError
 
 from pbgen.errors import InputError
-from pbgen.fields import allowed_keys, describe, walk
+from pbgen.fields import allowed_keys, describe
 from pbgen.findings import Finding
+from pbgen.messages import type_message
 from pbgen.model import Filing
+from pbgen.versions import version_problem
+from pbgen.yamlerrors import diagnose, fullwidth_indentation, typing_slip
 
 try:  # libyaml when present: several times faster
     from yaml import CBaseLoader as YamlLoader
@@ -60,6 +63,19 @@ class Loaded:
     source: Source
 
 
+FILING_KEYS = re.compile(r"^(pbgen|year|money_unit|department|units):", re.MULTILINE)
+MODELINE = re.compile(r"^#\s*yaml-language-server:.*filing\.schema\.json", re.MULTILINE)
+
+
+def looks_like_filing(text: str) -> bool:
+    """A filing by its content: the schema modeline, a ``pbgen:`` format key, or at least two
+    of the top-level keys every filing has."""
+    if MODELINE.search(text):
+        return True
+    keys = set(FILING_KEYS.findall(text))
+    return "pbgen" in keys or len(keys) >= 2
+
+
 def load(path: Path | str) -> Loaded:
     """Read and validate one filing; raise ``InputError`` with every problem found."""
     path = Path(path)
@@ -74,8 +90,6 @@ def load_text(text: str, file: str) -> Loaded:
 
 def validate(source: Source) -> Loaded:
     """The ``Filing`` of parsed YAML, or ``InputError`` with every problem found."""
-    from pbgen.migrate import version_problem
-
     outdated = version_problem(source)
     if outdated:
         raise InputError([outdated])
@@ -186,16 +200,12 @@ def _reject_tabs(text: str, file: str) -> None:
 
 def _syntax_finding(error: yaml.MarkedYAMLError, file: str, text: str) -> Finding:
     """Where the mistake starts (not where the parser gave up), and its cause."""
-    from pbgen.yamlerrors import diagnose
-
     found = diagnose(error, text)
     return Finding(file, found.line, found.column, "yaml", "error", "", found.message)
 
 
 def _reject_fullwidth_indentation(text: str, file: str) -> None:
     """Full-width spaces (　) at the start of lines: YAML reads them as text, not indentation."""
-    from pbgen.yamlerrors import fullwidth_indentation
-
     found = fullwidth_indentation(text)
     if found:
         raise InputError(
@@ -408,64 +418,8 @@ def _unknown_key(loc: tuple, data: Any) -> str:
     return f"未知的键「{key}」：{guess}这里可用的键有 {names}。"
 
 
-TYPE_MESSAGES: dict[str, str] = {
-    "decimal_parsing": "应为金额数字，如 5.00，写的是「{input}」。",
-    "decimal_type": "应为金额数字，如 5.00。",
-    "int_parsing": "应为整数，写的是「{input}」。",
-    "bool_parsing": "应为 true 或 false，写的是「{input}」。",
-    "string_type": "应为一段文字，不能是列表或字段组。",
-    "list_type": "应为列表：每项另起一行，以「- 」开头。",
-    "dict_type": "应为字段组：下一行缩进，写「键: 值」。",
-    "model_type": "应为字段组：下一行缩进，写「键: 值」。",
-    "model_attributes_type": "应为字段组：下一行缩进，写「键: 值」。",
-    "greater_than_equal": "不能小于 {ge}，写的是「{input}」。",
-    "less_than_equal": "不能大于 {le}，写的是「{input}」。",
-    "greater_than": "应大于 {gt}，写的是「{input}」。",
-    "too_short": "至少要有 {min_length} 项。",
-    "literal_error": "应为 {expected} 之一，写的是「{input}」。",
-    "finite_number": "应为有限的数字。",
-}
-
-
-def described(error: ValidationError) -> str:
-    """A validation error of a file pbgen reads (kit.yaml, manifest.yaml, a framework) in
-    Chinese: each problem as ``key.path：what to write``, joined by 「；」."""
-    problems = []
-    for detail in error.errors():
-        where = ".".join(map(str, detail["loc"])) or "（整体）"
-        if detail["type"] == "extra_forbidden":
-            message = "不认识的键，请删去或改正拼写。"
-        elif detail["type"] == "missing":
-            message = "缺少这一项，请补上。"
-        else:
-            message = _type_message(detail, tuple(detail["loc"]), {})
-        problems.append(f"{where}：{message.rstrip('。')}")
-    return "；".join(problems) + "。"
-
-
 def _type_message(detail: dict, loc: tuple, data: Any) -> str:
-    context = dict(detail.get("ctx") or {})
-    template = TYPE_MESSAGES.get(detail["type"])
-    if "input" in detail and detail["input"] is None:  # an empty key where a value is needed
-        expected = str(context.get("expected", "")).replace("'", "").replace(" or ", "、")
-        return "这一项是空的，请填写" + (f"：可填 {expected}。" if expected else "。")
-    if detail["type"] == "value_error":
-        return str(context.get("error", detail["msg"])) + "。"
-    if template is None:
-        return detail["msg"]
-    if detail["type"] == "literal_error":
-        steps = walk(loc, data)
-        expected = context.get("expected", "").replace("'", "")
-        context["expected"] = "、".join(re.split(r",\s*|\s+or\s+", expected))
-        if data and steps and steps[-1].label == "版式":
-            context["expected"] = "wenben（绩效文本）、gongkai（公开表）、fubiao（附表）"
-    value = detail.get("input")
-    message = template.format(input=value if isinstance(value, str) else "…", **context)
-    return message + _typing_slip(detail["type"], value)
-
-
-def _typing_slip(kind: str, value: Any) -> str:
-    """A full-width digit or colon typed with the Chinese input method: say so."""
-    from pbgen.yamlerrors import typing_slip
-
-    return typing_slip(kind, value)
+    message = type_message(detail)
+    if ("input" in detail and detail["input"] is None) or detail["type"] == "value_error":
+        return message
+    return message + typing_slip(detail["type"], detail.get("input"))

@@ -17,15 +17,17 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from pbgen.errors import PbgenError
 from pbgen.fields import field_by_key, field_title, is_model, unwrap
-from pbgen.load import described
+from pbgen.formats import FORMATS
+from pbgen.messages import described
 from pbgen.model import Filing, Indicator
 
 MANIFEST = "manifest.yaml"
-FORMATS = ("docx", "pdf", "xlsx")
+# The context sections a layout may use beside the filing's own fields (``pbgen.context``).
+SECTIONS = ("outline", "table_rows", "sheets")
 PROJECTS = "units[].projects[]"
 # Settings, not content: no layout prints them as such, none reports them as unprinted.
 SETTINGS = {"pbgen", "year", "layout", "money_unit", "check"}
@@ -38,6 +40,13 @@ CROSS_CHECKS = {"units[].total"}
 
 class ManifestError(PbgenError):
     """A manifest that cannot be used: its file and what to change."""
+
+
+def _known_format(name: str) -> str:
+    """A format of the registry (``pbgen.formats``): docx, pdf, xlsx, or one registered."""
+    if name not in FORMATS:
+        raise ValueError(f"不认识的格式「{name}」；可用：{'、'.join(FORMATS)}")
+    return name
 
 
 class Printed(BaseModel):
@@ -59,10 +68,14 @@ class Manifest(BaseModel):
     aliases: list[str] = []
     summary: str = ""
     title: str = Field(description="文档标题，Jinja 表达式，如 {{ department.name }}{{ year }}年……")
-    formats: Annotated[list[Literal["docx", "pdf", "xlsx"]], Field(min_length=1)]
+    formats: Annotated[list[Annotated[str, AfterValidator(_known_format)]], Field(min_length=1)]
     orientation: Literal["portrait", "landscape"] = "portrait"
     needs: list[str] = []
     prints: list[str | Printed] = []
+    sections: list[Literal[SECTIONS]] | None = Field(
+        None,
+        description="模板用到的数据分组（outline、table_rows、sheets）；不写时全部给出。",
+    )
     labels: dict[str, list[str]] = Field(
         default_factory=dict,
         description="What each field is called on this form, for pbgen import: a field path → "

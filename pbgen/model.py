@@ -717,8 +717,8 @@ class Filing(Record):
     layout: Text | None = Field(
         None,
         title="版式",
-        description="版式的编号或中文名：wenben（绩效文本）、gongkai（公开表）、fubiao（附表）、"
-        "shenbao（申报表），或 kit 和自己的版式（pbgen layouts 列出全部）；不填时用 kit 的默认版式。",
+        description="版式的编号或中文名：pbgen 自带的、kit 的和自己的版式（pbgen layouts 列出全部，"
+        "如绩效文本、公开表、附表、申报表）；不填时用 kit 的默认版式。",
     )
     money_unit: Literal["万元", "元"] = Field(title="金额单位", description="全文金额的单位。")
     department: Department = Field(

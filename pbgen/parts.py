@@ -134,21 +134,21 @@ def _scan(html: str):
                     stack[index - 1].reopen += _without_ids(html[stack[index].at : tag.end()])
                 del stack[index:]
             continue
-        attributes = _attributes(tag["attributes"])
-        if "id" in attributes:
-            ids.append((tag.start(), attributes["id"]))
-        if attributes.get("href", "").startswith("#"):
-            links.append((tag.start(), unquote(attributes["href"][1:])))
+        found = attributes(tag["attributes"])
+        if "id" in found:
+            ids.append((tag.start(), found["id"]))
+        if found.get("href", "").startswith("#"):
+            links.append((tag.start(), unquote(found["href"][1:])))
         if name == "body":
             body_at, stack = tag.end(), []
         elif body_at is not None:
             if name in CLOSES_P and stack and stack[-1].name == "p":
                 stack.pop()
-            if MARK in attributes:
+            if MARK in found:
                 cuts.append(_Cut(tag.start(), tuple((e.name, e.reopen) for e in stack)))
             if name not in VOID and not tag.group().endswith("/>"):
                 reopen = _without_id(tag.group())
-                stack.append(_Open(name, tag.start(), reopen, REPEAT in attributes))
+                stack.append(_Open(name, tag.start(), reopen, REPEAT in found))
         if name in RAW_TEXT:  # its text is not markup: go on after its end tag
             end = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(html, position)
             position = end.end() if end else len(html)
@@ -157,7 +157,8 @@ def _scan(html: str):
     return body_at, cuts, ids, links
 
 
-def _attributes(text: str) -> dict[str, str]:
+def attributes(text: str) -> dict[str, str]:
+    """A start tag's attributes (the text after its name): name → value, unescaped."""
     return {
         match["name"].lower(): html_text.unescape(match["q"] or match["a"] or match["u"] or "")
         for match in ATTRIBUTE.finditer(text)

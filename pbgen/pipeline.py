@@ -7,8 +7,8 @@ here is importable without the rendering libraries, so ``pbgen check`` starts fa
 from __future__ import annotations
 
 import ctypes
+import json
 import os
-import re
 import signal
 import sys
 import threading
@@ -20,17 +20,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from pbgen import stamp
 from pbgen.check import check
+from pbgen.context import build_context
 from pbgen.errors import InputError, PbgenError
-from pbgen.findings import Finding, has_errors
+from pbgen.findings import Finding, has_errors, visible
+from pbgen.formats import FORMATS
 from pbgen.kitstore import kit_for
 from pbgen.layouts import layout_for
-from pbgen.load import load
+from pbgen.load import load, looks_like_filing
+from pbgen.pdf_engine import pdf_engine_problem
 from pbgen.resources import templates_dir
+from pbgen.templating import template_roots
+from pbgen.write import write_all
 
 FILING_SUFFIXES = (".yaml", ".yml")
 TEMPLATES = templates_dir()
-FORMATS = ("docx", "pdf", "xlsx")
 
 
 @dataclass
@@ -122,10 +129,6 @@ def git_ignored(folder: Path, files: list[Path]) -> set[Path]:
     return {file for file in files if file.resolve() in ignored}
 
 
-FILING_KEYS = re.compile(r"^(pbgen|year|money_unit|department|units):", re.MULTILINE)
-MODELINE = re.compile(r"^#\s*yaml-language-server:.*filing\.schema\.json", re.MULTILINE)
-
-
 def is_filing(path: Path) -> bool:
     """A filing by its content, not its suffix: the schema modeline, a ``pbgen:`` format key,
     or at least two of the top-level keys every filing has."""
@@ -134,13 +137,6 @@ def is_filing(path: Path) -> bool:
     except OSError:
         return False
     return looks_like_filing(text)
-
-
-def looks_like_filing(text: str) -> bool:
-    if MODELINE.search(text):
-        return True
-    keys = set(FILING_KEYS.findall(text))
-    return "pbgen" in keys or len(keys) >= 2
 
 
 def check_file(path: Path | str, kit_dir: Path | None = None) -> CheckResult:
@@ -207,13 +203,6 @@ def build_timestamp(year: int) -> datetime:
     return datetime(year, 1, 1, tzinfo=UTC)
 
 
-def template_roots(folder: Path) -> tuple[Path, Path]:
-    """The only folders a layout's templates may read: its own, and ``common/`` beside it
-    (what layouts share: base.css, ua.css) — pbgen's own for a layout without one."""
-    common = folder.parent / "common"
-    return (folder, common if common.is_dir() else TEMPLATES / "common")
-
-
 def render_file(
     path: Path | str,
     output_dir: Path | str = "output",
@@ -234,9 +223,6 @@ def render_file(
     kept (``pbgen.stamp``). The formats are written together or not at all. A filing with
     check errors is rendered as a draft (「草稿」 on every page), or refused when ``final``.
     """
-    from pbgen import stamp
-    from pbgen.write import write_all
-
     start = time.perf_counter()
     loaded = load(path)
     kit = kit_for(Path(path), kit_dir)
@@ -260,7 +246,8 @@ def render_file(
         )
     name = Path(name) if name is not None else Path(Path(path).stem)
     base = Path(output_dir) / name
-    targets = [base.with_name(f"{base.name}.{ext}") for ext in FORMATS if ext in formats]
+    files = {f: base.with_name(base.name + FORMATS[f].suffix) for f in FORMATS if f in formats}
+    targets = list(files.values())
     key = stamp.make_key(
         Path(path), chosen.id, formats, template_roots(chosen.folder), kit.identity()
     )
@@ -271,7 +258,7 @@ def render_file(
             str(path), targets, 0, seconds, errors, left_out, chosen.name, True, lacking=lacking
         )
     rendered = render_in_memory(filing, chosen, formats, str(path), draft=errors > 0)
-    outputs = {target: rendered.files[target.suffix.lstrip(".")] for target in targets}
+    outputs = {target: rendered.files[format_] for format_, target in files.items()}
     # outputs with notices (a 目录 without page numbers) are never up to date: tried again
     made = {**key, "notices": rendered.notices} if rendered.notices else key
     write_all({**outputs, stamp_file: stamp.stamp_bytes(made, outputs)})
@@ -293,8 +280,6 @@ def render_in_memory(filing, chosen, formats: Sequence[str], file: str = "", dra
     """context → render, nothing written: the ``Rendered`` bytes ``render_file`` writes and
     ``pbgen watch`` shows. Refuses a filing that lacks what the layout needs. ``draft`` (the
     filing has check errors) is the context's ``draft``: the templates mark every page 草稿."""
-    from pbgen.context import build_context
-
     chosen.refuse_missing(filing, file)
     context = build_context(filing, chosen)
     context["draft"] = bool(draft)
@@ -304,13 +289,8 @@ def render_in_memory(filing, chosen, formats: Sequence[str], file: str = "", dra
 def context_text(
     path: Path | str, layout: str | None = None, template_dir: Path | None = None, as_format="yaml"
 ) -> str:
-    """What a filing gives a layout's templates (``pbgen context``), as YAML or JSON."""
-    import json
-
-    import yaml
-
-    from pbgen.context import build_context
-
+    """What a filing gives a layout's templates (``pbgen context``), as YAML or JSON: plain
+    data, read back by any YAML or JSON reader as dicts, lists, strings, numbers, booleans."""
     loaded = load(path)
     chosen = choose_layout(loaded, layout, template_dir)
     context = build_context(loaded.filing, chosen)
@@ -335,11 +315,8 @@ def choose_layout(loaded, name: str | None = None, template_dir: Path | None = N
 
 def default_formats(formats: Sequence[str]) -> list[str]:
     """A layout's formats this machine can make: without the PDF engine (no Pango), the others."""
-    if "pdf" in formats:
-        from pbgen.render_pdf import pdf_engine_problem
-
-        if pdf_engine_problem() is not None:
-            return [name for name in formats if name != "pdf"]
+    if any(FORMATS[name].needs_pdf_engine for name in formats) and pdf_engine_problem():
+        return [name for name in formats if not FORMATS[name].needs_pdf_engine]
     return list(formats)
 
 
@@ -354,8 +331,6 @@ class RenderFailure:
 def _render_one(path: Path, options: dict) -> RenderResult | RenderFailure:
     """One filing; a failure becomes its message, with what the user wrote made visible
     (never an escape sequence a terminal would obey)."""
-    from pbgen.findings import visible
-
     try:
         return render_file(path, **options)
     except InputError as error:

@@ -16,7 +16,9 @@ occurs:
 
 ``fill_template`` is what every layout's DOCX is made by; the 目录 (bookmarks on the
 headings, a real TOC field pre-filled with the DOCX's own page numbers as LibreOffice lays it
-out: ``pbgen.docx_pages``) comes with a template's ``[[TOC]]`` paragraph.
+out: ``pbgen.docx_pages``) comes with a template's ``[[TOC]]`` paragraph and lists the
+context's ``toc``; its page numbers count from the page of the template's bookmark
+``pbgen_page_one`` (Word: 插入 → 书签), from the first page when it has none.
 
 The body is rendered and finished one top-level element at a time (``pbgen.docx_body``): a
 filing of thousands of projects takes the memory of one table and time in proportion to its
@@ -39,7 +41,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
-import jinja2
 import markupsafe
 from docx import Document as DocxDocument
 from docx.document import Document
@@ -48,15 +49,17 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Twips
 from lxml import etree
 
-from pbgen.context import printable
+from pbgen.context.text import printable
 from pbgen.docx_body import AllButTheBody, body_source, serialized, stream_body
 from pbgen.docx_pages import DOCUMENT_XML, NoPageNumbers, docx_toc_pages
 from pbgen.errors import PbgenError
 from pbgen.linebreak import balanced_lines, capacity
 from pbgen.linebreak import width as line_width
-from pbgen.templating import explain, in_template, sandboxed
+from pbgen.output import Output
+from pbgen.templating import explained, sandboxed
 
 TOC_PLACEHOLDER = "[[TOC]]"
+PAGE_ONE = "pbgen_page_one"  # a template's bookmark where the printed page numbers start
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
 # paragraphs a 目录 entry can point to
 HEADING_STYLES = {"Heading1", "Heading2", "TableTitle", "TableTitleFirst"}
@@ -107,23 +110,29 @@ def fill_template(
     template_doc.init_docx()
     document = template_doc.docx
     _read_merge_marks(document.element.body, Path(template))
-    toc = fields["toc"] if _toc_placeholder(document.element.body) is not None else None
+    toc = _toc(document.element.body, fields, Path(template))
     passes = _Passes(document, toc, toc_pages or {})
     source = body_source(template_doc)
     # sandboxed, and without a loader: a Word template reads no file
     env = sandboxed(autoescape=True, finalize=_printable)
-    try:
+    with explained(template):
         template_doc.render(fields, jinja_env=env, autoescape=True)  # all but the body
         body = stream_body(template_doc, source, fields, env, passes.finish)
         docx = finish(document, title, timestamp, body)
-    except jinja2.TemplateError as error:
-        raise explain(error, template) from None
-    except (ArithmeticError, TypeError, ValueError, LookupError) as error:
-        if not in_template(error):
-            raise  # a fault of pbgen itself
-        raise explain(error, template) from None
     passes.done()
     return docx
+
+
+def _toc(body, fields: dict, template: Path) -> list[dict] | None:
+    """The 目录's entries (the context's ``toc``) when the template has the placeholder."""
+    if _toc_placeholder(body) is None:
+        return None
+    if "toc" not in fields:
+        raise PbgenError(
+            f"DOCX 模板 {template} 有目录占位段落 {TOC_PLACEHOLDER}，但数据里没有目录 toc："
+            "请在版式的 manifest.yaml 的 sections 里加上 outline。"
+        )
+    return fields["toc"]
 
 
 class _Passes:
@@ -136,6 +145,9 @@ class _Passes:
         self.toc, self.pages = toc, pages
         self.bookmarked = 0  # 目录 entries whose heading has its bookmark
         self.toc_inserted = False
+        # the template's own bookmarks (pbgen_page_one) keep their ids: ours come after them
+        ids = document.element.body.xpath(".//w:bookmarkStart/@w:id")
+        self.first_id = 1 + max((int(i) for i in ids if i.lstrip("-").isdigit()), default=-1)
 
     def finish(self, element) -> bytes | None:
         """Apply the table declarations, then the 目录's bookmark or the 目录 itself."""
@@ -148,7 +160,7 @@ class _Passes:
         if self.bookmarked < len(self.toc) and _is_heading(element):
             entry = self.toc[self.bookmarked]
             if _squeeze(_text(element)) == _squeeze(printable(entry["text"])):
-                _add_bookmark(element, self.bookmarked, entry["anchor"])
+                _add_bookmark(element, self.first_id + self.bookmarked, entry["anchor"])
                 self.bookmarked += 1
         if not self.toc_inserted and _text(element).strip() == TOC_PLACEHOLDER:
             self.toc_inserted = True
@@ -260,18 +272,27 @@ def _t(text: str) -> str:
     return f'<w:t xml:space="preserve">{escaped}</w:t>'
 
 
+def render(context: dict, layout, timestamp: datetime.datetime) -> Output:
+    """The layout's DOCX (the ``docx`` format), from its ``template.docx``."""
+    docx, notices = render_docx_paged(context, layout.folder / "template.docx", timestamp=timestamp)
+    return Output(docx, notices=notices)
+
+
 def render_docx_paged(
     context: dict, template: Path, *, timestamp: datetime.datetime
 ) -> tuple[bytes, list[str]]:
     """The DOCX, and what the clerk should know about it. When its template has a 目录, the
     entries carry the page numbers of the DOCX's own layout as LibreOffice tells them
-    (``docx_toc_pages``); where it cannot, they have none, and the notice says why."""
+    (``docx_toc_pages``), counted from the template's ``pbgen_page_one`` bookmark; where it
+    cannot, they have none, and the notice says why."""
     docx = render_docx(context, template, timestamp=timestamp)
-    if _toc_placeholder(DocxDocument(str(template)).element.body) is None:
+    body = DocxDocument(str(template)).element.body
+    if _toc_placeholder(body) is None:
         return docx, []
     anchors = [entry["anchor"] for entry in context["toc"]]
+    page_one = PAGE_ONE if body.xpath(f'.//w:bookmarkStart[@w:name="{PAGE_ONE}"]') else None
     try:
-        pages = docx_toc_pages(docx, anchors, context["part1"]["anchor"])
+        pages = docx_toc_pages(docx, anchors, page_one)
     except NoPageNumbers as why:
         return docx, [str(why)]
     return with_toc_pages(docx, context["toc"], pages, timestamp), []

@@ -1,16 +1,15 @@
 """PDF from the layout's HTML template and CSS, with WeasyPrint.
 
-WeasyPrint is imported here only, so `pbgen check` never pays for it. The renderer fetches
-nothing outside the template folder: a filing's text can never pull in a file or a URL.
+WeasyPrint is loaded only when a PDF is made (``pbgen.pdf_engine``), so `pbgen check` never
+pays for it. The renderer fetches nothing outside the template folder: a filing's text can
+never pull in a file or a URL. What a document needs from its page breaks (rows continued
+「（续）」, merged cells restarted) its template declares (``pbgen.paging``); a long document is
+laid out in parts where its template allows (``pbgen.parts``).
 """
 
 from __future__ import annotations
 
-import ctypes.util
-import io
 import re
-import sys
-from contextlib import contextmanager, redirect_stdout
 from dataclasses import asdict, dataclass, is_dataclass
 from functools import cache
 from pathlib import Path
@@ -19,9 +18,12 @@ from urllib.parse import unquote, urlparse
 import jinja2
 import markupsafe
 
-from pbgen.context import printable
+from pbgen import paging, parts
+from pbgen.context.text import printable
 from pbgen.errors import PbgenError
 from pbgen.linebreak import balanced_lines, capacity
+from pbgen.output import Output
+from pbgen.pdf_engine import font_configuration, load_weasyprint
 from pbgen.templating import FolderLoader, explain, in_template, sandboxed
 
 USER_AGENT_CSS = "common/ua.css"
@@ -33,105 +35,6 @@ class RenderedPdf:
     data: bytes
     pages: int
     toc_pages: dict[str, int]  # anchor → printed page number (numbering starts at 第一部分)
-
-
-def harfbuzz_subset_available() -> bool:
-    """Whether WeasyPrint loaded libharfbuzz-subset (it subsets fonts in Python without it,
-    ~25× slower): asked of WeasyPrint itself, so it holds on every system. False when the PDF
-    engine does not load at all (``pdf_engine_problem`` says why)."""
-    try:
-        _weasyprint()
-    except PdfEngineMissing:
-        return False
-    from weasyprint.text.ffi import harfbuzz_subset
-
-    return harfbuzz_subset is not None
-
-
-@contextmanager
-def _sonames_only():
-    """WeasyPrint tries each library under its Windows and macOS names before the Linux soname,
-    and cffi answers every miss with ``ctypes.util.find_library``, which spawns ldconfig and ld:
-    0.14 s of each cold start. The names WeasyPrint lists always include the real soname, so
-    while it is imported a miss is answered at once."""
-    find_library = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
-    try:
-        yield
-    finally:
-        ctypes.util.find_library = find_library
-
-
-class PdfEngineMissing(PbgenError):
-    """WeasyPrint or the Pango it needs cannot be loaded: PDF cannot be made, DOCX and XLSX can."""
-
-
-@cache
-def _weasyprint():
-    """The WeasyPrint module, imported once; with find_library's full search if a library was
-    only to be found that way. Without Pango (Windows and macOS as installed) the import fails:
-    that becomes ``PdfEngineMissing``, naming the fix for this system."""
-    try:
-        try:
-            with _sonames_only(), redirect_stdout(io.StringIO()):
-                import weasyprint
-        except OSError:
-            for name in [name for name in sys.modules if name.split(".")[0] == "weasyprint"]:
-                del sys.modules[name]
-            with redirect_stdout(io.StringIO()):  # WeasyPrint prints its own English advice
-                import weasyprint
-        import weasyprint.text.fonts
-        import weasyprint.urls
-    except (ImportError, OSError) as error:
-        raise PdfEngineMissing(pdf_engine_advice(error)) from None
-
-    from pbgen import justify
-
-    justify.install(weasyprint)  # Chinese lines justified between characters (DESIGN §9)
-    return weasyprint
-
-
-def pdf_engine_problem() -> str | None:
-    """Why PDF cannot be made on this machine (in Chinese, with the fix), or None."""
-    try:
-        _weasyprint()
-    except PdfEngineMissing as missing:
-        return str(missing)
-    return None
-
-
-PANGO_STEPS = {
-    "win32": (
-        "安装 MSYS2（https://www.msys2.org），在「MSYS2 UCRT64」窗口运行 "
-        "pacman -S mingw-w64-ucrt-x86_64-pango，然后重新打开命令行窗口"
-        "（MSYS2 不在 C:\\msys64 时，把它的 ucrt64\\bin 文件夹设为环境变量 WEASYPRINT_DLL_DIRECTORIES）"
-    ),
-    "darwin": (
-        "安装 Homebrew（https://brew.sh）后运行 brew install pango；"
-        "仍找不到时在终端先运行 export DYLD_FALLBACK_LIBRARY_PATH=/opt/homebrew/lib"
-    ),
-    "linux": "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0（Fedora：sudo dnf install pango）",
-}
-
-
-def pdf_engine_advice(error: BaseException) -> str:
-    """What is missing and how to install it on this system."""
-    steps = PANGO_STEPS.get(sys.platform, PANGO_STEPS["linux"])
-    if isinstance(error, ModuleNotFoundError) and error.name == "weasyprint":
-        return (
-            "不能生成 PDF：没有安装 WeasyPrint。运行 pip install weasyprint（或重新安装 pbgen）；"
-            "DOCX、XLSX 不受影响（--format docx）。"
-        )
-    return (
-        f"不能生成 PDF：找不到 WeasyPrint 需要的 Pango 文字排版库（{error}）。"
-        f"安装方法：{steps}。DOCX、XLSX 不受影响（--format docx）；pbgen doctor 可再次检查。"
-    )
-
-
-@cache
-def font_configuration():
-    """One for the whole process: fonts are found and loaded once, not for every filing."""
-    return _weasyprint().text.fonts.FontConfiguration()
 
 
 def _printable(value):
@@ -207,7 +110,7 @@ def _fetcher_inside(folder: Path):
     """A WeasyPrint URL fetcher that serves files under ``folder`` and refuses all else."""
     root = folder.resolve()
 
-    class TemplateFolderFetcher(_weasyprint().urls.URLFetcher):
+    class TemplateFolderFetcher(load_weasyprint().urls.URLFetcher):
         def fetch(self, url, headers=None):
             parsed = urlparse(url)
             if parsed.scheme == "file" and Path(unquote(parsed.path)).resolve().is_relative_to(
@@ -230,10 +133,10 @@ def _document_class(user_agent_css: Path | None):
 
     The override is of a private method: should WeasyPrint rename it, documents simply get
     WeasyPrint's own stylesheet again, whose rules ours are a subset of."""
-    html = _weasyprint().HTML
+    html = load_weasyprint().HTML
     if user_agent_css is None:
         return html
-    stylesheet = _weasyprint().CSS(filename=user_agent_css)
+    stylesheet = load_weasyprint().CSS(filename=user_agent_css)
 
     class TemplateDocument(html):
         def _ua_stylesheets(self, forms=False):
@@ -242,13 +145,27 @@ def _document_class(user_agent_css: Path | None):
     return TemplateDocument
 
 
-def render_pdf(context, template_dir: Path, first_numbered: str | None = None) -> RenderedPdf:
-    """Lay out and write the PDF — a long one in parts (``pbgen.parts``); report on which
-    printed page each anchor landed, counting from the page of ``first_numbered`` (where page
-    numbering starts)."""
-    from pbgen import parts
+def render(context: dict, layout, timestamp) -> Output:
+    """The layout's PDF (the ``pdf`` format): laid out again where its template declares that
+    its tables follow their page breaks (``pbgen.paging``). The bytes do not depend on
+    ``timestamp``: WeasyPrint writes none."""
+    folder = layout.folder
+    pdf = paging.paged(
+        context,
+        lambda context: render_html(context, folder),
+        lambda context, html: render_pdf(context, folder, html),
+        lambda context, from_first_mark: lay_out_only(context, folder, from_first_mark),
+    )
+    return Output(pdf.data, pdf.pages)
 
-    html = render_html(context, template_dir)
+
+def render_pdf(context, template_dir: Path, html: str | None = None) -> RenderedPdf:
+    """Lay out and write the PDF — a long one in parts (``pbgen.parts``); report on which
+    printed page each anchor landed, counting from the page the template marks
+    ``data-pbgen-page-one`` (from the first page when it marks none). ``html``: the template
+    already rendered with ``context``."""
+    html = html if html is not None else render_html(context, template_dir)
+    first_numbered = paging.declared(html).page_one
     split = parts.split(html)
     if len(split) == 1:
         document = _lay_out(_source(html, template_dir), template_dir)
@@ -261,7 +178,7 @@ def render_pdf(context, template_dir: Path, first_numbered: str | None = None) -
         first_numbered,
     )
     del split
-    data = parts.join(laid, _weasyprint().Document.make_bookmark_tree)
+    data = parts.join(laid, load_weasyprint().Document.make_bookmark_tree)
     return RenderedPdf(data, sum(part.pages for part in laid), toc_pages)
 
 
@@ -282,8 +199,6 @@ def lay_out_only(context, template_dir: Path, from_first_mark: bool = False) -> 
     begins there is laid out, ``pbgen.parts``); its pages let go once read (``Placed``). A
     document with no table row group that has an id has nothing to place and is not laid out:
     its template pages no rows (the 绩效文本 laid out whole here took 1.2 GB at 1000 projects)."""
-    from pbgen import parts
-
     html = render_html(context, template_dir)
     if not ROW_GROUP_WITH_ID.search(html):
         return Placed(anchors={}, row_groups=[])
@@ -301,7 +216,7 @@ def _row_groups(page) -> list[str]:
     that goes on from the page before when that page has it too, which a page's anchors (where
     each element begins) cannot tell. Read from the page's box tree, WeasyPrint's own and not
     public (pbgen keeps to WeasyPrint 70.x; tests/layouts/test_gongkai.py pages with it)."""
-    boxes = _weasyprint().formatting_structure.boxes
+    boxes = load_weasyprint().formatting_structure.boxes
     return [
         box.element.get("id")
         for box in page._page_box.descendants()
@@ -330,12 +245,12 @@ RELAXED_BREAKS = """
 
 def _lay_out(source, template_dir: Path, css: str = ""):
     """The laid-out document, with ``css`` added to the template's."""
-    extra = [_weasyprint().CSS(string=css, font_config=font_configuration())] if css else []
+    extra = [load_weasyprint().CSS(string=css, font_config=font_configuration())] if css else []
     try:
         return source.render(stylesheets=extra, font_config=font_configuration())
     except AssertionError:
         pass
-    relaxed = _weasyprint().CSS(string=RELAXED_BREAKS, font_config=font_configuration())
+    relaxed = load_weasyprint().CSS(string=RELAXED_BREAKS, font_config=font_configuration())
     try:
         return source.render(stylesheets=[*extra, relaxed], font_config=font_configuration())
     except AssertionError:

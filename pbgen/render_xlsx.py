@@ -1,91 +1,383 @@
-"""The 公开表 as a spreadsheet: bureaus collect it as XLSX and add the amounts up.
+"""XLSX from the layout's own Excel template (``template.xlsx``): openpyxl, with Jinja in cells.
 
-One sheet: the title merged across the columns, the header row frozen and repeated in print,
-amounts as numbers shown with the decimals the filing wrote; 合计 and the subtotals are SUM
-formulas over the cells they add up, with their results stored, so a reader that never
-recalculates shows them too. Every text is a string cell, never a formula: a name or goal
-starting with ``=`` prints as typed. Excel caps a row at 409 pt, less than the indicator outline
-of a big project, so a project takes one row per 一级指标 with its code, name, amount and goals
-merged down those rows. Row heights are estimated here because Excel does not grow rows to fit
-wrapped text on opening. The columns fill the printable width of A4 landscape at 100%.
+A bureau draws its sheet in Excel — title, header, column widths, fonts, borders, A4 and its
+margins, the header row repeated in print, the footer — and writes the context's variables in
+the cells (``{{ title }}``, ``金额（{{ money_unit }}）``). Rows are repeated as in a Word
+template (docxtpl's ``{%tr %}``): a row holding only ``{%tr for row in rows %}``, ``{%tr if … %}``,
+``{%tr endfor %}`` … is a statement, the rows between are printed for each item. What Excel
+cannot express and a form needs is declared in the template cell, as a Jinja comment:
+
+- ``{# 合并 #}``: the cell merges with the one above it when both come from this template cell
+  for the same item (a row of the outermost ``{%tr for %}``) — a project's name beside its
+  rows, one per 一级指标;
+- ``{# 续 #}``: on a page the item goes on to, the cell reads 「…（续）」;
+- ``{# 仅首页 #}``: printed on the item's first page only (an amount, counted once);
+- ``{# 分页续排 #}``: its paragraphs (lines) are shared out between the pages the item covers.
+
+Values: a cell that is one ``{{ … }}`` gets the value itself; ``| number`` makes an amount a
+number, shown with the decimals written (5.00 stays 5.00) and stored exactly; ``| sum_of("project")``
+makes it the SUM of the same column over the items of kind ``project`` that follow, up to the
+next item of its own kind, its result stored too (a reader that never recalculates shows it).
+Every text is a string cell, never a formula: a goal starting with ``=`` prints as typed.
+
+Excel does not grow a row to fit wrapped text when it opens a file, nor split one over a page:
+pbgen estimates each row's height from the cells' text, widths and fonts, breaks the pages
+itself (manual breaks, under the page height the template's paper and margins leave, less the
+rows it repeats as print titles), and cuts an item that goes on over a page into a part per
+page (``{# 续 #}`` and the others). The bytes are the same for the same input.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
 import io
+import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from lxml import etree
-from openpyxl import Workbook
+from openpyxl import load_workbook
 from openpyxl.packaging.core import DocumentProperties
-from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.writer.excel import ExcelWriter
 
-from pbgen.context import printable
-from pbgen.layouts.gongkai import CONTINUED, GongkaiContext, Line, TableRow, decimals
+from pbgen.context.text import printable
+from pbgen.errors import PbgenError
+from pbgen.output import Output
+from pbgen.paging import CONTINUED
 from pbgen.render_docx import normalized_zip, wrapped_lines
+from pbgen.templating import explained, sandboxed
 
-FANGSONG, HEITI, SONGTI, XBS = "仿宋_GB2312", "黑体", "宋体", "方正小标宋简体"
-# Excel units (a digit of the workbook font, 7 px; a 5号 CJK character takes 2), in the PDF's
-# proportions. Printed, a column is (7 × width + 5) px at 96 dpi: these five take 223 mm of the
-# 225 mm between the margins of A4 landscape, so the sheet prints at 100%.
-COLUMN_WIDTHS = (9, 19.5, 13.5, 31.5, 40)
-FONT_PT, LINE_PT, PADDING_PT = 10.5, 15.5, 4.0  # LINE_PT: LibreOffice needs 15.2
-TITLE_PT = 22  # 2号, as the PDF
-MARGINS_MM = (28, 26, 35, 37)  # top, bottom, left, right: the PDF's (GB/T 9704 turned)
+TEMPLATE = "template.xlsx"
+MERGE, GOES_ON, FIRST_ONLY, SHARED_OUT = "合并", "续", "仅首页", "分页续排"
+MARKS = (MERGE, GOES_ON, FIRST_ONLY, SHARED_OUT)
+MARK = re.compile(r"\{#\s*(\S+?)\s*#\}")
+STATEMENT = re.compile(r"^\s*\{%-?\s*tr\s+(.*?)\s*-?%\}\s*$", re.DOTALL)
+EXPRESSION = re.compile(r"^\s*\{\{-?\s*(.*?)\s*-?\}\}\s*$", re.DOTALL)
+OUTER_FOR = re.compile(r"^for\s+(\w+)\s+in\s")
+
+LINE_FACTOR = 15.5 / 10.5  # a line of CJK text in a cell, per point of font (LibreOffice: 15.2)
+PADDING_PT = 4.0
 MAX_ROW_PT = 409  # Excel's limit
-BODY_PT = (210 - MARGINS_MM[0] - MARGINS_MM[1]) * 72 / 25.4  # the 版心's height, A4 landscape
 SLACK_PT = 0.5  # below a page's room: LibreOffice and Excel round row heights
 MAX_SUM_ARGS = 255  # Excel's limit on a function's arguments
-FIRST_ROW = 3  # after the title and the header
-AMOUNT_COLUMN = "C"
-
-_SIDE = Side(style="thin", color="000000")
-BORDER = Border(left=_SIDE, right=_SIDE, top=_SIDE, bottom=_SIDE)
-FONTS = {
-    "font": Font(name=FANGSONG, size=FONT_PT),
-    "bold": Font(name=FANGSONG, size=FONT_PT, bold=True),
-    "head": Font(name=HEITI, size=FONT_PT),
-    "title": Font(name=XBS, size=TITLE_PT),
-}
-ALIGN = {
-    f"{vertical}{horizontal}": Alignment(horizontal=horizontal, vertical=vertical, wrap_text=True)
-    for vertical in ("center", "top")
-    for horizontal in ("left", "center", "right")
-}
+PAPER_MM = {9: (210, 297), 8: (297, 420), 11: (148, 210)}  # A4, A3, A5: portrait width, height
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-SHEET_XML = "xl/worksheets/sheet1.xml"
 
 
-def render_xlsx(context: GongkaiContext, timestamp: datetime.datetime) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "公开表"
-    _title_and_header(sheet, context)
-    pages = _Pages(sheet.row_dimensions[1].height, sheet.row_dimensions[2].height)
-    placed = []
-    at = FIRST_ROW
-    for row in context.rows:
-        placed.append((row, at))
-        at += _write_row(sheet, at, row, pages)
-    _subtotal_formulas(sheet, placed, last=at - 1)
-    _print_setup(sheet, pages.breaks)
+def render(context: dict, layout, timestamp: datetime.datetime) -> Output:
+    """The layout's XLSX (the ``xlsx`` format): each sheet of its ``template.xlsx`` filled."""
+    template = Path(layout.folder) / TEMPLATE
+    return Output(render_xlsx(context, template, timestamp))
 
+
+def render_xlsx(context: dict, template: Path, timestamp: datetime.datetime) -> bytes:
+    if not template.is_file():
+        raise PbgenError(
+            f"找不到 XLSX 模板 {template}：在版式文件夹里放一个 {TEMPLATE}"
+            "（用 Excel 画好表，单元格里写 {{ 变量 }}），或从 manifest.yaml 的 formats 中去掉 xlsx。"
+        )
+    try:
+        workbook = load_workbook(template)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        raise PbgenError(
+            f"XLSX 模板 {template} 无法打开（{error}）：请用 Excel 另存为 .xlsx。"
+        ) from None
+    exact = {}
+    for index, sheet in enumerate(workbook.worksheets, 1):
+        exact[f"xl/worksheets/sheet{index}.xml"] = SheetTemplate(sheet, template).fill(context)
+    return workbook_bytes(workbook, context.get("title", ""), timestamp, exact)
+
+
+def workbook_bytes(
+    workbook,
+    title: str,
+    timestamp: datetime.datetime,
+    exact: dict[str, dict[str, str]] | None = None,
+) -> bytes:
+    """The workbook's bytes, the same for the same input: only creator, title and dates as
+    document properties, every zip entry dated ``timestamp``; each cell of ``exact`` (sheet
+    file → cell → value) storing that exact decimal, not openpyxl's float."""
     if timestamp.tzinfo is not None:  # openpyxl writes naive datetimes as UTC
         timestamp = timestamp.astimezone(datetime.UTC).replace(tzinfo=None)
     workbook.properties = DocumentProperties(
-        creator="pbgen", title=printable(context.title), created=timestamp, modified=timestamp
+        creator="pbgen", title=printable(title), created=timestamp, modified=timestamp
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()  # not workbook.save(): it stamps the clock time
-    amounts = {f"{AMOUNT_COLUMN}{at}": row.amount for row, at in placed}
-    return normalized_zip(_exact_amounts(buffer.getvalue(), amounts), timestamp)
+    return normalized_zip(_exact_values(buffer.getvalue(), exact or {}), timestamp)
+
+
+# -- the template ------------------------------------------------------------------------------
+
+
+@dataclass
+class TemplateCell:
+    column: int
+    value: object  # as the template has it: text (with its Jinja), a number, None
+    style: object  # openpyxl's StyleArray
+    marks: frozenset[str] = frozenset()
+    font_pt: float = 11.0
+    width_units: float = 8.43  # of the cell, merged columns added
+
+
+@dataclass
+class TemplateRow:
+    number: int
+    cells: dict[int, TemplateCell]
+    height: float | None
+    merges: list[tuple[int, int]]  # (first, last) column merged across, in this row
+    statement: str | None = None  # {%tr … %}
+
+
+@dataclass
+class Emitted:
+    """A row printed from a template row, for one item."""
+
+    template: TemplateRow
+    values: dict[int, object]
+    item: int  # which item (a row of the outermost {%tr for %}, or a row outside any) it is of
+    kind: object = None  # the item's ``kind``, for sum_of
+    looped: bool = False  # printed by a {%tr for %}: a row of the table, not of its frame
+
+
+@dataclass(frozen=True)
+class Sum:
+    """``| sum_of(kind)``: the SUM over the items of ``kind`` that follow, with its result."""
+
+    value: Decimal | None
+    over: str
+
+
+@dataclass
+class Placed:
+    """A row as written: its values, height, the merges it starts (column → rows)."""
+
+    emitted: Emitted
+    values: dict[int, object]
+    height: float
+    merged_down: dict[int, int] = field(default_factory=dict)
+
+
+class SheetTemplate:
+    """One sheet of ``template.xlsx``: its rows read, Jinja compiled, filled into the sheet."""
+
+    def __init__(self, sheet, file: Path):
+        self.sheet, self.file = sheet, file
+        self.rows = self._read()
+        self.environment = sandboxed(autoescape=False, finalize=_printable)
+        self.environment.filters.update(number=number, sum_of=sum_of, cut_before=cut_before)
+
+    def _read(self) -> list[TemplateRow]:
+        sheet = self.sheet
+        widths = {
+            column: sheet.column_dimensions[get_column_letter(column)].width or 8.43
+            for column in range(1, sheet.max_column + 1)
+        }
+        across = {}
+        for merged in sheet.merged_cells.ranges:
+            if merged.min_row == merged.max_row:
+                across.setdefault(merged.min_row, []).append((merged.min_col, merged.max_col))
+        rows = []
+        for number in range(1, sheet.max_row + 1):
+            merges = sorted(across.get(number, []))
+            spans = {first: last for first, last in merges}
+            cells = {}
+            for column in range(1, sheet.max_column + 1):
+                cell = sheet.cell(row=number, column=column)
+                text = cell.value
+                marks = frozenset(MARK.findall(text)) & set(MARKS) if isinstance(text, str) else ()
+                if isinstance(text, str):
+                    text = MARK.sub(lambda m: "" if m[1] in MARKS else m[0], text)
+                last = spans.get(column, column)
+                cells[column] = TemplateCell(
+                    column,
+                    text,
+                    copy.copy(cell._style),
+                    frozenset(marks),
+                    float(cell.font.sz or 11) if cell.font else 11.0,
+                    sum(widths[c] for c in range(column, last + 1)),
+                )
+            height = sheet.row_dimensions[number].height
+            row = TemplateRow(number, cells, height, merges)
+            texts = [c.value for c in cells.values() if c.value not in (None, "")]
+            if len(texts) == 1 and isinstance(texts[0], str):
+                found = STATEMENT.match(texts[0])
+                if found:
+                    row.statement = found[1]
+            rows.append(row)
+        return rows
+
+    # -- filling -------------------------------------------------------------------------------
+
+    def fill(self, context: dict) -> dict[str, str]:
+        """Fill the sheet; return each cell whose stored value must be an exact decimal."""
+        emitted = self._emit(context)
+        placed, breaks = _Pages(self.sheet, self.rows).place(_items(emitted))
+        exact = self._write(placed, breaks)
+        return exact
+
+    def _emit(self, context: dict) -> list[Emitted]:
+        """The rows the template prints, in order: its Jinja run once over the sheet, each
+        content row a call that records its cells' values."""
+        depths = self._depths()
+        source = []
+        for index, row in enumerate(self.rows):
+            if row.statement is not None:
+                found = OUTER_FOR.match(row.statement) if depths[index] == 0 else None
+                mark = f"{{{{ _xl_item({found[1]}) }}}}" if found else ""
+                source.append(f"{{% {row.statement} %}}{mark}")
+                continue
+            cells = []
+            for column, cell in row.cells.items():
+                if not isinstance(cell.value, str) or "{" not in cell.value:
+                    continue
+                self._check_cell(row, cell)
+                expression = EXPRESSION.match(cell.value)
+                if expression and "{{" not in expression[1] and "{%" not in cell.value:
+                    cells.append(f"{column}: ({expression[1]})")
+                else:
+                    source.append(f"{{% set _xl_{column} %}}{cell.value}{{% endset %}}")
+                    cells.append(f"{column}: _xl_{column}")
+            source.append(f"{{{{ _xl_emit({index}, {{{', '.join(cells)}}}) }}}}")
+        emitted: list[Emitted] = []
+        current = {"item": 0, "kind": None}
+
+        def item(value) -> str:
+            current["item"] += 1
+            current["kind"] = value.get("kind") if isinstance(value, dict) else None
+            return ""
+
+        def emit(index: int, values: dict) -> str:
+            row = self.rows[index]
+            if depths[index] == 0:
+                current["item"] += 1  # a row outside every loop is an item of its own
+                current["kind"] = None
+            own = {column: cell.value for column, cell in row.cells.items()}
+            emitted.append(
+                Emitted(row, {**own, **values}, current["item"], current["kind"], depths[index] > 0)
+            )
+            return ""
+
+        with explained(f"{self.file}（工作表「{self.sheet.title}」）"):
+            template = self.environment.from_string("".join(source))
+            template.render({**context, "_xl_emit": emit, "_xl_item": item})
+        return emitted
+
+    def _depths(self) -> list[int]:
+        """How many {%tr for %} loops each row is inside (a loop's own rows: the outer's)."""
+        depths, depth = [], 0
+        for row in self.rows:
+            keyword = row.statement.split(None, 1)[0] if row.statement else ""
+            if keyword == "endfor":
+                depth -= 1
+            depths.append(depth)
+            if keyword == "for":
+                depth += 1
+        return depths
+
+    def _check_cell(self, row: TemplateRow, cell: TemplateCell) -> None:
+        """A cell's Jinja on its own, so that a mistake is named by its cell (C5)."""
+        import jinja2
+
+        try:
+            self.environment.parse(cell.value)
+        except jinja2.TemplateSyntaxError as error:
+            where = f"{get_column_letter(cell.column)}{row.number}"
+            raise PbgenError(
+                f"XLSX 模板 {self.file} 工作表「{self.sheet.title}」的 {where} 单元格有语法错误："
+                f"{error.message}。请对照原模板改正这个单元格。"
+            ) from None
+
+    def _write(self, placed: list[Placed], breaks: list[int]) -> dict[str, str]:
+        sheet = self.sheet
+        for merged in list(sheet.merged_cells.ranges):
+            sheet.merged_cells.remove(merged)
+        sheet._cells.clear()
+        sheet.row_dimensions.clear()
+        sheet.row_breaks = RowBreak()
+        exact: dict[str, str] = {}
+        sums = _sums(placed)
+        for number, row in enumerate(placed, 1):
+            template = row.emitted.template
+            for column, cell in template.cells.items():
+                target = sheet.cell(row=number, column=column)
+                target._style = copy.copy(cell.style)
+                value = row.values.get(column)
+                if isinstance(value, Sum):
+                    formula = sums.get((number, column))
+                    value = value.value
+                    if formula is not None:
+                        target.value = formula
+                        exact[target.coordinate] = "" if value is None else f"{value:f}"
+                        _number_format(target, value)
+                        continue
+                _set(target, value)
+                if isinstance(value, Decimal):
+                    exact[target.coordinate] = f"{value:f}"
+                    _number_format(target, value)
+            sheet.row_dimensions[number].height = row.height
+        for number, row in enumerate(placed, 1):  # merging gives covered cells the first's borders
+            for first, last in row.emitted.template.merges:
+                _merge(sheet, number, first, number, last)
+            for column, rows in row.merged_down.items():
+                if rows > 1:
+                    _merge(sheet, number, column, number + rows - 1, column)
+        for at in breaks:
+            sheet.row_breaks.append(Break(id=at - 1))  # a break after the row above
+        return exact
+
+
+def _merge(sheet, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
+    """``sheet.merge_cells``, without its search of every merge made so far for an overlap
+    (quadratic: 5000 projects took minutes): the merges pbgen makes never overlap."""
+    merged = MergedCellRange(
+        sheet,
+        CellRange(
+            min_col=first_column, min_row=first_row, max_col=last_column, max_row=last_row
+        ).coord,
+    )
+    sheet.merged_cells.ranges.add(merged)
+    sheet._clean_merge_range(merged)  # openpyxl's own: covered cells, their borders
+
+
+def _printable(value):
+    return printable(value) if isinstance(value, str) else value
+
+
+# -- filters ------------------------------------------------------------------------------------
+
+
+def number(value):
+    """An amount as written ("92.79") as a number; blank stays blank."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, Decimal | int) else Decimal(str(value))
+
+
+def sum_of(value, kind: str) -> Sum:
+    return Sum(number(value), str(kind))
+
+
+def cut_before(items: list, key: str, value) -> list[list]:
+    """The list cut before each item whose ``key`` is ``value`` (an outline before each 一级
+    line); one empty piece when the list is empty."""
+    pieces: list[list] = []
+    for item in items:
+        if not pieces or (isinstance(item, dict) and item.get(key) == value):
+            pieces.append([])
+        pieces[-1].append(item)
+    return pieces or [[]]
+
+
+# -- cells ---------------------------------------------------------------------------------------
 
 
 def _set(cell, value) -> None:
@@ -93,264 +385,328 @@ def _set(cell, value) -> None:
     DDE call, a hyperlink, Err:509 in place of a goal); a string cell with the quote prefix is
     shown, printed and, when edited, kept as typed."""
     if isinstance(value, str):
+        if value == "":
+            cell.value = None
+            return
         cell.value = printable(value)  # openpyxl refuses the control characters XML forbids
         cell.data_type = "s"
         cell.quotePrefix = True
-    else:
+    elif isinstance(value, bool) or value is None:
+        cell.value = None if value is None else str(value)
+    elif isinstance(value, Decimal | int | float):
         cell.value = value
+    else:
+        _set(cell, str(value))
 
 
-def _cell(sheet, row: int, column: int, value, align: str, font: str = "font"):
-    """``align`` is vertical then horizontal: "centerleft", "topright"."""
-    cell = sheet.cell(row=row, column=column)
-    _set(cell, value)
-    cell.font, cell.alignment, cell.border = FONTS[font], ALIGN[align], BORDER
-    return cell
-
-
-def _title_and_header(sheet, context: GongkaiContext) -> None:
-    title = sheet.cell(row=1, column=1)
-    _set(title, context.title)
-    title.font, title.alignment = FONTS["title"], ALIGN["centercenter"]
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(context.columns))
-    width_pt = sum(7 * width + 5 for width in COLUMN_WIDTHS) * 0.75
-    lines = wrapped_lines(context.title, width_pt / TITLE_PT - 1)
-    sheet.row_dimensions[1].height = lines * TITLE_PT * 1.3 + 10
-    for column, name in enumerate(context.columns, 1):
-        _cell(sheet, 2, column, name, "centercenter", "head")
-    sheet.row_dimensions[2].height = LINE_PT + PADDING_PT * 2
-    for column, width in enumerate(COLUMN_WIDTHS, 1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=1)
-
-
-def _amount(sheet, row: int, value: str, align: str, font: str) -> None:
-    cell = _cell(sheet, row, 3, Decimal(value), align, font)
-    places = decimals(value)
+def _number_format(cell, value: Decimal | None) -> None:
+    """The decimals as written, unless the template gives the cell a format of its own."""
+    if value is None or cell.number_format not in ("General", "@"):
+        return
+    places = max(0, -value.as_tuple().exponent) if isinstance(value, Decimal) else 0
     cell.number_format = "0." + "0" * places if places else "0"
 
 
-def _write_row(sheet, at: int, row: TableRow, pages: _Pages) -> int:
-    """Write one table row from sheet row ``at``; return how many sheet rows it took."""
-    if row.kind != "project":
-        height = _height([row.name], 2)
-        pages.place(at, height)
-        if row.kind == "total":
-            _cell(sheet, at, 1, row.name, "centercenter", "bold")
-            sheet.merge_cells(start_row=at, start_column=1, end_row=at, end_column=2)
-        else:
-            _cell(sheet, at, 1, row.code, "centercenter", "bold")
-            _cell(sheet, at, 2, row.name, "centerleft", "bold")
-        _amount(sheet, at, row.amount, "centerright", "bold")
-        for column in (4, 5):
-            _cell(sheet, at, column, None, "centerleft")
-        sheet.row_dimensions[at].height = height
-        return 1
+def _text_of(value) -> str:
+    if isinstance(value, Sum):
+        value = value.value
+    if value is None:
+        return ""
+    return f"{value:f}" if isinstance(value, Decimal) else str(value)
 
-    start = at
-    for part in _parts(row, at, pages):
-        last = at + len(part.groups) - 1
-        _cell(sheet, at, 1, row.code or None, "topcenter")
-        _cell(sheet, at, 2, row.name + CONTINUED if part.continued else row.name, "topleft")
-        if part.continued:  # the amount once: the subtotals add the column up
-            _cell(sheet, at, 3, None, "topright")
-        else:
-            _amount(sheet, at, row.amount, "topright", "font")
-        _cell(sheet, at, 4, "\n".join(part.goals) or None, "topleft")
-        for offset, (group, height) in enumerate(zip(part.groups, part.heights, strict=True)):
-            text = "\n".join(line.text for line in group)
-            _cell(sheet, at + offset, 5, text or None, "topleft")
-            sheet.row_dimensions[at + offset].height = height
-        if last > at:  # merging gives the covered cells the borders of the first
-            for column in range(1, 5):
-                sheet.merge_cells(
-                    start_row=at, start_column=column, end_row=last, end_column=column
-                )
-        at = last + 1
-    return at - start
+
+def _height(cell: TemplateCell, text: str) -> float:
+    """The height ``text`` takes in the template cell: its lines at its font, wrapped where the
+    cell's width ends (CJK: one character per two width units at 5号)."""
+    per_line = max((cell.width_units - 1) / 2 * 10.5 / cell.font_pt, 1)
+    paragraphs = text.split("\n") if text else [""]
+    lines = sum(wrapped_lines(paragraph, per_line) for paragraph in paragraphs)
+    return round(lines * cell.font_pt * LINE_FACTOR + PADDING_PT, 2)
+
+
+# -- items and pages ----------------------------------------------------------------------------
 
 
 @dataclass
-class _Part:
-    """A project's rows on one page: code, name, amount and goals are merged down them."""
+class _Item:
+    rows: list[Emitted]
 
-    groups: list[list[Line]]  # one sheet row per 一级指标
-    heights: list[float]
-    goals: list[str]  # the goals printed in this part
-    continued: bool
+
+def _items(emitted: list[Emitted]) -> list[_Item]:
+    items: list[_Item] = []
+    for row in emitted:
+        if not items or items[-1].rows[0].item != row.item:
+            items.append(_Item([]))
+        items[-1].rows.append(row)
+    return items
 
 
 class _Pages:
     """Where LibreOffice and Excel break the printed pages: after the last row that fits under
-    the 版心's height (rows never split). pbgen breaks there itself (manual breaks, kept under
-    fit-to-width when the height is left open), so it knows each page foot and can close a
-    project's merged cells there."""
+    the page's printable height (rows never split). pbgen breaks there itself (manual breaks,
+    kept under fit-to-width when the height is left open), so it knows each page foot and can
+    close an item's merged cells there."""
 
-    def __init__(self, title_pt: float, header_pt: float):
-        self.header_pt = header_pt
-        self.room = BODY_PT - title_pt - header_pt
-        self.empty = True  # no table row on the page yet
+    def __init__(self, sheet, rows: list[TemplateRow]):
+        setup, margins = sheet.page_setup, sheet.page_margins
+        width, height = PAPER_MM.get(int(setup.paperSize or 9), PAPER_MM[9])
+        if setup.orientation == "landscape":
+            width, height = height, width
+        self.body = height * 72 / 25.4 - (margins.top + margins.bottom) * 72
+        titles = _title_rows(sheet.print_title_rows)
+        self.titles = titles
+        self.repeated = 0.0  # the height of the print-title rows, once written
+        self.room = self.body
+        self.empty = True  # no row on the page but print titles
         self.breaks: list[int] = []  # the sheet rows that start a page
+        self.at = 1  # the next sheet row
 
     def fits(self, height: float) -> bool:
-        """Whether rows this tall fit under those on the page; a row taller than a page
-        prints on its own page (cut by the printer, as without pbgen)."""
         return self.empty or height <= self.room - SLACK_PT
 
-    def place(self, at: int, height: float) -> None:
-        if not self.fits(height):
-            self.new_page(at)
-        self.room -= height
-        self.empty = False
-
-    def new_page(self, at: int) -> None:
-        self.breaks.append(at)
-        self.room = BODY_PT - self.header_pt
+    def new_page(self) -> None:
+        self.breaks.append(self.at)
+        self.room = self.body - self.repeated
         self.empty = True
 
+    def put(self, row: Emitted, height: float) -> None:
+        """Write a row of ``height`` at the foot of the page: the title rows (``print_title_rows``)
+        print on every page; a page holds a row of the table once a looped row is on it."""
+        if self.at in self.titles:
+            self.repeated += height
+        self.empty = self.empty and not row.looped
+        self.room -= height
+        self.at += 1
 
-def _parts(row: TableRow, at: int, pages: _Pages) -> list[_Part]:
-    """The project cut where pages break: each part's goals are the ones that fit beside its
-    rows, the last row grows for what remains. A project starts on a new page rather than
-    leaving its name or its first goal cut at the foot of a page."""
-    groups = _groups(row.indicators)
-    heights = [min(MAX_ROW_PT, _height([line.text for line in group], 5)) for group in groups]
-    name_pt = _height([row.name], 2)
-    parts: list[_Part] = []
-    goals = list(row.goals)
-    index, page_at_start = 0, pages.empty
-    while index < len(groups):
-        placed, used = [], 0.0
-        while index + len(placed) < len(groups):
-            height = heights[index + len(placed)]
-            if index + len(placed) == len(groups) - 1:  # the last row holds what remains
-                label = _height([row.name + CONTINUED], 2) if parts else name_pt
-                need = max(label, _height(goals, 4))
-                height = min(MAX_ROW_PT, max(height, round(need - used, 2)))
-            if placed and used + height > pages.room - SLACK_PT:
-                break
-            if not placed and not pages.fits(height):
-                pages.new_page(at)
-                page_at_start = not parts
+    def place(self, items: list[_Item]) -> tuple[list[Placed], list[int]]:
+        placed: list[Placed] = []
+        for item in items:
+            placed += self._place(item)
+        return placed, self.breaks
+
+    def _place(self, item: _Item) -> list[Placed]:
+        """The item's rows on the pages, cut into a part per page where it goes on over one: a
+        part's merged cells close at the page foot, its shared-out paragraphs are the ones that
+        fit beside its rows, the last row of a part grows for what its merged cells hold. An
+        item starts on a new page rather than leaving a merged cell's first paragraph cut."""
+        rows = item.rows
+        merged = _merged_columns(rows)
+        heights = [_own_height(row, merged) for row in rows]
+        if not merged:  # rows on their own: each goes where it fits
+            out = []
+            for row, height in zip(rows, heights, strict=True):
+                height = min(MAX_ROW_PT, height)
+                if not self.fits(height):
+                    self.new_page()
+                out.append(Placed(row, dict(row.values), height))
+                self.put(row, height)
+            return out
+        first = rows[0]
+        texts = {column: _text_of(first.values.get(column)) for column in merged}
+        shared = {
+            column: texts[column].split("\n") if texts[column] else []
+            for column in merged
+            if SHARED_OUT in first.template.cells[column].marks
+        }
+        out: list[Placed] = []
+        index, parts, page_at_start = 0, 0, self.empty
+        while index < len(rows):
+            taken, used = [], 0.0
+            while index + len(taken) < len(rows):
+                height = min(MAX_ROW_PT, heights[index + len(taken)])
+                if index + len(taken) == len(rows) - 1:  # the last row holds what remains
+                    need = self._need(first, merged, texts, shared, parts)
+                    height = min(MAX_ROW_PT, max(height, round(need - used, 2)))
+                if taken and used + height > self.room - SLACK_PT:
+                    break
+                if not taken and not self.fits(height):
+                    self.new_page()
+                    page_at_start = not parts
+                    continue
+                taken.append(height)
+                used += height
+            done = index + len(taken) == len(rows)
+            shown = {
+                column: (lines, []) if done else _fitting(first, column, lines, used)
+                for column, lines in shared.items()
+            }
+            if (
+                not parts
+                and not done
+                and not page_at_start
+                and not self._first_fits(first, merged, texts, shown, used)
+            ):
+                self.new_page()  # keep each merged cell's first paragraph on the page
+                page_at_start = True
                 continue
-            placed.append(height)
-            used += height
-        done = index + len(placed) == len(groups)
-        shown, rest = (goals, []) if done else _fitting(goals, used)
-        if (
-            not parts
-            and not done
-            and not page_at_start
-            and (name_pt > used or (goals and not shown))
-        ):
-            pages.new_page(at)  # keep the name and a first goal on the page
-            page_at_start = True
-            continue
-        parts.append(_Part(groups[index : index + len(placed)], placed, shown, bool(parts)))
-        for height in placed:
-            pages.room -= height
-        pages.empty = False
-        at += len(placed)
-        index += len(placed)
-        goals = rest
-        if not done:
-            pages.new_page(at)
-    return parts
+            part = rows[index : index + len(taken)]
+            for offset, (row, height) in enumerate(zip(part, taken, strict=True)):
+                values = dict(row.values)
+                for column in merged:
+                    if offset:
+                        values[column] = None  # covered by the merge
+                        continue
+                    values[column] = self._part_value(first, column, shown, parts)
+                placed = Placed(row, values, height)
+                if offset == 0:
+                    placed.merged_down = {column: len(part) for column in merged}
+                out.append(placed)
+                self.put(row, height)
+            index += len(taken)
+            shared = {column: rest for column, (_, rest) in shown.items()}
+            parts += 1
+            if not done:
+                self.new_page()
+        return out
+
+    def _need(self, first: Emitted, merged, texts, shared, parts: int) -> float:
+        """The height the item's merged cells need in the part that ends it."""
+        need = 0.0
+        for column in merged:
+            cell = first.template.cells[column]
+            if column in shared:
+                text = "\n".join(shared[column])
+            elif parts and FIRST_ONLY in cell.marks:
+                text = ""
+            elif parts and GOES_ON in cell.marks:
+                text = texts[column] + CONTINUED
+            else:
+                text = texts[column]
+            need = max(need, _height(cell, text) if text else 0)
+        return need
+
+    def _first_fits(self, first: Emitted, merged, texts, shown, used: float) -> bool:
+        for column in merged:
+            cell = first.template.cells[column]
+            if column in shown:
+                lines, rest = shown[column]
+                if rest and not lines:
+                    return False
+            elif texts[column] and _height(cell, texts[column].split("\n")[0]) > used:
+                return False
+        return True
+
+    def _part_value(self, first: Emitted, column: int, shown, parts: int):
+        cell = first.template.cells[column]
+        value = first.values.get(column)
+        if column in shown:
+            return "\n".join(shown[column][0]) or None
+        if parts and FIRST_ONLY in cell.marks:
+            return None
+        if parts and GOES_ON in cell.marks:
+            return _text_of(value) + CONTINUED
+        return value
 
 
-def _fitting(paragraphs: list[str], height: float) -> tuple[list[str], list[str]]:
-    """The leading paragraphs that fit in ``height``, and the rest."""
+def _merged_columns(rows: list[Emitted]) -> list[int]:
+    """The columns whose ``{# 合并 #}`` cells merge down the item's rows: those of a template
+    row printed more than once for the item, reading the same in each."""
+    if len(rows) < 2:
+        return []
+    template = rows[0].template
+    if any(row.template is not template for row in rows):
+        return []
+    return [
+        column
+        for column, cell in template.cells.items()
+        if MERGE in cell.marks
+        and all(_text_of(row.values.get(column)) == _text_of(rows[0].values.get(column))
+                for row in rows)
+    ]  # fmt: skip
+
+
+def _own_height(row: Emitted, merged: list[int]) -> float:
+    """A row's height from its own cells (merged ones are counted for the whole item), at
+    least the template row's."""
+    heights = [
+        _height(cell, _text_of(row.values.get(column, cell.value)))
+        for column, cell in row.template.cells.items()
+        if column not in merged and not _covered(row.template, column)
+    ]
+    return max([*heights, row.template.height or 0.0, PADDING_PT])
+
+
+def _covered(row: TemplateRow, column: int) -> bool:
+    """Whether the column is inside a merge across the row, not its first cell."""
+    return any(first < column <= last for first, last in row.merges)
+
+
+def _fitting(first: Emitted, column: int, lines: list[str], height: float):
+    """The leading paragraphs of a shared-out cell that fit in ``height``, and the rest."""
+    cell = first.template.cells[column]
     count = 0
-    while count < len(paragraphs) and _height(paragraphs[: count + 1], 4) <= height:
+    while count < len(lines) and _height(cell, "\n".join(lines[: count + 1])) <= height:
         count += 1
-    return paragraphs[:count], paragraphs[count:]
+    return lines[:count], lines[count:]
 
 
-def _subtotal_formulas(sheet, placed: list[tuple[TableRow, int]], last: int) -> None:
-    """A unit's amount is the SUM of its projects' amounts (the cells below it, down to the next
-    unit); the department's and 合计 are the SUM of the units'. A clerk who corrects a project's
-    amount in the sheet sees the totals follow."""
-    column = AMOUNT_COLUMN
-    units = [at for row, at in placed if row.kind == "unit"]
-    for unit, end in zip(units, [*units[1:], last + 1], strict=True):  # rows of its projects
-        if end - 1 > unit:
-            sheet[f"{column}{unit}"].value = f"=SUM({column}{unit + 1}:{column}{end - 1})"
-    if not units:
-        return
-    for row, at in placed:
-        if row.kind in ("total", "department"):
-            sheet[f"{column}{at}"].value = "=" + _sum_of_units(units, last)
+def _title_rows(spec: str | None) -> set[int]:
+    """The sheet rows printed at the top of every page (``print_title_rows``: "2:2")."""
+    found = re.fullmatch(r"\$?(\d+):\$?(\d+)", spec or "")
+    return set(range(int(found[1]), int(found[2]) + 1)) if found else set()
 
 
-def _sum_of_units(units: list[int], last: int) -> str:
-    """SUM(C5,C20,…) while Excel takes that many arguments; beyond, the amounts of the rows
-    with a 单位编码 (unit rows have one, project rows none)."""
-    if len(units) <= MAX_SUM_ARGS:
-        return "SUM(" + ",".join(f"{AMOUNT_COLUMN}{at}" for at in units) + ")"
-    first = units[0]
-    return f'SUMIF(A{first}:A{last},"<>",{AMOUNT_COLUMN}{first}:{AMOUNT_COLUMN}{last})'
+# -- sums ----------------------------------------------------------------------------------------
 
 
-def _exact_amounts(package: bytes, amounts: dict[str, str]) -> bytes:
-    """Each amount cell's stored value set to the filing's decimal. openpyxl stores a formula
+def _sums(placed: list[Placed]) -> dict[tuple[int, int], str]:
+    """(row, column) → the SUM formula of each ``sum_of`` cell: over the first rows of the
+    items of its kind that follow, up to the next item of its own kind — one range when those
+    are all the rows between, else the cells one by one (in groups of 255, Excel's limit)."""
+    formulas = {}
+    starts = []  # (sheet row, item number, kind) of each item's first row
+    for number, row in enumerate(placed, 1):
+        if not starts or starts[-1][1] != row.emitted.item:
+            starts.append((number, row.emitted.item, row.emitted.kind))
+    for number, row in enumerate(placed, 1):
+        for column, value in row.values.items():
+            if not isinstance(value, Sum):
+                continue
+            own = row.emitted.kind
+            after = [start for start in starts if start[0] > number]
+            stop = next((s[0] for s in after if s[2] == own), len(placed) + 1)
+            counted = [s[0] for s in after if s[0] < stop and s[2] == value.over]
+            if not counted:
+                continue
+            letter = get_column_letter(column)
+            between = [s for s in after if s[0] < stop]
+            if all(s[2] == value.over for s in between):
+                last = stop - 1
+                formulas[number, column] = f"=SUM({letter}{counted[0]}:{letter}{last})"
+            else:
+                formulas[number, column] = "=" + _sum_of_cells([f"{letter}{n}" for n in counted])
+    return formulas
+
+
+def _sum_of_cells(cells: list[str]) -> str:
+    if len(cells) <= MAX_SUM_ARGS:
+        return f"SUM({','.join(cells)})"
+    groups = [cells[i : i + MAX_SUM_ARGS] for i in range(0, len(cells), MAX_SUM_ARGS)]
+    return _sum_of_cells([_sum_of_cells(group) for group in groups])
+
+
+def _exact_values(package: bytes, exact: dict[str, dict[str, str]]) -> bytes:
+    """Each listed cell's stored value set to the exact decimal. openpyxl stores a formula
     without its result and a Decimal through a float ("92.79000000000001"); with the exact
     figure, a viewer that does not recalculate shows the right 合计 and sums stay exact."""
+    if not any(exact.values()):
+        return package
     source = zipfile.ZipFile(io.BytesIO(package))
-    root = etree.fromstring(source.read(SHEET_XML))
-    for cell in root.iter(f"{_MAIN}c"):
-        value = amounts.get(cell.get("r"))
-        if value is not None:
-            stored = cell.find(f"{_MAIN}v")
-            if stored is None:
-                stored = etree.SubElement(cell, f"{_MAIN}v")
-            stored.text = value
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
         for name in source.namelist():
             data = source.read(name)
-            if name == SHEET_XML:
+            values = exact.get(name)
+            if values:
+                root = etree.fromstring(data)
+                for cell in root.iter(f"{_MAIN}c"):
+                    value = values.get(cell.get("r"))
+                    if value is None or value == "":
+                        continue
+                    stored = cell.find(f"{_MAIN}v")
+                    if stored is None:
+                        stored = etree.SubElement(cell, f"{_MAIN}v")
+                    stored.text = value
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             target.writestr(name, data)
     return output.getvalue()
-
-
-def _groups(lines: list[Line]) -> list[list[Line]]:
-    """The outline cut before each 一级指标 line; one empty group when there is none."""
-    groups: list[list[Line]] = []
-    for line in lines:
-        if line.level == 1 or not groups:
-            groups.append([])
-        groups[-1].append(line)
-    return groups or [[]]
-
-
-def _height(paragraphs: list[str], column: int) -> float:
-    per_line = (COLUMN_WIDTHS[column - 1] - 1) / 2
-    lines = sum(wrapped_lines(text, per_line) for text in paragraphs) if paragraphs else 1
-    return round(lines * LINE_PT + PADDING_PT, 2)
-
-
-def _print_setup(sheet, breaks: list[int]) -> None:
-    """A4 landscape at the PDF's margins (openpyxl takes inches), the
-    columns one page wide at 100%, centred; the header row on every page; pages broken before
-    the rows in ``breaks``; — N — at the foot, 4号宋体 as in the PDF."""
-    setup = sheet.page_setup
-    setup.orientation = "landscape"
-    setup.paperSize = sheet.PAPERSIZE_A4
-    # One page wide: it only shrinks if a user widens a column. Pages tall left open (0), so
-    # LibreOffice and Excel keep the manual page breaks (a number of pages would drop them).
-    setup.fitToWidth, setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    for at in breaks:
-        sheet.row_breaks.append(Break(id=at - 1))  # a break after the row above
-    sheet.print_title_rows = "2:2"
-    sheet.print_options.horizontalCentered = True
-    margins = sheet.page_margins
-    top, bottom, left, right = (mm / 25.4 for mm in MARGINS_MM)
-    margins.top, margins.bottom, margins.left, margins.right = top, bottom, left, right
-    # the footer margin is measured to the foot of the footer line: its dashes stand 2.8 mm
-    # above it, and GB/T 9704 puts them 7 mm under the 版心
-    margins.header, margins.footer = 0.5, (MARGINS_MM[1] - 7 - 2.8) / 25.4
-    for footer in (sheet.oddFooter, sheet.evenFooter, sheet.firstFooter):
-        footer.center.text = "— &P —"
-        footer.center.font, footer.center.size = f"{SONGTI},Regular", 14

@@ -20,7 +20,11 @@ from pbgen.fields import field_by_key, is_model, unwrap
 from pbgen.framework import load_framework
 from pbgen.kit import Kit, builtin_kit
 from pbgen.kitstore import kit_for, use
+from pbgen.layouts import find_layout
 from pbgen.model import FORMAT, Department, Filing, Indicator, Project, Unit
+from pbgen.repo import init_repository
+from pbgen.schema import schema_text
+from pbgen.write import append_missing_lines, write_atomic
 from pbgen.yamlout import LONG_KEYS, SCHEMA_NAME, scalar
 
 TODO = "待填"
@@ -329,10 +333,6 @@ def init_folder(
     """Write the skeleton and what an editor and git need into ``folder``; ``ci`` names the
     CI recipe to add (gitlab, github, gitea, none); ``kit`` (a source) pins the department to
     a bureau's kit first, whose default layout, frameworks and tables the skeleton follows."""
-    from pbgen.layouts import find_layout
-    from pbgen.schema import schema_text
-    from pbgen.write import write_atomic
-
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise PbgenError(f"{folder} 是一个文件，不是文件夹。")
@@ -372,14 +372,10 @@ def init_folder(
 
 def _repository(folder: Path, ci: str) -> list[Path]:
     """The git side of a department's folder: diff driver, pre-commit hook, CI recipe."""
-    from pbgen.repo import init_repository
-
     return init_repository(folder, ci)
 
 
 def _gitignore(path: Path, result: InitResult) -> None:
-    from pbgen.write import append_missing_lines
-
     (result.written if append_missing_lines(path, GITIGNORE_LINES) else result.kept).append(path)
 
 

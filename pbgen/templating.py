@@ -6,33 +6,41 @@ Every Jinja template pbgen runs (the PDF's HTML, the DOCX through docxtpl) runs 
 place), and the loader reads only inside the layout's folder and the shared ``common/`` folder
 beside it, symlinks resolved first. A template's own mistakes become messages naming the
 template file and line.
+
+Jinja is imported when a template is first rendered, not with this module: `pbgen check`
+never renders one.
 """
 
 from __future__ import annotations
 
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
-import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-
 from pbgen.errors import PbgenError
+from pbgen.resources import templates_dir
 
 SHARED = "common"
+
+
+def template_roots(folder: Path) -> tuple[Path, Path]:
+    """The only folders a layout's templates may read: its own, and ``common/`` beside it
+    (what layouts share: base.css, ua.css) — pbgen's own for a layout without one."""
+    common = folder.parent / SHARED
+    return (folder, common if common.is_dir() else templates_dir() / SHARED)
 
 
 class TemplateError(PbgenError):
     """A template that cannot be used: its file, its line, what is wrong."""
 
 
-class FolderLoader(jinja2.BaseLoader):
+class FolderLoader:
     """Template files from ``folder`` only; a name under ``common/`` may also come from the
     ``common/`` folder beside it (what layouts share). A file (or a symlink) whose real path
-    lies outside the folder it was found in is refused."""
+    lies outside the folder it was found in is refused. Jinja loads through ``source``
+    (``jinja2.FunctionLoader``)."""
 
     def __init__(self, folder: Path):
-        from pbgen.pipeline import template_roots
-
         self.roots = [(folder.resolve(), "")]
         shared = template_roots(folder)[1]  # beside it, or pbgen's own for a user's layout
         if shared.is_dir():
@@ -57,22 +65,47 @@ class FolderLoader(jinja2.BaseLoader):
                     return real
         return None
 
-    def get_source(self, environment, template):
+    def source(self, template: str):
+        """The template's text, file name and up-to-date test; None when there is no such file."""
         path = self.find(template)
         if path is None:
-            raise jinja2.TemplateNotFound(template)
+            return None
         text = path.read_text(encoding="utf-8")
         mtime = path.stat().st_mtime
         return text, str(path), lambda: path.stat().st_mtime == mtime
 
 
-def sandboxed(folder: Path | None = None, **options) -> ImmutableSandboxedEnvironment:
-    """A sandboxed Jinja environment; with ``folder``, it loads templates from there only."""
-    return ImmutableSandboxedEnvironment(
-        loader=FolderLoader(folder) if folder is not None else None,
-        undefined=jinja2.StrictUndefined,
-        **options,
-    )
+def sandboxed(folder: Path | None = None, **options):
+    """A sandboxed Jinja environment (``ImmutableSandboxedEnvironment``); with ``folder``, it
+    loads templates from there only."""
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    loader = jinja2.FunctionLoader(FolderLoader(folder).source) if folder is not None else None
+    return ImmutableSandboxedEnvironment(loader=loader, undefined=jinja2.StrictUndefined, **options)
+
+
+@contextmanager
+def explained(template: Path | str):
+    """A template's own mistakes, raised inside, as ``TemplateError`` naming ``template``; a
+    fault of pbgen itself goes on as it is."""
+    import jinja2
+
+    try:
+        yield
+    except jinja2.TemplateError as error:
+        raise explain(error, template) from None
+    except (ArithmeticError, TypeError, ValueError, LookupError) as error:
+        if not in_template(error):
+            raise
+        raise explain(error, template) from None
+
+
+def render_string(source: str, context: dict, file: Path) -> str:
+    """``source`` (a Jinja template written in ``file``, a manifest's ``title``) rendered
+    sandboxed with ``context``, without autoescape: plain text."""
+    with explained(file):
+        return sandboxed(autoescape=False).from_string(source).render(context)
 
 
 def _template_frame(error: Exception) -> tuple[str, int] | None:
@@ -95,6 +128,9 @@ def in_template(error: Exception) -> bool:
 
 def explain(error: Exception, template: Path | str) -> TemplateError:
     """A Jinja error as a message: the template file, the line, what to do."""
+    import jinja2
+    from jinja2.sandbox import SecurityError
+
     file, line = getattr(error, "filename", None), getattr(error, "lineno", None)
     if line is None:
         file, line = _template_frame(error) or (file, None)

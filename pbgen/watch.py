@@ -23,6 +23,7 @@ from pathlib import Path
 from pbgen.editors import pdfjs
 from pbgen.errors import PbgenError
 from pbgen.findings import as_dict
+from pbgen.pipeline import check_file, choose_layout, render_in_memory
 
 PAGE = Path(__file__).with_name("preview.html")
 POLL_SECONDS = 0.05  # how often the files are looked at: a stat each, cheaper than any render
@@ -72,8 +73,6 @@ class Preview:
     def refresh(self, result=None) -> Snapshot:
         """Check and render once; the new snapshot replaces the old and wakes every waiter.
         ``result`` is a check already made (``pbgen lsp`` checks the editor's text)."""
-        from pbgen.pipeline import check_file
-
         start = time.perf_counter()
         result = result or check_file(self.path)
         pdf, pages, error = self.snapshot.pdf, self.snapshot.pages, ""
@@ -105,8 +104,6 @@ class Preview:
         """The PDF only, in memory, from the filing ``check_file`` loaded: the preview needs no
         DOCX, no second load, and writes nothing into the user's folders. A filing with check
         errors is shown as the draft ``render`` would write."""
-        from pbgen.pipeline import choose_layout, render_in_memory
-
         chosen = choose_layout(loaded, self.layout, self.template_dir)
         rendered = render_in_memory(loaded.filing, chosen, ["pdf"], str(self.path), draft)
         return rendered.files["pdf"], rendered.pages

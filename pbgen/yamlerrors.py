@@ -12,8 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import get_args
 
 import yaml
+
+from pbgen.fields import is_model, unwrap
+from pbgen.framework import available, load_framework
+from pbgen.model import Filing
 
 FULLWIDTH_SPACE = "\u3000"
 FULLWIDTH_DIGITS = re.compile("[０-９]")
@@ -31,10 +36,6 @@ class Diagnosis:
 @cache
 def known_keys() -> frozenset[str]:
     """Every key a filing may have: the model's, the frameworks' 一级/二级 names, the months."""
-    from pbgen.fields import is_model, unwrap
-    from pbgen.framework import available, load_framework
-    from pbgen.model import Filing
-
     keys: set[str] = set()
     seen: set[type] = set()
 
@@ -60,10 +61,6 @@ def known_keys() -> frozenset[str]:
 
 def _types(annotation):
     """The classes inside ``list[X]``, ``dict[str, list[X]]``, ``X | Y``."""
-    from typing import get_args
-
-    from pbgen.fields import unwrap
-
     args = get_args(annotation)
     if not args:
         yield annotation

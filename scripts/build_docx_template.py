@@ -43,7 +43,7 @@ from docx_kit import (
     tag_row,
 )
 
-from pbgen.render_docx import TOC_PLACEHOLDER
+from pbgen.render_docx import PAGE_ONE, TOC_PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "templates" / "wenben" / "template.docx"
@@ -302,7 +302,7 @@ def info_table() -> str:
         tag("{%p if t.goal_intro %}"),
         para(TEXT, "{{ t.goal_intro }}"),
         tag("{%p endif %}"),
-        tag("{%p for goal in t.goals %}"),
+        tag("{%p for goal in t.numbered_goals %}"),
         para(TEXT, "{{ goal }}"),
         tag("{%p endfor %}"),
     ]
@@ -350,9 +350,15 @@ def indicator_table() -> str:
     )
 
 
-def part_heading(name: str) -> str:
-    """第一部分 / 部门整体绩效目标 on two lines."""
-    return para("Heading1", f"{{{{ {name}.number }}}}", BREAK, f"{{{{ {name}.title }}}}")
+def part_heading(name: str, page_one: bool = False) -> str:
+    """第一部分 / 部门整体绩效目标 on two lines; ``page_one``: the 目录's page numbers count
+    from its page (the bookmark ``PAGE_ONE``, as Word's 插入 → 书签 makes it)."""
+    heading = para("Heading1", f"{{{{ {name}.number }}}}", BREAK, f"{{{{ {name}.title }}}}")
+    if not page_one:
+        return heading
+    start = f'<w:bookmarkStart w:id="0" w:name="{PAGE_ONE}"/>'
+    at = heading.index("</w:pPr>") + len("</w:pPr>")
+    return heading[:at] + start + heading[at : -len("</w:p>")] + '<w:bookmarkEnd w:id="0"/></w:p>'
 
 
 def body_xml(plain_sect: str) -> list[str]:
@@ -369,8 +375,8 @@ def body_xml(plain_sect: str) -> list[str]:
         para("TOCHeading", "目　录"),
         para("Normal", TOC_PLACEHOLDER),
         para("Normal", sect=plain_sect),
-        # 第一部分: footer — 1 —
-        part_heading("part1"),
+        # 第一部分: footer — 1 —, where the 目录's page numbers count from
+        part_heading("part1", page_one=True),
         tag("{%p for block in part1_blocks %}"),
         tag('{%p if block.kind == "h1" %}'),
         para("Heading2", "{{ block.text }}"),

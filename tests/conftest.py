@@ -234,3 +234,29 @@ def publish(kit: Path, repository: Path, version: str) -> None:
         git("clone", "-q", "--bare", kit, repository, cwd=kit.parent)
     else:
         git("push", "-q", "--tags", repository, "main", cwd=kit)
+
+
+class Attrs(dict):
+    """A context (plain dicts) whose keys read as attributes too: ``context.projects[0].name``."""
+
+    def __getattr__(self, name: str):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def attrs(value):
+    if isinstance(value, dict):
+        return Attrs({key: attrs(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return [attrs(item) for item in value]
+    return value
+
+
+def context_of(filing, layout: str = "wenben") -> Attrs:
+    """The context a built-in layout's templates get for ``filing`` (a ``Filing``)."""
+    from pbgen.context import build_context
+    from pbgen.layouts import find_layout
+
+    return attrs(build_context(filing, find_layout(layout)))

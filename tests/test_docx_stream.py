@@ -10,7 +10,6 @@ import shutil
 import tempfile
 import time
 import zipfile
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -22,8 +21,9 @@ from typer.testing import CliRunner
 from pbgen import docx_body, docx_pages
 from pbgen import render_docx as render_docx_module
 from pbgen.cli import app
+from pbgen.context import build_context
 from pbgen.docx_pages import NoPageNumbers, cut_docx, docx_toc_pages
-from pbgen.layouts.wenben import wenben_context
+from pbgen.layouts import find_layout
 from pbgen.load import load
 from pbgen.pipeline import TEMPLATES, render_file
 from pbgen.render_docx import render_docx, with_toc_pages
@@ -68,7 +68,7 @@ def many_projects(count: int) -> dict:
 
 def context_of(data: dict, path) -> dict:
     path.write_text(dump(data), encoding="utf-8")
-    return asdict(wenben_context(load(path).filing))
+    return build_context(load(path).filing, find_layout("wenben"))
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@
 import pytest
 
 from pbgen import justify
+from pbgen.pdf_engine import load_weasyprint
 from pbgen.pipeline import render_file
-from pbgen.render_pdf import _weasyprint
 
 from conftest import DATA, typography
 
@@ -22,7 +22,7 @@ def seeds(tmp_path_factory):
 
 
 def test_the_installed_weasyprint_is_supported_and_patched():
-    weasyprint = _weasyprint()
+    weasyprint = load_weasyprint()
     assert justify.supported(weasyprint.__version__)
     assert justify.install(weasyprint)
 

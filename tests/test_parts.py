@@ -27,7 +27,7 @@ def rendered(path, every: int):
     context = build_context(loaded.filing, layout)
     parts.PART_MARKS = every
     try:
-        return render_pdf(context, layout.folder, context["part1"]["anchor"])
+        return render_pdf(context, layout.folder)
     finally:
         parts.PART_MARKS = PART_MARKS
 
@@ -176,7 +176,7 @@ def test_no_body_no_cut():
 def test_a_hand_made_document_reads_the_same_cut_and_whole(tmp_path):
     """Any template, not only pbgen's: pages numbered on, a target-counter into a later part,
     a link to an anchor no part has (printed without a number, as whole)."""
-    from pbgen.render_pdf import _lay_out, _source, _weasyprint
+    from pbgen.render_pdf import _lay_out, _source, load_weasyprint
 
     html = (
         "<html><head><style>@page { size: A6; margin: 15mm;"
@@ -196,7 +196,7 @@ def test_a_hand_made_document_reads_the_same_cut_and_whole(tmp_path):
 
     whole = lay_out(html).write_pdf()
     laid, numbers = parts.lay_out_parts(parts.split(html, 2), lay_out, None)
-    cut = parts.join(laid, _weasyprint().Document.make_bookmark_tree)
+    cut = parts.join(laid, load_weasyprint().Document.make_bookmark_tree)
     assert len(laid) == 4 and numbers["s5"] == 6
     assert page_texts(cut) == page_texts(whole)
     assert "五 p6" in page_texts(cut)[0] and "无" in page_texts(cut)[0]
@@ -238,7 +238,7 @@ def test_a_table_cut_between_rows_goes_on_with_its_columns_and_header():
 
 
 def test_a_table_reads_the_same_cut_and_whole(tmp_path):
-    from pbgen.render_pdf import _lay_out, _source, _weasyprint
+    from pbgen.render_pdf import _lay_out, _source, load_weasyprint
 
     def lay_out(text, css=""):
         return _lay_out(_source(text, tmp_path), tmp_path, css)
@@ -246,7 +246,7 @@ def test_a_table_reads_the_same_cut_and_whole(tmp_path):
     html = table(9)
     whole = lay_out(html).write_pdf()
     laid, _ = parts.lay_out_parts(parts.split(html, 1), lay_out, None)
-    cut = parts.join(laid, _weasyprint().Document.make_bookmark_tree)
+    cut = parts.join(laid, load_weasyprint().Document.make_bookmark_tree)
     assert len(laid) == 5
     assert page_texts(cut) == page_texts(whole)
     assert all("甲" in text and "乙" in text for text in page_texts(cut))

@@ -17,38 +17,35 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from office import assert_page_numbers_7_mm_under_the_type_area, soffice_pdf
 
-from pbgen.context import build_context, paragraphs
+from pbgen.context import build_context
+from pbgen.context.text import paragraphs
+from pbgen.docx_pages import docx_toc_pages
 from pbgen.errors import PbgenError
 from pbgen.layouts import find_layout
-from pbgen.layouts.wenben import WenbenContext, wenben_context
 from pbgen.load import load
 from pbgen.model import Filing
 from pbgen.pipeline import TEMPLATES, render_file
-from pbgen.render_docx import TOC_INSTRUCTION, render_docx
+from pbgen.render_docx import PAGE_ONE, TOC_INSTRUCTION, render_docx
 from pbgen.render_pdf import render_html
 
-from conftest import DATA, ROOT, project, typography
+from conftest import DATA, ROOT, context_of, project, typography
 
 TEMPLATE = ROOT / "templates" / "wenben" / "template.docx"
 STAMP = datetime.datetime(2024, 3, 1, 8, 30, tzinfo=datetime.UTC)
 SEEDS = ["shanhaiguan-2020", "leting-2024", "zunhua-2024"]
 
 
-def context_of(path: Path) -> WenbenContext:
-    return wenben_context(load(path).filing)
-
-
-def render(context: WenbenContext, toc_pages: dict[str, int] | None = None) -> bytes:
+def render(context: dict, toc_pages: dict[str, int] | None = None) -> bytes:
     return render_docx(context, TEMPLATE, toc_pages, timestamp=STAMP)
 
 
 @pytest.fixture(scope="module")
-def seeds() -> dict[str, tuple[Filing, WenbenContext, bytes]]:
+def seeds() -> dict[str, tuple[Filing, dict, bytes]]:
     """Each seed filing, its context and its DOCX, rendered once for the module."""
     rendered = {}
     for name in SEEDS:
         filing = load(DATA / f"{name}.yaml").filing
-        context = wenben_context(filing)
+        context = context_of(filing)
         rendered[name] = filing, context, render(context)
     return rendered
 
@@ -192,6 +189,30 @@ def test_the_toc_is_a_field_prefilled_with_every_entry(seeds, name):
     assert "updateFields" not in settings  # Word would ask on every opening, even after saving
 
 
+def test_a_toc_lists_the_contexts_toc_so_its_layout_must_ask_for_the_outline():
+    """A Word template with the [[TOC]] paragraph, given a context without a 目录 (its
+    manifest's sections lack outline): told what to add, not a KeyError."""
+    filing = load(DATA / "leting-2024.yaml").filing
+    context = build_context(filing, find_layout("gongkai"))
+    with pytest.raises(PbgenError, match="sections 里加上 outline"):
+        render(context)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_toc_counts_pages_from_the_templates_page_one_bookmark(seeds):
+    """The Word template's bookmark pbgen_page_one (on 第一部分) says where 「— 1 —」 is: the
+    cover and the 目录 before it are not counted; without it, pages count from the first."""
+    _, context, docx = seeds["shanhaiguan-2020"]
+    (start,) = body(docx).xpath(f'//w:bookmarkStart[@w:name="{PAGE_ONE}"]')
+    assert squeeze("".join(start.getparent().xpath(".//w:t/text()"))) == "第一部分部门整体绩效目标"
+    anchors = [entry.anchor for entry in context.toc]
+    numbered = docx_toc_pages(docx, anchors, PAGE_ONE)
+    physical = docx_toc_pages(docx, anchors, None)
+    assert numbered[context.part1.anchor] == 1
+    assert {physical[a] - numbered[a] for a in anchors} == {physical[context.part1.anchor] - 1}
+    assert physical[context.part1.anchor] > 2  # the cover and the 目录 come first
+
+
 def test_a_toc_without_page_numbers_is_dirty_so_word_fills_them_in(seeds):
     _, _, docx = seeds["leting-2024"]  # rendered without pages
     begin = body(docx).xpath('//w:fldChar[@w:fldCharType="begin"]')[0]
@@ -235,7 +256,7 @@ def test_libreoffice_shows_a_toc_whose_numbers_are_the_docx_pages(name, tmp_path
     printed = [re.search(r"—\s*(\d+)\s*—", page) for page in pages]
     first = next(i for i, number in enumerate(printed) if number)  # cover and 目录 unnumbered
     listed = toc_lines("".join(pages[:first]))
-    entries = context_of(DATA / f"{name}.yaml").toc
+    entries = context_of(load(DATA / f"{name}.yaml").filing).toc
     assert [text for text, _ in listed] == [squeeze(entry.text) for entry in entries]
     for text, number in listed:
         where = next(i for i in range(first, len(pages)) if text in squeeze(pages[i]))
@@ -294,7 +315,7 @@ def test_markup_in_the_filing_is_printed_literally(write_filing):
         project(data)["name"] = name
         project(data)["purpose"] = "用于\x01视察\x0b。"  # XML-illegal characters are dropped
 
-    docx = render(context_of(write_filing(mutate)))
+    docx = render(context_of(load(write_filing(mutate)).filing))
     found = [text.strip() for text in texts(docx)]  # 目录 entries end with a tab
     assert name in found  # the 项目名称 cell
     assert f"1.{name}绩效目标表" in found  # the table title and its 目录 entry
@@ -306,7 +327,7 @@ def test_a_project_without_goals_still_has_a_paragraph_in_its_goal_cell(write_fi
     def mutate(data):
         project(data)["goals"] = []
 
-    root = body(render(context_of(write_filing(mutate))))
+    root = body(render(context_of(load(write_filing(mutate)).filing)))
     assert all(tc.xpath("w:p") for tc in root.iter(qn("w:tc")))
 
 
@@ -518,7 +539,7 @@ def html_grids(layout: str, seed: str) -> list[list[float]]:
     css = (TEMPLATES / layout / "style.css").read_text(encoding="utf-8")
     grids = []
     for table_class, colgroup in re.findall(
-        r'<table class="(\w+)">\s*<colgroup[^>]*>(.*?)</colgroup>', html, re.S
+        r'<table class="(\w+)"[^>]*>\s*<colgroup[^>]*>(.*?)</colgroup>', html, re.S
     ):
         percents = [float(p) for p in re.findall(r'style="width: ([\d.]+)%"', colgroup)]
         rule = re.search(rf"^\.{table_class} col\.label {{ width: ([\d.]+)%", css, re.M)

@@ -13,19 +13,18 @@ from office import assert_page_numbers_7_mm_under_the_type_area
 
 from pbgen.context import build_context
 from pbgen.layouts import find_layout
-from pbgen.layouts.wenben import wenben_context
 from pbgen.load import load
+from pbgen.pdf_engine import load_weasyprint
 from pbgen.pipeline import TEMPLATES, render_file
 from pbgen.render_pdf import (
     USER_AGENT_CSS,
     _fetcher_inside,
-    _weasyprint,
     render_html,
     render_pdf,
     user_agent_stylesheet,
 )
 
-from conftest import DATA, filing_strings, project, squeeze, without_draft_mark
+from conftest import DATA, context_of, filing_strings, project, squeeze, without_draft_mark
 
 SEEDS = ["leting-2024", "shanhaiguan-2020", "zunhua-2024"]
 FOOTER = re.compile(r"^\s*—\s*(\d+)\s*—\s*$", re.M)
@@ -84,7 +83,7 @@ def test_toc_leaders_are_alike_at_every_level(rendered):
 
 def test_a_label_paragraph_is_kept_with_the_next():
     html = render_html(
-        wenben_context(load(DATA / "shanhaiguan-2020.yaml").filing), TEMPLATES / "wenben"
+        context_of(load(DATA / "shanhaiguan-2020.yaml").filing), TEMPLATES / "wenben"
     )
     assert '<p class="label">职责分类目标：</p>' in html
     assert "p.label { break-after: avoid; }" in (TEMPLATES / "wenben" / "style.css").read_text()
@@ -95,7 +94,7 @@ def test_toc_page_numbers_point_at_the_headings(rendered, name):
     pages = page_texts(rendered[name])
     toc_page = next(i for i, text in enumerate(pages) if squeeze(text).startswith("目录"))
     entries = re.findall(r"^\s*(\S.*?)\s*[·.]{3,}\s*(\d+)\s*$", pages[toc_page], re.M)
-    context = wenben_context(load(DATA / f"{name}.yaml").filing)
+    context = context_of(load(DATA / f"{name}.yaml").filing)
     assert [squeeze(text) for text, _ in entries] == [squeeze(e.text) for e in context.toc]
     by_number = {int(m[1]): i for i, text in enumerate(pages) if (m := FOOTER.search(text))}
     for text, number in entries:
@@ -134,7 +133,7 @@ def test_every_font_is_embedded(rendered, name):
 
 
 def test_indicator_cells_are_merged_with_rowspan():
-    context = wenben_context(load(DATA / "zunhua-2024.yaml").filing)
+    context = context_of(load(DATA / "zunhua-2024.yaml").filing)
     html = render_html(context, TEMPLATES / "wenben")
     last_table = html.split('class="table-title"')[-1]
     assert re.findall(r'rowspan="(\d+)" class="merged">([^<]+)<', last_table) == [
@@ -197,7 +196,7 @@ def test_broken_template_leaves_no_output(tmp_path):
 
 def test_control_characters_are_dropped_not_printed_as_boxes(write_filing):
     path = write_filing(lambda d: project(d).update(name="委员\x01视察\x1f经费"))
-    html = render_html(wenben_context(load(path).filing), TEMPLATES / "wenben")
+    html = render_html(context_of(load(path).filing), TEMPLATES / "wenben")
     assert "委员视察经费" in html and "\x01" not in html and "\x1f" not in html
 
 
@@ -235,7 +234,7 @@ def test_the_user_agent_stylesheet_is_the_templates(tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
     (templates / USER_AGENT_CSS).write_text("h1 { display: none }", encoding="utf-8")
-    context = wenben_context(load(DATA / "leting-2024.yaml").filing)
+    context = context_of(load(DATA / "leting-2024.yaml").filing)
     pdf = tmp_path / "out.pdf"
     pdf.write_bytes(render_pdf(context, templates / "wenben").data)
     text = squeeze(pdftotext(pdf, "-raw"))
@@ -246,7 +245,7 @@ def test_importing_weasyprint_leaves_find_library_as_it_was():
     import ctypes.util
 
     before = ctypes.util.find_library
-    assert _weasyprint().HTML is not None
+    assert load_weasyprint().HTML is not None
     assert ctypes.util.find_library is before
 
 

@@ -16,9 +16,9 @@ import pytest
 import yaml
 from office import assert_page_numbers_7_mm_under_the_type_area, soffice_csv, soffice_pdf
 
+from pbgen.errors import PbgenError
 from pbgen.importer import import_file
-from pbgen.layouts.gongkai import GongkaiContext, Line, TableRow
-from pbgen.pipeline import render_file
+from pbgen.pipeline import TEMPLATES, render_file
 from pbgen.render_xlsx import render_xlsx
 
 from conftest import DATA, clean_data, project, typography
@@ -132,20 +132,29 @@ def test_libreoffice_computes_the_totals_of_several_units(write_filing, tmp_path
     assert re.fullmatch(r"SUM\(C4,C\d+\)", formulas(path)[0])  # the two units' cells
 
 
-def test_beyond_255_units_the_total_sums_the_rows_with_a_unit_code(tmp_path):
-    rows = [TableRow("total", "", "合计", "300", [], [])]
+def test_beyond_255_units_the_total_sums_them_in_groups_of_255(tmp_path):
+    """Excel takes at most 255 arguments to a function: 300 units' cells are summed as two
+    SUMs of at most 255 cells inside one."""
+    rows = [row("total", "", "合计", "300")]
     for n in range(300):
-        rows.append(TableRow("unit", f"{n:03}", f"单位{n}", "1", [], []))
-        rows.append(TableRow("project", "", "1. 项目", "1", ["目标"], [Line(1, "一、产出指标")]))
-    context = GongkaiContext(
-        "标题", "万元", ["单位编码", "单位及项目名称", "金额", "绩效目标", "绩效指标"], rows
-    )
+        rows.append(row("unit", f"{n:03}", f"单位{n}", "1"))
+        line = {"level": 1, "text": "一、产出指标"}
+        rows.append(row("project", "", "1. 项目", "1", ["目标"], [line]))
+    context = {"title": "标题", "money_unit": "万元", "rows": rows}
     path = tmp_path / "many.xlsx"
-    path.write_bytes(render_xlsx(context, datetime.datetime(2024, 1, 1)))
+    template = TEMPLATES / "gongkai" / "template.xlsx"
+    path.write_bytes(render_xlsx(context, template, datetime.datetime(2024, 1, 1)))
     total, *subtotals = formulas(path)
-    assert total == 'SUMIF(A4:A603,"<>",C4:C603)' and len(subtotals) == 300
+    groups = re.fullmatch(r"SUM\(SUM\(([^()]*)\),SUM\(([^()]*)\)\)", total)
+    assert groups and [len(group.split(",")) for group in groups.groups()] == [255, 45]
+    assert len(subtotals) == 300
     if shutil.which("soffice"):
         assert soffice_csv(path, tmp_path)[2][2] == "300"
+
+
+def row(kind, code, name, amount, goals=(), indicators=()) -> dict:
+    return {"kind": kind, "code": code, "name": name, "amount": amount,
+            "goals": list(goals), "indicators": list(indicators)}  # fmt: skip
 
 
 # -- print --------------------------------------------------------------------------------------
@@ -261,3 +270,83 @@ def test_a_project_over_pages_splits_its_goals_and_imports_back(write_filing, tm
     }
     if shutil.which("soffice"):
         assert typography().measure(soffice_pdf(path, tmp_path)).open_feet == []
+
+
+# -- a layout's own Excel template ----------------------------------------------------------------
+
+
+def own_layout(folder: Path, template: bool = True) -> Path:
+    """A department's layout with a sheet of its own: each project's name and amount merged
+    beside its indicator rows, a total at the foot — data only, no Python."""
+    layout = folder / "forms" / "indicators"
+    layout.mkdir(parents=True)
+    (layout / "manifest.yaml").write_text(
+        'id: indicators\nname: 项目指标清单\ntitle: "{{ department.name }}项目指标清单"\n'
+        "formats: [xlsx]\nsections: []\n",
+        encoding="utf-8",
+    )
+    if not template:
+        return folder / "forms"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "指标清单"
+    sheet["A1"] = "{{ title }}"
+    sheet.append(["项目", "金额（{{ money_unit }}）", "三级指标", "指标值"])
+    sheet["A3"] = "{%tr for p in projects %}"
+    sheet["A4"] = "{%tr for row in p.indicators %}"
+    sheet.append([])
+    for column, text in enumerate(
+        ["{{ p.name }}{# 合并 #}", "{{ p.budget | number }}{# 合并 #}", "{{ row.name }}",
+         "{{ row.value }}"], 1
+    ):  # fmt: skip
+        sheet.cell(row=5, column=column, value=text)
+    sheet["A6"] = "{%tr endfor %}"
+    sheet["A7"] = "{%tr endfor %}"
+    sheet["A8"], sheet["B8"] = "合计", "{{ total | number }}"
+    workbook.save(layout / "template.xlsx")
+    return folder / "forms"
+
+
+def test_a_layout_gets_its_own_sheet_never_the_public_tables(write_filing, tmp_path):
+    forms = own_layout(tmp_path)
+    source = write_filing(lambda data: project(data).update(name="=SUM(A1:A9)"))
+    (path,) = render_file(
+        source, tmp_path / "out", layout="indicators", template_dir=forms, formats=["xlsx"]
+    ).outputs
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["指标清单"]
+    rows = [[cell.value for cell in row] for row in workbook.active.iter_rows()]
+    assert rows[0][0] == "示例县政协项目指标清单" and rows[1][1] == "金额（万元）"
+    assert "单位编码" not in str(rows)  # the 公开表's header is nowhere
+    first = [row for row in rows[2:] if row[0] == "=SUM(A1:A9)"]
+    assert len(first) == 1 and first[0][1] == 10  # the name once, its rows merged under it
+    merged = {str(r) for r in workbook.active.merged_cells.ranges}
+    count = sum(
+        len(rows)
+        for groups in clean_data()["units"][0]["projects"][0]["indicators"].values()
+        for rows in groups.values()
+    )
+    assert {f"A3:A{2 + count}", f"B3:B{2 + count}"} <= merged
+    assert rows[-1][:2] == ["合计", 15]
+    assert "<f>" not in str(etree_text(path))  # the name that reads as a formula is text
+
+
+def etree_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as package:
+        return package.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_a_layout_declaring_xlsx_without_a_template_is_told_what_to_add(write_filing, tmp_path):
+    forms = own_layout(tmp_path, template=False)
+    with pytest.raises(PbgenError, match=r"找不到 XLSX 模板 .*template\.xlsx"):
+        render_file(write_filing(), tmp_path / "out", layout="indicators", template_dir=forms)
+
+
+def test_a_template_cell_with_a_mistake_is_named_by_its_cell(write_filing, tmp_path):
+    forms = own_layout(tmp_path)
+    template = forms / "indicators" / "template.xlsx"
+    workbook = openpyxl.load_workbook(template)
+    workbook.active["D5"] = "{{ row.value "
+    workbook.save(template)
+    with pytest.raises(PbgenError, match="工作表「指标清单」的 D5 单元格有语法错误"):
+        render_file(write_filing(), tmp_path / "out", layout="indicators", template_dir=forms)

@@ -19,8 +19,10 @@ from pbgen.check.walk import (
     texts,
 )
 from pbgen.findings import HIDDEN, visible
+from pbgen.fontcover import coverage, unprintable
 from pbgen.framework import Framework
 from pbgen.model import Filing
+from pbgen.resources import templates_dir
 
 
 @rule("goals-empty", "error", "每个项目要有绩效目标")
@@ -189,10 +191,7 @@ def invisible_character(filing: Filing, framework: Framework) -> Iterator[Issue]
 
 @rule("font-coverage", "warning", "字体里没有的字（emoji、生僻字）在 PDF 里会印成空框")
 def font_coverage(filing: Filing, framework: Framework) -> Iterator[Issue]:
-    from pbgen.fontcover import coverage, unprintable
-    from pbgen.pipeline import TEMPLATES
-
-    css = TEMPLATES / "common" / "base.css"
+    css = templates_dir() / "common" / "base.css"
     for path, text in _all_texts(filing):
         missing = unprintable(text, css)
         if missing:

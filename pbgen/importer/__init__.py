@@ -24,7 +24,9 @@ from pbgen.importer.tables import settle_plan
 from pbgen.layouts import Layout, find_layout, find_layouts
 from pbgen.model import FORMAT, Department, Filing, Project
 from pbgen.office import Document, Para, Row, read_office, squeeze
-from pbgen.yamlout import Blank
+from pbgen.schema import schema_text
+from pbgen.write import write_atomic
+from pbgen.yamlout import Blank, dump_filing, schema_reference
 
 
 @dataclass
@@ -371,10 +373,6 @@ def import_file(
 ) -> ImportResult:
     """Import ``source`` into ``output`` (default: beside it, ``.yaml``); refuse to overwrite
     a filing unless ``force``. The schema file is written beside it when none is in reach."""
-    from pbgen.schema import schema_text
-    from pbgen.write import write_atomic
-    from pbgen.yamlout import dump_filing, schema_reference
-
     source = Path(source)
     output = Path(output) if output else source.with_suffix(".yaml")
     if output.exists() and not force:

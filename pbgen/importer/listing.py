@@ -11,8 +11,7 @@ import re
 from pbgen.importer.labels import fold, label_of, money_unit_of, numbering
 from pbgen.importer.tables import goals_of, lines_of, money
 from pbgen.office import Document, Para, Row, squeeze
-
-CONTINUED = "（续）"  # after a project's name where its rows go on from the page before
+from pbgen.paging import CONTINUED
 
 COLUMNS = {
     "单位编码": "code",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pbgen.context import CLOSING_PUNCTUATION
+from pbgen.context.text import CLOSING_PUNCTUATION
 from pbgen.importer.labels import fold, numbering
 from pbgen.importer.tables import FormReader, numbered_title
 from pbgen.office import Document, Para, Row, squeeze

@@ -17,16 +17,16 @@ from office import soffice_pdf
 from test_render_docx import texts
 from test_render_pdf import FOOTER, page_texts, pdftotext
 
-from pbgen.context import MissingDataError, indicator_rows
 from pbgen.context import build_context as shared_context
-from pbgen.layouts import find_layout
-from pbgen.layouts.fubiao import build_context, split_at, standard_rows
+from pbgen.context.indicators import indicator_rows
+from pbgen.layouts import MissingDataError, find_layout
 from pbgen.load import load
 from pbgen.model import Indicator
+from pbgen.paging import restart_spans
 from pbgen.pipeline import TEMPLATES, render_file
 from pbgen.render_pdf import render_html
 
-from conftest import DATA, ROOT, dump, filing_strings, squeeze, typography
+from conftest import DATA, ROOT, attrs, dump, filing_strings, squeeze, typography
 
 SHIFENG = DATA / "shifeng-2023.yaml"
 
@@ -53,7 +53,14 @@ def variant(tmp_path: Path, mutate) -> Path:
 
 
 def context_of(path: Path = SHIFENG):
-    return build_context(load(path).filing)
+    return attrs(shared_context(load(path).filing, find_layout("fubiao")))
+
+
+def split_at(rows, starts):
+    """The rows as the PDF pass restarts their merged cells where pages start (the 附表's
+    template declares these spans, data-pbgen-spans, data-pbgen-page-span)."""
+    spans = ("level1_span", "level2_span", "standard_span")
+    return attrs(restart_spans(rows, starts, spans, "section_span"))
 
 
 def projects(data: dict) -> list[dict]:
@@ -65,10 +72,10 @@ def projects(data: dict) -> list[dict]:
 
 def test_titles_and_signature():
     context = context_of()
-    assert context.department.title == "2023年部门整体支出绩效目标表"
+    assert context.department_sheet.title == "2023年部门整体支出绩效目标表"
     assert context.summary.title == "2023年区级专项资金绩效目标汇总表"
     assert [t.title for t in context.directions] == ["2023年区级专项资金支出方向绩效目标表"] * 2
-    assert [context.department.label, context.summary.label] == ["附表1", "附表2"]
+    assert [context.department_sheet.label, context.summary.label] == ["附表1", "附表2"]
     assert (context.signature.head, context.signature.filled_by) == ("", "赵萍")
     assert context.signature.phone == "0731-22629970"
 
@@ -88,7 +95,7 @@ def test_project_spending_and_total_are_computed_when_not_given(tmp_path):
         for key in ("project", "total"):
             del data["department_budget"][key]
 
-    sheet = context_of(variant(tmp_path, mutate)).department
+    sheet = context_of(variant(tmp_path, mutate)).department_sheet
     assert sheet.project == "84.6"
     assert sheet.total == "528.244101"  # 一般公共预算拨款 + 政府性基金拨款 + 其他资金
 
@@ -129,7 +136,7 @@ def test_standard_cells_merge_within_a_level2_group():
             "质量指标": [Indicator(name="d", standard="甲")],
         }
     }
-    assert [row.standard_span for row in standard_rows(indicator_rows(tree))] == [2, 0, 1, 1]
+    assert [row.standard_span for row in attrs(indicator_rows(tree))] == [2, 0, 1, 1]
 
 
 def test_merged_cells_restart_where_a_page_starts():
@@ -310,7 +317,9 @@ def test_docx_totals(rendered):
 def test_docx_merges_are_vmerge_and_gridspan(rendered):
     context = context_of()
     tables = docx_tables(rendered["docx"])
-    sheets = [(tables[0], context.department.indicators, {1: "level1_span", 2: "level2_span"})]
+    sheets = [
+        (tables[0], context.department_sheet.indicators, {1: "level1_span", 2: "level2_span"})
+    ]
     sheets += [
         (tbl, t.indicators, {1: "level1_span", 2: "level2_span", 5: "standard_span"})
         for tbl, t in zip(tables[2:], context.directions, strict=True)

@@ -29,16 +29,25 @@ from office import (
     soffice_pdf,
 )
 
-from pbgen import parts, render_pdf
-from pbgen.context import MissingDataError
+from pbgen import paging, parts, render_pdf
 from pbgen.context import build_context as shared_context
-from pbgen.layouts import find_layout, gongkai
-from pbgen.layouts.gongkai import build_context, indicator_outline
+from pbgen.context.indicators import indicator_outline
+from pbgen.layouts import MissingDataError, find_layout
 from pbgen.load import load
 from pbgen.model import Department, Filing, Indicator, Project, Unit
 from pbgen.pipeline import render_file
 
-from conftest import DATA, ROOT, clean_data, dump, filing_strings, project, squeeze, typography
+from conftest import (
+    DATA,
+    ROOT,
+    attrs,
+    clean_data,
+    dump,
+    filing_strings,
+    project,
+    squeeze,
+    typography,
+)
 
 TEMPLATE = ROOT / "templates" / "gongkai" / "template.docx"
 FORMATS = ["pdf", "docx", "xlsx"]
@@ -54,6 +63,10 @@ def rendered(tmp_path_factory) -> dict[str, dict[str, Path]]:
         result = render_file(DATA / f"{name}.yaml", out, layout="gongkai")
         files[name] = {path.suffix.lstrip("."): path for path in result.outputs}
     return files
+
+
+def build_context(filing):
+    return attrs(shared_context(filing, find_layout("gongkai")))
 
 
 def context_of(name: str):
@@ -266,7 +279,9 @@ def test_goals_are_numbered_only_when_there_are_several():
 
 def test_indicators_are_the_nested_outline_of_seed_002():
     filing = load(DATA / "menyuan-2024.yaml").filing
-    outline = [(line.level, line.text) for line in indicator_outline(filing.projects[0].indicators)]
+    outline = [
+        (line.level, line.text) for line in attrs(indicator_outline(filing.projects[0].indicators))
+    ]
     assert outline[:4] == [
         (1, "一、产出指标"),
         (2, "（一）数量指标："),
@@ -274,7 +289,7 @@ def test_indicators_are_the_nested_outline_of_seed_002():
         (3, "2. 接待参会委员 ≥162名"),
     ]
     assert (2, "（四）成本指标：") in outline and (1, "三、满意度指标") in outline
-    empty = indicator_outline(filing.projects[9].indicators)
+    empty = attrs(indicator_outline(filing.projects[9].indicators))
     assert (3, "1. 政协协商议政服务中心工作人员工作完成率") in [(x.level, x.text) for x in empty]
 
 
@@ -343,8 +358,8 @@ def pdf_of(path: Path, first_window: int, window_pages: int, part_marks: int):
         return found
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(gongkai, "FIRST_WINDOW", first_window)
-        patch.setattr(gongkai, "WINDOW_PAGES", window_pages)
+        patch.setattr(paging, "FIRST_WINDOW", first_window)
+        patch.setattr(paging, "WINDOW_PAGES", window_pages)
         patch.setattr(parts, "PART_MARKS", part_marks)
         patch.setattr(render_pdf, "lay_out_only", counting_lay_out_only)
         patch.setattr(parts, "split", counting_split)
@@ -378,18 +393,21 @@ def test_the_rows_on_each_page_are_read_from_the_laid_out_pages():
     placed = render_pdf.lay_out_only(context, layout.folder)
     assert len(placed.row_groups) == 12  # pages, the rows not yet split over them (「（续）」)
     on_pages = [name for page in placed.row_groups for name in page]
-    assert list(dict.fromkeys(on_pages)) == [f"r{n}" for n in range(len(context["rows"]))]
+    assert list(dict.fromkeys(on_pages)) == [f"r-{n}" for n in range(len(context["rows"]))]
     assert len(on_pages) > len(context["rows"])  # rows going on over a page, on both
-    assert gongkai._page_starts([["r0", "r1"], ["r1", "r2"], ["r3"], [], ["r4"]]) == {3, 4}
+    table = paging.Rows("r", "rows")
+    pages = [["r-0", "r-1"], ["r-1", "r-2"], ["r-3"], [], ["r-4"]]
+    assert paging.page_starts(table, pages) == {3, 4}
 
 
 def test_a_layout_that_pages_no_rows_is_not_laid_out_to_page_them():
     """The 绩效文本 gives no table row an id: paging its rows would lay the whole document out
-    for nothing (1.2 GB at 1000 projects), so the 公开表's rows are placed only where they are."""
+    for nothing (1.2 GB at 1000 projects), so the 公开表's rows are placed only where they are.
+    (The 绩效文本's context has no table rows at all: its manifest does not ask for them.)"""
     for name, expected in (("wenben", 0), ("gongkai", 12)):
         layout = find_layout(name)
         context = shared_context(load(DATA / "menyuan-2024.yaml").filing, layout)
-        assert len(context["rows"]) > 0
+        assert ("rows" in context) == (name == "gongkai")
         placed = render_pdf.lay_out_only(context, layout.folder)
         assert (len(placed.row_groups), bool(placed.anchors)) == (expected, bool(expected))
 
@@ -433,7 +451,7 @@ def many(tmp_path_factory) -> tuple[Path, bytes, bytes, Counter]:
     of 40 pages) and laid out in parts of 8 rows that begin a page, that PDF laid out whole."""
     path = tmp_path_factory.mktemp("many") / "many.yaml"
     path.write_text(dump(many_projects(45)), encoding="utf-8")
-    cut, counted = pdf_of(path, gongkai.FIRST_WINDOW, gongkai.WINDOW_PAGES, 8)
+    cut, counted = pdf_of(path, paging.FIRST_WINDOW, paging.WINDOW_PAGES, 8)
     whole, _ = pdf_of(path, WHOLE, WHOLE, WHOLE)
     (path.parent / "many.pdf").write_bytes(cut)
     return path, cut, whole, counted

@@ -16,9 +16,8 @@ from office import built_template, soffice_pdf
 from test_render_docx import texts
 from test_render_pdf import FOOTER, page_texts, pdftotext
 
-from pbgen.context import MissingDataError
 from pbgen.context import build_context as shared_context
-from pbgen.layouts import find_layout
+from pbgen.layouts import MissingDataError, find_layout
 from pbgen.load import load
 from pbgen.pipeline import TEMPLATES, check_file, render_file
 
@@ -137,7 +136,8 @@ def test_both_trees_are_flat_rows_with_spans_and_remarks():
     assert period[3]["remark"] == "分三年实施"
     assert project["indicators"][2]["remark"] == "含机耕桥涵"
     assert project["period"] == "2023年1月至2025年12月"
-    assert project["goals"][0].startswith("1.2024年建成")
+    assert project["goals"][0].startswith("2024年建成")  # as written; numbered beside it
+    assert project["numbered_goals"][0].startswith("1.2024年建成")
 
 
 def test_a_filing_without_the_long_term_tree_is_refused(tmp_path):

@@ -1,20 +1,16 @@
-"""The 绩效文本 layout's context (and the shared context helpers it uses): numbering, derived
-sections, merge spans, refusals."""
+"""The 绩效文本 layout's context (the sections it uses and the helpers they share): numbering,
+derived sections, merge spans, refusals."""
 
 import pytest
 
-from pbgen.context import (
-    MissingDataError,
-    bracket_number,
-    chinese_number,
-    indicator_rows,
-    sentence,
-)
-from pbgen.layouts import find_layout
-from pbgen.layouts.wenben import wenben_context
+from pbgen.context.indicators import indicator_rows
+from pbgen.context.numbering import bracket_number, chinese_number
+from pbgen.context.text import sentence
+from pbgen.layouts import MissingDataError, find_layout
 from pbgen.load import load
 
-from conftest import DATA, project
+from conftest import DATA, attrs, project
+from conftest import context_of as wenben_context
 
 
 def context_of(name: str):
@@ -85,18 +81,19 @@ def test_table_fields_kept_as_written():
     table = context_of("shanhaiguan-2020.yaml").projects[1]
     assert (table.budget, table.fiscal, table.other) == ("8000.00", "8000.00", "")
     assert table.plan == [
-        ("3月底", ""),
-        ("6月底", "62.00%"),
-        ("10月底", "92.00%"),
-        ("12月底", "100.00%"),
+        ["3月底", ""],
+        ["6月底", "62.00%"],
+        ["10月底", "92.00%"],
+        ["12月底", "100.00%"],
     ]
     assert table.unit_label == "131002中国人民政治协商会议河北省秦皇岛市山海关区委员会"
-    assert table.goals == ["1.车辆正常运转率", "2.机关活动完成率"]
+    assert table.goals == ["车辆正常运转率", "机关活动完成率"]  # plain, as written
+    assert table.numbered_goals == ["1.车辆正常运转率", "2.机关活动完成率"]
 
 
 def test_indicator_spans():
     filing = load(DATA / "zunhua-2024.yaml").filing
-    rows = indicator_rows(filing.projects[5].indicators)
+    rows = attrs(indicator_rows(filing.projects[5].indicators))
     assert [(r.level1_span, r.level2_span) for r in rows] == [
         (4, 1),
         (0, 1),

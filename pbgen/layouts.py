@@ -4,18 +4,23 @@ pbgen's own layouts are in its templates folder; a department adds its own, or r
 a folder of its own, named by ``--template-dir`` or by ``template_dir`` in a ``pbgen.toml`` next
 to its filings (or in a parent folder). A folder whose id is new is a new layout; one with the
 id of ours replaces ours. The manifest says what the layout needs and prints
-(``pbgen.manifest``); the templates get the one shared context (``pbgen.context``).
+(``pbgen.manifest``); the templates get the context of the sections it names
+(``pbgen.context``); each format it declares is rendered by the format's renderer
+(``pbgen.formats``), which reads all it needs from the layout's own folder.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pbgen.errors import PbgenError
+from pbgen.formats import FORMATS
 from pbgen.kit import BUILT_IN, Kit, builtin_kit
 from pbgen.kitstore import kit_for
-from pbgen.manifest import MANIFEST, Manifest, missing, read_manifest, unprinted
+from pbgen.manifest import MANIFEST, SECTIONS, Manifest, missing, read_manifest, unprinted
 from pbgen.settings import SETTINGS_FILE, settings_for
 
 
@@ -44,45 +49,44 @@ class Layout:
     def formats(self) -> tuple[str, ...]:
         return tuple(self.manifest.formats)
 
-    def refuse_missing(self, filing, file: str = "") -> None:
-        """Refuse, naming every field the manifest ``needs`` that the filing lacks."""
-        from pbgen.context import refuse_if_missing
+    @property
+    def sections(self) -> tuple[str, ...]:
+        """The context sections its templates use (``pbgen.context``): all when it names none."""
+        named = self.manifest.sections
+        return SECTIONS if named is None else tuple(named)
 
-        refuse_if_missing(self.name, file, missing(filing, self.manifest.needs))
+    def refuse_missing(self, filing, file: str = "") -> None:
+        """Refuse, naming every field the manifest ``needs`` that the filing lacks, rather than
+        print empty sections or cells."""
+        lacking = missing(filing, self.manifest.needs)
+        if lacking:
+            where = f"{file}：" if file else ""
+            raise MissingDataError(
+                f"{where}不能排成「{self.name}」版式，缺少：{'；'.join(lacking)}。"
+                "请在文件中补上，或选用这份文件具备数据的版式（--layout）。"
+            )
 
     def unprinted(self, filing) -> list[str]:
         """What the filing gives that this layout does not print (its manifest's ``prints``)."""
         return unprinted(filing, self.manifest.prints)
 
     def render(self, context: dict, formats, timestamp) -> Rendered:
-        """The layout's files from the shared context, only the formats asked for: DOCX and
-        XLSX never load the PDF engine (WeasyPrint, Pango), so they render where it is missing.
-        The PDF's page count is the document's; a DOCX 目录 carries the DOCX's own page numbers
-        (``render_docx.render_docx_paged``), never the PDF's: the two lay out differently."""
+        """The layout's files from its context, only the formats asked for, each by its
+        format's renderer (``pbgen.formats``): DOCX and XLSX never load the PDF engine
+        (WeasyPrint, Pango), so they render where it is missing. The page count is the PDF's;
+        a DOCX 目录 carries the DOCX's own page numbers, never the PDF's: the two lay out
+        differently."""
         files, pages, notices = {}, None, []
-        if "pdf" in formats:
-            from pbgen.layouts.fubiao import paged_pdf
-            from pbgen.layouts.gongkai import continued_pdf
-            from pbgen.render_pdf import lay_out_only, render_pdf
-
-            first = context["part1"]["anchor"]
-            pdf = continued_pdf(
-                context,
-                lambda c: paged_pdf(c, self.folder, lambda c: render_pdf(c, self.folder, first)),
-                lambda c, cut: lay_out_only(c, self.folder, cut),
-            )
-            files["pdf"], pages = pdf.data, pdf.pages
-        if "docx" in formats:
-            from pbgen.render_docx import render_docx_paged
-
-            template = self.folder / "template.docx"
-            files["docx"], notices = render_docx_paged(context, template, timestamp=timestamp)
-        if "xlsx" in formats:
-            from pbgen.layouts.gongkai import from_context
-            from pbgen.render_xlsx import render_xlsx
-
-            files["xlsx"] = render_xlsx(from_context(context), timestamp)
+        for name in formats:
+            output = FORMATS[name].render(context, self, timestamp)
+            files[name] = output.data
+            pages = output.pages if output.pages is not None else pages
+            notices += output.notices
         return Rendered(files, pages, notices)
+
+
+class MissingDataError(PbgenError):
+    """The filing lacks what the requested layout needs."""
 
 
 def builtin_templates() -> Path:
@@ -123,18 +127,17 @@ def _layouts_in(folder: Path, origin: str) -> list[Layout]:
     return found
 
 
-BUILT_IN_ORDER = ("wenben", "gongkai", "fubiao", "shenbao")
-
-
 def find_layouts(
     template_dir: Path | None = None, filing: Path | None = None, kit: Kit | None = None
 ) -> list[Layout]:
-    """Every layout found, pbgen's first (绩效文本, 公开表, 附表, then by id), then the user's."""
+    """Every layout found, pbgen's first (in the order its kit lists them, ``layouts:``, then by
+    id), then the user's."""
+    kit = kit or (kit_for(filing) if filing is not None else builtin_kit())
     layouts: dict[str, Layout] = {}
     for folder, origin in layout_folders(template_dir, filing, kit):
         for layout in _layouts_in(folder, origin):
             layouts[layout.id] = layout
-    order = {id_: n for n, id_ in enumerate(BUILT_IN_ORDER)}
+    order = {id_: n for n, id_ in enumerate(kit.layout_order)}
     return sorted(
         layouts.values(),
         key=lambda layout: (layout.origin != BUILT_IN, order.get(layout.id, len(order)), layout.id),
@@ -184,16 +187,13 @@ GUIDE = "README.md"
 
 
 def copy_layout(
-    new_id: str, source: str, to: Path | None, name: str | None, here: Path
+    new_id: str, source: str | None, to: Path | None, name: str | None, here: Path
 ) -> tuple[Path, Path | None]:
-    """Copy the layout ``source`` as ``new_id`` into ``to`` (default: the ``template_dir`` of the
-    ``pbgen.toml`` governing ``here``, else ``here/forms``, and then a ``pbgen.toml`` saying so
-    is written). Returns the new folder and the settings file written, if any."""
-    import re
-    import shutil
-
-    from pbgen.manifest import Manifest
-
+    """Copy the layout ``source`` (default: the kit's default layout) as ``new_id`` into ``to``
+    (default: the ``template_dir`` of the ``pbgen.toml`` governing ``here``, else
+    ``here/forms``, and then a ``pbgen.toml`` saying so is written). Returns the new folder and
+    the settings file written, if any."""
+    source = source or kit_for(here).default_layout
     if not re.fullmatch(Manifest.model_fields["id"].metadata[0].pattern, new_id):
         raise PbgenError(
             f"版式编号「{new_id}」只能用小写字母开头，由小写字母、数字、-、_ 组成，如 hubei。"
@@ -241,10 +241,11 @@ def guide_text(new_id: str, original: Layout) -> str:
 
 | 文件 | 作用 |
 |---|---|
-| `manifest.yaml` | 版式的编号、中文名、标题、格式（docx/pdf）、纸张方向；`needs`：文件必须给出的字段（缺了就拒绝生成并逐项说明）；`prints`：本版式印出的字段（文件给了而没印出的，生成时会提示） |
+| `manifest.yaml` | 版式的编号、中文名、标题、格式（docx/pdf/xlsx）、纸张方向；`sections`：模板要的数据组（outline、table_rows、sheets）；`needs`：文件必须给出的字段（缺了就拒绝生成并逐项说明）；`prints`：本版式印出的字段（文件给了而没印出的，生成时会提示） |
 | `document.html.j2` | PDF 的内容：HTML + Jinja（`{{{{ 变量 }}}}`、`{{% for … %}}`）；每张另起一页的表（第一张之后的）带 `data-pbgen-part`，长文档即可分批排版（见 `templates/CONTEXT.md`） |
 | `style.css` | PDF 的样式：纸张、页边距、字体、表格线；`common/base.css` 是 pbgen 自带的字体栈与页码 |
 | `template.docx` | DOCX 的模板：用 Word 打开修改；单元格里的 `{{{{ 变量 }}}}` 由 pbgen 填入，`{{%tr for … %}}` 重复表格行，单元格里写 `{{# 合并 #}}` 表示与上一行同值时纵向合并（`{{# 合并2 #}}`、`{{# 合并3 #}}` 是下一级） |
+| `template.xlsx` | XLSX 的模板（格式有 xlsx 时）：用 Excel 打开修改；单元格里写 `{{{{ 变量 }}}}`，只写着 `{{%tr … %}}` 的行重复表格行，`{{# 合并 #}}`、`{{# 续 #}}` 等标记见 `templates/CONTEXT.md` |
 
 模板能用的全部变量及其含义见 pbgen 的 `templates/CONTEXT.md`；看一份文件实际给出的数据：
 

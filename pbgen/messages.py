@@ -1,0 +1,61 @@
+"""What pydantic says of a value, in Chinese: for filings (``pbgen.load`` adds where and the
+typing slips of a Chinese input method) and for the files a kit is made of (kit.yaml,
+manifest.yaml, a framework)."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import ValidationError
+
+TYPE_MESSAGES: dict[str, str] = {
+    "decimal_parsing": "应为金额数字，如 5.00，写的是「{input}」。",
+    "decimal_type": "应为金额数字，如 5.00。",
+    "int_parsing": "应为整数，写的是「{input}」。",
+    "bool_parsing": "应为 true 或 false，写的是「{input}」。",
+    "string_type": "应为一段文字，不能是列表或字段组。",
+    "list_type": "应为列表：每项另起一行，以「- 」开头。",
+    "dict_type": "应为字段组：下一行缩进，写「键: 值」。",
+    "model_type": "应为字段组：下一行缩进，写「键: 值」。",
+    "model_attributes_type": "应为字段组：下一行缩进，写「键: 值」。",
+    "greater_than_equal": "不能小于 {ge}，写的是「{input}」。",
+    "less_than_equal": "不能大于 {le}，写的是「{input}」。",
+    "greater_than": "应大于 {gt}，写的是「{input}」。",
+    "too_short": "至少要有 {min_length} 项。",
+    "literal_error": "应为 {expected} 之一，写的是「{input}」。",
+    "finite_number": "应为有限的数字。",
+}
+
+
+def type_message(detail: dict) -> str:
+    """What is wrong with one value, and what to write instead."""
+    context = dict(detail.get("ctx") or {})
+    template = TYPE_MESSAGES.get(detail["type"])
+    if "input" in detail and detail["input"] is None:  # an empty key where a value is needed
+        expected = str(context.get("expected", "")).replace("'", "").replace(" or ", "、")
+        return "这一项是空的，请填写" + (f"：可填 {expected}。" if expected else "。")
+    if detail["type"] == "value_error":
+        return str(context.get("error", detail["msg"])) + "。"
+    if template is None:
+        return detail["msg"]
+    if detail["type"] == "literal_error":
+        expected = context.get("expected", "").replace("'", "")
+        context["expected"] = "、".join(re.split(r",\s*|\s+or\s+", expected))
+    value = detail.get("input")
+    return template.format(input=value if isinstance(value, str) else "…", **context)
+
+
+def described(error: ValidationError) -> str:
+    """A validation error of a file pbgen reads (kit.yaml, manifest.yaml, a framework): each
+    problem as ``key.path：what to write``, joined by 「；」."""
+    problems = []
+    for detail in error.errors():
+        where = ".".join(map(str, detail["loc"])) or "（整体）"
+        if detail["type"] == "extra_forbidden":
+            message = "不认识的键，请删去或改正拼写。"
+        elif detail["type"] == "missing":
+            message = "缺少这一项，请补上。"
+        else:
+            message = type_message(detail)
+        problems.append(f"{where}：{message.rstrip('。')}")
+    return "；".join(problems) + "。"

@@ -1,0 +1,80 @@
+"""The registry of output formats: each a name, a suffix, whether it needs the PDF engine and
+the module that renders it, loaded only when its format is asked for; a format registered
+from outside pbgen renders like a built-in one, for any layout that declares it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from pbgen import formats
+from pbgen.formats import FORMATS, Format, Output
+from pbgen.layouts import builtin_templates
+from pbgen.manifest import ManifestError, read_manifest
+from pbgen.pipeline import render_file
+
+from conftest import CLEAN, ROOT
+
+
+def test_the_built_in_formats():
+    assert [(f.name, f.suffix, f.needs_pdf_engine) for f in FORMATS.values()] == [
+        ("docx", ".docx", False),
+        ("pdf", ".pdf", True),
+        ("xlsx", ".xlsx", False),
+    ]
+
+
+def test_a_renderer_loads_when_its_format_is_asked_for():
+    """Asking for the DOCX loads the Word renderer, and neither WeasyPrint nor openpyxl."""
+    code = (
+        "import sys\n"
+        "from pbgen.pipeline import render_file\n"
+        f"render_file({str(CLEAN)!r}, {str(ROOT / 'output' / 'formats-test')!r}, ['docx'],"
+        " layout='gongkai')\n"
+        "print('LOADED', sorted(m for m in ('pbgen.render_docx', 'pbgen.render_pdf',"
+        " 'pbgen.render_xlsx', 'weasyprint', 'openpyxl') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    shutil.rmtree(ROOT / "output" / "formats-test", ignore_errors=True)
+    assert "LOADED ['pbgen.render_docx']" in done.stdout, done.stdout + done.stderr
+
+
+def render(context: dict, layout, timestamp) -> Output:
+    """A format of a bureau's own: the title and each project's name, one a line."""
+    lines = [context["title"], *(project["name"] for project in context["projects"])]
+    return Output("\n".join(lines).encode("utf-8"), notices=["纯文本没有版式"])
+
+
+@pytest.fixture
+def text_format():
+    formats.register(Format("txt", ".txt", needs_pdf_engine=False, renderer=__name__))
+    yield
+    del FORMATS["txt"]
+
+
+def test_a_registered_format_renders_for_a_layout_that_declares_it(text_format, tmp_path):
+    layout = tmp_path / "forms" / "names"
+    layout.mkdir(parents=True)
+    (layout / "manifest.yaml").write_text(
+        'id: names\nname: 项目名单\ntitle: "{{ department.name }}项目名单"\n'
+        "formats: [txt]\nsections: []\n",
+        encoding="utf-8",
+    )
+    result = render_file(CLEAN, tmp_path / "out", layout="names", template_dir=tmp_path / "forms")
+    (output,) = result.outputs
+    assert output.suffix == ".txt" and result.notices == ["纯文本没有版式"]
+    assert output.read_text(encoding="utf-8").splitlines()[1:] == ["委员视察经费", "文史资料编印费"]
+
+
+def test_a_manifest_naming_an_unknown_format_is_refused(tmp_path):
+    manifest = tmp_path / "manifest.yaml"
+    source = builtin_templates() / "shenbao" / "manifest.yaml"
+    text = source.read_text(encoding="utf-8").replace("formats: [docx, pdf]", "formats: [txt]")
+    manifest.write_text(text, encoding="utf-8")
+    with pytest.raises(
+        ManifestError, match=r"formats\.0：不认识的格式「txt」；可用：docx、pdf、xlsx"
+    ):
+        read_manifest(manifest)
