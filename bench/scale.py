@@ -61,7 +61,7 @@ def filing(projects: int, seed: int = 2024) -> dict:
         item["code"] = f"P{n:05d}"
         item["name"] = f"{words}专项经费{n}"
         item["budget"] = item["fiscal"] = f"{rng.randint(10, 500)}.00"
-        for expense in item.get("expense_details", []):
+        for expense in item.get("tables", {}).get("expense_details", []):
             expense["amount"] = item["budget"]  # a clean filing: the check finds nothing
         item.pop("other", None)
         item["goals"] = ["".join(rng.choice(WORDS) for _ in range(rng.randint(5, 40))) + "。"]

@@ -25,8 +25,6 @@ ITEM_NOUNS: dict[str, tuple[str, str]] = {
     "Indicator": ("三级指标", "name"),
     "Duty": ("职责", "name"),
     "TitledText": ("", "title"),
-    "WorkItem": ("事项", "task"),
-    "ExpenseDetail": ("", "content"),
     "ScheduleItem": ("", "task"),
 }
 SHOWN_NAME_LENGTH = 16
@@ -152,7 +150,7 @@ def _without_redundant(steps: list[Step]) -> list[Step]:
     """Drop a list's title where its item already says what it is (预算项目 › 项目「…」,
     绩效目标 › 绩效目标第1项), and the indicator tree's title before a 一级 name."""
     kept = []
-    for step, following in zip(steps, [*steps[1:], None], strict=True):
+    for step, following in zip(steps, [*steps[1:], None][: len(steps)], strict=True):
         if not step.label:
             continue
         if (

@@ -36,6 +36,7 @@ class Layout:
     manifest: Manifest
     folder: Path
     origin: str  # where it was found: pbgen 自带, --template-dir …, pbgen.toml …
+    kit: Kit = field(default_factory=builtin_kit, compare=False)  # the kit it was found through
 
     @property
     def id(self) -> str:
@@ -58,7 +59,7 @@ class Layout:
     def refuse_missing(self, filing, file: str = "") -> None:
         """Refuse, naming every field the manifest ``needs`` that the filing lacks, rather than
         print empty sections or cells."""
-        lacking = missing(filing, self.manifest.needs)
+        lacking = missing(filing, self.manifest.needs, self.table_titles)
         if lacking:
             where = f"{file}：" if file else ""
             raise MissingDataError(
@@ -68,7 +69,12 @@ class Layout:
 
     def unprinted(self, filing) -> list[str]:
         """What the filing gives that this layout does not print (its manifest's ``prints``)."""
-        return unprinted(filing, self.manifest.prints)
+        return unprinted(filing, self.manifest.prints, self.table_titles)
+
+    @property
+    def table_titles(self) -> dict[str, str]:
+        """Each table of its kit by its title: how messages name ``tables.<key>``."""
+        return {key: spec.title for key, spec in self.kit.tables().items()}
 
     def render(self, context: dict, formats, timestamp) -> Rendered:
         """The layout's files from its context, only the formats asked for, each by its
@@ -111,14 +117,14 @@ def layout_folders(
     return folders
 
 
-def _layouts_in(folder: Path, origin: str) -> list[Layout]:
+def _layouts_in(folder: Path, origin: str, kit: Kit) -> list[Layout]:
     """The layout ``folder`` is, or the layouts in its sub-folders."""
     if (folder / MANIFEST).is_file():
-        return [Layout(read_manifest(folder / MANIFEST), folder, origin)]
+        return [Layout(read_manifest(folder / MANIFEST), folder, origin, kit)]
     found = []
     for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
         if (sub / MANIFEST).is_file():
-            found.append(Layout(read_manifest(sub / MANIFEST), sub, origin))
+            found.append(Layout(read_manifest(sub / MANIFEST), sub, origin, kit))
         elif (sub / "document.html.j2").is_file() or (sub / "template.docx").is_file():
             raise PbgenError(
                 f"{sub}：有模板文件但没有 {MANIFEST}；每个版式文件夹都要有一份"
@@ -135,7 +141,7 @@ def find_layouts(
     kit = kit or (kit_for(filing) if filing is not None else builtin_kit())
     layouts: dict[str, Layout] = {}
     for folder, origin in layout_folders(template_dir, filing, kit):
-        for layout in _layouts_in(folder, origin):
+        for layout in _layouts_in(folder, origin, kit):
             layouts[layout.id] = layout
     order = {id_: n for n, id_ in enumerate(kit.layout_order)}
     return sorted(

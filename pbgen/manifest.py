@@ -123,11 +123,13 @@ def _item_type(annotation: Any) -> Any:
     return None
 
 
-def titles(path: str) -> list[str]:
+def titles(path: str, tables: dict[str, str] | None = None) -> list[str]:
     """The Chinese title of each field along ``path``; raises ``ValueError`` for a path that is
-    not in the model. A key after a free mapping (``extra.项目类别``) is its own title."""
+    not in the model. A key after a free mapping (``extra.项目类别``) is its own title; a table
+    (``tables.cost``) is titled as ``tables`` (key → title, from the kit) says."""
     annotation: Any = Filing
-    found = []
+    found: list[str] = []
+    previous = ""
     for segment in _segments(normalize(path)):
         key, walks = segment.removesuffix("[]"), segment.endswith("[]")
         annotation = unwrap(annotation)
@@ -139,7 +141,7 @@ def titles(path: str) -> list[str]:
             found.append(field_title(info, name))
             annotation = info.annotation
         elif get_origin(annotation) is dict and not _is_tree(annotation):
-            found.append(key)
+            found.append((tables or {}).get(key, key) if previous == "tables" else key)
             annotation = get_args(annotation)[1]
         else:
             raise ValueError(segment)
@@ -147,15 +149,18 @@ def titles(path: str) -> list[str]:
             annotation = _item_type(annotation)
             if annotation is None:
                 raise ValueError(segment)
+        previous = key
     return found
 
 
-def title(path: str) -> str:
+def title(path: str, tables: dict[str, str] | None = None) -> str:
     """The field's title, with its container's where the path runs through one:
-    指标值确定依据（部门年度绩效指标）, 项目类别（其他栏目）."""
-    names = [name.removesuffix("（%）") for name in titles(path)]  # a unit is not the name
+    指标值确定依据（部门年度绩效指标）, 项目类别（其他栏目）; a table by its own title."""
+    names = [name.removesuffix("（%）") for name in titles(path, tables)]  # a unit is not the name
     segments = _segments(normalize(path))
     container = ".".join(segments[:-1])
+    if container.endswith("tables"):
+        return names[-1]
     if len(names) > 1 and container not in RECORDS:
         return f"{names[-1]}（{names[-2]}）"
     return names[-1]
@@ -209,7 +214,7 @@ def given(filing: Filing, path: str) -> bool:
 # -- what a filing lacks, what a layout leaves unprinted ---------------------------------------
 
 
-def missing(filing: Filing, needs: list[str]) -> list[str]:
+def missing(filing: Filing, needs: list[str], tables: dict[str, str] | None = None) -> list[str]:
     """Each need the filing does not meet, as the document names it: 总体绩效目标; for a field
     of every project or unit, 资金用途（3 个项目，如「甲」、「乙」等）."""
     lacking = []
@@ -219,12 +224,12 @@ def missing(filing: Filing, needs: list[str]) -> list[str]:
         if not empty:
             continue
         if all(owner is None for owner in empty):
-            lacking.append(title(need))
+            lacking.append(title(need, tables))
             continue
         noun = "项目" if normalize(need).startswith(PROJECTS) else "单位"
         names = [getattr(owner, "name", "") for owner in empty]
         example = "、".join(f"「{name}」" for name in names[:2]) + ("等" if len(names) > 2 else "")
-        lacking.append(f"{title(need)}（{len(names)} 个{noun}，如{example}）")
+        lacking.append(f"{title(need, tables)}（{len(names)} 个{noun}，如{example}）")
     return lacking
 
 
@@ -254,7 +259,7 @@ def given_paths(filing: Filing) -> list[str]:
             ):
                 for item in _items(value):
                     walk(item, f"{path}[]")
-            elif isinstance(value, dict) and path.endswith("extra"):
+            elif isinstance(value, dict) and path.endswith(("extra", "tables")):
                 for label in value:
                     found[f"{path}.{label}"] = None
             else:
@@ -287,7 +292,9 @@ def _within(path: str, prefix: str) -> bool:
     return path == prefix or path.startswith((prefix + ".", prefix + "[]"))
 
 
-def unprinted(filing: Filing, prints: list[str | Printed]) -> list[str]:
+def unprinted(
+    filing: Filing, prints: list[str | Printed], tables: dict[str, str] | None = None
+) -> list[str]:
     """What ``filing`` gives that a layout printing ``prints`` has no place for, each named
     once: a container none of whose fields is printed (年度预算申请) by its own title."""
     printed = []
@@ -309,12 +316,13 @@ def unprinted(filing: Filing, prints: list[str | Printed]) -> list[str]:
                 ".".join(segments[:end])
                 for end in range(1, len(segments) + 1)
                 if ".".join(segments[:end]) not in RECORDS
-                and segments[end - 1] != "extra"  # each label is a field of its own
+                and segments[end - 1]
+                not in ("extra", "tables")  # each label, table a field of its own
                 and not any(_within(s, ".".join(segments[:end])) for s in shown)
             ),
             path,
         )
-        names[title(container)] = None
+        names[title(container, tables)] = None
     return list(names)
 
 

@@ -1,6 +1,6 @@
 """``pbgen migrate``: upgrade older filings in place.
 
-A filing states its format in a top-level key, ``pbgen: 2``; what changed between formats is
+A filing states its format in a top-level key, ``pbgen: 3``; what changed between formats is
 ``pbgen.versions``. ``migrate_text``
 applies the entries a filing lacks as edits at the places the loader marked: only the renamed
 key's own characters change, so comments, order, quoting and blank lines stay as the author
@@ -13,6 +13,8 @@ import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from pbgen.errors import PbgenError
 from pbgen.fields import describe
@@ -59,24 +61,74 @@ def migrate_text(text: str, file: str) -> Migrated:
         raise PbgenError(version_problem(source).render())
     changes: list[str] = []
     for step in range(version + 1, FORMAT + 1):
-        edits = []
+        edits, moves = [], []
         for rename in MIGRATIONS.get(step, []):
             for path in rename.places(source.data):
                 parent = at(source.data, path[:-1])
                 line, column = source.marks[path]
-                if rename.to in parent:
+                if rename.to.split(".")[0] in parent:
                     raise PbgenError(
                         f"{file}:{line}:{column}: {describe(path, source.data)} 既有 "
-                        f"{path[-1]} 又有 {rename.to}：请删去一个，再运行 pbgen migrate。"
+                        f"{path[-1]} 又有 {rename.to.split('.')[0]}：请把 {path[-1]} 手工移到"
+                        f" {rename.to}，再运行 pbgen migrate。"
                     )
-                edits.append((line, column, path[-1], rename.to))
+                if "." in rename.to:
+                    moves.append((path, rename.to))
+                else:
+                    edits.append((line, column, path[-1], rename.to))
                 changes.append(f"第 {line} 行：{what(path, source.data, rename.to)}；{rename.why}")
         text = _apply(text, edits, file)
+        text = _nest(text, moves, file)
         source = parse(text, file)
     if stated != FORMAT:
         text, line = _set_version(text, source)
         changes.append(f"第 {line} 行：格式版本 pbgen: {FORMAT}")
     return Migrated(text, version, changes)
+
+
+def _nest(text: str, moves: list[tuple[tuple, str]], file: str) -> str:
+    """Move each key at ``path`` under new parent keys (``tables.expense_details``): its line
+    becomes the parents', it follows one step in per parent, and its value's lines move in with
+    it — block text, comments and blank lines too — so the YAML means the same, deeper down."""
+    if not moves:
+        return text
+    root = parse(text, file, keep_nodes=True).root
+    lines = text.split("\n")
+    spans = [(*_span(root, path, lines), to) for path, to in moves]
+    for first, column, end, to in sorted(spans, reverse=True):
+        content = lines[first]
+        if content[:column].strip():
+            raise PbgenError(
+                f"{file}:{first + 1}:{column + 1}: 这个键写在一行的中间（{{…}} 写法），"
+                f"pbgen migrate 无法移动：请手工把它移到 {to} 之下，再运行 pbgen migrate。"
+            )
+        indent = content[:column]
+        *parents, key = to.split(".")
+        step = "  " * len(parents)
+        opened = [f"{indent}{'  ' * depth}{name}:" for depth, name in enumerate(parents)]
+        value = content[column:].split(":", 1)[1]  # what followed the old key: value, comment
+        moved = [step + line if line.strip() else line for line in lines[first + 1 : end]]
+        lines[first:end] = [*opened, f"{indent}{step}{key}:{value}", *moved]
+    return "\n".join(lines)
+
+
+def _span(root: yaml.Node, path: tuple, lines: list[str]) -> tuple[int, int, int]:
+    """(first line, column, end line) of the key at ``path`` and its value, 0-based, the end
+    excluded (a value ends where the next token begins: that line is its only when something
+    of the value stands before it)."""
+    node, key = root, None
+    for segment in path:
+        if isinstance(node, yaml.SequenceNode):
+            node = node.value[segment]
+        else:
+            key, node = next((k, v) for k, v in node.value if k.value == segment)
+    mark = node.end_mark
+    end = (
+        mark.line + bool(lines[mark.line][: mark.column].strip())
+        if mark.line < len(lines)
+        else mark.line
+    )
+    return key.start_mark.line, key.start_mark.column, max(end, key.start_mark.line + 1)
 
 
 def _apply(text: str, edits: list[tuple[int, int, str, str]], file: str) -> str:

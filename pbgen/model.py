@@ -18,7 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 
 # The format of a filing (its ``pbgen:`` key). A renamed key raises it; pbgen/migrate.py
 # upgrades older filings.
-FORMAT = 2
+FORMAT = 3
 
 # -- scalar types ---------------------------------------------------------------------------
 
@@ -239,21 +239,6 @@ class SpendingPlan(Record):
         ]
 
 
-class ExpenseDetail(Record):
-    """One row of 支出明细及测算说明 (附表3)."""
-
-    content: Text | None = Field(None, title="支出内容简介", description="如「专题视察」。")
-    detail: Text | None = Field(None, title="支出明细", description="如「视察3次」。")
-    amount: Money = Field(
-        title="金额", description="这一行的金额，单位同全文；各行相加应等于项目预算数。"
-    )
-    basis: Text | None = Field(
-        None,
-        title="支出测算依据及过程说明",
-        description="算式写成「2000元*5=10000元」，pbgen check 会核算。",
-    )
-
-
 class FundPair(Record):
     """One source of a project's money: over the whole 实施期 and in the budget year."""
 
@@ -403,14 +388,6 @@ class Project(Record):
         default_factory=dict,
         title="实施期绩效指标",
         description="中期（长期）指标，写法同 indicators（年度指标）。",
-    )
-    expense_details: Annotated[
-        list[ExpenseDetail],
-        BeforeValidator(_as_list, json_schema_input_type=list[ExpenseDetail] | None),
-    ] = Field(
-        default_factory=list,
-        title="支出明细及测算说明",
-        description="附表3 的支出明细：每行写支出内容、明细、金额和测算依据；各行金额之和应等于预算数。",
     )
     tables: Tables = Field(default_factory=dict)
     extra: Extra = Field(default_factory=dict)
@@ -585,16 +562,6 @@ class DepartmentBudget(Record):
     )
 
 
-class WorkItem(Record):
-    """One row of 年度重点工作计划."""
-
-    task: Text = Field(title="事项", description="重点工作的名称或内容。")
-    owner: Text | None = Field(
-        None, title="责任单位/科室", description="负责这项工作的单位或科室。"
-    )
-    goal: Text | None = Field(None, title="工作目标", description="这项工作年底要达到的目标。")
-
-
 class Department(Record):
     """The filing department: identity, cover lines and signatures."""
 
@@ -757,11 +724,6 @@ class Filing(Record):
         description="附表1 的资金总额及其构成：按收入（一般公共预算、政府性基金、其他）和按支出（基本支出、项目支出）。",
     )
     duties: Text | None = Field(None, title="部门职责概述", description="附表1，每行一条。")
-    work_plan: list[WorkItem] = Field(
-        default_factory=list,
-        title="年度重点工作计划",
-        description="附表1 的年度重点工作，每项写事项、责任单位/科室、工作目标。",
-    )
     department_indicators: IndicatorTree | None = Field(
         None,
         title="部门年度绩效指标",

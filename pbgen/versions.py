@@ -2,8 +2,9 @@
 a filing in another format cannot be read as it stands (``version_problem``, which ``load``
 asks). ``pbgen migrate`` applies the changes (``pbgen.migrate``).
 
-A filing states its format in a top-level key, ``pbgen: 2``. When a key is renamed, ``FORMAT``
-goes up by one and ``MIGRATIONS`` gains an entry for it — nothing else.
+A filing states its format in a top-level key, ``pbgen: 3``. When a key is renamed or moved
+(``to`` with a dot: under a new parent key), ``FORMAT`` goes up by one and ``MIGRATIONS`` gains
+an entry for it — nothing else.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ UNVERSIONED = 1  # filings written before the format had a number
 
 @dataclass(frozen=True)
 class Rename:
-    """Key ``path`` (dotted; ``*`` stands for every item of a list) is now written ``to``."""
+    """Key ``path`` (dotted; ``*`` stands for every item of a list) is now written ``to``: a
+    name, or a dotted path under the same parent (``tables.expense_details``)."""
 
     path: str
     to: str
@@ -48,6 +50,18 @@ MIGRATIONS: dict[int, list[Rename]] = {
             "department.head",
             "signed_by",
             "与 compiled_by、reviewed_by、filled_by 同一写法",
+        ),
+    ],
+    3: [
+        Rename(
+            "units.*.projects.*.expense_details",
+            "tables.expense_details",
+            "支出明细是 pbgen 自带的表格，与各 kit 的表格同一写法（tables 之下）",
+        ),
+        Rename(
+            "work_plan",
+            "tables.work_plan",
+            "年度重点工作计划是 pbgen 自带的表格，与各 kit 的表格同一写法（tables 之下）",
         ),
     ],
 }
@@ -127,7 +141,8 @@ def what(path: tuple, data: Any, new: str) -> str:
     """部门的 head → signed_by（单位负责人签字）: a rename as the clerk reads it."""
     titles = dict(allowed_keys(path[:-1], data))
     parent = describe(path[:-1], data)
-    return f"{parent}{'的 ' if parent else ''}{path[-1]} → {new}（{titles.get(new, new)}）"
+    head = new.split(".")[0]  # a move: named by the key it goes under
+    return f"{parent}{'的 ' if parent else ''}{path[-1]} → {new}（{titles.get(head, head)}）"
 
 
 def _tail(error: PbgenError) -> str:

@@ -31,6 +31,14 @@ def paths(value, prefix=""):
             yield from paths(item, f"{prefix}[]")
 
 
+def generic(path: str) -> str:
+    """A path through a kit's tables and texts as CONTEXT.md writes it: the names are the
+    kit's (``tables.<表名>.rows[].<列名>``, ``texts.<栏目>``)."""
+    path = re.sub(r"\btables\.[^.\[]+", "tables.<表名>", path)
+    path = re.sub(r"(tables\.<表名>\.(?:rows\[\]|lines\[\]|total))\.[^.\[]+", r"\1.<列名>", path)
+    return re.sub(r"\btexts\.[^.\[]+", "texts.<栏目>", path)
+
+
 def test_every_variable_is_documented_for_template_authors(write_filing):
     def mutate(data):
         data["extra"] = {"备案号": "A1"}
@@ -38,6 +46,7 @@ def test_every_variable_is_documented_for_template_authors(write_filing):
         data["units"][0]["extra"] = {"单位类型": "行政"}
         project(data).update(
             extra={"项目类别": "基础建设类"},
+            tables={"expense_details": [{"content": "会议", "amount": "10.00"}]},
             schedule=[{"task": "启动", "start": "1月", "end": "3月"}],
             overview={"basis": "文件", "feasibility": "可行", "necessity": "必要"},
             funds={"total": "10.00", "named": {"社会捐赠": {"total": "1", "year": "1"}}},
@@ -53,7 +62,7 @@ def test_every_variable_is_documented_for_template_authors(write_filing):
         (load(DATA / "shifeng-2023.yaml").filing, "fubiao"),
     ]
     found = {
-        path
+        generic(path)
         for filing, layout in filings
         for path in paths(build_context(filing, find_layout(layout)))
     }

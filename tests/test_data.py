@@ -79,7 +79,7 @@ def test_seed_000_value_repeats_name():
 
 def test_seed_003_money_adds_up():
     """附表1: 528.244101 = 443.644101 + 84.6, and 84.6 = 31.5 + 53.1; the formulas are right."""
-    for rule in ("department-budget", "expense-total", "arithmetic", "unit-total"):
+    for rule in ("department-budget", "table-total", "arithmetic", "unit-total"):
         assert by_rule("shifeng-2023.yaml", rule) == []
 
 

@@ -82,7 +82,7 @@ def test_comments_and_quoting_are_not_changes():
 
 
 def test_old_format_is_compared_after_migrating():
-    old = edited(LETING, ("pbgen: 2  # 文件格式版本；升级用 pbgen migrate\n", ""))
+    old = edited(LETING, ("pbgen: 3  # 文件格式版本；升级用 pbgen migrate\n", ""))
     assert diff_texts(old, LETING, "a", "b") == []
 
 

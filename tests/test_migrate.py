@@ -134,3 +134,60 @@ def test_cli_migrate_check_then_write(tmp_path):
     assert done.exit_code == 0 and f"已升级到第 {FORMAT} 版格式" in done.output
     assert runner.invoke(app, ["check", str(path)]).exit_code in (0, 1)
     assert "未改动" in runner.invoke(app, ["migrate", str(path)]).output
+
+
+FORMAT_2 = """\
+pbgen: 2  # 文件格式版本
+year: 2023
+layout: fubiao
+money_unit: 万元
+department: {name: 石峰区政协}
+work_plan:  # 年度重点工作计划
+  - task: 双月协商
+    goal: |-
+      为区域发展建言献策
+      第二段
+  # a comment among the rows
+  - {task: 民主监督, owner: 各委办}
+units:
+  - name: 本级
+    projects:
+      - name: 业务性专项经费
+        budget: "10"
+        expense_details:
+        - {content: 会议, amount: "6"}
+        - content: 调研
+          amount: "4"
+          basis: 2000元*20=40000元
+      - name: 会议经费
+        budget: "3"
+"""
+
+
+def test_format_3_moves_the_tables_under_tables_keeping_everything_else(tmp_path):
+    path = tmp_path / "old.yaml"
+    path.write_text(FORMAT_2, encoding="utf-8")
+    migrated = migrate_file(path)
+    after = path.read_text(encoding="utf-8")
+    assert migrated.version == 2 and len(migrated.changes) == 3
+    assert "tables:\n  work_plan:  # 年度重点工作计划\n    - task: 双月协商\n" in after
+    assert "      goal: |-\n        为区域发展建言献策\n        第二段\n" in after
+    assert "    # a comment among the rows\n    - {task: 民主监督, owner: 各委办}\nunits:" in after
+    assert (
+        "        tables:\n          expense_details:\n          - {content: 会议, amount: \"6\"}\n"
+        in after
+    )
+    assert '      - name: 会议经费\n        budget: "3"\n' in after
+    filing = load(path).filing
+    assert filing.tables["work_plan"].rows[0]["goal"] == "为区域发展建言献策\n第二段"
+    table = filing.units[0].projects[0].tables["expense_details"]
+    assert [row["amount"] for row in table.rows] == ["6", "4"]
+    assert findings(path, "table-total") == [] and findings(path, "arithmetic") == []
+
+
+def test_a_table_key_already_there_is_left_to_the_clerk(tmp_path):
+    path = tmp_path / "old.yaml"
+    path.write_text(FORMAT_2.replace("units:\n", "tables: {}\nunits:\n", 1), encoding="utf-8")
+    with pytest.raises(PbgenError, match="既有 work_plan 又有 tables"):
+        migrate_file(path)
+    assert path.read_text(encoding="utf-8").startswith("pbgen: 2")

@@ -51,7 +51,7 @@ def test_a_filing_is_told_by_its_content(tmp_path):
     modeline = tmp_path / "modeline.yaml"
     modeline.write_text("# yaml-language-server: $schema=../schema/filing.schema.json\n")
     versioned = tmp_path / "versioned.yaml"
-    versioned.write_text("pbgen: 2\n")
+    versioned.write_text("pbgen: 3\n")
     keys = tmp_path / "keys.yaml"
     keys.write_text("money_unit: 万元\ndepartment:\n  name: x\n")
     workflow = tmp_path / "workflow.yml"

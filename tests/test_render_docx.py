@@ -72,7 +72,7 @@ def filing_strings(filing: Filing) -> list[str]:
     """Every text of the filing a 绩效文本 prints, read from the model (not from the context).
 
     Not printed by this layout (they belong to the 附表/公开表 layouts): department_budget,
-    expense_details, unit totals, filled_by, phone. The department name is in the title, which
+    tables (支出明细), unit totals, filled_by, phone. The department name is in the title, which
     only a cover prints (seed 000 has none): see the core-properties test.
     """
     strings = [filing.department.compiled_by, filing.department.reviewed_by]

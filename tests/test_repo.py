@@ -142,7 +142,7 @@ def test_a_renamed_key_survives_through_migrate(repository):
     filing = repository / "附表.yaml"
     old = (
         CLEAN.read_text("utf-8")
-        .replace("pbgen: 2  # 文件格式版本；升级用 pbgen migrate\n", "")
+        .replace("pbgen: 3  # 文件格式版本；升级用 pbgen migrate\n", "")
         .replace("  filled_by: 张三\n", "  filled_by: 张三\n  head: 李四\n")
     )
     filing.write_text(old, "utf-8")

@@ -84,20 +84,6 @@ def department_budget(filing: Filing, framework: Framework) -> Iterator[Issue]:
             )
 
 
-@rule("expense-total", "error", "支出明细金额之和 = 项目预算数")
-def expense_total(filing: Filing, framework: Framework) -> Iterator[Issue]:
-    for path, project in projects(filing):
-        if not project.expense_details:
-            continue
-        total = sum((row.amount for row in project.expense_details), ZERO)
-        if total != project.budget:
-            yield Issue(
-                (*path, "expense_details"),
-                f"支出明细合计 {money(total)} 与预算数 {money(project.budget)} 不符："
-                "请补全或改正支出明细。",
-            )
-
-
 FORMULA = re.compile(
     r"(?P<a>\d+(?:\.\d+)?)\s*(?P<ua>万?元)?\s*[*×xX]\s*(?P<b>\d+(?:\.\d+)?)\s*[^\d=＝]{0,3}"
     r"\s*[=＝]\s*(?P<c>\d+(?:\.\d+)?)\s*(?P<uc>万?元)?"
@@ -117,11 +103,6 @@ def formula_errors(text: str | None) -> Iterator[str]:
 
 @rule("arithmetic", "error", "测算说明中的算式（单价 × 数量 = 金额）要算对")
 def arithmetic(filing: Filing, framework: Framework, *, kit: Kit) -> Iterator[Issue]:
-    for path, project in projects(filing):
-        for r, row in enumerate(project.expense_details):
-            for field in ("detail", "basis"):
-                for message in formula_errors(getattr(row, field)):
-                    yield Issue((*path, "expense_details", r, field), message)
     for place, key, spec, table in declared(filing, kit):
         formulas = [column.key for column in spec.columns if column.type == "formula"]
         for index, row in enumerate(table.rows):
@@ -135,10 +116,6 @@ def money_precision(filing: Filing, framework: Framework, *, kit: Kit) -> Iterat
     allowed = DECIMALS_ALLOWED[filing.money_unit]
     for path, project in projects(filing):
         amounts = [("budget", project.budget), ("fiscal", project.fiscal), ("other", project.other)]
-        amounts += [
-            (("expense_details", r, "amount"), row.amount)
-            for r, row in enumerate(project.expense_details)
-        ]
         for key, amount in amounts:
             if _too_fine(amount, allowed):
                 where = key if isinstance(key, tuple) else (key,)

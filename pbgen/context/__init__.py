@@ -21,6 +21,7 @@ from pbgen.context.outline import outline
 from pbgen.context.projects import project_entries
 from pbgen.context.sheets import sheets
 from pbgen.context.table_rows import table_rows
+from pbgen.context.tables import department_budget, tables, texts
 from pbgen.context.text import amount, extra_fields, text
 from pbgen.model import Filing
 from pbgen.templating import render_string
@@ -41,7 +42,8 @@ def filing_context(filing: Filing, layout) -> dict:
     """The filing's own fields, its projects, and the document title (the manifest's
     ``title``, rendered with them)."""
     department = filing.department
-    projects = project_entries(filing)
+    kit = layout.kit
+    projects = project_entries(filing, kit)
     entries = iter(projects)
     context = {
         "title": "",  # below, from the rest
@@ -55,8 +57,13 @@ def filing_context(filing: Filing, layout) -> dict:
                 for key in type(department).model_fields
                 if key not in ("extra", "tables")
             },
+            "tables": tables(department, "department", kit),
+            "texts": texts(department.extra, "department", kit),
             "extra": extra_fields(department.extra),
         },
+        "department_budget": department_budget(filing),
+        "tables": tables(filing, "filing", kit),
+        "texts": texts(filing.extra, "filing", kit),
         "extra": extra_fields(filing.extra),
         "total": amount(filing.project_total),
         "units": [
@@ -65,6 +72,7 @@ def filing_context(filing: Filing, layout) -> dict:
                 "name": unit.name,
                 "label": f"{unit.code or ''}{unit.name}",
                 "total": amount(unit.project_total),
+                "texts": texts(unit.extra, "unit", kit),
                 "extra": extra_fields(unit.extra),
                 "projects": [next(entries) for _ in unit.projects],  # those of ``projects``
             }

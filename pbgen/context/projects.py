@@ -4,12 +4,12 @@ trees as rows, grid and outline, its 项目资金, its 支出明细 summed."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from pbgen.context.funds import funds
 from pbgen.context.indicators import indicator_grid, indicator_outline, indicator_rows
 from pbgen.context.numbering import numbered
+from pbgen.context.tables import tables, texts
 from pbgen.context.text import amount, extra_fields, paragraphs, text
+from pbgen.kit import Kit
 from pbgen.model import Filing, Period, Project, SpendingPlan, Unit
 
 
@@ -27,14 +27,14 @@ def anchor(number: int) -> str:
     return f"_Toc_pbgen_p{number}"
 
 
-def project_entries(filing: Filing) -> list[dict]:
+def project_entries(filing: Filing, kit: Kit) -> list[dict]:
     return [
-        project_entry(number, unit, project, filing.money_unit)
+        project_entry(number, unit, project, filing.money_unit, kit)
         for number, (unit, project) in enumerate(unit_projects(filing), 1)
     ]
 
 
-def project_entry(number: int, unit: Unit, project: Project, money_unit: str) -> dict:
+def project_entry(number: int, unit: Unit, project: Project, money_unit: str, kit: Kit) -> dict:
     # without a plan, the four months with blank shares: a table keeps its columns
     plan = (project.spending_plan or SpendingPlan()).entries()
     goals = plain_goals(project)
@@ -80,23 +80,7 @@ def project_entry(number: int, unit: Unit, project: Project, money_unit: str) ->
         "period_indicators": indicator_rows(project.period_indicators),
         "indicator_grid": indicator_grid(project.period_indicators, project.indicators),
         "indicator_outline": indicator_outline(project.indicators),
-        **expenses(project),
+        "tables": tables(project, "project", kit),
+        "texts": texts(project.extra, "project", kit),
         "extra": extra_fields(project.extra),
-    }
-
-
-def expenses(project: Project) -> dict:
-    """支出明细及测算说明, each line's texts as paragraphs, and their amounts summed."""
-    details = project.expense_details
-    return {
-        "expenses": [
-            {
-                "content": paragraphs(row.content),
-                "detail": paragraphs(row.detail),
-                "amount": amount(row.amount),
-                "basis": paragraphs(row.basis),
-            }
-            for row in details
-        ],
-        "expense_total": amount(sum((row.amount for row in details), Decimal(0))),
     }

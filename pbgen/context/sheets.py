@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from pbgen.context.indicators import indicator_rows
 from pbgen.context.numbering import chinese_number, numbered
-from pbgen.context.projects import expenses, plain_goals
+from pbgen.context.projects import plain_goals
 from pbgen.context.text import amount, paragraphs
 from pbgen.model import DepartmentBudget, Filing, Project
 
@@ -28,10 +28,11 @@ def sheets(filing: Filing, context: dict) -> dict:
             "filled_by": department.filled_by or "",
             "phone": department.phone or "",
         },
-        "department_sheet": _department_sheet(filing),
+        "department_sheet": _department_sheet(filing, context),
         "summary": _summary(filing, funds),
         "directions": [
-            _direction(filing, project, funds[_fund_name(project)]) for project in filing.projects
+            _direction(filing, project, funds[_fund_name(project)], entry)
+            for project, entry in zip(filing.projects, context["projects"], strict=True)
         ],
     }
 
@@ -46,7 +47,7 @@ def _total(values) -> Decimal:
     return sum(values, ZERO)
 
 
-def _department_sheet(filing: Filing) -> dict:
+def _department_sheet(filing: Filing, context: dict) -> dict:
     budget = filing.department_budget or DepartmentBudget()
     project = budget.project if budget.project is not None else filing.project_total
     total = budget.total
@@ -66,10 +67,7 @@ def _department_sheet(filing: Filing) -> dict:
         "basic": amount(budget.basic),
         "project": amount(project),
         "duties": paragraphs(filing.duties),
-        "work_plan": [
-            {"task": item.task, "owner": item.owner or "", "goal": item.goal or ""}
-            for item in filing.work_plan
-        ],
+        "tables": context["tables"],  # the filing's tables: its 年度重点工作计划
         "indicators": indicator_rows(filing.department_indicators or {}),
     }
 
@@ -111,7 +109,7 @@ def _summary(filing: Filing, funds: dict[str, list[Project]]) -> dict:
     }
 
 
-def _direction(filing: Filing, project: Project, fund: list[Project]) -> dict:
+def _direction(filing: Filing, project: Project, fund: list[Project], entry: dict) -> dict:
     return {
         "label": "附表3",
         "title": f"{filing.year}年{_fund_level(filing)}专项资金支出方向绩效目标表",
@@ -123,5 +121,5 @@ def _direction(filing: Filing, project: Project, fund: list[Project]) -> dict:
         "period_goals": paragraphs(project.period_goal),
         "goals": _goals(project),
         "indicators": indicator_rows(project.indicators),
-        **expenses(project),
+        "tables": entry["tables"],  # the project's tables: its 支出明细及测算说明
     }

@@ -140,7 +140,7 @@ def comparable(filing) -> dict:
 SHAPES = (
     (("overall_goal", "sub_goals", "safeguards"), read_outline),
     (("units[].code",), read_listing),
-    (("department_budget", "duties", "work_plan", "department_indicators"), read_sheets),
+    (("department_budget", "duties", "tables.work_plan", "department_indicators"), read_sheets),
 )
 
 

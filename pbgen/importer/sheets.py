@@ -55,7 +55,7 @@ def read_sheets(document: Document, draft) -> None:
     if forms.department.get("duties"):
         draft.data["duties"] = forms.department["duties"]
     if forms.department.get("work_plan"):
-        draft.data["work_plan"] = forms.department["work_plan"]
+        draft.data.setdefault("tables", {})["work_plan"] = forms.department["work_plan"]
     if forms.department.get("indicators"):
         draft.data["department_indicators"] = forms.department["indicators"]
     forms.projects = [p for p in forms.projects if any(not k.startswith("_") for k in p)]

@@ -454,7 +454,7 @@ class FormReader:
                     item[key] = money(text)
                 elif text:
                     item[key] = text
-            self.project.setdefault("expense_details", []).append(item)
+            self.project.setdefault("tables", {}).setdefault("expense_details", []).append(item)
             return True
         if self.mode == "funds":
             return self._fund_row(row, at)

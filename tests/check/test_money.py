@@ -57,17 +57,22 @@ def test_department_project_spending_derived_when_omitted(write_filing):
     assert findings(path, "department-budget") == []
 
 
+def expenses(data: dict) -> list:
+    return project(data)["tables"]["expense_details"]
+
+
 def test_expense_details_must_add_up(write_filing):
     found = findings(
-        write_filing(lambda d: project(d)["expense_details"][0].update(amount="9.50")),
-        "expense-total",
+        write_filing(lambda d: expenses(d)[0].update(amount="9.50")),
+        "table-total",
     )
     assert len(found) == 1 and "9.50" in found[0].message and "10.00" in found[0].message
+    assert "支出明细及测算说明" in found[0].message
 
 
 def test_arithmetic_in_basis_is_checked(write_filing):
     def mutate(data):
-        project(data)["expense_details"][0]["basis"] = "常委会议2000元*5=1000元；提案50*200=10000元"
+        expenses(data)[0]["basis"] = "常委会议2000元*5=1000元；提案50*200=10000元"
 
     found = findings(write_filing(mutate), "arithmetic")
     assert len(found) == 1
@@ -76,7 +81,7 @@ def test_arithmetic_in_basis_is_checked(write_filing):
 
 def test_arithmetic_accepts_multiplication_sign(write_filing):
     def mutate(data):
-        project(data)["expense_details"][0]["detail"] = "2000元×5次=10000元"
+        expenses(data)[0]["detail"] = "2000元×5次=10000元"
 
     assert findings(write_filing(mutate), "arithmetic") == []
 

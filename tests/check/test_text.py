@@ -119,7 +119,7 @@ def test_to_fill_is_an_error_other_placeholders_warnings(write_filing):
 def test_a_project_budget_of_zero_is_an_error(write_filing):
     def mutate(data):
         project(data).update(budget="0.00", fiscal="0.00")
-        project(data)["expense_details"] = []
+        project(data)["tables"] = {}
         project(data)["indicators"]["产出指标"].pop("成本指标", None)
 
     found = findings(write_filing(mutate), "to-fill")

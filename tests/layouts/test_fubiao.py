@@ -120,8 +120,9 @@ def test_projects_of_one_special_fund_share_a_summary_row(tmp_path):
 
 def test_expense_lines_and_their_total():
     sheet = context_of().directions[1]
-    (line,) = sheet.expenses
-    assert line.amount == sheet.expense_total == "53.1"
+    table = sheet.tables.expense_details
+    (line,) = table.lines
+    assert line.amount == ["53.1"] and table.total.amount == "53.1"
     assert line.detail[1] == "委员培训20万元；界别调研活动经费25万元；为委员征订报刊杂志8.1万元。"
 
 

@@ -33,7 +33,7 @@ def department(
     for project, code, budget in zip(unit["projects"], codes, budgets, strict=True):
         project["code"], project["budget"], project["fiscal"] = code, budget, budget
         project.pop("other", None)
-        project.pop("expense_details", None)
+        project.pop("tables", None)
         for row in project["indicators"]["产出指标"].get("成本指标", []):
             row["value"] = f"≤{budget}{money_unit}"
     data["sub_goals"] = [{"title": f"{name}的目标", "text": "履行职能。"}]
