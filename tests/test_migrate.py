@@ -174,7 +174,7 @@ def test_format_3_moves_the_tables_under_tables_keeping_everything_else(tmp_path
     assert "      goal: |-\n        为区域发展建言献策\n        第二段\n" in after
     assert "    # a comment among the rows\n    - {task: 民主监督, owner: 各委办}\nunits:" in after
     assert (
-        "        tables:\n          expense_details:\n          - {content: 会议, amount: \"6\"}\n"
+        '        tables:\n          expense_details:\n          - {content: 会议, amount: "6"}\n'
         in after
     )
     assert '      - name: 会议经费\n        budget: "3"\n' in after

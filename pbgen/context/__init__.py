@@ -17,12 +17,13 @@ documented variable by variable in templates/CONTEXT.md (a test keeps the two in
 
 from __future__ import annotations
 
+from pbgen.context.indicators import indicator_rows
 from pbgen.context.outline import outline
 from pbgen.context.projects import project_entries
 from pbgen.context.sheets import sheets
 from pbgen.context.table_rows import table_rows
 from pbgen.context.tables import department_budget, tables, texts
-from pbgen.context.text import amount, extra_fields, text
+from pbgen.context.text import amount, extra_fields, paragraphs, text
 from pbgen.model import Filing
 from pbgen.templating import render_string
 
@@ -61,6 +62,9 @@ def filing_context(filing: Filing, layout) -> dict:
             "texts": texts(department.extra, "department", kit),
             "extra": extra_fields(department.extra),
         },
+        "overall_goal": paragraphs(filing.overall_goal.text if filing.overall_goal else None),
+        "duties": paragraphs(filing.duties),
+        "department_indicators": indicator_rows(filing.department_indicators or {}),
         "department_budget": department_budget(filing),
         "tables": tables(filing, "filing", kit),
         "texts": texts(filing.extra, "filing", kit),

@@ -427,7 +427,9 @@ def many_projects(count: int, seed: int = 2) -> dict:
             item.pop("other")
             item["code"] = f"P{u}{n:03d}"
             item["name"] = f"项目{u}-{n}" + "视察调研经费" * rng.randint(0, 5)
-            item["budget"] = item["fiscal"] = item["tables"]["expense_details"][0]["amount"] = f"{n + 1}.00"
+            item["budget"] = item["fiscal"] = item["tables"]["expense_details"][0]["amount"] = (
+                f"{n + 1}.00"
+            )
             item["goals"] = [
                 f"目标{u}-{n}-{g}" + "组织委员开展专题视察。" * rng.randint(0, 8)
                 for g in range(rng.randint(0, 4))
