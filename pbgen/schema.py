@@ -229,37 +229,51 @@ def _with_tables_and_slots(schema: dict, kit: Kit) -> None:
         if slots:
             extra = _record(schema, level)["properties"]["extra"]
             extra["properties"] = {
-                slot.label: {
-                    "type": ["string", "number"],
-                    "title": slot.label,
-                    "description": f"{slot.label}：{slot.description}"
-                    if slot.description
-                    else slot.label,
-                }
+                slot.label: _explained(
+                    {"type": ["string", "number"]},
+                    slot.label,
+                    slot.description or "本地表格的栏目，由 kit 声明；每行一段。",
+                )
                 for slot in slots
             }
 
 
+def _explained(node: dict, title: str, text: str) -> dict:
+    """A property an editor shows with its Chinese term and what to write (as ``_explain``)."""
+    return {
+        **node,
+        "title": title,
+        "description": f"{title}：{text}",
+        "markdownDescription": f"**{title}**　{text}",
+    }
+
+
 def _table_schema(spec: TableSpec) -> dict:
     cell = {"type": ["string", "number", "null"]}
+    kinds = {"text": "文字", "money": "金额（全文的金额单位）", "formula": "测算说明，算式会核算"}
     row = {
         "type": "object",
         "properties": {
-            column.key: {**cell, "title": column.title, "description": column.title}
-            for column in spec.columns
+            c.key: _explained(cell, c.title, f"这一列的{kinds[c.type]}。") for c in spec.columns
         },
         "additionalProperties": False,
     }
-    money = {c.key: {**cell, "title": f"{c.title}合计"} for c in spec.columns if c.type == "money"}
+    money = {
+        c.key: _explained(cell, f"{c.title}合计", "写了就核对，不写由 pbgen 相加。")
+        for c in spec.columns
+        if c.type == "money"
+    }
     columns = "、".join(f"{c.key}（{c.title}）" for c in spec.columns)
     return {
-        "type": ["object", "array"],
-        "title": spec.title,
-        "description": f"{spec.title}：每行写 {columns}。{spec.description}",
-        "items": row,
+        **_explained(
+            {"type": ["object", "array"], "items": row, "additionalProperties": False},
+            spec.title,
+            f"每行写 {columns}。{spec.description}",
+        ),
         "properties": {
-            "rows": {"type": "array", "title": "各行", "items": row},
-            "total": {"type": "object", "title": "合计", "properties": money},
+            "rows": _explained({"type": "array", "items": row}, "各行", "每行一项：列名 → 内容。"),
+            "total": _explained(
+                {"type": "object", "properties": money}, "合计", "合计行，如 {amount: 5.00}。"
+            ),
         },
-        "additionalProperties": False,
     }

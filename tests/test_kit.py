@@ -65,7 +65,7 @@ def test_a_bureau_kit_lies_over_pbgen(tmp_path):
         ("name: x\nversion: 1\n", "id"),
         ("id: CZJ\nname: x\nversion: 1\n", "id"),
         ("id: czj\nname: x\nversion: abc\n", "不是版本号"),
-        ("id: czj\nname: x\nversion: 1\nlayouts: []\n", "layouts"),
+        ("id: czj\nname: x\nversion: 1\nforms: []\n", "forms"),
         ("id: czj\nname: x\nversion: 1\npbgen: '>=99'\n", "要求 pbgen >=99"),
         ("id: czj\nname: x\nversion: 1\npbgen: 'soon'\n", "不是版本要求"),
         ("[", "YAML"),
