@@ -85,9 +85,10 @@ def _weasyprint():
     except (ImportError, OSError) as error:
         raise PdfEngineMissing(pdf_engine_advice(error)) from None
 
-    from pbgen import justify
+    from pbgen import embolden, justify
 
     justify.install(weasyprint)  # Chinese lines justified between characters (DESIGN §9)
+    embolden.install(weasyprint)  # bold 仿宋 is the regular face emboldened, as in Word
     return weasyprint
 
 
