@@ -19,6 +19,7 @@ from docx_kit import (
     FANGSONG,
     HEITI,
     KAITI,
+    PAGE_NUMBER_INSET,
     SONGTI,
     TAB,
     TABLE_GRID,
@@ -259,13 +260,22 @@ STYLES = [
         next_style="Normal",
         p=ppr(tabs=RIGHT_TAB, line=f"exact:{LINE}", left_chars=2, first_chars=0, jc="left"),
     ),
+    # GB/T 9704 7.5: odd pages' numbers right, even pages' left, one 4号 character in
     style(
         "paragraph",
         "Footer",
         "footer",
         based_on="Normal",
-        p=ppr(line="auto:240", first_chars=0, jc="center"),
+        p=ppr(line="auto:240", first_chars=0, right=PAGE_NUMBER_INSET, jc="right"),
         r=rpr(SONGTI, 14, condense=0),
+    ),
+    style(
+        "paragraph",
+        "FooterEven",
+        "Footer Even",
+        alias="双页页脚",
+        based_on="Footer",
+        p=ppr(line="auto:240", first_chars=0, left=PAGE_NUMBER_INSET, right=0, jc="left"),
     ),
     TABLE_GRID,
 ]

@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "templates" / "fubiao" / "template.docx"
 PAGE = wenben.PAGE  # A4 portrait, GB/T 9704-2012 margins
 TEXT_W = PAGE.text_width
-SHARED = {"TableText", "TableTextCenter", "TableHead", "UnitLine", "Footer"}
+SHARED = {"TableText", "TableTextCenter", "TableHead", "UnitLine", "Footer", "FooterEven"}
 
 STYLES = [
     style(

@@ -174,6 +174,7 @@ def build() -> bytes:
         [kit.para("Title", "{{ title }}"), gongkai_table(), kit.para("TableGap")],
         kit.sect_pr(PAGE, first_page=1),
         title="项目支出绩效目标公开表（模板）",
+        odd_and_even=False,  # a landscape table: its page numbers stay centred
         comments="pbgen 公开表模板：样式可在 Word 中修改，花括号标记（docxtpl）请勿改动。",
     )
 

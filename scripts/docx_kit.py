@@ -41,6 +41,9 @@ def mm(value: float) -> int:
 # fallback of 宋体; SimSun in Word sits within 0.5 mm of it).
 PAGE_NUMBER_GAP = mm(7)
 DASH_ABOVE_FOOT = mm(2.9)
+# GB/T 9704-2012 7.5: odd pages' numbers at the right, even pages' at the left, 一字 (one 4号
+# character, 14 pt) in from the 版心's edge: the "Footer" and "Footer Even" styles.
+PAGE_NUMBER_INSET = 280  # twips
 
 
 class Page(NamedTuple):
@@ -151,11 +154,14 @@ def ppr(
     after: int = 0,
     first_chars: int | None = None,
     left_chars: int | None = None,
+    left: int | None = None,
+    right: int | None = None,
     jc: str = "",
     outline: int | None = None,
 ) -> str:
-    """Paragraph properties in schema order; ``line`` is "exact:579" or "auto:240". Widow and
-    orphan control is on for every paragraph (``build_styles``' defaults)."""
+    """Paragraph properties in schema order; ``line`` is "exact:579" or "auto:240"; indents in
+    3号 characters (``*_chars``) or twips (``left``, ``right``). Widow and orphan control is on
+    for every paragraph (``build_styles``' defaults)."""
     xml = ""
     if keep_next:
         xml += "<w:keepNext/>"
@@ -170,10 +176,14 @@ def ppr(
         rule, value = line.split(":")
         spacing += f' w:line="{value}" w:lineRule="{rule}"'
     xml += f"<w:spacing {spacing}/>"
-    if first_chars is not None or left_chars is not None:
+    if any(value is not None for value in (first_chars, left_chars, left, right)):
         ind = ""
         if left_chars is not None:
             ind += f' w:leftChars="{left_chars * 100}" w:left="{left_chars * 320}"'
+        elif left is not None:
+            ind += f' w:leftChars="0" w:left="{left}"'
+        if right is not None:
+            ind += f' w:rightChars="0" w:right="{right}"'
         if first_chars is not None:
             ind += f' w:firstLineChars="{first_chars * 100}" w:firstLine="{first_chars * 320}"'
         xml += f"<w:ind{ind}/>"
@@ -387,8 +397,8 @@ def table(width: int, caption: str, *rows: Row) -> str:
     )
 
 
-def footer_xml() -> str:
-    """— PAGE — in the Footer style."""
+def footer_xml(style_id: str = "Footer") -> str:
+    """— PAGE — in the style ``style_id``."""
     field = (
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
         '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
@@ -396,7 +406,7 @@ def footer_xml() -> str:
         '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
     )
     return (
-        f'<w:p {W}><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
+        f'<w:p {W}><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>'
         f'<w:r><w:t xml:space="preserve">— </w:t></w:r>{field}'
         f'<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p>'
     )
@@ -406,10 +416,18 @@ def footer_xml() -> str:
 
 
 def assemble(
-    styles: Iterable[str], body: Iterable[str], last_sect: str, *, title: str, comments: str
+    styles: Iterable[str],
+    body: Iterable[str],
+    last_sect: str,
+    *,
+    title: str,
+    comments: str,
+    odd_and_even: bool = True,
 ) -> bytes:
     """The template package: our styles, ``body`` paragraphs and tables before the last
-    section (``last_sect``, which gets the — PAGE — footer), fixed metadata and zip dates."""
+    section (``last_sect``, which gets the — PAGE — footer), fixed metadata and zip dates.
+    ``odd_and_even``: odd pages' numbers in the Footer style, even pages' in Footer Even
+    (GB/T 9704 7.5, portrait documents); else every number in the Footer style."""
     document = Document()
     build_styles(document, styles)
     clean_package(document)
@@ -420,10 +438,16 @@ def assemble(
     root.append(parse_xml(last_sect))
     section = document.sections[-1]
     section.footer.is_linked_to_previous = False  # creates the footer part and its reference
-    footer = section.footer._element
-    for child in list(footer):
-        footer.remove(child)
-    footer.append(parse_xml(footer_xml()))
+    footers = [(section.footer, "Footer")]
+    if odd_and_even:
+        document.settings.odd_and_even_pages_header_footer = True
+        section.even_page_footer.is_linked_to_previous = False
+        footers.append((section.even_page_footer, "FooterEven"))
+    for footer, style_id in footers:
+        element = footer._element
+        for child in list(element):
+            element.remove(child)
+        element.append(parse_xml(footer_xml(style_id)))
 
     sect = root.sectPr
     for xml in body:

@@ -250,3 +250,35 @@ def test_a_table_reads_the_same_cut_and_whole(tmp_path):
     assert len(laid) == 5
     assert page_texts(cut) == page_texts(whole)
     assert all("甲" in text and "乙" in text for text in page_texts(cut))
+
+
+def test_a_part_starts_on_the_side_its_first_number_gives_it(tmp_path):
+    """Odd pages' numbers right, even pages' left (GB/T 9704 7.5) by ``@page :right`` and
+    ``:left``: a part whose first page is numbered 2 starts as a left page, as in the whole."""
+    import pymupdf
+
+    from pbgen.render_pdf import _lay_out, _source, _weasyprint
+
+    html = (
+        "<html><head><style>@page { size: A6; margin: 15mm }"
+        " @page :right { @bottom-right { content: 'R' counter(page) } }"
+        " @page :left { @bottom-left { content: 'L' counter(page) } }"
+        " section + section { break-before: page }</style></head><body><main>"
+        + "".join(
+            f'<section id="s{n}"{" data-pbgen-part" if n else ""}>第{n}节</section>'
+            for n in range(5)
+        )
+        + "</main></body></html>"
+    )
+
+    def lay_out(text, css=""):
+        return _lay_out(_source(text, tmp_path), tmp_path, css)
+
+    laid, _ = parts.lay_out_parts(parts.split(html, 1), lay_out, None)
+    cut = parts.join(laid, _weasyprint().Document.make_bookmark_tree)
+    assert len(laid) == 5  # parts start at pages 1, 2, 3, 4, 5
+    for number, page in enumerate(pymupdf.open(stream=cut), start=1):
+        side = "R" if number % 2 else "L"
+        (mark,) = [w for w in page.get_text("words") if w[4].startswith(("R", "L"))]
+        assert mark[4] == f"{side}{number}"
+        assert (mark[0] > page.rect.width / 2) == (side == "R")

@@ -453,6 +453,36 @@ def test_a_cell_is_narrowed_to_break_evenly_its_text_kept_whole(seeds):
     assert not body(docx).xpath("//w:tc//w:br")  # the text is as written, no breaks added
 
 
+@pytest.mark.parametrize("layout", ["wenben", "fubiao", "shenbao"])
+def test_portrait_templates_number_odd_pages_right_and_even_pages_left(layout):
+    """GB/T 9704 7.5 in Word's own terms: different odd and even footers, the odd one set
+    right and the even one left, each 一字 (one 4号 character, 280 twips) in."""
+    document = Document(str(TEMPLATES / layout / "template.docx"))
+    assert document.settings.odd_and_even_pages_header_footer
+    section = document.sections[-1]
+    odd, even = section.footer.paragraphs[0], section.even_page_footer.paragraphs[0]
+    assert (odd.style.style_id, even.style.style_id) == ("Footer", "FooterEven")
+    assert odd._p.xpath("w:r/w:instrText/text()") == even._p.xpath("w:r/w:instrText/text()")
+    assert odd.style.paragraph_format.alignment == 2  # right
+    assert even.style.paragraph_format.alignment == 0  # left
+    assert odd.style.paragraph_format.right_indent.twips == 280
+    assert even.style.paragraph_format.left_indent.twips == 280
+    assert even.style.paragraph_format.right_indent.twips == 0
+
+
+def test_the_landscape_table_keeps_its_page_numbers_centred():
+    document = Document(str(TEMPLATES / "gongkai" / "template.docx"))
+    assert not document.settings.odd_and_even_pages_header_footer
+    assert document.sections[-1].footer.paragraphs[0].style.paragraph_format.alignment == 1
+
+
+@needs_soffice
+@pytest.mark.parametrize("name", SEEDS)
+def test_libreoffice_prints_odd_numbers_right_and_even_left(printed, name):
+    measured = typography().measure(printed[name][0])
+    assert len(measured.numbers) >= 10 and measured.misplaced_numbers == []
+
+
 @needs_soffice
 def test_the_page_number_stands_7_mm_under_the_type_area(printed):
     """GB/T 9704-2012 7.5: the 一字线 of — N — 7 mm under the 版心 (bottom margin 35 mm)."""

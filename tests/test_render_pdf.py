@@ -25,7 +25,7 @@ from pbgen.render_pdf import (
     user_agent_stylesheet,
 )
 
-from conftest import DATA, filing_strings, project, squeeze
+from conftest import DATA, filing_strings, project, squeeze, typography
 
 SEEDS = ["leting-2024", "shanhaiguan-2020", "zunhua-2024"]
 FOOTER = re.compile(r"^\s*—\s*(\d+)\s*—\s*$", re.M)
@@ -114,6 +114,25 @@ def test_numbering_starts_at_part_one_and_front_matter_is_unnumbered(rendered, n
 def test_the_page_number_stands_7_mm_under_the_type_area(rendered):
     """GB/T 9704-2012 7.5: the 一字线 of — N — 7 mm under the 版心 (bottom margin 35 mm)."""
     assert_page_numbers_7_mm_under_the_type_area(rendered["leting-2024"])
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_odd_pages_number_at_the_right_even_at_the_left_one_character_in(rendered, name):
+    """GB/T 9704-2012 7.5, by the printed number: 乐亭's and 遵化's 第一部分 starts on the
+    second sheet of paper, still a right page numbered 1 (no blank page before it)."""
+    measured = typography().measure(rendered[name])
+    assert measured.misplaced_numbers == []
+    places = {number: place for _, number, place, *_ in measured.numbers}
+    assert places[1] == "right" and places[2] == "left" and len(places) >= 10
+    pages = page_texts(rendered[name])
+    assert all(squeeze(text) for text in pages)  # no blank page
+
+
+def test_shenbao_and_fubiao_number_odd_pages_right_even_left(tmp_path):
+    for seed in ("zhuxi-2024-shenbao", "shifeng-2023"):
+        (pdf,) = render_file(DATA / f"{seed}.yaml", tmp_path, ["pdf"]).outputs
+        measured = typography().measure(pdf)
+        assert len(measured.numbers) == measured.pages and measured.misplaced_numbers == []
 
 
 def test_cover(rendered):
