@@ -19,7 +19,8 @@ Per document, from the text positions (PyMuPDF, the `bench` extra):
   one character (of its 4号, 14 pt) in from the 版心's edge; a landscape table (公开表) centres
   it: the pages whose number stands elsewhere (0);
 - short: pages but the last whose content ends above a third of the 版心 (0), unless the next
-  page begins with a table row too tall for the room left (a row that may not split);
+  page of a portrait form begins with a table row too tall for the room left (its rows may not
+  split; the landscape 公开表's project rows may);
 - bold: ink of bold runs against the same characters set regular (``bold_ink``, ≥ 1.3: bold
   仿宋 is the regular face emboldened, fill and stroke, as Word and LibreOffice draw it);
 - fonts: the font each role printed in (body, headings, titles, tables, page numbers).
@@ -289,7 +290,10 @@ def _rules(page) -> list[float]:
 
 def _row_too_tall(following, share: float, page) -> str:
     """Why a short page is no flaw: the next page's first row (or the first below a repeated
-    header row) is taller than the room the short page had left — a row may not split."""
+    header row) is taller than the room the short page had left — a row of a portrait form may
+    not split. A landscape table's (公开表's) project rows break over pages: nothing excuses."""
+    if page.rect.width > page.rect.height:
+        return ""
     _, top, _, bottom = _type_area(page)
     room = (1 - share) * (bottom - top)
     rows = [b - a for a, b in itertools.pairwise(_rules(following))][:2]

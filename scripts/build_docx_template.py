@@ -190,6 +190,26 @@ STYLES = [
         next_style="Normal",
         p=ppr(keep_next=True, line=f"exact:{LINE}"),
     ),
+    # 第一部分's last page at least a third full: Word has no "widows: 8" (the PDF's), so its
+    # last two paragraphs are kept whole and together, each if it has at most 14 lines (moved
+    # whole, it leaves the page before at least 8); ``body_xml`` chooses
+    style(
+        "paragraph",
+        "PartEnd",
+        "Part End",
+        alias="部分末段之前",
+        based_on="Normal",
+        next_style="PartLast",
+        p=ppr(keep_next=True, keep_lines=True, line=f"exact:{LINE}"),
+    ),
+    style(
+        "paragraph",
+        "PartLast",
+        "Part Last",
+        alias="部分末段",
+        based_on="Normal",
+        p=ppr(keep_lines=True, line=f"exact:{LINE}"),
+    ),
     style(
         "character", "Lead", "Lead", alias="段首标题", based_on="DefaultParagraphFont", r=rpr(KAITI)
     ),
@@ -210,6 +230,15 @@ STYLES = [
         based_on="TableText",
         p=ppr(line=TABLE_LINE, first_chars=0, jc="center"),
     ),
+    style(
+        "paragraph",
+        "TableMerged",
+        "Table Merged",
+        alias="合并指标",
+        based_on="TableTextCenter",
+        p=ppr(line=TABLE_LINE, first_chars=0, jc="center"),
+        r=rpr(HEITI),
+    ),  # the merged 一级 and 二级 cells, 黑体 as the PDF's td.merged (common/form.css)
     style(
         "paragraph",
         "TableHead",
@@ -281,7 +310,7 @@ STYLES = [
 ]
 
 
-HEAD, TEXT, CENTER = "TableHead", "TableText", "TableTextCenter"
+HEAD, TEXT, CENTER, MERGED = "TableHead", "TableText", "TableTextCenter", "TableMerged"
 
 
 def info_table() -> str:
@@ -340,8 +369,8 @@ def indicator_table() -> str:
     widths = columns(TEXT_W, percents)
     titles = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
     values = [
-        (CENTER, "{{ row.level1 }}{# 合并 #}"),
-        (CENTER, "{{ row.level2 }}{# 合并2 #}"),
+        (MERGED, "{{ row.level1 }}{# 合并 #}"),
+        (MERGED, "{{ row.level2 }}{# 合并2 #}"),
         (CENTER, "{{ row.name }}"),
         (CENTER, "{{ row.description }}"),
         (CENTER, "{{ row.value }}"),
@@ -358,6 +387,10 @@ def indicator_table() -> str:
         row(*(cell(w, value) for w, value in zip(widths, values, strict=True))),
         tag_row(widths, "{%tr endfor %}"),
     )
+
+
+# A paragraph of at most 14 lines (26 + 13 × 28 characters) may move whole to the next page.
+KEPT_WHOLE = "(block.lead ~ block.text) | length <= 390"
 
 
 def part_heading(name: str) -> str:
@@ -390,6 +423,10 @@ def body_xml(plain_sect: str) -> list[str]:
         para("Heading4", "{{ block.text }}"),
         tag('{%p elif block.kind == "label" %}'),
         para("Label", "{{ block.text }}"),
+        tag(f"{{%p elif loop.revindex == 2 and {KEPT_WHOLE} %}}"),
+        para("PartEnd", ("Lead", "{{ block.lead }}"), "{{ block.text }}"),
+        tag(f"{{%p elif loop.last and {KEPT_WHOLE} %}}"),
+        para("PartLast", ("Lead", "{{ block.lead }}"), "{{ block.text }}"),
         tag("{%p else %}"),
         para("Normal", ("Lead", "{{ block.lead }}"), "{{ block.text }}"),
         tag("{%p endif %}"),

@@ -146,6 +146,7 @@ def rpr(
 def ppr(
     *,
     keep_next: bool = False,
+    keep_lines: bool = False,
     page_break: bool | None = None,
     tabs: str = "",
     off_grid: bool = False,
@@ -165,6 +166,8 @@ def ppr(
     xml = ""
     if keep_next:
         xml += "<w:keepNext/>"
+    if keep_lines:
+        xml += "<w:keepLines/>"
     if page_break is not None:  # False: off where the base style has it on
         xml += "<w:pageBreakBefore/>" if page_break else '<w:pageBreakBefore w:val="0"/>'
     if tabs:
@@ -327,9 +330,11 @@ def run(item) -> str:
     return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
-def para(style_id: str, *runs, sect: str = "") -> str:
-    """One paragraph; ``runs`` are text, (character style, text), TAB or BREAK."""
+def para(style_id: str, *runs, sect: str = "", keep_next: bool = False) -> str:
+    """One paragraph; ``runs`` are text, (character style, text), TAB or BREAK; ``keep_next``
+    keeps it on the page of the next (pagination, said on the paragraph: see ``kept``)."""
     props = f'<w:pStyle w:val="{style_id}"/>' if style_id else ""
+    props += "<w:keepNext/>" if keep_next else ""
     return f"<w:p {W}><w:pPr>{props}{sect}</w:pPr>{''.join(run(r) for r in runs)}</w:p>"
 
 
@@ -360,6 +365,17 @@ class Row(NamedTuple):
 def row(*cells: Cell, header: bool = False, cant_split: bool = True) -> Row:
     """A table row; ``header`` repeats it on every page, ``cant_split`` keeps it on one page."""
     return Row(header, cells, cant_split)
+
+
+def kept(r: Row) -> Row:
+    """The row kept on the page of the row (or paragraph) after it: Word and LibreOffice keep a
+    row with the next when each of its paragraphs says keepNext. Pagination, not a look: said
+    on the paragraphs, not in their styles."""
+    keep = re.compile(r'(<w:pStyle w:val="[^"]*"/>)')
+    cells = tuple(
+        c._replace(paragraphs=keep.sub(r"\1<w:keepNext/>", c.paragraphs)) for c in r.cells
+    )
+    return r._replace(cells=cells)
 
 
 def tag_row(widths: list[int], text: str) -> Row:

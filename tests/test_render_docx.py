@@ -483,6 +483,47 @@ def test_libreoffice_prints_odd_numbers_right_and_even_left(printed, name):
     assert len(measured.numbers) >= 10 and measured.misplaced_numbers == []
 
 
+FORMS = ["zhuxi-2024-shenbao", "shifeng-2023", "menyuan-2024"]  # 申报表, 附表, 公开表
+
+
+@pytest.fixture(scope="module")
+def printed_forms(tmp_path_factory) -> dict[str, Path]:
+    """The other layouts' DOCX as LibreOffice prints them."""
+    folder = tmp_path_factory.mktemp("forms")
+    found = {}
+    for name in FORMS:
+        (docx,) = render_file(DATA / f"{name}.yaml", folder / "docx", ["docx"]).outputs
+        found[name] = soffice_pdf(docx, folder)
+    return found
+
+
+@needs_soffice
+@pytest.mark.parametrize("name", SEEDS + FORMS)
+def test_no_page_but_the_last_is_under_a_third_full(printed, printed_forms, name):
+    """The 公开表's first page held the title and 3 total rows (its project rows may now break
+    over pages, as the PDF's), 乐亭's 第一部分 ended on a page of 7 lines, the 申报表's last table
+    left one row with the signatures."""
+    pdf = printed[name][0] if name in printed else printed_forms[name]
+    measured = typography().measure(pdf)
+    assert measured.short == [] and measured.excused == [], measured.fill
+
+
+@needs_soffice
+def test_a_sheet_never_ends_on_a_page_of_its_header_and_the_signature(printed_forms):
+    """石峰's last page held the repeated header rows and the signature: the 支出明细 section
+    and its 合计 now keep with the signature."""
+    pages = pdf_pages(printed_forms["shifeng-2023"])
+    assert "单位负责人签字" in pages[-1]
+    assert "合计" in squeeze(pages[-1]) and "支出明细" in squeeze(pages[-1])
+
+
+@needs_soffice
+@pytest.mark.parametrize("name", FORMS)
+def test_libreoffice_prints_the_forms_numbers_at_their_places(printed_forms, name):
+    measured = typography().measure(printed_forms[name])
+    assert len(measured.numbers) == measured.pages and measured.misplaced_numbers == []
+
+
 @needs_soffice
 def test_the_page_number_stands_7_mm_under_the_type_area(printed):
     """GB/T 9704-2012 7.5: the 一字线 of — N — 7 mm under the 版心 (bottom margin 35 mm)."""
@@ -581,10 +622,27 @@ def test_docx_tables_take_the_pdfs_column_widths(layout, seed):
 
 
 def test_indicator_cells_are_centred_as_in_the_pdf(seeds):
+    """Every cell centred; the merged 一级 and 二级 cells in 黑体, as the PDF's td.merged."""
     _, _, docx = seeds["leting-2024"]
     indicators = body(docx).xpath('w:tbl[w:tblPr/w:tblCaption/@w:val="绩效指标"]')[0]
     for tr in indicators.tr_lst[1:]:
-        assert set(tr.xpath("w:tc/w:p/w:pPr/w:pStyle/@w:val")) == {"TableTextCenter"}
+        styles = [tc.xpath("w:p/w:pPr/w:pStyle/@w:val")[0] for tc in tr.tc_lst]
+        assert styles == ["TableMerged"] * 2 + ["TableTextCenter"] * 4
+
+
+@pytest.mark.parametrize("layout", ["wenben", "fubiao", "shenbao"])
+def test_merged_indicator_labels_are_heiti_as_in_the_pdf(layout):
+    """The PDF sets td.merged (一级, 二级) in 黑体 (common/form.css); the DOCX did in 仿宋."""
+    css = (TEMPLATES / "common" / "form.css").read_text(encoding="utf-8")
+    assert "td.merged { font-family: var(--heiti); }" in css
+    styles = Document(str(TEMPLATES / layout / "template.docx")).styles
+    merged = styles["Table Merged"]
+    assert merged.element.xpath("w:rPr/w:rFonts/@w:eastAsia") == ["黑体"]
+    assert merged.paragraph_format.alignment == 1
+    cells = body((TEMPLATES / layout / "template.docx").read_bytes()).xpath(
+        "//w:tc[.//w:t[contains(., '合并')]]/w:p/w:pPr/w:pStyle/@w:val"
+    )
+    assert "TableMerged" in cells
 
 
 # -- table declarations in any template ---------------------------------------------------------

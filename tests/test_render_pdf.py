@@ -128,11 +128,31 @@ def test_odd_pages_number_at_the_right_even_at_the_left_one_character_in(rendere
     assert all(squeeze(text) for text in pages)  # no blank page
 
 
-def test_shenbao_and_fubiao_number_odd_pages_right_even_left(tmp_path):
-    for seed in ("zhuxi-2024-shenbao", "shifeng-2023"):
-        (pdf,) = render_file(DATA / f"{seed}.yaml", tmp_path, ["pdf"]).outputs
-        measured = typography().measure(pdf)
-        assert len(measured.numbers) == measured.pages and measured.misplaced_numbers == []
+FORMS = ["zhuxi-2024-shenbao", "shifeng-2023", "menyuan-2024"]  # 申报表, 附表, 公开表
+
+
+@pytest.fixture(scope="module")
+def forms(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("forms")
+    return {name: render_file(DATA / f"{name}.yaml", out, ["pdf"]).outputs[0] for name in FORMS}
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_forms_number_odd_pages_right_even_left_and_the_landscape_table_centred(forms, name):
+    measured = typography().measure(forms[name])
+    assert len(measured.numbers) == measured.pages and measured.misplaced_numbers == []
+    places = {place for _, _, place, *_ in measured.numbers}
+    assert places == ({"centre"} if name == "menyuan-2024" else {"left", "right"})
+
+
+@pytest.mark.parametrize("name", SEEDS + FORMS)
+def test_no_page_but_the_last_is_under_a_third_full(rendered, forms, name):
+    """山海关's page 16 and 遵化's page 7 held the last two lines of 第一部分; the 申报表's
+    page 3 one indicator row and the signatures. Now each page reaches at least a third down
+    its 版心 (rows never split; 22 lines a full page)."""
+    measured = typography().measure({**rendered, **forms}[name])
+    assert measured.short == [] and measured.excused == []
+    assert max(measured.full_pages, default=22) == 22
 
 
 def test_cover(rendered):
