@@ -85,7 +85,8 @@ def render_xlsx(context: GongkaiContext, timestamp: datetime.datetime) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()  # not workbook.save(): it stamps the clock time
     amounts = {f"{AMOUNT_COLUMN}{at}": row.amount for row, at in placed}
-    return normalized_zip(_exact_amounts(buffer.getvalue(), amounts), timestamp)
+    package = _fonts_in_schema_order(_exact_amounts(buffer.getvalue(), amounts))
+    return normalized_zip(package, timestamp)
 
 
 def _set(cell, value) -> None:
@@ -309,6 +310,30 @@ def _exact_amounts(package: bytes, amounts: dict[str, str]) -> bytes:
         for name in source.namelist():
             data = source.read(name)
             if name == SHEET_XML:
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            target.writestr(name, data)
+    return output.getvalue()
+
+
+STYLES_XML = "xl/styles.xml"
+# CT_Font's children in the order of the schema Excel validates with (and writes itself).
+FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color", "name", "family", "charset", "scheme")  # fmt: skip
+
+
+def _fonts_in_schema_order(package: bytes) -> bytes:
+    """openpyxl writes a font's children in an order of its own (name before sz, b after
+    family): Excel repairs such a file, openxml-audit finds an error in each font. Put in the
+    schema's order."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    root = etree.fromstring(source.read(STYLES_XML))
+    rank = {f"{_MAIN}{name}": index for index, name in enumerate(FONT_ORDER)}
+    for font in root.iter(f"{_MAIN}font"):
+        font[:] = sorted(font, key=lambda child: rank.get(child.tag, len(rank)))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == STYLES_XML:
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             target.writestr(name, data)
     return output.getvalue()

@@ -58,12 +58,13 @@ HTML = ROOT / "templates" / "wenben" / "document.html.j2"
 PAGE = Page(width=mm(210), height=mm(297), top=mm(37), right=mm(26), bottom=mm(35), left=mm(28))
 TEXT_W = PAGE.text_width  # 8845
 LINE = (PAGE.height - PAGE.top - PAGE.bottom) // 22  # 579: 22 lines of 28.95 pt
-# Character pitch in 1/4096 pt relative to the 16 pt default size: 28 characters per line.
-CHAR_SPACE = int((TEXT_W / 20 / 28 - 16) * 4096) - 1  # -842
-GRID = f'<w:docGrid w:type="linesAndChars" w:linePitch="{LINE}" w:charSpace="{CHAR_SPACE}"/>'
-# The grid is page setup only: Word squeezes 16 pt characters into that 15.79 pt pitch but
-# LibreOffice gives each two cells. So text does not snap to it (Normal: snapToGrid 0) and the
-# body font is condensed by 0.4 pt instead: 28 characters a line in Word, WPS and LibreOffice.
+# The page setup's grid: 22 lines (Word's 文档网格, what a clerk checks). Lines only: a grid of
+# characters too ("linesAndChars", 28 a line) made LibreOffice drop every punctuation mark it
+# hangs past a line's end from its PDF (「联络站、」 printed 「联络站」). Text does not snap to the
+# grid (Normal: snapToGrid 0; Word squeezes 16 pt characters into a 15.79 pt pitch, LibreOffice
+# gives each two cells): the body font is condensed by 0.4 pt instead, 28 characters a line in
+# Word, WPS and LibreOffice.
+GRID = f'<w:docGrid w:type="lines" w:linePitch="{LINE}"/>'
 CONDENSE = 8  # 1/20 pt: 0.4 pt; 0.25 pt still left LibreOffice at 27
 
 RIGHT_TAB = f'<w:tab w:val="right" w:leader="dot" w:pos="{TEXT_W}"/>'

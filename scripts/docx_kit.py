@@ -279,7 +279,14 @@ def build_styles(document, styles: Iterable[str]) -> None:
             '<w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/>'
             '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>'
             "</w:rPrDefault>"
-            "<w:pPrDefault><w:pPr><w:widowControl/></w:pPr></w:pPrDefault></w:docDefaults>"
+            "<w:pPrDefault><w:pPr><w:widowControl/>"
+            # as the PDF (the reference): no punctuation hanging past a line's end (a mark that
+            # may not start a line takes the character before it along), no extra space between
+            # Chinese and Latin letters or digits (「2024年」, not 「2024 年」). LibreOffice's DOCX
+            # import ignores autoSpaceDE/DN and reads overflowPunct inverted: it still spaces
+            # and hangs (tests/test_render_docx.py shows it); Word, which clerks use, does not.
+            '<w:overflowPunct w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+            "</w:pPr></w:pPrDefault></w:docDefaults>"
         ),
     )
     for xml in styles:
