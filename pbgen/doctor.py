@@ -32,7 +32,7 @@ def for_this_system(linux: str, macos: str, windows: str) -> str:
 
 
 FONT_FIX = for_this_system(
-    "sudo apt-get install fonts-noto-cjk fonts-lxgw-wenkai texlive-lang-chinese"
+    "sudo apt-get install fonts-noto-cjk fonts-lxgw-wenkai fonts-hanazono texlive-lang-chinese"
     "（在 pbgen 源码目录：bash scripts/setup.sh）",
     "打开「字体册」，下载系统自带的 Songti SC、Kaiti SC、STFangsong；公文字体（方正小标宋简体等）另行安装",
     "Windows 自带仿宋、楷体、黑体、宋体；方正小标宋简体等公文字体需另行安装（右键字体文件 → 为所有用户安装）",

@@ -572,6 +572,19 @@ def test_libreoffice_prints_the_line_end_punctuation(seeds, printed, name):
 
 
 @needs_soffice
+def test_libreoffice_prints_rare_characters_from_hanamin(write_filing, tmp_path):
+    """CJK Extensions B–F (names): fontconfig gives LibreOffice HanaMinA/B after the official
+    fonts' stand-ins (scripts/fontconfig), as the PDF's stacks end in them."""
+    rare = "𠀀𪚥𪜀𫝀𫠠𬺰"
+    path = write_filing(lambda d: project(d).update(name=f"{rare}工作室经费"))
+    (docx,) = render_file(path, tmp_path / "out", ["docx"]).outputs
+    pdf = soffice_pdf(docx, tmp_path)
+    assert rare in squeeze("".join(pdf_pages(pdf)))
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert "HanaMinB" in fonts
+
+
+@needs_soffice
 def test_the_page_number_stands_7_mm_under_the_type_area(printed):
     """GB/T 9704-2012 7.5: the 一字线 of — N — 7 mm under the 版心 (bottom margin 35 mm)."""
     assert_page_numbers_7_mm_under_the_type_area(printed["leting-2024"][0])

@@ -250,6 +250,27 @@ def test_a_character_outside_gb2312_prints_from_the_full_font(write_filing, tmp_
     assert "Noto-Serif-CJK-SC" in fonts  # the full font prints what it and the subset lack
 
 
+RARE = "𠀀𪚥𪜀𫝀𫠠𬺰"  # CJK Extensions B (2), C, D, E, F: in people's and places' names
+
+
+def test_rare_characters_print_from_the_fonts_at_the_end_of_the_stacks(write_filing, tmp_path):
+    """They printed as boxes: no font of any stack had them. HanaMinB (fonts-hanazono) does."""
+    path = write_filing(lambda d: project(d).update(name=f"{RARE}工作室经费"))
+    pdf = render_file(path, tmp_path, ["pdf"]).outputs[0]
+    assert f"{RARE}工作室经费" in squeeze(pdftotext(pdf, "-raw"))
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert "HanaMinB" in fonts
+
+
+def test_the_stacks_end_in_the_fonts_of_the_rare_characters():
+    css = (TEMPLATES / "common" / "base.css").read_text(encoding="utf-8")
+    stacks = re.findall(r"--(\w+): ([^;]+);", css)
+    assert len(stacks) == 5
+    for role, stack in stacks:
+        families = [f.strip().strip('"') for f in stack.split(",")]
+        assert families[-4:-1] == ["SimSun-ExtB", "HanaMinA", "HanaMinB"], role
+
+
 @pytest.mark.parametrize(
     ("seed", "layout"),
     [("leting-2024", "wenben"), ("menyuan-2024", "gongkai"), ("shifeng-2023", "fubiao")],
