@@ -174,19 +174,21 @@ def pdf_engine_check() -> Check:
 
 
 def justification_check() -> Check:
-    """pbgen/justify.py patches WeasyPrint's internals, so only the versions it was tested on."""
-    from pbgen import justify
+    """pbgen/justify.py and pbgen/embolden.py patch WeasyPrint's internals, so only the
+    versions they were tested on."""
+    from pbgen import embolden, justify
     from pbgen.render_pdf import _weasyprint
 
     weasyprint = _weasyprint()
-    ok = justify.install(weasyprint)
+    ok = justify.install(weasyprint) and embolden.install(weasyprint)
     tested = "、".join(f"{version}x" for version in justify.SUPPORTED)
     return Check(
-        "中文两端对齐（PDF 正文）",
+        "中文两端对齐、仿宋加粗（PDF 正文）",
         ok,
         f"WeasyPrint {weasyprint.__version__}"
         if ok
-        else f"WeasyPrint {weasyprint.__version__} 未经测试：正文行尾可能参差、空格被拉宽",
+        else f"WeasyPrint {weasyprint.__version__} 未经测试：正文行尾可能参差、空格被拉宽，"
+        "加粗的仿宋、楷体印成常规",
         "" if ok else f"pip install 'weasyprint=={justify.SUPPORTED[0]}*'（已测试：{tested}）",
     )
 
