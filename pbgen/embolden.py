@@ -11,36 +11,33 @@ such a font filled and stroked (text render mode 2) with a line 1/30 of the font
 the text's colour: what LibreOffice writes into its PDFs for the same bold, and what Word's bold
 of a face without one looks like. Advance widths stay the font's, so the layout is unchanged.
 
-It wraps three methods of WeasyPrint's PDF stream, so it is tied to the WeasyPrint versions it
-was tested with (``SUPPORTED``, as pbgen/justify.py).
+It wraps four methods of WeasyPrint's PDF stream, so it is tied to the WeasyPrint versions it
+was tested with: those of pbgen/justify.py (``justify.SUPPORTED``).
 """
 
 from __future__ import annotations
 
-SUPPORTED = ("70.",)  # WeasyPrint versions (prefixes) whose internals this extension was tested on
+from functools import cache
+
+from pbgen import justify
+
 STROKE = 1 / 30  # of the font size: LibreOffice's line for an emboldened face (16 pt: 0.53 pt)
 FILL_AND_STROKE, FILL = 2, 0  # PDF text render modes
 
-_installed: bool | None = None
 
-
-def supported(version: str) -> bool:
-    return version.startswith(SUPPORTED)
-
-
+@cache
 def install(weasyprint) -> bool:
-    """Patch ``weasyprint`` (the imported module) once; False when its version is not supported."""
-    global _installed
-    if _installed is not None:
-        return _installed
+    """Patch ``weasyprint`` (the imported module) once; False on a version pbgen/justify.py's
+    extension was not tested with either (both reach into the same release's internals)."""
     from weasyprint.pdf.stream import Stream
 
-    _installed = supported(weasyprint.__version__) and all(
-        hasattr(Stream, name) for name in ("add_font", "set_font_size", "set_color", "end_text")
-    )
-    if _installed:
-        _patch(Stream)
-    return _installed
+    methods = ("add_font", "set_font_size", "set_color", "end_text")
+    if not justify.supported(weasyprint.__version__) or not all(
+        hasattr(Stream, name) for name in methods
+    ):
+        return False
+    _patch(Stream)
+    return True
 
 
 def _emboldened():

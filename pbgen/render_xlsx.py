@@ -296,8 +296,7 @@ def _exact_amounts(package: bytes, amounts: dict[str, str]) -> bytes:
     """Each amount cell's stored value set to the filing's decimal. openpyxl stores a formula
     without its result and a Decimal through a float ("92.79000000000001"); with the exact
     figure, a viewer that does not recalculate shows the right 合计 and sums stay exact."""
-    source = zipfile.ZipFile(io.BytesIO(package))
-    root = etree.fromstring(source.read(SHEET_XML))
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(package)).read(SHEET_XML))
     for cell in root.iter(f"{_MAIN}c"):
         value = amounts.get(cell.get("r"))
         if value is not None:
@@ -305,11 +304,17 @@ def _exact_amounts(package: bytes, amounts: dict[str, str]) -> bytes:
             if stored is None:
                 stored = etree.SubElement(cell, f"{_MAIN}v")
             stored.text = value
+    return _with_part(package, SHEET_XML, root)
+
+
+def _with_part(package: bytes, part: str, root) -> bytes:
+    """The package with ``part`` replaced by the XML ``root``."""
+    source = zipfile.ZipFile(io.BytesIO(package))
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
         for name in source.namelist():
             data = source.read(name)
-            if name == SHEET_XML:
+            if name == part:
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             target.writestr(name, data)
     return output.getvalue()
@@ -324,19 +329,11 @@ def _fonts_in_schema_order(package: bytes) -> bytes:
     """openpyxl writes a font's children in an order of its own (name before sz, b after
     family): Excel repairs such a file, openxml-audit finds an error in each font. Put in the
     schema's order."""
-    source = zipfile.ZipFile(io.BytesIO(package))
-    root = etree.fromstring(source.read(STYLES_XML))
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(package)).read(STYLES_XML))
     rank = {f"{_MAIN}{name}": index for index, name in enumerate(FONT_ORDER)}
     for font in root.iter(f"{_MAIN}font"):
         font[:] = sorted(font, key=lambda child: rank.get(child.tag, len(rank)))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in source.namelist():
-            data = source.read(name)
-            if name == STYLES_XML:
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            target.writestr(name, data)
-    return output.getvalue()
+    return _with_part(package, STYLES_XML, root)
 
 
 def _groups(lines: list[Line]) -> list[list[Line]]:

@@ -194,22 +194,20 @@ STYLES = [
     # 第一部分's last page at least a third full: Word has no "widows: 8" (the PDF's), so its
     # last two paragraphs are kept whole and together, each if it has at most 14 lines (moved
     # whole, it leaves the page before at least 8); ``body_xml`` chooses
-    style(
-        "paragraph",
-        "PartEnd",
-        "Part End",
-        alias="部分末段之前",
-        based_on="Normal",
-        next_style="PartLast",
-        p=ppr(keep_next=True, keep_lines=True, line=f"exact:{LINE}"),
-    ),
-    style(
-        "paragraph",
-        "PartLast",
-        "Part Last",
-        alias="部分末段",
-        based_on="Normal",
-        p=ppr(keep_lines=True, line=f"exact:{LINE}"),
+    *(
+        style(
+            "paragraph",
+            style_id,
+            name,
+            alias=alias,
+            based_on=base,
+            next_style=following,
+            p=ppr(keep_next=keep, keep_lines=True, line=f"exact:{LINE}"),
+        )
+        for style_id, name, alias, base, following, keep in (
+            ("PartLast", "Part Last", "部分末段", "Normal", "", False),
+            ("PartEnd", "Part End", "部分末段之前", "PartLast", "PartLast", True),
+        )
     ),
     style(
         "character", "Lead", "Lead", alias="段首标题", based_on="DefaultParagraphFont", r=rpr(KAITI)
@@ -233,15 +231,6 @@ STYLES = [
     ),
     style(
         "paragraph",
-        "TableMerged",
-        "Table Merged",
-        alias="合并指标",
-        based_on="TableTextCenter",
-        p=ppr(line=TABLE_LINE, first_chars=0, jc="center"),
-        r=rpr(HEITI),
-    ),  # the merged 一级 and 二级 cells, 黑体 as the PDF's td.merged (common/form.css)
-    style(
-        "paragraph",
         "TableHead",
         "Table Head",
         alias="表头",
@@ -249,6 +238,9 @@ STYLES = [
         p=ppr(line=TABLE_LINE, first_chars=0, jc="center"),
         r=rpr(HEITI),
     ),
+    # the merged 一级 and 二级 cells: 黑体 as the PDF's td.merged (common/form.css), a style of
+    # their own for a bureau to restyle apart from the header
+    style("paragraph", "TableMerged", "Table Merged", alias="合并指标", based_on="TableHead"),
     style(
         "paragraph",
         "UnitLine",

@@ -697,8 +697,9 @@ def test_merged_indicator_labels_are_heiti_as_in_the_pdf(layout):
     assert "td.merged { font-family: var(--heiti); }" in css
     styles = Document(str(TEMPLATES / layout / "template.docx")).styles
     merged = styles["Table Merged"]
-    assert merged.element.xpath("w:rPr/w:rFonts/@w:eastAsia") == ["黑体"]
-    assert merged.paragraph_format.alignment == 1
+    assert merged.base_style.name == "Table Head"  # 黑体, centred
+    assert merged.base_style.element.xpath("w:rPr/w:rFonts/@w:eastAsia") == ["黑体"]
+    assert merged.base_style.paragraph_format.alignment == 1
     cells = body((TEMPLATES / layout / "template.docx").read_bytes()).xpath(
         "//w:tc[.//w:t[contains(., '合并')]]/w:p/w:pPr/w:pStyle/@w:val"
     )

@@ -41,10 +41,13 @@ def page_texts(pdf: Path) -> list[str]:
     return pdftotext(pdf, "-layout").split("\f")[:-1]
 
 
+def pdfs(out: Path, names: list[str]) -> dict[str, Path]:
+    return {name: render_file(DATA / f"{name}.yaml", out, ["pdf"]).outputs[0] for name in names}
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("pdf")
-    return {name: render_file(DATA / f"{name}.yaml", out, ["pdf"]).outputs[0] for name in SEEDS}
+    return pdfs(tmp_path_factory.mktemp("pdf"), SEEDS)
 
 
 @pytest.mark.parametrize("name", SEEDS)
@@ -133,8 +136,7 @@ FORMS = ["zhuxi-2024-shenbao", "shifeng-2023", "menyuan-2024"]  # 申报表, 附
 
 @pytest.fixture(scope="module")
 def forms(tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("forms")
-    return {name: render_file(DATA / f"{name}.yaml", out, ["pdf"]).outputs[0] for name in FORMS}
+    return pdfs(tmp_path_factory.mktemp("forms"), FORMS)
 
 
 @pytest.mark.parametrize("name", FORMS)
