@@ -15,6 +15,14 @@ Per document, from the text positions (PyMuPDF, the `bench` extra):
 - cells: table cells whose last line is one hanzi under a longer line (0 where avoidable);
 - open: pages whose table is not closed by a border at its foot (0);
 - pages; page-number distance: the page number's 一字线 below the 版心's lower edge (7 mm);
+- pn place: GB/T 9704 7.5 puts an odd page's number at the right, an even page's at the left,
+  one character (of its 4号, 14 pt) in from the 版心's edge; a landscape table (公开表) centres
+  it: the pages whose number stands elsewhere (0);
+- short: pages but the last whose content ends above a third of the 版心 (0), unless the next
+  page of a portrait form begins with a table row too tall for the room left (its rows may not
+  split; the landscape 公开表's project rows may);
+- bold: ink of bold runs against the same characters set regular (``bold_ink``, ≥ 1.3: bold
+  仿宋 is the regular face emboldened, fill and stroke, as Word and LibreOffice draw it);
 - fonts: the font each role printed in (body, headings, titles, tables, page numbers).
 
 The functions are used by the tests too (tests/test_typography.py), so the structural figures
@@ -43,6 +51,10 @@ PAGE_NUMBER = re.compile(r"^[—–-]\s*\d+\s*[—–-]$")
 LEADER = re.compile(r"[·.…]{4,}|(?:· ){3,}")  # a 目录 entry is not running text
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’—…]")
 HANZI = re.compile(r"[\u4e00-\u9fff]")
+PAGE_NUMBER_INSET = 14.0  # pt: GB/T 9704 7.5, odd pages' numbers 一字 in from the right, even left
+PLACE_TOLERANCE_MM = 0.8
+THIRD = 1 / 3  # no page but the last is filled less (a page's fill: how far down content reaches)
+BOLD_INK = 1.3  # bold runs: at least this much ink as the same characters set regular
 
 
 @dataclass
@@ -59,10 +71,20 @@ class Measure:
     fonts: dict[str, Counter] = field(default_factory=dict)  # role → font → characters
     ragged: list[tuple[float, int, str]] = field(default_factory=list)
     open_feet: list[int] = field(default_factory=list)  # pages whose table is open at its foot
+    fill: list[float] = field(default_factory=list)  # each page: how far down content reaches
+    short: list[tuple[int, float]] = field(default_factory=list)  # (page, fill) under a third
+    excused: list[tuple[int, float, str]] = field(default_factory=list)  # short, a row too tall
+    numbers: list[tuple[int, int, str, float, str]] = field(default_factory=list)  # page, n,
+    # where it stands, inset mm, where it should
 
     @property
     def flush_share(self) -> float | None:
         return self.flush / self.nonfinal if self.nonfinal else None
+
+    @property
+    def misplaced_numbers(self) -> list[tuple[int, int, str, float, str]]:
+        """Page numbers not where GB/T 9704 7.5 puts them."""
+        return [entry for entry in self.numbers if not _well_placed(entry)]
 
     def role_font(self, role: str) -> str:
         fonts = self.fonts.get(role)
@@ -169,6 +191,7 @@ def measure(pdf: Path, table_size: float = TABLE) -> Measure:
         for line in lines:
             if PAGE_NUMBER.match(line["text"]):
                 result.page_number_mm.append(_page_number_mm(page, line, bottom))
+                result.numbers.append((number, *_page_number_place(page, line)))
                 result.fonts.setdefault("页码", Counter())[line["font"]] += len(line["text"])
                 continue
             role = (
@@ -219,7 +242,112 @@ def measure(pdf: Path, table_size: float = TABLE) -> Measure:
         _cells(result, lines, table_size)
         if _table_foot_cover(page) < 0.99:
             result.open_feet.append(number)
+        result.fill.append(_fill(page, lines))
+    for number, share in enumerate(result.fill[:-1], start=1):
+        if share < THIRD:
+            why = _row_too_tall(document[number], share, document[number - 1])
+            if why:
+                result.excused.append((number, round(share, 2), why))
+            else:
+                result.short.append((number, round(share, 2)))
     return result
+
+
+def _type_area(page) -> tuple[float, float, float, float]:
+    """The 版心: left, top, right, bottom (pt)."""
+    width, height = page.rect.width, page.rect.height
+    top, bottom, left, right = MARGIN["portrait" if height > width else "landscape"]
+    return left * MM, top * MM, width - right * MM, height - bottom * MM
+
+
+def _fill(page, lines: list[dict]) -> float:
+    """How far down the 版心 the page's content reaches (0: empty, 1: to its foot): its lowest
+    text (the page number aside) or table rule."""
+    _, top, _, bottom = _type_area(page)
+    feet = [
+        max(c[1][3] for c in line["chars"] if c[0].strip())
+        for line in lines
+        if not PAGE_NUMBER.match(line["text"])
+    ]
+    feet += [s[3] for s in _border_segments(page) if s[3] < bottom + 2]
+    if not feet:
+        return 0.0
+    return max(0.0, min(1.0, (max(feet) - top) / (bottom - top)))
+
+
+def _rules(page) -> list[float]:
+    """The heights (pt) of the table's horizontal rules on the page, top to bottom."""
+    left, _, right, _ = _type_area(page)
+    wide = (right - left) / 3
+    return sorted(
+        {
+            round((s[1] + s[3]) / 2, 1)
+            for s in _border_segments(page)
+            if s[3] - s[1] < 2.5 and s[2] - s[0] > wide
+        }
+    )
+
+
+def _row_too_tall(following, share: float, page) -> str:
+    """Why a short page is no flaw: the next page's first row (or the first below a repeated
+    header row) is taller than the room the short page had left — a row of a portrait form may
+    not split. A landscape table's (公开表's) project rows break over pages: nothing excuses."""
+    if page.rect.width > page.rect.height:
+        return ""
+    _, top, _, bottom = _type_area(page)
+    room = (1 - share) * (bottom - top)
+    rows = [b - a for a, b in itertools.pairwise(_rules(following))][:2]
+    if rows and max(rows) > room:
+        return f"a row of {max(rows) / MM:.0f} mm, {room / MM:.0f} mm left"
+    return ""
+
+
+def _ink_box(page, rect, dpi: int = 300) -> tuple[float, float, float, float] | None:
+    """The box (pt) of the dark pixels inside ``rect``: where a glyph's ink really is."""
+    import pymupdf
+
+    pixmap = page.get_pixmap(clip=rect, dpi=dpi, colorspace=pymupdf.csGRAY)
+    width, samples = pixmap.width, pixmap.samples
+    dark = [i for i, value in enumerate(samples) if value < 128]
+    if not dark:
+        return None
+    xs = [i % width for i in dark]
+    ys = [i // width for i in dark]
+    scale = rect.width / width
+    return (
+        rect.x0 + min(xs) * scale,
+        rect.y0 + min(ys) * scale,
+        rect.x0 + (max(xs) + 1) * scale,
+        rect.y0 + (max(ys) + 1) * scale,
+    )
+
+
+def _page_number_place(page, line) -> tuple[int, str, float, str]:
+    """The printed number, where it stands (right, left, centre), how far in (mm: from the
+    版心's right edge to the number's right end, from its left edge to the number's left end,
+    from its centre to the number's), and where GB/T 9704 7.5 wants it: odd right, even left,
+    a landscape table's centred."""
+    import pymupdf
+
+    number = int(re.sub(r"\D", "", line["text"]))
+    ink = [c[1] for c in line["chars"] if c[0].strip()]
+    rect = pymupdf.Rect(min(b[0] for b in ink) - 2, min(b[1] for b in ink),
+                        max(b[2] for b in ink) + 2, max(b[3] for b in ink))  # fmt: skip
+    x0, _, x1, _ = _ink_box(page, rect) or (rect.x0, 0, rect.x1, 0)
+    left, _, right, _ = _type_area(page)
+    expected = "centre" if page.rect.width > page.rect.height else "right" if number % 2 else "left"
+    centre = (x0 + x1) / 2 - (left + right) / 2
+    if abs(centre) < 3 * MM:
+        return number, "centre", round(centre / MM, 1), expected
+    if centre > 0:
+        return number, "right", round((right - x1) / MM, 1), expected
+    return number, "left", round((x0 - left) / MM, 1), expected
+
+
+def _well_placed(entry: tuple[int, int, str, float, str]) -> bool:
+    _page, _number, place, inset, expected = entry
+    want = 0.0 if expected == "centre" else PAGE_NUMBER_INSET / MM
+    return place == expected and abs(inset - want) <= PLACE_TOLERANCE_MM
 
 
 def _border_segments(page) -> list[tuple[float, float, float, float]]:
@@ -302,6 +430,81 @@ def cell_pitches(pdf: Path, size: float = TABLE) -> Counter:
     return pitches
 
 
+STYLE = re.compile(r"[-,]?(?:Bold|Regular|Medium|Light|R|B)$")
+
+
+def _face(font: str) -> str:
+    """The face a font name is a style of: FandolFang-Bold and FandolFang-Regular → FandolFang."""
+    return STYLE.sub("", _font(font))
+
+
+def _bold(span: dict) -> bool:
+    """Bold by name (FandolHei-Bold, WeasyPrint's FandolFang-Bold) or drawn filled and stroked
+    (text render mode 2: Word's and LibreOffice's emboldened regular face)."""
+    return bool(span["flags"] & 16 or span.get("char_flags", 0) & 32)
+
+
+def bold_ink(pdf: Path, dpi: int = 288) -> list[tuple[int, str, float | None]]:
+    """Each bold run as (page, text, ink ratio): the ink of its characters against the same
+    characters set regular in the same face elsewhere in the document, per em² so sizes
+    compare. None where no character of the run is set regular anywhere."""
+    import pymupdf
+    from PIL import Image, ImageStat
+
+    document = pymupdf.open(pdf)
+    flags = pymupdf.TEXTFLAGS_RAWDICT | pymupdf.TEXT_COLLECT_STYLES
+    runs: list[tuple[int, list]] = []  # (page index, [(char, bbox, size, face)])
+    regular: dict[tuple[str, str], list] = {}  # (face, char) → [(page index, bbox, size)]
+    for index, page in enumerate(document):
+        for block in page.get_text("rawdict", flags=flags)["blocks"]:
+            for line in block.get("lines", []):
+                run: list = []
+                for span in line["spans"]:
+                    face = _face(span["font"])
+                    for char in span["chars"]:
+                        if not char["c"].strip():
+                            continue
+                        if _bold(span):
+                            run.append((char["c"], char["bbox"], span["size"], face))
+                        else:
+                            if run:
+                                runs.append((index, run))
+                                run = []
+                            key = (face, char["c"])
+                            regular.setdefault(key, []).append((index, char["bbox"], span["size"]))
+                if run:
+                    runs.append((index, run))
+    wanted = {(face, c) for _, run in runs for c, _, _, face in run}
+    images: dict[int, Image.Image] = {}
+
+    def ink(index: int, bbox, size: float) -> float:
+        if index not in images:
+            pixmap = document[index].get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+            images[index] = Image.frombytes("L", (pixmap.width, pixmap.height), pixmap.samples)
+        scale = dpi / 72
+        box = tuple(round(v * scale) for v in bbox)
+        crop = images[index].crop(box)
+        blank = 255 * crop.width * crop.height
+        return (blank - ImageStat.Stat(crop).sum[0]) / 255 / (size * scale) ** 2
+
+    reference = {
+        key: statistics.median(ink(*place) for place in regular[key][:5])
+        for key in wanted
+        if key in regular
+    }
+    found = []
+    for index, run in runs:
+        pairs = [
+            (ink(index, bbox, size), reference[(face, c)])
+            for c, bbox, size, face in run
+            if reference.get((face, c))
+        ]
+        text = "".join(c for c, *_ in run)
+        ratio = sum(b for b, _ in pairs) / sum(r for _, r in pairs) if pairs else None
+        found.append((index + 1, text, None if ratio is None else round(ratio, 2)))
+    return found
+
+
 def _edge(page) -> float:
     """The right edge of the 版心."""
     width, height = page.rect.width, page.rect.height
@@ -350,7 +553,7 @@ def soffice_pdf(source: Path, folder: Path) -> Path:
     return folder / f"{source.stem}.pdf"
 
 
-def row(name: str, m: Measure) -> str:
+def row(name: str, m: Measure, bold: list[tuple[int, str, float | None]]) -> str:
     share = f"{m.flush_share:.1%}" if m.flush_share is not None else "—"
     lines = (
         f"{Counter(m.full_pages).most_common(1)[0][0]} ({min(m.full_pages)}–{max(m.full_pages)})"
@@ -368,15 +571,19 @@ def row(name: str, m: Measure) -> str:
         pitch = f"{commonest:g}" + (f" ({tallest:g})" if tallest > commonest + 0.1 else "")
     numbers = sorted(set(m.page_number_mm))
     distance = "/".join(f"{d:g}" for d in numbers) if numbers else "—"
+    places = f"{len(m.misplaced_numbers)}/{len(m.numbers)}" if m.numbers else "—"
+    ratios = [ratio for _, _, ratio in bold if ratio is not None]
+    ink = f"{min(ratios):.2f} ({len(ratios)})" if ratios else "—"
     return (
         f"{name:<24}{share:>8}{lines:>11}{pitch:>15}{first:>10}{len(m.stretched):>7}"
         f"{sum(m.cells.values()):>6}{len(m.open_feet):>5}{m.pages:>6}{distance:>9}"
+        f"{places:>8}{len(m.short):>6}{ink:>11}"
     )
 
 
 HEADER = (
     f"{'document':<24}{'flush':>8}{'lines':>11}{'pitch pt':>15}{'first':>10}{'spaces':>7}"
-    f"{'cells':>6}{'open':>5}{'pages':>6}{'pn mm':>9}"
+    f"{'cells':>6}{'open':>5}{'pages':>6}{'pn mm':>9}{'pn off':>8}{'short':>6}{'bold ink':>11}"
 )
 
 
@@ -406,8 +613,9 @@ def main() -> None:
                     continue
                 pdf = source if kind == "pdf" else soffice_pdf(source, Path(scratch))
                 m = measure(pdf)
+                bold = bold_ink(pdf)
                 name = f"{seed.stem} {kind}"
-                print(row(name, m), flush=True)
+                print(row(name, m, bold), flush=True)
                 fonts[name] = m
                 if args.verbose:
                     for gap, page, text in sorted(m.ragged, reverse=True)[:5]:
@@ -416,6 +624,17 @@ def main() -> None:
                         print(f"    stretched {context}")
                     for cell, count in m.cells.most_common(5):
                         print(f"    cell {cell} ×{count}")
+                    for page, share in m.short:
+                        print(f"    short p.{page} {share:.0%} full")
+                    for page, share, why in m.excused:
+                        print(f"    short p.{page} {share:.0%} full, excused: {why}")
+                    for page, number, place, inset, expected in m.misplaced_numbers:
+                        print(
+                            f"    page number p.{page} — {number} — {place} {inset} mm, not {expected}"
+                        )
+                    for page, text, ratio in bold:
+                        if ratio is None or ratio < BOLD_INK:
+                            print(f"    bold p.{page} {text} ink ×{ratio}")
         print("\nfonts by role (the commonest font of each):")
         for name, m in fonts.items():
             roles = ", ".join(f"{role} {m.role_font(role)}" for role in sorted(m.fonts))
@@ -423,7 +642,9 @@ def main() -> None:
     print(
         "\nflush: non-final body lines reaching the right edge (goal ≥97%); lines: body lines on"
         " full pages (22); pitch: distances between body lines (28.95); first: characters on first lines (26); spaces: stretched spaces (0);"
-        " cells: cells ending in one hanzi; open: pages whose table is open at its foot; pn mm: page number's dash below the 版心 (7)."
+        " cells: cells ending in one hanzi; open: pages whose table is open at its foot; pn mm: page number's dash below the 版心 (7);"
+        " pn off: page numbers not at GB/T 9704's place (odd right, even left, 1 character in; landscape centred) (0);"
+        " short: pages but the last under a third full (0); bold ink: least ink of a bold run against the same characters regular, and how many runs (≥1.3)."
     )
 
 

@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from pbgen import justify
+from pbgen import embolden, justify
 from pbgen.docx_pages import libreoffice
 from pbgen.fontcover import BLOCKS, coverage, font_stacks
 from pbgen.pdf_engine import (
@@ -42,7 +42,7 @@ def for_this_system(linux: str, macos: str, windows: str) -> str:
 
 
 FONT_FIX = for_this_system(
-    "sudo apt-get install fonts-noto-cjk fonts-lxgw-wenkai texlive-lang-chinese"
+    "sudo apt-get install fonts-noto-cjk fonts-lxgw-wenkai fonts-hanazono texlive-lang-chinese"
     "（在 pbgen 源码目录：bash scripts/setup.sh）",
     "打开「字体册」，下载系统自带的 Songti SC、Kaiti SC、STFangsong；公文字体（方正小标宋简体等）另行安装",
     "Windows 自带仿宋、楷体、黑体、宋体；方正小标宋简体等公文字体需另行安装（右键字体文件 → 为所有用户安装）",
@@ -172,16 +172,18 @@ def pdf_engine_check() -> Check:
 
 
 def justification_check() -> Check:
-    """pbgen/justify.py patches WeasyPrint's internals, so only the versions it was tested on."""
+    """pbgen/justify.py and pbgen/embolden.py patch WeasyPrint's internals, so only the
+    versions they were tested on."""
     weasyprint = load_weasyprint()
-    ok = justify.install(weasyprint)
+    ok = justify.install(weasyprint) and embolden.install(weasyprint)
     tested = "、".join(f"{version}x" for version in justify.SUPPORTED)
     return Check(
-        "中文两端对齐（PDF 正文）",
+        "中文两端对齐、仿宋加粗（PDF 正文）",
         ok,
         f"WeasyPrint {weasyprint.__version__}"
         if ok
-        else f"WeasyPrint {weasyprint.__version__} 未经测试：正文行尾可能参差、空格被拉宽",
+        else f"WeasyPrint {weasyprint.__version__} 未经测试：正文行尾可能参差、空格被拉宽，"
+        "加粗的仿宋、楷体印成常规",
         "" if ok else f"pip install 'weasyprint=={justify.SUPPORTED[0]}*'（已测试：{tested}）",
     )
 

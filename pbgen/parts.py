@@ -249,8 +249,16 @@ def lay_out_parts(
 
 
 def _numbered(first: int) -> str:
-    """CSS for a part's first page: the number it has in the whole document."""
-    return f"@page :first {{ counter-reset: page {first} !important; }}" if first else ""
+    """CSS for a part's first page: the number it has in the whole document, and the side that
+    number gives it (odd right, even left), so that ``@page :left`` and ``:right`` rules follow
+    the numbers across parts as in one document."""
+    if not first:
+        return ""
+    side = "right" if first % 2 else "left"
+    return (
+        f"@page :first {{ counter-reset: page {first} !important; }}"
+        f" :root {{ break-before: {side} !important; }}"
+    )
 
 
 STAND_INS = '<div style="position: absolute; width: 0; height: 0; overflow: hidden">{}</div>'

@@ -13,7 +13,7 @@ import sys
 from contextlib import contextmanager, redirect_stdout
 from functools import cache
 
-from pbgen import justify
+from pbgen import embolden, justify
 from pbgen.errors import PbgenError
 
 
@@ -68,6 +68,7 @@ def load_weasyprint():
         raise PdfEngineMissing(pdf_engine_advice(error)) from None
 
     justify.install(weasyprint)  # Chinese lines justified between characters (DESIGN §9)
+    embolden.install(weasyprint)  # bold 仿宋 is the regular face emboldened, as in Word
     return weasyprint
 
 

@@ -247,17 +247,30 @@ def _lay_out(source, template_dir: Path, css: str = ""):
     """The laid-out document, with ``css`` added to the template's."""
     extra = [load_weasyprint().CSS(string=css, font_config=font_configuration())] if css else []
     try:
-        return source.render(stylesheets=extra, font_config=font_configuration())
+        return _without_blank_pages(
+            source.render(stylesheets=extra, font_config=font_configuration())
+        )
     except AssertionError:
         pass
     relaxed = load_weasyprint().CSS(string=RELAXED_BREAKS, font_config=font_configuration())
     try:
-        return source.render(stylesheets=[*extra, relaxed], font_config=font_configuration())
+        return _without_blank_pages(
+            source.render(stylesheets=[*extra, relaxed], font_config=font_configuration())
+        )
     except AssertionError:
         raise PbgenError(
             f"PDF 排版失败（模板 {template_dir}）：有一段内容无法排进一页，"
             "常见原因是一个单元格里的文字太长。请精简最长的那段文字，或分成几项。"
         ) from None
+
+
+def _without_blank_pages(document):
+    """The document without the blank pages WeasyPrint adds to start content on its side
+    (``break-before: right``): a page's side follows its number (GB/T 9704 7.5, odd pages'
+    numbers right), and a PDF has no sheets to keep in step. Read from the page's box tree,
+    WeasyPrint's own (pbgen keeps to WeasyPrint 70.x)."""
+    document.pages[:] = [page for page in document.pages if not page._page_box.page_type.blank]
+    return document
 
 
 def _anchor_pages(pages, first_numbered: str | None) -> dict[str, int]:

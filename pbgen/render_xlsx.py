@@ -112,7 +112,7 @@ def workbook_bytes(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()  # not workbook.save(): it stamps the clock time
-    return normalized_zip(_exact_values(buffer.getvalue(), exact or {}), timestamp)
+    return normalized_zip(_rewritten(buffer.getvalue(), exact or {}), timestamp)
 
 
 # -- the template ------------------------------------------------------------------------------
@@ -685,28 +685,44 @@ def _sum_of_cells(cells: list[str]) -> str:
     return _sum_of_cells([_sum_of_cells(group) for group in groups])
 
 
-def _exact_values(package: bytes, exact: dict[str, dict[str, str]]) -> bytes:
-    """Each listed cell's stored value set to the exact decimal. openpyxl stores a formula
-    without its result and a Decimal through a float ("92.79000000000001"); with the exact
-    figure, a viewer that does not recalculate shows the right 合计 and sums stay exact."""
-    if not any(exact.values()):
-        return package
+def _rewritten(package: bytes, exact: dict[str, dict[str, str]]) -> bytes:
+    """The package as openpyxl wrote it, set right in two ways. Each listed cell stores the
+    exact decimal: openpyxl stores a formula without its result and a Decimal through a float
+    ("92.79000000000001"); with the exact figure, a viewer that does not recalculate shows the
+    right 合计 and sums stay exact. And each font's children come in the schema's order:
+    openpyxl writes name before sz and b after family, which Excel repairs and openxml-audit
+    reports."""
     source = zipfile.ZipFile(io.BytesIO(package))
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
         for name in source.namelist():
             data = source.read(name)
-            values = exact.get(name)
-            if values:
+            if exact.get(name) or name == STYLES_XML:
                 root = etree.fromstring(data)
-                for cell in root.iter(f"{_MAIN}c"):
-                    value = values.get(cell.get("r"))
-                    if value is None or value == "":
-                        continue
-                    stored = cell.find(f"{_MAIN}v")
-                    if stored is None:
-                        stored = etree.SubElement(cell, f"{_MAIN}v")
-                    stored.text = value
+                _stored(root, exact.get(name) or {})
+                _fonts_in_schema_order(root)
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             target.writestr(name, data)
     return output.getvalue()
+
+
+def _stored(root, values: dict[str, str]) -> None:
+    for cell in root.iter(f"{_MAIN}c"):
+        value = values.get(cell.get("r"))
+        if value is None or value == "":
+            continue
+        stored = cell.find(f"{_MAIN}v")
+        if stored is None:
+            stored = etree.SubElement(cell, f"{_MAIN}v")
+        stored.text = value
+
+
+STYLES_XML = "xl/styles.xml"
+# CT_Font's children in the order of the schema Excel validates with (and writes itself).
+FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color", "name", "family", "charset", "scheme")  # fmt: skip
+
+
+def _fonts_in_schema_order(root) -> None:
+    rank = {f"{_MAIN}{name}": index for index, name in enumerate(FONT_ORDER)}
+    for font in root.iter(f"{_MAIN}font"):
+        font[:] = sorted(font, key=lambda child: rank.get(child.tag, len(rank)))

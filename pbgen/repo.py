@@ -68,7 +68,7 @@ default:
   image: python:3.11-slim-bookworm
   before_script:
     - apt-get update -qq
-    - apt-get install -y -qq --no-install-recommends fonts-noto-cjk fonts-lxgw-wenkai
+    - apt-get install -y -qq --no-install-recommends fonts-noto-cjk fonts-lxgw-wenkai fonts-hanazono
       libharfbuzz-subset0 git > /dev/null
     - pip install --quiet "$PBGEN"
 
@@ -108,7 +108,7 @@ jobs:
       - name: 安装 pbgen 和字体
         run: |
           sudo apt-get update -qq
-          sudo apt-get install -y -qq --no-install-recommends fonts-noto-cjk fonts-lxgw-wenkai libharfbuzz-subset0
+          sudo apt-get install -y -qq --no-install-recommends fonts-noto-cjk fonts-lxgw-wenkai fonts-hanazono libharfbuzz-subset0
           pip install --quiet "$PBGEN"
       - name: 检查
         run: pbgen check .

@@ -19,6 +19,7 @@ from docx_kit import (
     FANGSONG,
     HEITI,
     KAITI,
+    PAGE_NUMBER_INSET,
     SONGTI,
     TAB,
     TABLE_GRID,
@@ -57,12 +58,13 @@ HTML = ROOT / "templates" / "wenben" / "document.html.j2"
 PAGE = Page(width=mm(210), height=mm(297), top=mm(37), right=mm(26), bottom=mm(35), left=mm(28))
 TEXT_W = PAGE.text_width  # 8845
 LINE = (PAGE.height - PAGE.top - PAGE.bottom) // 22  # 579: 22 lines of 28.95 pt
-# Character pitch in 1/4096 pt relative to the 16 pt default size: 28 characters per line.
-CHAR_SPACE = int((TEXT_W / 20 / 28 - 16) * 4096) - 1  # -842
-GRID = f'<w:docGrid w:type="linesAndChars" w:linePitch="{LINE}" w:charSpace="{CHAR_SPACE}"/>'
-# The grid is page setup only: Word squeezes 16 pt characters into that 15.79 pt pitch but
-# LibreOffice gives each two cells. So text does not snap to it (Normal: snapToGrid 0) and the
-# body font is condensed by 0.4 pt instead: 28 characters a line in Word, WPS and LibreOffice.
+# The page setup's grid: 22 lines (Word's 文档网格, what a clerk checks). Lines only: a grid of
+# characters too ("linesAndChars", 28 a line) made LibreOffice drop every punctuation mark it
+# hangs past a line's end from its PDF (「联络站、」 printed 「联络站」). Text does not snap to the
+# grid (Normal: snapToGrid 0; Word squeezes 16 pt characters into a 15.79 pt pitch, LibreOffice
+# gives each two cells): the body font is condensed by 0.4 pt instead, 28 characters a line in
+# Word, WPS and LibreOffice.
+GRID = f'<w:docGrid w:type="lines" w:linePitch="{LINE}"/>'
 CONDENSE = 8  # 1/20 pt: 0.4 pt; 0.25 pt still left LibreOffice at 27
 
 RIGHT_TAB = f'<w:tab w:val="right" w:leader="dot" w:pos="{TEXT_W}"/>'
@@ -189,6 +191,24 @@ STYLES = [
         next_style="Normal",
         p=ppr(keep_next=True, line=f"exact:{LINE}"),
     ),
+    # 第一部分's last page at least a third full: Word has no "widows: 8" (the PDF's), so its
+    # last two paragraphs are kept whole and together, each if it has at most 14 lines (moved
+    # whole, it leaves the page before at least 8); ``body_xml`` chooses
+    *(
+        style(
+            "paragraph",
+            style_id,
+            name,
+            alias=alias,
+            based_on=base,
+            next_style=following,
+            p=ppr(keep_next=keep, keep_lines=True, line=f"exact:{LINE}"),
+        )
+        for style_id, name, alias, base, following, keep in (
+            ("PartLast", "Part Last", "部分末段", "Normal", "", False),
+            ("PartEnd", "Part End", "部分末段之前", "PartLast", "PartLast", True),
+        )
+    ),
     style(
         "character", "Lead", "Lead", alias="段首标题", based_on="DefaultParagraphFont", r=rpr(KAITI)
     ),
@@ -218,6 +238,9 @@ STYLES = [
         p=ppr(line=TABLE_LINE, first_chars=0, jc="center"),
         r=rpr(HEITI),
     ),
+    # the merged 一级 and 二级 cells: 黑体 as the PDF's td.merged (common/form.css), a style of
+    # their own for a bureau to restyle apart from the header
+    style("paragraph", "TableMerged", "Table Merged", alias="合并指标", based_on="TableHead"),
     style(
         "paragraph",
         "UnitLine",
@@ -259,19 +282,28 @@ STYLES = [
         next_style="Normal",
         p=ppr(tabs=RIGHT_TAB, line=f"exact:{LINE}", left_chars=2, first_chars=0, jc="left"),
     ),
+    # GB/T 9704 7.5: odd pages' numbers right, even pages' left, one 4号 character in
     style(
         "paragraph",
         "Footer",
         "footer",
         based_on="Normal",
-        p=ppr(line="auto:240", first_chars=0, jc="center"),
+        p=ppr(line="auto:240", first_chars=0, right=PAGE_NUMBER_INSET, jc="right"),
         r=rpr(SONGTI, 14, condense=0),
+    ),
+    style(
+        "paragraph",
+        "FooterEven",
+        "Footer Even",
+        alias="双页页脚",
+        based_on="Footer",
+        p=ppr(line="auto:240", first_chars=0, left=PAGE_NUMBER_INSET, right=0, jc="left"),
     ),
     TABLE_GRID,
 ]
 
 
-HEAD, TEXT, CENTER = "TableHead", "TableText", "TableTextCenter"
+HEAD, TEXT, CENTER, MERGED = "TableHead", "TableText", "TableTextCenter", "TableMerged"
 
 
 def info_table() -> str:
@@ -330,8 +362,8 @@ def indicator_table() -> str:
     widths = columns(TEXT_W, percents)
     titles = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
     values = [
-        (CENTER, "{{ row.level1 }}{# 合并 #}"),
-        (CENTER, "{{ row.level2 }}{# 合并2 #}"),
+        (MERGED, "{{ row.level1 }}{# 合并 #}"),
+        (MERGED, "{{ row.level2 }}{# 合并2 #}"),
         (CENTER, "{{ row.name }}"),
         (CENTER, "{{ row.description }}"),
         (CENTER, "{{ row.value }}"),
@@ -348,6 +380,10 @@ def indicator_table() -> str:
         row(*(cell(w, value) for w, value in zip(widths, values, strict=True))),
         tag_row(widths, "{%tr endfor %}"),
     )
+
+
+# A paragraph of at most 14 lines (26 + 13 × 28 characters) may move whole to the next page.
+KEPT_WHOLE = "(block.lead ~ block.text) | length <= 390"
 
 
 def part_heading(name: str, page_one: bool = False) -> str:
@@ -386,6 +422,10 @@ def body_xml(plain_sect: str) -> list[str]:
         para("Heading4", "{{ block.text }}"),
         tag('{%p elif block.kind == "label" %}'),
         para("Label", "{{ block.text }}"),
+        tag(f"{{%p elif loop.revindex == 2 and {KEPT_WHOLE} %}}"),
+        para("PartEnd", ("Lead", "{{ block.lead }}"), "{{ block.text }}"),
+        tag(f"{{%p elif loop.last and {KEPT_WHOLE} %}}"),
+        para("PartLast", ("Lead", "{{ block.lead }}"), "{{ block.text }}"),
         tag("{%p else %}"),
         para("Normal", ("Lead", "{{ block.lead }}"), "{{ block.text }}"),
         tag("{%p endif %}"),

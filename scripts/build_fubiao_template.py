@@ -31,6 +31,7 @@ from docx_kit import (
     cell,
     columns,
     html_widths,
+    kept,
     main,
     para,
     ppr,
@@ -46,7 +47,15 @@ ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "templates" / "fubiao" / "template.docx"
 PAGE = wenben.PAGE  # A4 portrait, GB/T 9704-2012 margins
 TEXT_W = PAGE.text_width
-SHARED = {"TableText", "TableTextCenter", "TableHead", "UnitLine", "Footer"}
+SHARED = {
+    "TableText",
+    "TableTextCenter",
+    "TableMerged",
+    "TableHead",
+    "UnitLine",
+    "Footer",
+    "FooterEven",
+}
 
 STYLES = [
     style(
@@ -122,6 +131,7 @@ STYLES = [
 ]
 
 HEAD, TEXT, CENTER, INDENT = "TableHead", "TableText", "TableTextCenter", "TableTextIndent"
+MERGED = "TableMerged"  # 一级, 二级: 黑体, as the PDF's td.merged
 SECTION = "SectionHead"  # the head row of a section: kept with the row below it
 
 
@@ -181,8 +191,8 @@ def indicator_rows(widths: list[int], source: str, standard: bool) -> list:
         heads[3:] = [("指标值", BREAK, "及单位"), ("绩效标准",)]
     spans = [(1, 1), (2, 2), (3, 4), (5, 5), (6, 6)][: len(heads)]
     values = [
-        (CENTER, "{{ row.level1 }}{# 合并 #}"),
-        (CENTER, "{{ row.level2 }}{# 合并2 #}"),
+        (MERGED, "{{ row.level1 }}{# 合并 #}"),
+        (MERGED, "{{ row.level2 }}{# 合并2 #}"),
         (TEXT, "{{ row.name }}"),
         (CENTER, "{{ row.value }}"),
         (CENTER, "{{ row.standard }}{# 合并3 #}"),
@@ -334,20 +344,25 @@ def direction_table() -> str:
             cell(w[4], (SECTION, "金额")),
             cell(span(w, 5, 6), (SECTION, "支出测算依据及过程说明")),
         ),
+        # the 支出明细 section stays together and with the signature, as the PDF's tbody.keep
         loop("{%tr for e in t.tables.expense_details.lines %}"),
-        row(
-            continued(w),
-            cell(span(w, 1, 2), lines("e.content")),
-            cell(w[3], lines("e.detail")),
-            cell(w[4], (CENTER, "{{ e.amount | join }}")),
-            cell(span(w, 5, 6), lines("e.basis")),
+        kept(
+            row(
+                continued(w),
+                cell(span(w, 1, 2), lines("e.content")),
+                cell(w[3], lines("e.detail")),
+                cell(w[4], (CENTER, "{{ e.amount | join }}")),
+                cell(span(w, 5, 6), lines("e.basis")),
+            )
         ),
         loop("{%tr endfor %}"),
-        row(
-            continued(w),
-            cell(span(w, 1, 3), (HEAD, "合　计")),
-            cell(w[4], (HEAD, "{{ t.tables.expense_details.total.amount }}")),
-            cell(span(w, 5, 6), (TEXT, "")),
+        kept(
+            row(
+                continued(w),
+                cell(span(w, 1, 3), (HEAD, "合　计")),
+                cell(w[4], (HEAD, "{{ t.tables.expense_details.total.amount }}")),
+                cell(span(w, 5, 6), (TEXT, "")),
+            )
         ),
         sign_row(),
     )

@@ -42,14 +42,16 @@ TABLE_PT = 10.5  # 5号
 LINE = "exact:273"  # 13.65 pt, the PDF's line-height 1.3: both formats break pages alike
 
 
-def text_style(style_id: str, name: str, alias: str, jc: str, font: str = "", bold=False):
+def text_style(
+    style_id: str, name: str, alias: str, jc: str, font: str = "", bold=False, keep_next=False
+):
     return kit.style(
         "paragraph",
         style_id,
         name,
         alias=alias,
         based_on="TableText",
-        p=kit.ppr(line=LINE, jc=jc),
+        p=kit.ppr(keep_next=keep_next, line=LINE, jc=jc),
         r=kit.rpr(font or None, bold=bold),
     )
 
@@ -87,8 +89,10 @@ STYLES = [
     text_style("SubtotalText", "Subtotal Text", "合计行文字", "left", bold=True),
     text_style("SubtotalCenter", "Subtotal Center", "合计行居中", "center", bold=True),
     text_style("SubtotalAmount", "Subtotal Amount", "合计行金额", "right", bold=True),
-    text_style("Outline1", "Outline 1", "指标一级", "left", kit.HEITI),
-    text_style("Outline2", "Outline 2", "指标二级", "left", kit.KAITI),
+    # an indicator heading keeps its first line where a project row breaks (the PDF's
+    # td p.level1, td p.level2 { break-after: avoid })
+    text_style("Outline1", "Outline 1", "指标一级", "left", kit.HEITI, keep_next=True),
+    text_style("Outline2", "Outline 2", "指标二级", "left", kit.KAITI, keep_next=True),
     text_style("Outline3", "Outline 3", "指标三级", "left", kit.FANGSONG),
     kit.style(
         "paragraph",
@@ -155,13 +159,15 @@ def gongkai_table() -> str:
             kit.cell(indicators, empty),
         ),
         kit.tag_row(WIDTHS, "{%tr else %}"),
-        # kept on one page; pbgen lets it break where it is taller than a page
+        # a project breaks where the page ends, below the repeated header, as in the PDF: the
+        # 合计 and unit rows above stay whole
         kit.row(
             kit.cell(code, ("TableTextCenter", "{{ row.code }}"), valign="top"),
             kit.cell(name, ("TableText", "{{ row.name }}"), valign="top"),
             kit.cell(money, ("TableAmount", "{{ row.amount }}"), valign="top"),
             kit.cell(goals, goal_lines, valign="top"),
             kit.cell(indicators, outline, valign="top"),
+            cant_split=False,
         ),
         kit.tag_row(WIDTHS, "{%tr endif %}"),
         kit.tag_row(WIDTHS, "{%tr endfor %}"),
@@ -174,6 +180,7 @@ def build() -> bytes:
         [kit.para("Title", "{{ title }}"), gongkai_table(), kit.para("TableGap")],
         kit.sect_pr(PAGE, first_page=1),
         title="项目支出绩效目标公开表（模板）",
+        odd_and_even=False,  # a landscape table: its page numbers stay centred
         comments="pbgen 公开表模板：样式可在 Word 中修改，花括号标记（docxtpl）请勿改动。",
     )
 

@@ -27,6 +27,7 @@ from docx_kit import (
     cell,
     columns,
     html_widths,
+    kept,
     main,
     para,
     ppr,
@@ -43,6 +44,7 @@ OUTPUT = ROOT / "templates" / "shenbao" / "template.docx"
 PAGE = fubiao.PAGE  # A4 portrait, GB/T 9704-2012 margins
 TEXT_W = PAGE.text_width
 HEAD, TEXT, CENTER, SECTION = "TableHead", "TableText", "TableTextCenter", "SectionHead"
+MERGED = "TableMerged"  # 一级, 二级: 黑体, as the PDF's td.merged
 
 STYLES = [
     *(xml for xml in fubiao.STYLES if 'w:styleId="SheetLabel"' not in xml),
@@ -72,7 +74,7 @@ STYLES = [
         "Table Gap",
         alias="表间空行",
         based_on="TableText",
-        p=ppr(keep_next=True, line="exact:160", first_chars=0),
+        p=ppr(line="exact:160", first_chars=0),
         r=rpr(FANGSONG, 6),
     ),
 ]
@@ -169,11 +171,12 @@ def project_table() -> str:
 
 def indicator_table(title: str, source: str) -> str:
     """长期 or 年度 indicators: title and column heads repeated on each page, one row per 三级,
-    the 一级 and 二级 cells declared merged."""
+    the 一级 and 二级 cells declared merged; kept on one page, with what follows (the gap after
+    it, the signatures), as the PDF's table.indicators."""
     heads = ["一级指标", "二级指标", "指标内容", "指标值", "备注"]
     values = [
-        (CENTER, "{{ row.level1 }}{# 合并 #}"),
-        (CENTER, "{{ row.level2 }}{# 合并2 #}"),
+        (MERGED, "{{ row.level1 }}{# 合并 #}"),
+        (MERGED, "{{ row.level2 }}{# 合并2 #}"),
         (TEXT, "{{ row.name }}"),
         (CENTER, "{{ row.value }}"),
         (TEXT, "{{ row.remark }}"),
@@ -181,10 +184,12 @@ def indicator_table(title: str, source: str) -> str:
     return table(
         TEXT_W,
         title,
-        row(cell(TEXT_W, (SECTION, title)), header=True),
-        row(*(cell(w, (HEAD, h)) for w, h in zip(INDICATOR_W, heads, strict=True)), header=True),
+        kept(row(cell(TEXT_W, (SECTION, title)), header=True)),
+        kept(
+            row(*(cell(w, (HEAD, h)) for w, h in zip(INDICATOR_W, heads, strict=True)), header=True)
+        ),
         loop(f"{{%tr for row in {source} %}}"),
-        row(*(cell(w, v) for w, v in zip(INDICATOR_W, values, strict=True))),
+        kept(row(*(cell(w, v) for w, v in zip(INDICATOR_W, values, strict=True)))),
         loop("{%tr endfor %}"),
     )
 
@@ -207,6 +212,7 @@ def body_xml() -> list[str]:
             "填报人：{{ department.filled_by }}",
             TAB,
             "联系电话：{{ department.phone }}",
+            keep_next=True,
         ),
         para(
             "SignLine",

@@ -41,6 +41,9 @@ def mm(value: float) -> int:
 # fallback of 宋体; SimSun in Word sits within 0.5 mm of it).
 PAGE_NUMBER_GAP = mm(7)
 DASH_ABOVE_FOOT = mm(2.9)
+# GB/T 9704-2012 7.5: odd pages' numbers at the right, even pages' at the left, 一字 (one 4号
+# character, 14 pt) in from the 版心's edge: the "Footer" and "Footer Even" styles.
+PAGE_NUMBER_INSET = 280  # twips
 
 
 class Page(NamedTuple):
@@ -143,6 +146,7 @@ def rpr(
 def ppr(
     *,
     keep_next: bool = False,
+    keep_lines: bool = False,
     page_break: bool | None = None,
     tabs: str = "",
     off_grid: bool = False,
@@ -151,14 +155,19 @@ def ppr(
     after: int = 0,
     first_chars: int | None = None,
     left_chars: int | None = None,
+    left: int | None = None,
+    right: int | None = None,
     jc: str = "",
     outline: int | None = None,
 ) -> str:
-    """Paragraph properties in schema order; ``line`` is "exact:579" or "auto:240". Widow and
-    orphan control is on for every paragraph (``build_styles``' defaults)."""
+    """Paragraph properties in schema order; ``line`` is "exact:579" or "auto:240"; indents in
+    3号 characters (``*_chars``) or twips (``left``, ``right``). Widow and orphan control is on
+    for every paragraph (``build_styles``' defaults)."""
     xml = ""
     if keep_next:
         xml += "<w:keepNext/>"
+    if keep_lines:
+        xml += "<w:keepLines/>"
     if page_break is not None:  # False: off where the base style has it on
         xml += "<w:pageBreakBefore/>" if page_break else '<w:pageBreakBefore w:val="0"/>'
     if tabs:
@@ -170,10 +179,14 @@ def ppr(
         rule, value = line.split(":")
         spacing += f' w:line="{value}" w:lineRule="{rule}"'
     xml += f"<w:spacing {spacing}/>"
-    if first_chars is not None or left_chars is not None:
+    if any(value is not None for value in (first_chars, left_chars, left, right)):
         ind = ""
         if left_chars is not None:
             ind += f' w:leftChars="{left_chars * 100}" w:left="{left_chars * 320}"'
+        elif left is not None:
+            ind += f' w:leftChars="0" w:left="{left}"'
+        if right is not None:
+            ind += f' w:rightChars="0" w:right="{right}"'
         if first_chars is not None:
             ind += f' w:firstLineChars="{first_chars * 100}" w:firstLine="{first_chars * 320}"'
         xml += f"<w:ind{ind}/>"
@@ -266,7 +279,14 @@ def build_styles(document, styles: Iterable[str]) -> None:
             '<w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/>'
             '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>'
             "</w:rPrDefault>"
-            "<w:pPrDefault><w:pPr><w:widowControl/></w:pPr></w:pPrDefault></w:docDefaults>"
+            "<w:pPrDefault><w:pPr><w:widowControl/>"
+            # as the PDF (the reference): no punctuation hanging past a line's end (a mark that
+            # may not start a line takes the character before it along), no extra space between
+            # Chinese and Latin letters or digits (「2024年」, not 「2024 年」). LibreOffice's DOCX
+            # import ignores autoSpaceDE/DN and reads overflowPunct inverted: it still spaces
+            # and hangs (tests/test_render_docx.py shows it); Word, which clerks use, does not.
+            '<w:overflowPunct w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+            "</w:pPr></w:pPrDefault></w:docDefaults>"
         ),
     )
     for xml in styles:
@@ -317,9 +337,11 @@ def run(item) -> str:
     return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
-def para(style_id: str, *runs, sect: str = "") -> str:
-    """One paragraph; ``runs`` are text, (character style, text), TAB or BREAK."""
+def para(style_id: str, *runs, sect: str = "", keep_next: bool = False) -> str:
+    """One paragraph; ``runs`` are text, (character style, text), TAB or BREAK; ``keep_next``
+    keeps it on the page of the next (pagination, said on the paragraph: see ``kept``)."""
     props = f'<w:pStyle w:val="{style_id}"/>' if style_id else ""
+    props += "<w:keepNext/>" if keep_next else ""
     return f"<w:p {W}><w:pPr>{props}{sect}</w:pPr>{''.join(run(r) for r in runs)}</w:p>"
 
 
@@ -350,6 +372,17 @@ class Row(NamedTuple):
 def row(*cells: Cell, header: bool = False, cant_split: bool = True) -> Row:
     """A table row; ``header`` repeats it on every page, ``cant_split`` keeps it on one page."""
     return Row(header, cells, cant_split)
+
+
+def kept(r: Row) -> Row:
+    """The row kept on the page of the row (or paragraph) after it: Word and LibreOffice keep a
+    row with the next when each of its paragraphs says keepNext. Pagination, not a look: said
+    on the paragraphs, not in their styles."""
+    keep = re.compile(r'(<w:pStyle w:val="[^"]*"/>)')
+    cells = tuple(
+        c._replace(paragraphs=keep.sub(r"\1<w:keepNext/>", c.paragraphs)) for c in r.cells
+    )
+    return r._replace(cells=cells)
 
 
 def tag_row(widths: list[int], text: str) -> Row:
@@ -387,8 +420,8 @@ def table(width: int, caption: str, *rows: Row) -> str:
     )
 
 
-def footer_xml() -> str:
-    """— PAGE — in the Footer style."""
+def footer_xml(style_id: str = "Footer") -> str:
+    """— PAGE — in the style ``style_id``."""
     field = (
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
         '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
@@ -396,7 +429,7 @@ def footer_xml() -> str:
         '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
     )
     return (
-        f'<w:p {W}><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
+        f'<w:p {W}><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>'
         f'<w:r><w:t xml:space="preserve">— </w:t></w:r>{field}'
         f'<w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p>'
     )
@@ -419,11 +452,19 @@ def draft_header_xml() -> str:
 
 
 def assemble(
-    styles: Iterable[str], body: Iterable[str], last_sect: str, *, title: str, comments: str
+    styles: Iterable[str],
+    body: Iterable[str],
+    last_sect: str,
+    *,
+    title: str,
+    comments: str,
+    odd_and_even: bool = True,
 ) -> bytes:
     """The template package: our styles, ``body`` paragraphs and tables before the last
     section (``last_sect``, which gets the — PAGE — footer), the 「草稿」 header on every section,
-    fixed metadata and zip dates."""
+    fixed metadata and zip dates. ``odd_and_even``: odd pages' numbers in the Footer style, even
+    pages' in Footer Even (GB/T 9704 7.5, portrait documents); else every number in the Footer
+    style."""
     document = Document()
     build_styles(document, styles)
     clean_package(document)
@@ -434,10 +475,16 @@ def assemble(
     root.append(parse_xml(last_sect))
     section = document.sections[-1]
     section.footer.is_linked_to_previous = False  # creates the footer part and its reference
-    footer = section.footer._element
-    for child in list(footer):
-        footer.remove(child)
-    footer.append(parse_xml(footer_xml()))
+    footers = [(section.footer, "Footer")]
+    if odd_and_even:
+        document.settings.odd_and_even_pages_header_footer = True
+        section.even_page_footer.is_linked_to_previous = False
+        footers.append((section.even_page_footer, "FooterEven"))
+    for footer, style_id in footers:
+        element = footer._element
+        for child in list(element):
+            element.remove(child)
+        element.append(parse_xml(footer_xml(style_id)))
 
     sect = root.sectPr
     for xml in body:

@@ -14,6 +14,7 @@ SYSTEM_PACKAGES=(
   python3-venv
   fonts-noto-cjk          # Noto Serif/Sans CJK SC: free fallbacks for 仿宋/宋体, 黑体, 小标宋
   fonts-lxgw-wenkai       # LXGW WenKai: free fallback for 楷体
+  fonts-hanazono          # HanaMinA/B: CJK Extensions A–F, the rare characters of names (𠀀, 𪚥)
   libharfbuzz-subset0     # fast font subsetting for WeasyPrint
   poppler-utils           # pdftotext, pdffonts, pdftoppm; pdfinfo reads the DOCX 目录's pages
   qpdf

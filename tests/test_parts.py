@@ -173,22 +173,29 @@ def test_no_body_no_cut():
     assert len(parts.split(html, 1)) == 1
 
 
+def sections(css: str, count: int, before: str = "") -> str:
+    """A hand-made document: ``count`` sections, each starting a page, each but the first
+    marked as a place to cut."""
+    marked = "".join(
+        f'<section id="s{n}"{" data-pbgen-part" if n else ""}>第{n}节</section>'
+        for n in range(count)
+    )
+    return (
+        f"<html><head><style>{css} section + section {{ break-before: page }}</style></head>"
+        f"<body>{before}<main>{marked}</main></body></html>"
+    )
+
+
 def test_a_hand_made_document_reads_the_same_cut_and_whole(tmp_path):
     """Any template, not only pbgen's: pages numbered on, a target-counter into a later part,
     a link to an anchor no part has (printed without a number, as whole)."""
     from pbgen.render_pdf import _lay_out, _source, load_weasyprint
 
-    html = (
-        "<html><head><style>@page { size: A6; margin: 15mm;"
-        " @bottom-center { content: '— ' counter(page) ' —' } }"
-        " nav a::after { content: ' p' target-counter(attr(href), page) }"
-        " section + section { break-before: page }</style></head><body>"
-        '<nav><a href="#s5">五</a> <a href="#nowhere">无</a></nav><main>'
-        + "".join(
-            f'<section id="s{n}"{" data-pbgen-part" if n else ""}>第{n}节</section>'
-            for n in range(7)
-        )
-        + "</main></body></html>"
+    html = sections(
+        "@page { size: A6; margin: 15mm; @bottom-center { content: '— ' counter(page) ' —' } }"
+        " nav a::after { content: ' p' target-counter(attr(href), page) }",
+        7,
+        '<nav><a href="#s5">五</a> <a href="#nowhere">无</a></nav>',
     )
 
     def lay_out(text, css=""):
@@ -250,3 +257,30 @@ def test_a_table_reads_the_same_cut_and_whole(tmp_path):
     assert len(laid) == 5
     assert page_texts(cut) == page_texts(whole)
     assert all("甲" in text and "乙" in text for text in page_texts(cut))
+
+
+def test_a_part_starts_on_the_side_its_first_number_gives_it(tmp_path):
+    """Odd pages' numbers right, even pages' left (GB/T 9704 7.5) by ``@page :right`` and
+    ``:left``: a part whose first page is numbered 2 starts as a left page, as in the whole."""
+    import pymupdf
+
+    from pbgen.render_pdf import _lay_out, _source, _weasyprint
+
+    html = sections(
+        "@page { size: A6; margin: 15mm }"
+        " @page :right { @bottom-right { content: 'R' counter(page) } }"
+        " @page :left { @bottom-left { content: 'L' counter(page) } }",
+        5,
+    )
+
+    def lay_out(text, css=""):
+        return _lay_out(_source(text, tmp_path), tmp_path, css)
+
+    laid, _ = parts.lay_out_parts(parts.split(html, 1), lay_out, None)
+    cut = parts.join(laid, _weasyprint().Document.make_bookmark_tree)
+    assert len(laid) == 5  # parts start at pages 1, 2, 3, 4, 5
+    for number, page in enumerate(pymupdf.open(stream=cut), start=1):
+        side = "R" if number % 2 else "L"
+        (mark,) = [w for w in page.get_text("words") if w[4].startswith(("R", "L"))]
+        assert mark[4] == f"{side}{number}"
+        assert (mark[0] > page.rect.width / 2) == (side == "R")

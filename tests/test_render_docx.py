@@ -474,6 +474,137 @@ def test_a_cell_is_narrowed_to_break_evenly_its_text_kept_whole(seeds):
     assert not body(docx).xpath("//w:tc//w:br")  # the text is as written, no breaks added
 
 
+@pytest.mark.parametrize("layout", ["wenben", "fubiao", "shenbao"])
+def test_portrait_templates_number_odd_pages_right_and_even_pages_left(layout):
+    """GB/T 9704 7.5 in Word's own terms: different odd and even footers, the odd one set
+    right and the even one left, each 一字 (one 4号 character, 280 twips) in."""
+    document = Document(str(TEMPLATES / layout / "template.docx"))
+    assert document.settings.odd_and_even_pages_header_footer
+    section = document.sections[-1]
+    odd, even = section.footer.paragraphs[0], section.even_page_footer.paragraphs[0]
+    assert (odd.style.style_id, even.style.style_id) == ("Footer", "FooterEven")
+    assert odd._p.xpath("w:r/w:instrText/text()") == even._p.xpath("w:r/w:instrText/text()")
+    assert odd.style.paragraph_format.alignment == 2  # right
+    assert even.style.paragraph_format.alignment == 0  # left
+    assert odd.style.paragraph_format.right_indent.twips == 280
+    assert even.style.paragraph_format.left_indent.twips == 280
+    assert even.style.paragraph_format.right_indent.twips == 0
+
+
+def test_the_landscape_table_keeps_its_page_numbers_centred():
+    document = Document(str(TEMPLATES / "gongkai" / "template.docx"))
+    assert not document.settings.odd_and_even_pages_header_footer
+    assert document.sections[-1].footer.paragraphs[0].style.paragraph_format.alignment == 1
+
+
+@needs_soffice
+@pytest.mark.parametrize("name", SEEDS)
+def test_libreoffice_prints_odd_numbers_right_and_even_left(printed, name):
+    measured = typography().measure(printed[name][0])
+    assert len(measured.numbers) >= 10 and measured.misplaced_numbers == []
+
+
+FORMS = ["zhuxi-2024-shenbao", "shifeng-2023", "menyuan-2024"]  # 申报表, 附表, 公开表
+
+
+@pytest.fixture(scope="module")
+def printed_forms(tmp_path_factory) -> dict[str, Path]:
+    """The other layouts' DOCX as LibreOffice prints them."""
+    folder = tmp_path_factory.mktemp("forms")
+    found = {}
+    for name in FORMS:
+        (docx,) = render_file(DATA / f"{name}.yaml", folder / "docx", ["docx"]).outputs
+        found[name] = soffice_pdf(docx, folder)
+    return found
+
+
+@needs_soffice
+@pytest.mark.parametrize("name", SEEDS + FORMS)
+def test_no_page_but_the_last_is_under_a_third_full(printed, printed_forms, name):
+    """The 公开表's first page held the title and 3 total rows (its project rows may now break
+    over pages, as the PDF's), 乐亭's 第一部分 ended on a page of 7 lines, the 申报表's last table
+    left one row with the signatures."""
+    pdf = printed[name][0] if name in printed else printed_forms[name]
+    measured = typography().measure(pdf)
+    assert measured.short == [] and measured.excused == [], measured.fill
+
+
+@needs_soffice
+def test_a_sheet_never_ends_on_a_page_of_its_header_and_the_signature(printed_forms):
+    """石峰's last page held the repeated header rows and the signature: the 支出明细 section
+    and its 合计 now keep with the signature."""
+    pages = pdf_pages(printed_forms["shifeng-2023"])
+    assert "单位负责人签字" in pages[-1]
+    assert "合计" in squeeze(pages[-1]) and "支出明细" in squeeze(pages[-1])
+
+
+@needs_soffice
+@pytest.mark.parametrize("name", FORMS)
+def test_libreoffice_prints_the_forms_numbers_at_their_places(printed_forms, name):
+    measured = typography().measure(printed_forms[name])
+    assert len(measured.numbers) == measured.pages and measured.misplaced_numbers == []
+
+
+@pytest.mark.parametrize("layout", ["wenben", "gongkai", "fubiao", "shenbao"])
+def test_no_extra_space_around_digits_and_no_hanging_punctuation_as_in_the_pdf(layout):
+    """Word adds a space between Chinese and Latin letters or digits (「2024 年」) and lets a
+    line's last mark hang past the margin, unless told not to; the PDF does neither."""
+    styles = Document(str(TEMPLATES / layout / "template.docx")).styles.element
+    (defaults,) = styles.xpath("w:docDefaults/w:pPrDefault/w:pPr")
+    for name in ("overflowPunct", "autoSpaceDE", "autoSpaceDN"):
+        assert defaults.xpath(f"w:{name}/@w:val") == ["0"], name
+    assert not styles.xpath("//w:autoSpaceDE[not(@w:val='0')] | //w:overflowPunct[@w:val!='0']")
+
+
+def test_the_page_setup_grid_is_of_lines_only():
+    """22 lines in Word's page setup; no grid of characters, with which LibreOffice dropped the
+    marks it hangs at a line's end (「联络站、」 printed 「联络站」)."""
+    document = Document(str(TEMPLATE))
+    grids = [s._sectPr.xpath("w:docGrid")[0] for s in document.sections]
+    assert {(g.get(qn("w:type")), g.get(qn("w:linePitch"))) for g in grids} == {("lines", "579")}
+
+
+def lost_in_print(pdf: Path, context) -> list[tuple[str, str]]:
+    """The 第一部分 paragraphs LibreOffice's print lacks something of: (paragraph, what)."""
+    raw = subprocess.run(["pdftotext", "-raw", pdf, "-"], capture_output=True, text=True).stdout
+    printed = squeeze(re.sub(r"^\s*—\s*\d+\s*—\s*$", "", raw, flags=re.M))
+    lost = []
+    for block in context.part1_blocks:
+        text = squeeze(block.lead + block.text)
+        if text not in printed:
+            start = printed.find(text[:20])
+            shown = printed[start : start + len(text)]
+            cut = next(i for i, (a, b) in enumerate(zip(text, shown, strict=False)) if a != b)
+            lost.append((text[:12], text[cut]))
+    return lost
+
+
+@needs_soffice
+@pytest.mark.parametrize("name", SEEDS)
+def test_libreoffice_prints_the_line_end_punctuation(seeds, printed, name):
+    """LibreOffice lost 4, 10 and 5 marks of 乐亭, 山海关, 遵化 (the lines' last, hung past the
+    margin). Its own defect: its DOCX import reads overflowPunct inverted (it hangs marks when
+    told not to), and it loses some it hangs from its PDF. Without the grid of characters it
+    loses one, in 遵化 (「作用；」); Word, told not to hang, keeps every mark inside the line."""
+    _, context, _ = seeds[name]
+    lost = lost_in_print(printed[name][0], context)
+    assert all(mark in "、，。；：" for _, mark in lost), lost
+    assert len(lost) <= (1 if name == "zunhua-2024" else 0), lost
+
+
+@needs_soffice
+def test_libreoffice_prints_rare_characters_from_hanamin(write_filing, tmp_path):
+    """CJK Extensions B–F (names): fontconfig gives LibreOffice HanaMinA/B after the official
+    fonts' stand-ins (scripts/fontconfig), as the PDF's stacks end in them."""
+    rare = "𠀀𪚥𪜀𫝀𫠠𬺰"
+    path = write_filing(lambda d: project(d).update(name=f"{rare}工作室经费"))
+    (docx,) = render_file(path, tmp_path / "out", ["docx"]).outputs
+    pdf = soffice_pdf(docx, tmp_path)
+    assert rare in squeeze("".join(pdf_pages(pdf)))
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert "HanaMinB" in fonts
+
+
 @needs_soffice
 def test_the_page_number_stands_7_mm_under_the_type_area(printed):
     """GB/T 9704-2012 7.5: the 一字线 of — N — 7 mm under the 版心 (bottom margin 35 mm)."""
@@ -572,10 +703,28 @@ def test_docx_tables_take_the_pdfs_column_widths(layout, seed):
 
 
 def test_indicator_cells_are_centred_as_in_the_pdf(seeds):
+    """Every cell centred; the merged 一级 and 二级 cells in 黑体, as the PDF's td.merged."""
     _, _, docx = seeds["leting-2024"]
     indicators = body(docx).xpath('w:tbl[w:tblPr/w:tblCaption/@w:val="绩效指标"]')[0]
     for tr in indicators.tr_lst[1:]:
-        assert set(tr.xpath("w:tc/w:p/w:pPr/w:pStyle/@w:val")) == {"TableTextCenter"}
+        styles = [tc.xpath("w:p/w:pPr/w:pStyle/@w:val")[0] for tc in tr.tc_lst]
+        assert styles == ["TableMerged"] * 2 + ["TableTextCenter"] * 4
+
+
+@pytest.mark.parametrize("layout", ["wenben", "fubiao", "shenbao"])
+def test_merged_indicator_labels_are_heiti_as_in_the_pdf(layout):
+    """The PDF sets td.merged (一级, 二级) in 黑体 (common/form.css); the DOCX did in 仿宋."""
+    css = (TEMPLATES / "common" / "form.css").read_text(encoding="utf-8")
+    assert "td.merged { font-family: var(--heiti); }" in css
+    styles = Document(str(TEMPLATES / layout / "template.docx")).styles
+    merged = styles["Table Merged"]
+    assert merged.base_style.name == "Table Head"  # 黑体, centred
+    assert merged.base_style.element.xpath("w:rPr/w:rFonts/@w:eastAsia") == ["黑体"]
+    assert merged.base_style.paragraph_format.alignment == 1
+    cells = body((TEMPLATES / layout / "template.docx").read_bytes()).xpath(
+        "//w:tc[.//w:t[contains(., '合并')]]/w:p/w:pPr/w:pStyle/@w:val"
+    )
+    assert "TableMerged" in cells
 
 
 # -- table declarations in any template ---------------------------------------------------------

@@ -24,7 +24,15 @@ from pbgen.render_pdf import (
     user_agent_stylesheet,
 )
 
-from conftest import DATA, context_of, filing_strings, project, squeeze, without_draft_mark
+from conftest import (
+    DATA,
+    context_of,
+    filing_strings,
+    project,
+    squeeze,
+    typography,
+    without_draft_mark,
+)
 
 SEEDS = ["leting-2024", "shanhaiguan-2020", "zunhua-2024"]
 FOOTER = re.compile(r"^\s*—\s*(\d+)\s*—\s*$", re.M)
@@ -43,10 +51,13 @@ def page_texts(pdf: Path) -> list[str]:
     return pdftotext(pdf, "-layout").split("\f")[:-1]
 
 
+def pdfs(out: Path, names: list[str]) -> dict[str, Path]:
+    return {name: render_file(DATA / f"{name}.yaml", out, ["pdf"]).outputs[0] for name in names}
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("pdf")
-    return {name: render_file(DATA / f"{name}.yaml", out, ["pdf"]).outputs[0] for name in SEEDS}
+    return pdfs(tmp_path_factory.mktemp("pdf"), SEEDS)
 
 
 @pytest.mark.parametrize("name", SEEDS)
@@ -116,6 +127,44 @@ def test_numbering_starts_at_part_one_and_front_matter_is_unnumbered(rendered, n
 def test_the_page_number_stands_7_mm_under_the_type_area(rendered):
     """GB/T 9704-2012 7.5: the 一字线 of — N — 7 mm under the 版心 (bottom margin 35 mm)."""
     assert_page_numbers_7_mm_under_the_type_area(rendered["leting-2024"])
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_odd_pages_number_at_the_right_even_at_the_left_one_character_in(rendered, name):
+    """GB/T 9704-2012 7.5, by the printed number: 乐亭's and 遵化's 第一部分 starts on the
+    second sheet of paper, still a right page numbered 1 (no blank page before it)."""
+    measured = typography().measure(rendered[name])
+    assert measured.misplaced_numbers == []
+    places = {number: place for _, number, place, *_ in measured.numbers}
+    assert places[1] == "right" and places[2] == "left" and len(places) >= 10
+    pages = page_texts(rendered[name])
+    assert all(squeeze(text) for text in pages)  # no blank page
+
+
+FORMS = ["zhuxi-2024-shenbao", "shifeng-2023", "menyuan-2024"]  # 申报表, 附表, 公开表
+
+
+@pytest.fixture(scope="module")
+def forms(tmp_path_factory) -> dict[str, Path]:
+    return pdfs(tmp_path_factory.mktemp("forms"), FORMS)
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_forms_number_odd_pages_right_even_left_and_the_landscape_table_centred(forms, name):
+    measured = typography().measure(forms[name])
+    assert len(measured.numbers) == measured.pages and measured.misplaced_numbers == []
+    places = {place for _, _, place, *_ in measured.numbers}
+    assert places == ({"centre"} if name == "menyuan-2024" else {"left", "right"})
+
+
+@pytest.mark.parametrize("name", SEEDS + FORMS)
+def test_no_page_but_the_last_is_under_a_third_full(rendered, forms, name):
+    """山海关's page 16 and 遵化's page 7 held the last two lines of 第一部分; the 申报表's
+    page 3 one indicator row and the signatures. Now each page reaches at least a third down
+    its 版心 (rows never split; 22 lines a full page)."""
+    measured = typography().measure({**rendered, **forms}[name])
+    assert measured.short == [] and measured.excused == []
+    assert max(measured.full_pages, default=22) == 22
 
 
 def test_cover(rendered):
@@ -211,6 +260,27 @@ def test_a_character_outside_gb2312_prints_from_the_full_font(write_filing, tmp_
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
     assert "FandolFang" in fonts  # the free 仿宋 prints the rest (GB 2312)
     assert "Noto-Serif-CJK-SC" in fonts  # the full font prints what it and the subset lack
+
+
+RARE = "𠀀𪚥𪜀𫝀𫠠𬺰"  # CJK Extensions B (2), C, D, E, F: in people's and places' names
+
+
+def test_rare_characters_print_from_the_fonts_at_the_end_of_the_stacks(write_filing, tmp_path):
+    """They printed as boxes: no font of any stack had them. HanaMinB (fonts-hanazono) does."""
+    path = write_filing(lambda d: project(d).update(name=f"{RARE}工作室经费"))
+    pdf = render_file(path, tmp_path, ["pdf"]).outputs[0]
+    assert f"{RARE}工作室经费" in squeeze(pdftotext(pdf, "-raw"))
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert "HanaMinB" in fonts
+
+
+def test_the_stacks_end_in_the_fonts_of_the_rare_characters():
+    css = (TEMPLATES / "common" / "base.css").read_text(encoding="utf-8")
+    stacks = re.findall(r"--(\w+): ([^;]+);", css)
+    assert len(stacks) == 5
+    for role, stack in stacks:
+        families = [f.strip().strip('"') for f in stack.split(",")]
+        assert families[-4:-1] == ["SimSun-ExtB", "HanaMinA", "HanaMinB"], role
 
 
 @pytest.mark.parametrize(

@@ -212,6 +212,27 @@ def test_libreoffice_prints_one_page_wide_at_100_percent(printed):
     assert_page_numbers_7_mm_under_the_type_area(pdf)
 
 
+def test_fonts_are_written_in_the_schema_order(menyuan):
+    """openpyxl wrote name before sz and b after name: openxml-audit found 5 errors, one a
+    font, and Excel repairs such a file. b, sz, color, name, family, scheme: Excel's order."""
+    order = ["b", "i", "sz", "color", "name", "family", "charset", "scheme"]
+    styles = zipfile.ZipFile(menyuan).read("xl/styles.xml").decode()
+    fonts = re.findall(r"<font>(.*?)</font>", styles)
+    assert len(fonts) > 1 and any("<b " in font for font in fonts)
+    for font in fonts:
+        children = re.findall(r"<(\w+)", font)
+        assert children == sorted(children, key=order.index), font
+    names = {font.name for font in openpyxl.load_workbook(menyuan)._fonts}
+    assert {"方正小标宋简体", "黑体", "仿宋_GB2312"} <= names
+
+
+def test_printed_pages_are_full_numbered_centred_and_bold_is_bold(printed):
+    measured = typography().measure(printed)
+    assert measured.short == [] and measured.misplaced_numbers == []
+    runs = typography().bold_ink(printed)
+    assert runs and all(ratio >= typography().BOLD_INK for *_, ratio in runs), runs
+
+
 def test_every_page_foot_is_closed_and_a_continued_project_is_named(menyuan, printed):
     measured = typography().measure(printed)
     assert measured.open_feet == [] and measured.pages == 16

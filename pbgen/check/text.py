@@ -200,6 +200,6 @@ def font_coverage(filing: Filing, framework: Framework) -> Iterator[Issue]:
             yield Issue(
                 path,
                 f"{shown} 不在模板的字体（{fonts}）里，PDF 中会印成空框：请改用常用字或文字说明；"
-                "若必须用这个字，请安装含它的字体（如 CJK 扩展B 的「花园明朝 HanaMinB」），"
-                "并把它加进 templates/common/base.css 的字体栈。",
+                "若必须用这个字，请安装含它的字体（CJK 扩展B 至 F 的字，Windows 有 SimSun-ExtB，"
+                "Linux 可装 fonts-hanazono），没有列在字体栈里的还要加进 templates/common/base.css。",
             )

@@ -87,10 +87,11 @@ def test_zero_width_space_in_an_indicator_heading_is_found(write_filing):
 
 
 def test_characters_no_font_has_are_a_warning(write_filing):
-    path = write_filing(lambda d: project(d).update(name="𠀀𪚥项目😀"))
+    # CJK Extension G (Unicode 13): no font of the stacks has it
+    path = write_filing(lambda d: project(d).update(name="𰀀𱍊项目"))
     [found] = findings(path, "font-coverage")
     assert found.severity == "warning" and found.field.endswith("项目名称")
-    assert "U+20000" in found.message and "U+2A6A5" in found.message and "U+1F600" in found.message
+    assert "U+30000" in found.message and "U+3134A" in found.message
     assert "Noto Serif CJK SC" in found.message  # names the fonts it looked in
 
 
@@ -126,3 +127,10 @@ def test_a_project_budget_of_zero_is_an_error(write_filing):
     assert len(found) == 1 and found[0].severity == "error"
     assert found[0].field == "项目「委员视察经费」的 预算数"
     assert found[0].message.startswith("预算数是 0：")
+
+
+def test_extension_b_to_f_is_covered_by_the_fonts_at_the_end_of_every_stack(write_filing):
+    """𠀀 𪚥 (Extension B), 𪜀 (C), 𫝀 (D), 𫠠 (E), 𬺰 (F) occur in people's and places' names: the
+    stacks end in SimSun-ExtB (Windows) and HanaMinA/B (fonts-hanazono, which set-up installs)."""
+    path = write_filing(lambda d: project(d).update(name="𠀀𪚥𪜀𫝀𫠠𬺰项目"))
+    assert findings(path, "font-coverage") == []

@@ -498,12 +498,14 @@ def test_docx_is_one_landscape_table_with_real_merges_and_a_repeated_header(rend
     names = [squeeze("".join(tr.tc_lst[1].xpath(".//w:t/text()"))) for tr in rows]
     assert names == [squeeze(row.name) for row in context.rows[1:]]
     whole = [bool(tr.trPr is not None and tr.trPr.xpath("w:cantSplit")) for tr in table.tr_lst]
-    assert sum(whole) >= len(whole) - 2  # rows that fit a page are kept whole
+    kinds = ["header", *(row.kind for row in context.rows)]
+    # as in the PDF: a project breaks where the page ends; the header, 合计 and unit rows do not
+    assert whole == [kind != "project" for kind in kinds]
     outline = rows[2].tc_lst[4].xpath("w:p")
     assert [p.pPr.pStyle.val for p in outline[:3]] == ["Outline1", "Outline2", "Outline3"]
 
 
-def test_a_docx_row_taller_than_a_page_may_split(write_filing, tmp_path):
+def test_a_docx_project_row_may_split_the_total_rows_not(write_filing, tmp_path):
     def mutate(data):
         rows = [{"name": f"指标{n}", "value": "≥1次"} for n in range(60)]
         project(data)["indicators"]["产出指标"]["数量指标"] = rows
@@ -511,7 +513,7 @@ def test_a_docx_row_taller_than_a_page_may_split(write_filing, tmp_path):
     docx = render_file(write_filing(mutate), tmp_path, ["docx"], layout="gongkai").outputs[0]
     (table,) = Document(str(docx)).element.body.xpath("w:tbl")
     whole = [bool(tr.trPr is not None and tr.trPr.xpath("w:cantSplit")) for tr in table.tr_lst]
-    assert whole == [True, True, True, False, True]  # header, 合计, unit, long, short project
+    assert whole == [True, True, True, False, False]  # header, 合计, unit, long, short project
 
 
 def test_template_styles_carry_the_east_asian_fonts():
