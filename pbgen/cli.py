@@ -1042,7 +1042,6 @@ def kit_use(
     ] = Path("."),
 ) -> None:
     """让本部门用这个 kit：写进 pbgen.toml（固定版本），kit 存在本机，离线也能用。"""
-    from pbgen.kitdiff import changes
     from pbgen.kitstore import use
 
     try:
@@ -1051,8 +1050,15 @@ def kit_use(
         raise _fail(error) from None
     typer.echo(f"已写入 {pinned.settings}：kit {pinned.new.label}")
     if pinned.old is not None and pinned.old.folder != pinned.new.folder:
-        for line in changes(pinned.old, pinned.new):
-            typer.echo(f"  {line}")
+        _say_changes(pinned)
+
+
+def _say_changes(pinned) -> None:
+    """What changed from the kit pinned before to the one pinned now, a line each."""
+    from pbgen.kitdiff import changes
+
+    for line in changes(pinned.old, pinned.new):
+        typer.echo(f"  {line}")
 
 
 @kit_app.command("update")
@@ -1069,7 +1075,6 @@ def kit_update(
     ] = Path("."),
 ) -> None:
     """把本部门的 kit 升级到新版本，并说明改了什么（版式、指标体系、规则、表格）。"""
-    from pbgen.kitdiff import changes
     from pbgen.kitstore import update
 
     try:
@@ -1081,8 +1086,7 @@ def kit_update(
         typer.echo(f"kit {pinned.new.label} 已是最新。")
         return
     typer.echo(f"kit {pinned.new.name}：{old} → {pinned.new.version}（已写入 {pinned.settings}）")
-    for line in changes(pinned.old, pinned.new):
-        typer.echo(f"  {line}")
+    _say_changes(pinned)
     typer.echo("请运行 pbgen check 看看文件在新规则下是否还有问题。")
 
 

@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from pbgen.errors import PbgenError
 from pbgen.kit import Kit, builtin_kit
-from pbgen.messages import described
+from pbgen.messages import read_model
 
 
 @dataclass(frozen=True)
@@ -68,17 +67,10 @@ class FrameworkFile(BaseModel):
 @cache
 def read_framework(path: Path) -> Framework:
     """The framework in ``path``; ``PbgenError`` naming the file and the key otherwise."""
+    spec = read_model(path, FrameworkFile, PbgenError, "指标体系", "title: …、levels: …")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-        spec = FrameworkFile.model_validate(data)
         patterns = {kind: re.compile(pattern) for kind, pattern in spec.kinds.items()}
         lower = re.compile(spec.lower_is_better or "(?!)")
-    except (OSError, UnicodeDecodeError) as error:
-        raise PbgenError(f"{path}：无法读取指标体系（{error}）。") from None
-    except yaml.YAMLError as error:
-        raise PbgenError(f"{path}：指标体系的 YAML 无法解析：{error}") from None
-    except ValidationError as error:
-        raise PbgenError(f"{path}：指标体系有误：{described(error)}") from None
     except re.error as error:
         raise PbgenError(f"{path}：kinds 或 lower_is_better 的正则表达式有误：{error}。") from None
     unknown = [name for name in [*spec.required, *spec.exclusive] if not _known(spec, name)]

@@ -16,14 +16,13 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from pbgen import __version__
 from pbgen.errors import PbgenError
-from pbgen.messages import described
+from pbgen.messages import read_model
 from pbgen.model import RuleSetting, _as_rule_setting
 from pbgen.resources import templates_dir
 
@@ -189,25 +188,12 @@ class Kit:
 def read_kit(folder: Path, origin: str, base: Kit | None = None) -> Kit:
     """The kit in ``folder``; ``KitError`` naming the file and what to change otherwise."""
     file = folder / KIT_FILE
-    try:
-        # every scalar as written, as in a filing: ``version: 1.10`` stays 1.10, ``off`` is text
-        data = yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.CBaseLoader)
-    except FileNotFoundError:
+    if not file.is_file():
         raise KitError(
             f"{folder}：不是 kit（没有 {KIT_FILE}）。kit 是一个文件夹：kit.yaml、各版式的文件夹、"
             "frameworks/（指标体系）；见 README.md「Kits」。"
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise KitError(f"{file}：无法读取（{error}）。") from None
-    except yaml.YAMLError as error:
-        raise KitError(f"{file}：YAML 无法解析：{error}") from None
-    if not isinstance(data, dict):
-        raise KitError(f"{file}：应是「id: …」「name: …」「version: …」这样的字段组。")
-    data = {key: value for key, value in data.items() if value not in (None, "")}  # ``rules:``
-    try:
-        manifest = KitManifest.model_validate(data)
-    except ValidationError as error:
-        raise KitError(f"{file}：{described(error)}") from None
+        )
+    manifest = read_model(file, KitManifest, KitError, "", "id: …、name: …、version: …")
     try:
         Version(manifest.version)
     except InvalidVersion:

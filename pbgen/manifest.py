@@ -16,13 +16,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from pbgen.errors import PbgenError
 from pbgen.fields import field_by_key, field_title, is_model, unwrap
 from pbgen.formats import FORMATS
-from pbgen.messages import described
+from pbgen.messages import read_model
 from pbgen.model import Filing, Indicator
 
 MANIFEST = "manifest.yaml"
@@ -342,18 +341,7 @@ def read_manifest(file: Path) -> Manifest:
 
 @lru_cache(maxsize=128)
 def _read_manifest(file: Path, mtime_ns: int, size: int) -> Manifest:
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ManifestError(f"{file}：无法读取（{error}）。") from None
-    except yaml.YAMLError as error:
-        raise ManifestError(f"{file}：YAML 无法解析：{error}") from None
-    if not isinstance(data, dict):
-        raise ManifestError(f"{file}：应是「id: …」「name: …」这样的字段组。")
-    try:
-        manifest = Manifest.model_validate(data)
-    except ValidationError as error:
-        raise ManifestError(f"{file}：{described(error)}") from None
+    manifest = read_model(file, Manifest, ManifestError, "", "id: …、name: …")
     paths = [*manifest.needs, *manifest.labels]
     for entry in manifest.prints:
         paths += [entry.path, entry.when] if isinstance(entry, Printed) else [entry]

@@ -1,12 +1,18 @@
 """What pydantic says of a value, in Chinese: for filings (``pbgen.load`` adds where and the
 typing slips of a Chinese input method) and for the files a kit is made of (kit.yaml,
-manifest.yaml, a framework)."""
+manifest.yaml, a framework), which ``read_model`` reads."""
 
 from __future__ import annotations
 
 import re
 
-from pydantic import ValidationError
+import yaml
+from pydantic import BaseModel, ValidationError
+
+try:
+    from yaml import CBaseLoader as BaseLoader
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    from yaml import BaseLoader
 
 TYPE_MESSAGES: dict[str, str] = {
     "decimal_parsing": "应为金额数字，如 5.00，写的是「{input}」。",
@@ -59,3 +65,22 @@ def described(error: ValidationError) -> str:
             message = type_message(detail)
         problems.append(f"{where}：{message.rstrip('。')}")
     return "；".join(problems) + "。"
+
+
+def read_model(file, model: type[BaseModel], error: type[Exception], what: str, shape: str):
+    """The YAML data file ``file`` (kit.yaml, a manifest, a framework) as ``model``; ``error``
+    naming the file and what to change otherwise. Scalars are read as written (YAML's base
+    schema: ``version: 1.10`` stays 1.10, ``off`` is text) and pydantic converts them; an empty
+    key says nothing. ``what`` names the file for messages, ``shape`` is its first lines."""
+    try:
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=BaseLoader)
+    except (OSError, UnicodeDecodeError) as problem:
+        raise error(f"{file}：无法读取{what}（{problem}）。") from None
+    except yaml.YAMLError as problem:
+        raise error(f"{file}：{what}的 YAML 无法解析：{problem}") from None
+    if not isinstance(data, dict):
+        raise error(f"{file}：{what}应是「{shape}」这样的字段组。")
+    try:
+        return model.model_validate({k: v for k, v in data.items() if v not in (None, "")})
+    except ValidationError as problem:
+        raise error(f"{file}：{what + '有误：' if what else ''}{described(problem)}") from None

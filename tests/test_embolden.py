@@ -7,8 +7,8 @@ import pymupdf
 import pytest
 
 from pbgen import embolden
+from pbgen.pdf_engine import load_weasyprint
 from pbgen.pipeline import render_file
-from pbgen.render_pdf import _weasyprint
 
 from conftest import DATA, typography
 
@@ -23,7 +23,7 @@ def pdfs(tmp_path_factory):
 
 
 def test_the_installed_weasyprint_is_patched_another_version_is_not():
-    assert embolden.install(_weasyprint())
+    assert embolden.install(load_weasyprint())
     other = ModuleType("weasyprint")
     other.__version__ = "71.0"
     assert not embolden.install(other)

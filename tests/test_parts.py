@@ -264,7 +264,7 @@ def test_a_part_starts_on_the_side_its_first_number_gives_it(tmp_path):
     ``:left``: a part whose first page is numbered 2 starts as a left page, as in the whole."""
     import pymupdf
 
-    from pbgen.render_pdf import _lay_out, _source, _weasyprint
+    from pbgen.render_pdf import _lay_out, _source, load_weasyprint
 
     html = sections(
         "@page { size: A6; margin: 15mm }"
@@ -277,7 +277,7 @@ def test_a_part_starts_on_the_side_its_first_number_gives_it(tmp_path):
         return _lay_out(_source(text, tmp_path), tmp_path, css)
 
     laid, _ = parts.lay_out_parts(parts.split(html, 1), lay_out, None)
-    cut = parts.join(laid, _weasyprint().Document.make_bookmark_tree)
+    cut = parts.join(laid, load_weasyprint().Document.make_bookmark_tree)
     assert len(laid) == 5  # parts start at pages 1, 2, 3, 4, 5
     for number, page in enumerate(pymupdf.open(stream=cut), start=1):
         side = "R" if number % 2 else "L"
