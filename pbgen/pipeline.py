@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from pbgen import stamp
+from pbgen import office_pool, stamp
 from pbgen.check import check
 from pbgen.context import build_context
 from pbgen.errors import InputError, PbgenError
@@ -463,16 +463,23 @@ def _collision_failure(path: Path, others: list[Path], names, options) -> Render
 
 
 def _render_all(paths, jobs, names, options, late: list):
+    """The batch's outcomes as they finish; LibreOffice, where its DOCX need it, is kept for
+    the whole batch and shared by its workers (``pbgen.office_pool``)."""
     workers = min(jobs or os.cpu_count() or 1, len(paths))
-    if workers <= 1:
-        for path in paths:
-            yield _render_one(path, {**options, "name": names[Path(path)]})
-        return
+    with office_pool.kept(workers) as offices:
+        if workers <= 1:
+            for path in paths:
+                yield _render_one(path, {**options, "name": names[Path(path)]})
+            return
+        yield from _render_in_workers(paths, workers, names, options, late, offices)
+
+
+def _render_in_workers(paths, workers, names, options, late: list, offices):
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     pool = ProcessPoolExecutor(
-        max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),)
+        max_workers=workers, initializer=_worker_init, initargs=(os.getpid(), offices)
     )
     try:
         futures = {
@@ -524,9 +531,10 @@ def _stop_pool(pool) -> None:
         manager.join(timeout=5)
 
 
-def _worker_init(parent: int) -> None:
-    """A worker ignores Ctrl-C (the main process decides), ends cleanly on SIGTERM, and ends
-    when the main process dies, however it dies."""
+def _worker_init(parent: int, offices) -> None:
+    """A worker ignores Ctrl-C (the main process decides), ends cleanly on SIGTERM, ends when
+    the main process dies, however it dies, and lays out DOCX in the batch's offices."""
+    office_pool.use(offices)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_signal)
     if not _die_with_parent():

@@ -49,6 +49,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Twips
 from lxml import etree
 
+from pbgen import office_pool
 from pbgen.context.text import printable
 from pbgen.docx_body import AllButTheBody, body_source, serialized, stream_body
 from pbgen.docx_pages import DOCUMENT_XML, NoPageNumbers, docx_toc_pages
@@ -285,10 +286,11 @@ def render_docx_paged(
     entries carry the page numbers of the DOCX's own layout as LibreOffice tells them
     (``docx_toc_pages``), counted from the template's ``pbgen_page_one`` bookmark; where it
     cannot, they have none, and the notice says why."""
-    docx = render_docx(context, template, timestamp=timestamp)
     body = DocxDocument(str(template)).element.body
     if _toc_placeholder(body) is None:
-        return docx, []
+        return render_docx(context, template, timestamp=timestamp), []
+    office_pool.want()  # LibreOffice starts while the DOCX is made
+    docx = render_docx(context, template, timestamp=timestamp)
     anchors = [entry["anchor"] for entry in context["toc"]]
     page_one = PAGE_ONE if body.xpath(f'.//w:bookmarkStart[@w:name="{PAGE_ONE}"]') else None
     try:

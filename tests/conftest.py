@@ -201,6 +201,15 @@ def kit_cache(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True, scope="session")
+def office_profiles(tmp_path_factory) -> Path:
+    """The LibreOffice profiles of kept offices (``pbgen.office_pool``) in a folder of the
+    tests' own, never the user's cache (pbgen commands the tests start inherit it)."""
+    folder = tmp_path_factory.mktemp("office-profiles")
+    os.environ["PBGEN_OFFICE_PROFILES"] = str(folder)
+    return folder
+
+
 def write_kit(folder: Path, kit_yaml: str, frameworks: dict[str, str] | None = None) -> Path:
     """A kit folder: ``kit.yaml`` and its ``frameworks/`` (name → YAML text)."""
     folder.mkdir(parents=True, exist_ok=True)
