@@ -17,6 +17,7 @@ each office has a lock, taken for one document, and its port and process ids in 
 A conversion that takes longer than it may is a hang: the client ends that office (the owner
 starts it again) and tries once more. Without LibreOffice's Python (python3-uno), each document
 is laid out by a LibreOffice of its own (``soffice --convert-to``), slower but the same.
+An office is also started again after ``RECYCLE`` documents: LibreOffice grows with each.
 
 How many: as many as the cores and the memory allow (``office_count``): each takes ~250 MB
 (``OFFICE_MB``, measured on the seeds) and a core when busy.
@@ -59,6 +60,9 @@ PDF_WITH_BOOKMARKS_FILTER = (  # soffice --convert-to's
 )
 START_SECONDS = 90  # the bridge's own limit (60 s) and its Python's start
 OFFICE_MB = 250  # soffice.bin after laying out the seeds' DOCX, resident
+# LibreOffice grows with each document it lays out (the seeds': 170 MB after the first, 230
+# after 10, 255 after 30): started again after this many, it stays near the first figure
+RECYCLE = 10
 WORKER_MB = 160  # a pbgen worker that renders PDF
 # a slot's port while its office cannot be had
 STARTING, NO_UNO, FAILED = 0, -1, -2
@@ -150,12 +154,14 @@ def available_mb() -> int | None:
 class Slot:
     """One office as every process sees it: a lock held for one document; the bridge's port
     (``STARTING``, ``NO_UNO``, ``FAILED`` while there is none); the bridge's and LibreOffice's
-    process ids, to end them on a hang; how often it was started."""
+    process ids, to end them on a hang; how often it was started; the documents it laid out
+    since."""
 
     lock: object
     port: object
     pids: object
     starts: object
+    done: object
 
 
 @dataclass
@@ -188,6 +194,7 @@ class Offices:
                 multiprocessing.Value("i", STARTING, lock=False),
                 multiprocessing.Array("q", 2, lock=False),
                 multiprocessing.Value("i", 0),
+                multiprocessing.Value("i", 0, lock=False),
             )
             for _ in range(count)
         ]
@@ -237,6 +244,7 @@ class Offices:
             slot.pids[0], slot.pids[1] = self.bridges[index].pid, office_pid
             with slot.starts.get_lock():
                 slot.starts.value += 1
+            slot.done.value = 0
             slot.port.value = port
             failures = 0
             self.bridges[index].wait()
@@ -304,6 +312,9 @@ class Offices:
                 )
                 try:
                     data = proxy.convert(xmlrpc.client.Binary(docx), "pdf", PDF_WITH_BOOKMARKS)
+                    slot.done.value += 1
+                    if slot.done.value >= RECYCLE:
+                        self._restart(slot)
                     return data.data
                 except TimeoutError:
                     self._restart(slot)
