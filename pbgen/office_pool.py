@@ -188,22 +188,29 @@ class Offices:
     def own(cls, count: int) -> Offices:
         import multiprocessing
 
-        slots = [
-            Slot(
-                multiprocessing.Lock(),
-                multiprocessing.Value("i", STARTING, lock=False),
-                multiprocessing.Array("q", 2, lock=False),
-                multiprocessing.Value("i", 0),
-                multiprocessing.Value("i", 0, lock=False),
-            )
-            for _ in range(count)
-        ]
-        offices = cls(Shared(slots, multiprocessing.Event()), owner=True)
-        for index in range(count):
-            thread = threading.Thread(target=offices._keep, args=(index,), daemon=True)
-            thread.start()
-            offices.threads.append(thread)
+        offices = cls(Shared([], multiprocessing.Event()), owner=True)
+        offices.grow(count)
         return offices
+
+    def grow(self, count: int) -> None:
+        """Up to ``count`` offices (before the workers that share them start)."""
+        import multiprocessing
+
+        while len(self.shared.slots) < count:
+            self.shared.slots.append(
+                Slot(
+                    multiprocessing.Lock(),
+                    multiprocessing.Value("i", STARTING, lock=False),
+                    multiprocessing.Array("q", 2, lock=False),
+                    multiprocessing.Value("i", 0),
+                    multiprocessing.Value("i", 0, lock=False),
+                )
+            )
+            self.bridges.append(None)
+            index = len(self.shared.slots) - 1
+            thread = threading.Thread(target=self._keep, args=(index,), daemon=True)
+            thread.start()
+            self.threads.append(thread)
 
     @classmethod
     def attach(cls, shared: Shared) -> Offices:
@@ -451,8 +458,14 @@ _offices: Offices | None = None
 @contextlib.contextmanager
 def kept(workers: int) -> Iterator[Shared]:
     """Offices for a batch rendered on ``workers`` processes, kept until it is done; yields
-    what the workers need (``use``). They start only when a document first asks."""
+    what the workers need (``use``). They start only when a document first asks. Offices this
+    process already has (a document asked for one before the batch began) are the batch's,
+    and stay until the process exits."""
     global _offices
+    if _offices is not None and _offices.owner:  # this process's own, already starting
+        _offices.grow(office_count(workers))
+        yield _offices.shared
+        return
     before, _offices = _offices, Offices.own(office_count(workers))
     try:
         yield _offices.shared

@@ -229,6 +229,14 @@ def render_file(
     loaded = load(path)
     kit = kit_for(Path(path), kit_dir)
     chosen = choose_layout(loaded, layout, template_dir, kit)
+    asked = list(formats or default_formats(chosen.formats))
+    formats = [name for name in asked if name in chosen.formats]
+    lacking = [name for name in asked if name not in chosen.formats]
+    name = Path(name) if name is not None else Path(Path(path).stem)
+    outputs = _Outputs(Path(path), Path(output_dir), name, chosen, kit, formats)
+    fresh = not force and outputs.up_to_date()
+    if formats and not fresh:
+        prepare(chosen, formats)  # what the render will wait for starts now (LibreOffice)
     errors = sum(finding.severity == "error" for finding in check(loaded, kit, chosen))
     if final and errors:
         raise PbgenError(
@@ -237,33 +245,23 @@ def render_file(
         )
     filing = loaded.filing
     del loaded  # its YAML nodes and their lines served the findings: 60 MB for 5000 projects
-    asked = list(formats or default_formats(chosen.formats))
-    formats = [name for name in asked if name in chosen.formats]
-    lacking = [name for name in asked if name not in chosen.formats]
     left_out = chosen.unprinted(filing)
     if not formats:  # nothing of what was asked: skipped, and the caller says so
         seconds = time.perf_counter() - start
         return RenderResult(
             str(path), [], None, seconds, errors, left_out, chosen.name, lacking=lacking
         )
-    name = Path(name) if name is not None else Path(Path(path).stem)
-    base = Path(output_dir) / name
-    files = {f: base.with_name(base.name + FORMATS[f].suffix) for f in FORMATS if f in formats}
-    targets = list(files.values())
-    key = stamp.make_key(
-        Path(path), chosen.id, formats, template_roots(chosen.folder), kit.identity()
-    )
-    stamp_file = stamp.stamp_path(Path(output_dir), name)
-    if not force and stamp.up_to_date(stamp_file, key, targets):
+    targets = list(outputs.files.values())
+    if fresh:
         seconds = time.perf_counter() - start
         return RenderResult(
             str(path), targets, 0, seconds, errors, left_out, chosen.name, True, lacking=lacking
         )
     rendered = render_in_memory(filing, chosen, formats, str(path), draft=errors > 0)
-    outputs = {target: rendered.files[format_] for format_, target in files.items()}
+    written = {target: rendered.files[format_] for format_, target in outputs.files.items()}
     # outputs with notices (a 目录 without page numbers) are never up to date: tried again
-    made = {**key, "notices": rendered.notices} if rendered.notices else key
-    write_all({**outputs, stamp_file: stamp.stamp_bytes(made, outputs)})
+    made = {**outputs.key, "notices": rendered.notices} if rendered.notices else outputs.key
+    write_all({**written, outputs.stamp_file: stamp.stamp_bytes(made, written)})
     seconds = time.perf_counter() - start
     return RenderResult(
         str(path),
@@ -276,6 +274,62 @@ def render_file(
         notices=rendered.notices,
         lacking=lacking,
     )
+
+
+class _Outputs:
+    """Where a filing's formats are written, and what they are made from (``pbgen.stamp``)."""
+
+    def __init__(self, path: Path, output_dir: Path, name: Path, chosen, kit, formats):
+        base = output_dir / name
+        self.files = {
+            f: base.with_name(base.name + FORMATS[f].suffix) for f in FORMATS if f in formats
+        }
+        self.stamp_file = stamp.stamp_path(output_dir, name)
+        self.key = (
+            stamp.make_key(path, chosen.id, formats, template_roots(chosen.folder), kit.identity())
+            if formats
+            else {}
+        )
+
+    def up_to_date(self) -> bool:
+        return bool(self.files) and stamp.up_to_date(
+            self.stamp_file, self.key, list(self.files.values())
+        )
+
+
+def prepare(chosen, formats: Sequence[str]) -> None:
+    """Start what rendering ``formats`` will wait for (``Format.prepare``: LibreOffice for a
+    DOCX with a 目录), so that it runs beside the rest."""
+    for name in formats:
+        FORMATS[name].prepare(chosen)
+
+
+def start_early(
+    path: Path | str,
+    output_dir: Path | str = "output",
+    formats: Sequence[str] | None = None,
+    layout: str | None = None,
+    template_dir: Path | None = None,
+    force: bool = True,
+    name: Path | str | None = None,
+    kit_dir: Path | None = None,
+    **_ignored,
+) -> None:
+    """What ``render_file`` with these options will wait for starts now, before the slower
+    loading of the PDF engine: a single render's office pass runs beside its PDF. Outputs up
+    to date start nothing; a mistake is left for ``render_file`` to report. The PDF engine is
+    taken to work (a machine without it at worst starts LibreOffice for nothing)."""
+    try:
+        loaded = load(path)
+        kit = kit_for(Path(path), kit_dir)
+        chosen = choose_layout(loaded, layout, template_dir, kit)
+    except PbgenError:
+        return
+    made = [format_ for format_ in formats or chosen.formats if format_ in chosen.formats]
+    name = Path(name) if name is not None else Path(Path(path).stem)
+    outputs = _Outputs(Path(path), Path(output_dir), name, chosen, kit, made)
+    if force or not outputs.up_to_date():
+        prepare(chosen, made)
 
 
 def render_in_memory(filing, chosen, formats: Sequence[str], file: str = "", draft=False):
