@@ -322,6 +322,14 @@ def render(
             metavar="文件.pdf",
         ),
     ] = None,
+    pdfa: Annotated[
+        bool,
+        typer.Option(
+            "--pdfa",
+            help="PDF 按存档标准 PDF/A-2b 生成，带结构标签（读屏软件可读）；"
+            "版式的 manifest.yaml 写 pdfa: true 时总是这样生成。",
+        ),
+    ] = False,
     kit: KitFolder = None,
 ) -> None:
     """生成 DOCX（可编辑）、PDF（公开用）和公开表的 XLSX；多个文件并行生成。"""
@@ -353,6 +361,7 @@ def render(
         "force": force,
         "kit_dir": kit,
         "final": final,
+        "pdfa": pdfa,
     }
     files = list(names)
     columns = terminal_columns()

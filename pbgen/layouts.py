@@ -11,6 +11,7 @@ id of ours replaces ours. The manifest says what the layout needs and prints
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -56,6 +57,10 @@ class Layout:
         """The context sections its templates use (``pbgen.context``): all when it names none."""
         named = self.manifest.sections
         return SECTIONS if named is None else tuple(named)
+
+    def as_pdfa(self) -> Layout:
+        """The same layout, its PDF in PDF/A-2b and tagged (``pbgen render --pdfa``)."""
+        return dataclasses.replace(self, manifest=self.manifest.model_copy(update={"pdfa": True}))
 
     def refuse_missing(self, filing, file: str = "") -> None:
         """Refuse, naming every field the manifest ``needs`` that the filing lacks, rather than

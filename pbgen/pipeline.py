@@ -215,6 +215,7 @@ def render_file(
     name: Path | str | None = None,
     kit_dir: Path | None = None,
     final: bool = False,
+    pdfa: bool = False,
 ) -> RenderResult:
     """One filing to its documents in ``output_dir``: load → check → context → render → write.
 
@@ -224,16 +225,17 @@ def render_file(
     ``force``, outputs made from exactly this filing, layout, formats, templates and pbgen are
     kept (``pbgen.stamp``). The formats are written together or not at all. A filing with
     check errors is rendered as a draft (「草稿」 on every page), or refused when ``final``.
+    ``pdfa``: the PDF in PDF/A-2b and tagged, whatever the layout's manifest says.
     """
     start = time.perf_counter()
     loaded = load(path)
     kit = kit_for(Path(path), kit_dir)
-    chosen = choose_layout(loaded, layout, template_dir, kit)
+    chosen = choose_layout(loaded, layout, template_dir, kit, pdfa)
     asked = list(formats or default_formats(chosen.formats))
     formats = [name for name in asked if name in chosen.formats]
     lacking = [name for name in asked if name not in chosen.formats]
     name = Path(name) if name is not None else Path(Path(path).stem)
-    outputs = _Outputs(Path(path), Path(output_dir), name, chosen, kit, formats)
+    outputs = _Outputs(Path(path), Path(output_dir), name, chosen, kit, formats, pdfa)
     fresh = not force and outputs.up_to_date()
     if formats and not fresh:
         prepare(chosen, formats)  # what the render will wait for starts now (LibreOffice)
@@ -279,14 +281,16 @@ def render_file(
 class _Outputs:
     """Where a filing's formats are written, and what they are made from (``pbgen.stamp``)."""
 
-    def __init__(self, path: Path, output_dir: Path, name: Path, chosen, kit, formats):
+    def __init__(self, path: Path, output_dir: Path, name: Path, chosen, kit, formats, pdfa):
         base = output_dir / name
         self.files = {
             f: base.with_name(base.name + FORMATS[f].suffix) for f in FORMATS if f in formats
         }
         self.stamp_file = stamp.stamp_path(output_dir, name)
         self.key = (
-            stamp.make_key(path, chosen.id, formats, template_roots(chosen.folder), kit.identity())
+            stamp.make_key(
+                path, chosen.id, formats, template_roots(chosen.folder), kit.identity(), pdfa
+            )
             if formats
             else {}
         )
@@ -313,6 +317,7 @@ def start_early(
     force: bool = True,
     name: Path | str | None = None,
     kit_dir: Path | None = None,
+    pdfa: bool = False,
     **_ignored,
 ) -> None:
     """What ``render_file`` with these options will wait for starts now, before the slower
@@ -322,12 +327,12 @@ def start_early(
     try:
         loaded = load(path)
         kit = kit_for(Path(path), kit_dir)
-        chosen = choose_layout(loaded, layout, template_dir, kit)
+        chosen = choose_layout(loaded, layout, template_dir, kit, pdfa)
     except PbgenError:
         return
     made = [format_ for format_ in formats or chosen.formats if format_ in chosen.formats]
     name = Path(name) if name is not None else Path(Path(path).stem)
-    outputs = _Outputs(Path(path), Path(output_dir), name, chosen, kit, made)
+    outputs = _Outputs(Path(path), Path(output_dir), name, chosen, kit, made, pdfa)
     if force or not outputs.up_to_date():
         prepare(chosen, made)
 
@@ -364,9 +369,13 @@ def context_text(
     return head + yaml.dump(context, Dumper=Plain, allow_unicode=True, sort_keys=False, width=100)
 
 
-def choose_layout(loaded, name: str | None = None, template_dir: Path | None = None, kit=None):
-    """The layout a filing renders in (``pbgen.layouts.layout_for``)."""
-    return layout_for(loaded, name, template_dir, kit)
+def choose_layout(
+    loaded, name: str | None = None, template_dir: Path | None = None, kit=None, pdfa=False
+):
+    """The layout a filing renders in (``pbgen.layouts.layout_for``); ``pdfa``: its PDF in
+    PDF/A-2b and tagged, whatever its manifest says."""
+    chosen = layout_for(loaded, name, template_dir, kit)
+    return chosen.as_pdfa() if pdfa else chosen
 
 
 def default_formats(formats: Sequence[str]) -> list[str]:
