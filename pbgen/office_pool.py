@@ -76,6 +76,10 @@ class OfficeTimeout(PbgenError):
     """LibreOffice did not finish laying the document out in time (and was ended)."""
 
 
+class NoUno(OfficeUnavailable):
+    """No Python that loads LibreOffice's UNO: each document needs a LibreOffice of its own."""
+
+
 def libreoffice() -> str | None:
     """LibreOffice's soffice: on PATH, else where its installer puts it (Windows, macOS)."""
     found = shutil.which("soffice") or shutil.which("libreoffice")
@@ -314,11 +318,10 @@ class Offices:
         try:
             for attempt in (1, 2):
                 port = self._port(slot)
-                proxy = xmlrpc.client.ServerProxy(
-                    f"http://127.0.0.1:{port}", transport=_Transport(seconds), allow_none=True
-                )
                 try:
-                    data = proxy.convert(xmlrpc.client.Binary(docx), "pdf", PDF_WITH_BOOKMARKS)
+                    data = _proxy(port, seconds).convert(
+                        xmlrpc.client.Binary(docx), "pdf", PDF_WITH_BOOKMARKS
+                    )
                     slot.done.value += 1
                     if slot.done.value >= RECYCLE:
                         self._restart(slot)
@@ -365,23 +368,18 @@ class Offices:
         _end(office)
 
 
-class NoUno(OfficeUnavailable):
-    """No Python that loads LibreOffice's UNO: each document needs a LibreOffice of its own."""
+def _proxy(port: int, seconds: float):
+    """unoserver's XML-RPC server at ``port``, every read limited to ``seconds``: a hung
+    office is found."""
+    import xmlrpc.client
 
+    class Timed(xmlrpc.client.Transport):
+        def make_connection(self, host):
+            connection = super().make_connection(host)
+            connection.timeout = seconds
+            return connection
 
-class _Transport:
-    """XML-RPC over HTTP with a time limit on every read: a hung office is found."""
-
-    def __new__(cls, seconds: float):
-        import xmlrpc.client
-
-        class Timed(xmlrpc.client.Transport):
-            def make_connection(self, host):
-                connection = super().make_connection(host)
-                connection.timeout = seconds
-                return connection
-
-        return Timed()
+    return xmlrpc.client.ServerProxy(f"http://127.0.0.1:{port}", transport=Timed(), allow_none=True)
 
 
 def _why(error: BaseException) -> str:

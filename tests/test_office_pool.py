@@ -65,10 +65,12 @@ def running(pid: int) -> bool:
     return state != "Z"
 
 
-def test_one_office_lays_out_document_after_document(leting_docx):
+def test_one_office_lays_out_document_after_document(leting_docx, monkeypatch):
+    monkeypatch.setattr(office_pool, "RECYCLE", 1000)
     offices = office_pool.current()
     slot = offices.shared.slots[0]
     assert toc_names(leting_docx) <= laid_out(offices, leting_docx)
+    offices._port(slot)
     office, starts = slot.pids[1], slot.starts.value
     for _ in range(3):
         assert toc_names(leting_docx) <= laid_out(offices, leting_docx)
@@ -76,10 +78,26 @@ def test_one_office_lays_out_document_after_document(leting_docx):
     assert running(office)
 
 
+def test_an_office_is_started_afresh_after_its_recycle_count(leting_docx, monkeypatch):
+    """LibreOffice grows with each document: after ``RECYCLE`` of them it is a new one."""
+    monkeypatch.setattr(office_pool, "RECYCLE", 2)
+    offices = office_pool.current()
+    slot = offices.shared.slots[0]
+    laid_out(offices, leting_docx)
+    offices._port(slot)
+    office, starts = slot.pids[1], slot.starts.value
+    for _ in range(2):
+        assert toc_names(leting_docx) <= laid_out(offices, leting_docx)
+    offices._port(slot)
+    assert slot.starts.value == starts + 1 and slot.pids[1] != office
+    assert not running(office)
+
+
 def test_a_killed_office_is_started_again(leting_docx):
     offices = office_pool.current()
     slot = offices.shared.slots[0]
     laid_out(offices, leting_docx)
+    offices._port(slot)  # it serves (started afresh if that was its tenth document)
     office, starts = slot.pids[1], slot.starts.value
     os.killpg(office, signal.SIGKILL)
     assert toc_names(leting_docx) <= laid_out(offices, leting_docx)
@@ -93,6 +111,7 @@ def test_a_hung_office_is_ended_and_the_document_laid_out_again(leting_docx):
     offices = office_pool.current()
     slot = offices.shared.slots[0]
     laid_out(offices, leting_docx)
+    offices._port(slot)  # it serves (started afresh if that was its tenth document)
     office, starts = slot.pids[1], slot.starts.value
     os.killpg(office, signal.SIGSTOP)
     assert toc_names(leting_docx) <= laid_out(offices, leting_docx, seconds=5)
@@ -111,6 +130,7 @@ def test_a_batch_shares_its_offices_between_its_workers(tmp_path, monkeypatch):
         return made[-1]
 
     monkeypatch.setattr(office_pool.Offices, "own", recorded)
+    monkeypatch.setattr(office_pool, "_offices", None)  # the batch's own, not this process's
     monkeypatch.setenv("PBGEN_OFFICES", "1")
     filings = tmp_path / "filings"
     filings.mkdir()
