@@ -143,4 +143,5 @@ def _end(office: subprocess.Popen) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    os._exit(code)  # not Python's finalization: UNO's would wait ~1 s on the ended LibreOffice
