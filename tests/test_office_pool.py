@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -206,3 +207,30 @@ def test_office_count_keeps_to_cores_and_memory(monkeypatch):
     assert office_pool.office_count(8) == 1  # at least one
     monkeypatch.setenv("PBGEN_OFFICES", "3")
     assert office_pool.office_count(8) == 3
+
+
+def test_a_profile_is_settled_before_libreoffice_starts_with_it(tmp_path):
+    """A new profile gets the installed version as the last one LibreOffice set up
+    (``ooSetupLastVersion``, which it never records when ended early); one LibreOffice has
+    made keeps its own settings beside it; settling twice changes nothing."""
+    soffice = office_pool.libreoffice()
+    version = office_pool._installed_version(soffice)
+    assert re.fullmatch(r"\d+\.\d+", version)
+    office_pool.settle_profile(tmp_path / "new", soffice)
+    registry = (tmp_path / "new" / office_pool.REGISTRY).read_text(encoding="utf-8")
+    assert f'"ooSetupLastVersion" oor:op="fuse"><value>{version}</value>' in registry
+    made = tmp_path / "made"
+    made_by_libreoffice(made)
+    before = (made / office_pool.REGISTRY).read_text(encoding="utf-8")
+    assert "ooSetupLastVersion" not in before  # soffice --convert-to never records it
+    office_pool.settle_profile(made, soffice)
+    after = (made / office_pool.REGISTRY).read_text(encoding="utf-8")
+    assert after.replace(office_pool.profile_settings(soffice)[0][1], "") == before
+    office_pool.settle_profile(made, soffice)
+    assert (made / office_pool.REGISTRY).read_text(encoding="utf-8") == after
+
+
+def made_by_libreoffice(profile: Path) -> None:
+    """A profile as LibreOffice makes it, started and ended at once."""
+    command = office_pool.office_command(office_pool.libreoffice(), profile)
+    subprocess.run([*command, "--terminate_after_init"], capture_output=True, timeout=120)
