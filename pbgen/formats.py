@@ -29,15 +29,19 @@ class Format:
     beside: bool = False
 
     def render(self, context: dict, layout, timestamp: datetime.datetime) -> Output:
-        return importlib.import_module(self.renderer).render(context, layout, timestamp)
+        return self.load().render(context, layout, timestamp)
 
     def prepare(self, layout) -> None:
         """Start what rendering ``layout`` in this format will wait for, as soon as the layout
         is known: the renderer's ``prepare(layout)``, when it has one (the DOCX's starts
         LibreOffice)."""
-        prepare = getattr(importlib.import_module(self.renderer), "prepare", None)
+        prepare = getattr(self.load(), "prepare", None)
         if prepare is not None:
             prepare(layout)
+
+    def load(self):
+        """The renderer module, imported now."""
+        return importlib.import_module(self.renderer)
 
 
 FORMATS: dict[str, Format] = {}

@@ -62,9 +62,10 @@ PDF_WITH_BOOKMARKS_FILTER = (  # soffice --convert-to's
 )
 START_SECONDS = 90  # the bridge's own limit (60 s) and its Python's start
 OFFICE_MB = 250  # soffice.bin after laying out the seeds' DOCX, resident
-# LibreOffice grows with each document it lays out (the seeds': 170 MB after the first, 230
-# after 10, 255 after 30): started again after this many, it stays near the first figure
-RECYCLE = 10
+# LibreOffice grows with each document it lays out (the seeds', PSS: 160 MB after the first,
+# 180 after 5, 220 after 10, 245 after 30): started again after this many (a start costs
+# ~0.4 s of CPU), it stays under 200 MB
+RECYCLE = 5
 WORKER_MB = 160  # a pbgen worker that renders PDF
 # a slot's port while its office cannot be had
 STARTING, NO_UNO, FAILED = 0, -1, -2

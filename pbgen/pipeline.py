@@ -543,9 +543,11 @@ def _render_in_workers(paths, workers, names, options, late: list, offices):
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    if options.get("formats") is None or "pdf" in options["formats"]:
-        with contextlib.suppress(PbgenError):
-            load_weasyprint()  # once, here: the workers are forked with it loaded
+    for name in options.get("formats") or FORMATS:  # loaded once, here: the workers are
+        FORMATS[name].load()  # forked with the renderers and the PDF engine, shared with them
+        if FORMATS[name].needs_pdf_engine:
+            with contextlib.suppress(PbgenError):
+                load_weasyprint()
     gc.freeze()  # what is loaded stays shared with the workers: the collector never writes it
     pool = ProcessPoolExecutor(
         max_workers=workers, initializer=_worker_init, initargs=(os.getpid(), offices)
