@@ -133,6 +133,7 @@ def test_a_batch_shares_its_offices_between_its_workers(tmp_path, monkeypatch):
     monkeypatch.setattr(office_pool.Offices, "own", recorded)
     monkeypatch.setattr(office_pool, "_offices", None)  # the batch's own, not this process's
     monkeypatch.setenv("PBGEN_OFFICES", "1")
+    monkeypatch.setattr(office_pool, "RECYCLE", 1000)  # forked workers see it too
     filings = tmp_path / "filings"
     filings.mkdir()
     for n in range(6):
