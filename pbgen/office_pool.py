@@ -44,6 +44,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from subprocess import DEVNULL, PIPE
 
 import platformdirs
 
@@ -330,13 +331,7 @@ class Offices:
         command = [python, str(BRIDGE), _unoserver_folder(), pipe]
         command += office_command(soffice, profile, accept)
         try:
-            bridge = subprocess.Popen(
-                command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-            )
+            bridge = subprocess.Popen(command, stdin=PIPE, stdout=PIPE, stderr=DEVNULL, text=True)
         except OSError:
             return "no-uno"
         self.bridges[index] = bridge

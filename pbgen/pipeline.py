@@ -308,32 +308,26 @@ def prepare(chosen, formats: Sequence[str]) -> None:
         FORMATS[name].prepare(chosen)
 
 
-def start_early(
-    path: Path | str,
-    output_dir: Path | str = "output",
-    formats: Sequence[str] | None = None,
-    layout: str | None = None,
-    template_dir: Path | None = None,
-    force: bool = True,
-    name: Path | str | None = None,
-    kit_dir: Path | None = None,
-    pdfa: bool = False,
-    **_ignored,
-) -> None:
-    """What ``render_file`` with these options will wait for starts now, before the slower
+def start_early(path: Path | str, **options) -> None:
+    """What ``render_file`` with these ``options`` will wait for starts now, before the slower
     loading of the PDF engine: a single render's office pass runs beside its PDF. Outputs up
     to date start nothing; a mistake is left for ``render_file`` to report. The PDF engine is
     taken to work (a machine without it at worst starts LibreOffice for nothing)."""
+    pdfa = options.get("pdfa", False)
     try:
         loaded = load(path)
-        kit = kit_for(Path(path), kit_dir)
-        chosen = choose_layout(loaded, layout, template_dir, kit, pdfa)
+        kit = kit_for(Path(path), options.get("kit_dir"))
+        chosen = choose_layout(
+            loaded, options.get("layout"), options.get("template_dir"), kit, pdfa
+        )
     except PbgenError:
         return
-    made = [format_ for format_ in formats or chosen.formats if format_ in chosen.formats]
-    name = Path(name) if name is not None else Path(Path(path).stem)
-    outputs = _Outputs(Path(path), Path(output_dir), name, chosen, kit, made, pdfa)
-    if force or not outputs.up_to_date():
+    asked = options.get("formats") or chosen.formats
+    made = [format_ for format_ in asked if format_ in chosen.formats]
+    name = Path(options.get("name") or Path(path).stem)
+    output_dir = Path(options.get("output_dir", "output"))
+    outputs = _Outputs(Path(path), output_dir, name, chosen, kit, made, pdfa)
+    if options.get("force", True) or not outputs.up_to_date():
         prepare(chosen, made)
 
 

@@ -104,6 +104,15 @@ def filing_strings(data, key=None) -> list[str]:
     return found
 
 
+def running(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, ended and not yet reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def squeeze(text: str) -> str:
     """Text without any white space: line wrapping and cell breaks do not count."""
     return "".join(text.split())

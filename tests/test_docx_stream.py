@@ -27,7 +27,7 @@ from pbgen.load import load
 from pbgen.pipeline import TEMPLATES, render_file
 from pbgen.render_docx import render_docx, with_toc_pages
 
-from conftest import clean_data, dump, project
+from conftest import clean_data, dump, project, running
 
 TEMPLATE = TEMPLATES / "wenben" / "template.docx"
 STAMP = datetime.datetime(2024, 3, 1, 8, 30, tzinfo=datetime.UTC)
@@ -192,10 +192,10 @@ def test_libreoffice_out_of_time_is_said_and_ended(long_filing, monkeypatch, tmp
     first, starts = slot.pids[1], slot.starts.value
     with pytest.raises(NoPageNumbers, match="秒内没有排完"):
         docx_toc_pages(docx, anchors, context["part1"]["anchor"], part_bytes=1)
-    assert not _running(first)
+    assert not running(first)
     offices._port(slot)  # started again
     assert slot.starts.value == starts + 2  # ended on the first try and on the second
-    assert _running(slot.pids[1])
+    assert running(slot.pids[1])
 
 
 @needs_soffice
@@ -220,15 +220,6 @@ def test_a_libreoffice_of_its_own_out_of_time_is_ended(long_filing, monkeypatch,
             break
         time.sleep(0.1)
     assert not running
-
-
-def _running(pid: int) -> bool:
-    """Whether process ``pid`` runs (a zombie, ended and not yet reaped, does not)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def _read(path: Path) -> str:

@@ -24,7 +24,7 @@ from pbgen.layouts import find_layout
 from pbgen.load import load
 from pbgen.pipeline import render_file, render_many
 
-from conftest import ROOT
+from conftest import ROOT, running
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
 LETING = ROOT / "data" / "leting-2024.yaml"
@@ -58,12 +58,13 @@ def laid_out(offices, docx: bytes, seconds: float = 60) -> set[str]:
     return {name for _, name in destinations}
 
 
-def running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+def serving(offices, docx: bytes) -> tuple:
+    """The office after it has laid ``docx`` out and serves: its slot, LibreOffice's process
+    id, how often it was started."""
+    slot = offices.shared.slots[0]
+    laid_out(offices, docx)
+    offices._port(slot)  # started afresh if that was its last document before recycling
+    return slot, slot.pids[1], slot.starts.value
 
 
 def test_one_office_lays_out_document_after_document(leting_docx, monkeypatch):
@@ -83,10 +84,7 @@ def test_an_office_is_started_afresh_after_its_recycle_count(leting_docx, monkey
     """LibreOffice grows with each document: after ``RECYCLE`` of them it is a new one."""
     monkeypatch.setattr(office_pool, "RECYCLE", 2)
     offices = office_pool.current()
-    slot = offices.shared.slots[0]
-    laid_out(offices, leting_docx)
-    offices._port(slot)
-    office, starts = slot.pids[1], slot.starts.value
+    slot, office, starts = serving(offices, leting_docx)
     for _ in range(2):
         assert toc_names(leting_docx) <= laid_out(offices, leting_docx)
     offices._port(slot)
@@ -96,10 +94,7 @@ def test_an_office_is_started_afresh_after_its_recycle_count(leting_docx, monkey
 
 def test_a_killed_office_is_started_again(leting_docx):
     offices = office_pool.current()
-    slot = offices.shared.slots[0]
-    laid_out(offices, leting_docx)
-    offices._port(slot)  # it serves (started afresh if that was its tenth document)
-    office, starts = slot.pids[1], slot.starts.value
+    slot, office, starts = serving(offices, leting_docx)
     os.killpg(office, signal.SIGKILL)
     assert toc_names(leting_docx) <= laid_out(offices, leting_docx)
     assert slot.starts.value == starts + 1
@@ -110,10 +105,7 @@ def test_a_hung_office_is_ended_and_the_document_laid_out_again(leting_docx):
     """A LibreOffice that stops answering (stopped here) is found by its time limit, ended
     and started again; the document is laid out by the new one."""
     offices = office_pool.current()
-    slot = offices.shared.slots[0]
-    laid_out(offices, leting_docx)
-    offices._port(slot)  # it serves (started afresh if that was its tenth document)
-    office, starts = slot.pids[1], slot.starts.value
+    slot, office, starts = serving(offices, leting_docx)
     os.killpg(office, signal.SIGSTOP)
     assert toc_names(leting_docx) <= laid_out(offices, leting_docx, seconds=5)
     assert not running(office)
