@@ -6,11 +6,9 @@ here is importable without the rendering libraries, so ``pbgen check`` starts fa
 
 from __future__ import annotations
 
-import ctypes
 import os
 import re
 import signal
-import sys
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -20,9 +18,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pbgen import bounded
+from pbgen.bounded import end_with, exit_on_signal
+from pbgen.context import build_context
 from pbgen.errors import InputError, PbgenError
 from pbgen.findings import Finding, has_errors
+from pbgen.jail import layout_roots
 from pbgen.resources import templates_dir
+from pbgen.templating import explain, in_template
 
 FILING_SUFFIXES = (".yaml", ".yml")
 TEMPLATES = templates_dir()
@@ -153,7 +156,7 @@ def check_file(path: Path | str) -> CheckResult:
         choose_layout(loaded)
     except PbgenError as error:
         line, column = loaded.source.locate(("layout",))
-        message = str(error).split("：", 1)[-1]
+        message = re.sub(rf"^{re.escape(str(path))}[:\d]*：", "", str(error))  # said by the finding
         findings.insert(0, Finding(str(path), line, column, "layout", "error", "版式", message))
     return CheckResult(str(path), findings, loaded=loaded)
 
@@ -189,9 +192,9 @@ def build_timestamp(year: int) -> datetime:
 
 def template_roots(folder: Path) -> tuple[Path, Path]:
     """The only folders a layout's templates may read: its own, and ``common/`` beside it
-    (what layouts share: base.css, ua.css) — pbgen's own for a layout without one."""
-    common = folder.parent / "common"
-    return (folder, common if common.is_dir() else TEMPLATES / "common")
+    (what layouts share: base.css, ua.css) — pbgen's own for a layout without one; neither
+    holding a link that leads out (``pbgen.jail``)."""
+    return layout_roots(folder)
 
 
 def render_file(
@@ -216,6 +219,7 @@ def render_file(
     from pbgen.write import write_all
 
     start = time.perf_counter()
+    refuse_too_long(Path(path))
     loaded = load(path)
     errors = sum(finding.severity == "error" for finding in check(loaded))
     filing = loaded.filing
@@ -254,14 +258,58 @@ def render_file(
     )
 
 
-def render_in_memory(filing, chosen, formats: Sequence[str], file: str = ""):
+def render_in_memory(filing, chosen, formats: Sequence[str], file: str = "", cancelled=None):
     """context → render, nothing written: the ``Rendered`` bytes ``render_file`` writes and
-    ``pbgen watch`` shows. Refuses a filing that lacks what the layout needs."""
-    from pbgen.context import build_context
+    ``pbgen watch`` shows. Refuses a filing that lacks what the layout needs. A layout's
+    templates are others' code: they run in a worker process bounded in time and memory
+    (``pbgen.bounded``); ``cancelled()`` true stops it (``bounded.Cancelled``)."""
+    try:
+        size = Path(file).stat().st_size if file else 0
+    except OSError:
+        size = 0
+    return bounded.run(
+        _render_job,
+        filing,
+        chosen,
+        list(formats),
+        file,
+        build_timestamp(filing.year),
+        limits=bounded.limits_for(size),
+        what=f"{file}：版式「{chosen.name}」的模板（{chosen.folder}）",
+        cancelled=cancelled,
+    )
 
+
+def _render_job(filing, chosen, formats: list[str], file: str, timestamp: datetime):
+    """``render_in_memory``'s work, in the worker. A template's own failure that its renderer
+    did not name (a macro calling itself for ever) is named here, with its file and line."""
     chosen.refuse_missing(filing, file)
-    context = build_context(filing, chosen)
-    return chosen.render(context, formats, build_timestamp(filing.year))
+    try:
+        return chosen.render(build_context(filing, chosen), formats, timestamp)
+    except PbgenError:
+        raise
+    except Exception as error:
+        if not in_template(error):
+            raise  # a fault of pbgen itself
+        raise explain(error, chosen.folder) from None
+
+
+RENDER_MAX_BYTES = 10 * 2**20  # 5000 projects are ~7 MB and render in ~12 min (bench/scale.py)
+
+
+def refuse_too_long(path: Path, limit: int = RENDER_MAX_BYTES) -> None:
+    """Refuse, before reading it, a filing too long to render in reasonable time; a missing
+    file is left for ``load`` to report."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return
+    if size > limit:
+        raise PbgenError(
+            f"{path}：文件有 {size / 2**20:.0f} MB，超过了生成的上限 {limit // 2**20} MB，"
+            "未生成（5000 个项目约 7 MB，生成约需 12 分钟；再长的文件时间和内存都难以承受）。"
+            "请把它拆成几份分别生成；检查（pbgen check）不受此限，可到 50 MB。"
+        )
 
 
 def context_text(
@@ -272,7 +320,6 @@ def context_text(
 
     import yaml
 
-    from pbgen.context import build_context
     from pbgen.load import load
 
     loaded = load(path)
@@ -525,29 +572,5 @@ def _worker_init(parent: int) -> None:
     """A worker ignores Ctrl-C (the main process decides), ends cleanly on SIGTERM, and ends
     when the main process dies, however it dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _exit_on_signal)
-    if not _die_with_parent():
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    if os.getppid() != parent:  # the parent died before we could watch it
-        os._exit(1)
-
-
-def _exit_on_signal(signum, frame):
-    raise SystemExit(128 + signum)  # runs the finally clauses: temporary files are removed
-
-
-def _die_with_parent() -> bool:
-    """Linux: the kernel sends SIGTERM when the parent process exits (PR_SET_PDEATHSIG)."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(1, signal.SIGTERM, 0, 0, 0) == 0  # PR_SET_PDEATHSIG = 1
-    except (OSError, AttributeError):
-        return False
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
+    signal.signal(signal.SIGTERM, exit_on_signal)
+    end_with(parent)

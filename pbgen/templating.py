@@ -10,6 +10,7 @@ template file and line.
 
 from __future__ import annotations
 
+import os
 import traceback
 from pathlib import Path
 
@@ -17,8 +18,8 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from pbgen.errors import PbgenError
-
-SHARED = "common"
+from pbgen.jail import SHARED, inside, layout_roots, real
+from pbgen.resources import templates_dir
 
 
 class TemplateError(PbgenError):
@@ -28,15 +29,12 @@ class TemplateError(PbgenError):
 class FolderLoader(jinja2.BaseLoader):
     """Template files from ``folder`` only; a name under ``common/`` may also come from the
     ``common/`` folder beside it (what layouts share). A file (or a symlink) whose real path
-    lies outside the folder it was found in is refused."""
+    lies outside those folders (and pbgen's own templates) is refused as it is read."""
 
     def __init__(self, folder: Path):
-        from pbgen.pipeline import template_roots
-
-        self.roots = [(folder.resolve(), "")]
-        shared = template_roots(folder)[1]  # beside it, or pbgen's own for a user's layout
-        if shared.is_dir():
-            self.roots.append((shared.resolve(), f"{SHARED}/"))
+        own, shared = layout_roots(folder)  # shared: beside it, or pbgen's own
+        self.roots = [(own, ""), (shared, f"{SHARED}/")]
+        self.may_read = [own, shared, real(templates_dir())]
 
     def find(self, name: str) -> Path | None:
         parts = name.replace("\\", "/").split("/")
@@ -46,15 +44,10 @@ class FolderLoader(jinja2.BaseLoader):
             if not name.startswith(prefix):
                 continue
             path = root / name[len(prefix) :]
-            if path.is_symlink() or path.exists():
-                real = path.resolve()
-                if not real.is_relative_to(root):
-                    raise TemplateError(
-                        f"模板文件 {path} 指向模板文件夹以外的 {real}，已拒绝："
-                        "模板只能读取自己文件夹里的文件。"
-                    )
-                if real.is_file():
-                    return real
+            if os.path.lexists(path):
+                found = inside(path, self.may_read)
+                if found.is_file():
+                    return found
         return None
 
     def get_source(self, environment, template):
@@ -75,7 +68,7 @@ def sandboxed(folder: Path | None = None, **options) -> ImmutableSandboxedEnviro
     )
 
 
-def _template_frame(error: Exception) -> tuple[str, int] | None:
+def template_frame(error: Exception) -> tuple[str, int] | None:
     """Where in a template a runtime error happened: Jinja rewrites the traceback so that
     template lines appear as frames of the template file."""
     frames = traceback.extract_tb(error.__traceback__)
@@ -87,7 +80,7 @@ def in_template(error: Exception) -> bool:
     """Whether ``error`` arose in a template's own code (``{{ 1 / 0 }}``, or Jinja running
     it), not in pbgen's."""
     frames = traceback.extract_tb(error.__traceback__)
-    if not frames or _template_frame(error) is None:
+    if not frames or template_frame(error) is None:
         return False
     last = Path(frames[-1].filename)
     return last.suffix != ".py" or "jinja2" in last.parts
@@ -97,7 +90,7 @@ def explain(error: Exception, template: Path | str) -> TemplateError:
     """A Jinja error as a message: the template file, the line, what to do."""
     file, line = getattr(error, "filename", None), getattr(error, "lineno", None)
     if line is None:
-        file, line = _template_frame(error) or (file, None)
+        file, line = template_frame(error) or (file, None)
     file = file if file and not file.startswith("<") else str(template)
     near = "".join(getattr(error, "docx_context", None) or []).strip()
     if near:  # a Word template: its XML line means nothing to the user; the text near it does
@@ -117,6 +110,11 @@ def explain(error: Exception, template: Path | str) -> TemplateError:
         return TemplateError(
             f"模板 {where}用到了没有的数据：{error.message}{near}。"
             "请对照 pbgen 的模板说明改正变量名。"
+        )
+    if isinstance(error, RecursionError):
+        return TemplateError(
+            f"模板 {where}调用自己的层数太多（宏或 include 的递归没有尽头）{near}，已停止。"
+            "请检查这个模板的宏（macro）和 include。"
         )
     return TemplateError(
         f"模板 {where}无法使用：{type(error).__name__}: {error}{near}。请对照原模板改正这一行。"
