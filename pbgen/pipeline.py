@@ -286,7 +286,7 @@ def _render_job(filing, chosen, formats: list[str], file: str, timestamp: dateti
     chosen.refuse_missing(filing, file)
     try:
         return chosen.render(build_context(filing, chosen), formats, timestamp)
-    except PbgenError:
+    except (PbgenError, MemoryError):  # out of memory: the worker says so, and is replaced
         raise
     except Exception as error:
         if not in_template(error):

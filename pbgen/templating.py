@@ -59,9 +59,47 @@ class FolderLoader(jinja2.BaseLoader):
         return text, str(path), lambda: path.stat().st_mtime == mtime
 
 
+MAX_REPEAT = 10_000_000  # characters (or items) one ``*`` may make: a rule is '—' * 40
+MAX_POWER_BITS = 100_000  # an integer ``**`` may make: 2 ** 100000 has 30,103 digits
+
+
+class TooLarge(SecurityError):
+    """A ``*`` or ``**`` in a template whose result would be absurdly large."""
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, whose ``*`` and ``**`` refuse to make more than a template
+    could mean: ``'x' * 1500000000`` is refused at once, not built in 1.5 GB of memory."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator: str, left, right):
+        if operator == "*" and _repeated(left, right) > MAX_REPEAT:
+            made = _repeated(left, right)
+            raise TooLarge(f"要重复生成 {made:,} 个字符（或项），超过了上限 {MAX_REPEAT:,}")
+        if operator == "**" and _power_bits(left, right) > MAX_POWER_BITS:
+            raise TooLarge(f"乘方 {left} ** {right} 的结果过大")
+        return super().call_binop(context, operator, left, right)
+
+
+def _repeated(left, right) -> int:
+    """How many characters or items ``left * right`` makes; 0 when it repeats nothing."""
+    for items, times in ((left, right), (right, left)):
+        if isinstance(items, str | bytes | list | tuple) and isinstance(times, int):
+            return len(items) * times
+    return 0
+
+
+def _power_bits(base, exponent) -> int:
+    """About how many bits ``base ** exponent`` has, for integers; 0 otherwise."""
+    if isinstance(base, int) and isinstance(exponent, int) and abs(base) > 1 and exponent > 0:
+        return exponent * abs(base).bit_length()
+    return 0
+
+
 def sandboxed(folder: Path | None = None, **options) -> ImmutableSandboxedEnvironment:
     """A sandboxed Jinja environment; with ``folder``, it loads templates from there only."""
-    return ImmutableSandboxedEnvironment(
+    return Sandbox(
         loader=FolderLoader(folder) if folder is not None else None,
         undefined=jinja2.StrictUndefined,
         **options,
@@ -97,6 +135,10 @@ def explain(error: Exception, template: Path | str) -> TemplateError:
         line = None
     where = f"{file} 第 {line} 行" if line else f"{file} "
     near = f"（附近的文字：「{near[:80]}」）" if near else ""
+    if isinstance(error, TooLarge):
+        return TemplateError(
+            f"模板 {where}{error}{near}，已拒绝：一个模板不会需要这么长的内容。请检查这个模板的来源。"
+        )
     if isinstance(error, SecurityError):
         return TemplateError(
             f"模板 {where}试图访问不允许的内容（{error}），已拒绝：模板只能排版数据，"
