@@ -50,6 +50,7 @@ from lxml import etree
 
 from pbgen.context import printable
 from pbgen.docx_body import AllButTheBody, body_source, serialized, stream_body
+from pbgen.docx_links import without_outside_links
 from pbgen.docx_pages import DOCUMENT_XML, NoPageNumbers, docx_toc_pages
 from pbgen.errors import PbgenError
 from pbgen.linebreak import balanced_lines, capacity
@@ -267,14 +268,18 @@ def render_docx_paged(
     entries carry the page numbers of the DOCX's own layout as LibreOffice tells them
     (``docx_toc_pages``); where it cannot, they have none, and the notice says why."""
     docx = render_docx(context, template, timestamp=timestamp)
+    # before LibreOffice or anyone opens it: no link it would follow by itself (pbgen.docx_links)
+    docx, notices = without_outside_links(
+        docx, template, lambda data, parts: normalized_zip(data, timestamp, parts)
+    )
     if _toc_placeholder(DocxDocument(str(template)).element.body) is None:
-        return docx, []
+        return docx, notices
     anchors = [entry["anchor"] for entry in context["toc"]]
     try:
         pages = docx_toc_pages(docx, anchors, context["part1"]["anchor"])
     except NoPageNumbers as why:
-        return docx, [str(why)]
-    return with_toc_pages(docx, context["toc"], pages, timestamp), []
+        return docx, [*notices, str(why)]
+    return with_toc_pages(docx, context["toc"], pages, timestamp), notices
 
 
 def with_toc_pages(
