@@ -16,6 +16,7 @@ import typer
 from pbgen import __version__
 from pbgen.cli_frame import Typer, install_completion, show_completion
 from pbgen.errors import PbgenError
+from pbgen.findings import visible
 
 app = Typer(
     help="pbgen：部门预算绩效文本。用一份 YAML 写绩效文本，检查它，生成 DOCX 与 PDF。",
@@ -92,7 +93,8 @@ MoreLayouts = Annotated[
 
 
 def _fail(error: PbgenError) -> typer.Exit:
-    typer.echo(str(error), err=True)
+    """The error's message (what the user wrote in it shown, never obeyed), and its exit."""
+    typer.echo(visible(str(error)), err=True)
     return typer.Exit(error.exit_code)
 
 
@@ -575,9 +577,9 @@ def diff(
     from pbgen.diff import diff_texts, git_show, outline, read_version
     from pbgen.load import read_text
 
-    try:
+    try:  # what the filings say is shown, never obeyed (an escape sequence, a bidi override)
         if textconv:
-            typer.echo(outline(read_text(Path(old), old), old), nl=False)
+            typer.echo(visible(outline(read_text(Path(old), old), old)), nl=False)
             return
         if new is None:
             old, new = f"HEAD:{old}", old
@@ -590,9 +592,9 @@ def diff(
     except PbgenError as error:
         raise _fail(error) from None
     if not lines:
-        typer.echo(f"{old_label} 与 {new_label} 内容相同（注释和排版不计）。")
+        typer.echo(visible(f"{old_label} 与 {new_label} 内容相同（注释和排版不计）。"))
         raise typer.Exit(EXIT_CLEAN)
-    typer.echo("\n".join(lines))
+    typer.echo(visible("\n".join(lines)))
     raise typer.Exit(EXIT_FINDINGS)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import stat
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -108,7 +109,7 @@ def git_ignored(folder: Path, files: list[Path]) -> set[Path]:
     try:
         done = subprocess.run(
             ["git", "check-ignore", "--stdin", "-z"],
-            input="\0".join(str(file.resolve()) for file in files),
+            input="\0".join(os.path.realpath(file) for file in files),  # a loop: left as it is
             cwd=folder,
             capture_output=True,
             text=True,
@@ -118,7 +119,7 @@ def git_ignored(folder: Path, files: list[Path]) -> set[Path]:
     if done.returncode not in (0, 1):  # 128: not a repository
         return set()
     ignored = {Path(name) for name in done.stdout.split("\0") if name}
-    return {file for file in files if file.resolve() in ignored}
+    return {file for file in files if Path(os.path.realpath(file)) in ignored}
 
 
 FILING_KEYS = re.compile(r"^(pbgen|year|money_unit|department|units):", re.MULTILINE)
@@ -127,11 +128,15 @@ MODELINE = re.compile(r"^#\s*yaml-language-server:.*filing\.schema\.json", re.MU
 
 def is_filing(path: Path) -> bool:
     """A filing by its content, not its suffix: the schema modeline, a ``pbgen:`` format key,
-    or at least two of the top-level keys every filing has."""
+    or at least two of the top-level keys every filing has. A .yaml that is no regular file
+    or cannot be read (a symlink loop, a named pipe) counts too: ``load`` then says why,
+    rather than pbgen hanging on it or passing it over in silence."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return True
         text = path.read_text(encoding="utf-8-sig", errors="replace")
     except OSError:
-        return False
+        return True
     return looks_like_filing(text)
 
 
@@ -268,7 +273,7 @@ def render_in_memory(filing, chosen, formats: Sequence[str], file: str = "", can
     except OSError:
         size = 0
     return bounded.run(
-        _render_job,
+        render_job,
         filing,
         chosen,
         list(formats),
@@ -280,9 +285,10 @@ def render_in_memory(filing, chosen, formats: Sequence[str], file: str = "", can
     )
 
 
-def _render_job(filing, chosen, formats: list[str], file: str, timestamp: datetime):
-    """``render_in_memory``'s work, in the worker. A template's own failure that its renderer
-    did not name (a macro calling itself for ever) is named here, with its file and line."""
+def render_job(filing, chosen, formats: list[str], file: str, timestamp: datetime):
+    """``render_in_memory``'s work, in the worker (or in another job there: the preview's). A
+    template's own failure that its renderer did not name (a macro calling itself for ever) is
+    named here, with its file and line."""
     chosen.refuse_missing(filing, file)
     try:
         return chosen.render(build_context(filing, chosen), formats, timestamp)
