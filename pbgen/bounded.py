@@ -81,7 +81,7 @@ class RemoteFault(Exception):
 
 
 def _gigabytes(size: int) -> str:
-    return f"{size / 2**30:.0f} GB"
+    return f"{size / 2**30:g} GB"
 
 
 class Worker:

@@ -139,9 +139,9 @@ def _opener(open_member, info):
 
 def _zip_kind(info: zipfile.ZipInfo) -> str:
     """A zip member made on Unix carries its file type in the high bits of external_attr."""
-    mode = info.external_attr >> 16
-    if info.create_system == 3 and mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        return "link" if stat.S_ISLNK(mode) else "special"
+    kind = stat.S_IFMT(info.external_attr >> 16) if info.create_system == 3 else 0
+    if kind not in (0, stat.S_IFREG, stat.S_IFDIR):  # 0: no type recorded, a plain member
+        return "link" if kind == stat.S_IFLNK else "special"
     return "folder" if info.is_dir() else "file"
 
 
