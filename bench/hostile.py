@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import http.server
 import os
 import re
@@ -174,8 +175,9 @@ def long_filing(path: Path, megabytes: float) -> Path:
     first = unit["projects"][0]
     one = len(yaml.safe_dump(first, allow_unicode=True).encode())
     projects = []
-    for number in range(max(1, int(megabytes * 2**20 / one))):
-        project = dict(first, code=f"P{number:06d}", name=f"{first['name']}{number}")
+    for number in range(max(1, int(megabytes * 2**20 / one * 0.85))):  # indented in the file
+        project = copy.deepcopy(first)  # not shared: YAML would write it once, as an alias
+        project.update(code=f"P{number:06d}", name=f"{first['name']}{number}")
         projects.append(project)
     unit["projects"] = projects
     unit.pop("total", None)

@@ -58,7 +58,7 @@ def test_a_job_past_its_time_is_ended_and_the_worker_replaced():
 
 def test_a_job_past_its_memory_fails_there_and_the_machine_keeps_its_memory():
     worker = bounded.Worker()
-    with pytest.raises(bounded.Exceeded, match="用尽了 0.5 GB 的内存上限"):
+    with pytest.raises(bounded.Exceeded, match=r"用尽了 0\.5 GB 的内存上限"):
         worker.run(allocate, 4096, limits=QUICK, what="甲")
     assert worker.run(allocate, 64, limits=QUICK, what="乙") == 64 * 2**20
     worker.close()

@@ -128,7 +128,7 @@ def test_too_many_members_are_refused(tmp_path):
 
 def test_not_an_archive_and_an_existing_destination_are_messages(tmp_path):
     (tmp_path / "kit.zip").write_bytes(b"not an archive")
-    with pytest.raises(ArchiveError, match="不是 zip 或 tar.gz"):
+    with pytest.raises(ArchiveError, match=r"不是 zip 或 tar\.gz"):
         unpack(tmp_path / "kit.zip", tmp_path / "out")
     (tmp_path / "existing").mkdir()
     archive = zip_of(tmp_path / "good.zip", KIT)
