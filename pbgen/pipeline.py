@@ -268,10 +268,6 @@ def render_in_memory(filing, chosen, formats: Sequence[str], file: str = "", can
     ``pbgen watch`` shows. Refuses a filing that lacks what the layout needs. A layout's
     templates are others' code: they run in a worker process bounded in time and memory
     (``pbgen.bounded``); ``cancelled()`` true stops it (``bounded.Cancelled``)."""
-    try:
-        size = Path(file).stat().st_size if file else 0
-    except OSError:
-        size = 0
     return bounded.run(
         render_job,
         filing,
@@ -279,10 +275,23 @@ def render_in_memory(filing, chosen, formats: Sequence[str], file: str = "", can
         list(formats),
         file,
         build_timestamp(filing.year),
-        limits=bounded.limits_for(size),
-        what=f"{file}：版式「{chosen.name}」的模板（{chosen.folder}）",
+        limits=_limits(file),
+        what=_templates_of(chosen, file),
         cancelled=cancelled,
     )
+
+
+def _limits(file: Path | str) -> bounded.Limits:
+    """The bounds of rendering ``file``: they grow with its size (``bounded.limits_for``)."""
+    try:
+        return bounded.limits_for(Path(file).stat().st_size if file else 0)
+    except OSError:
+        return bounded.limits_for(0)
+
+
+def _templates_of(chosen, file: Path | str) -> str:
+    """What a limit's message names: the filing, and the templates that ran on it."""
+    return f"{file}：版式「{chosen.name}」的模板（{chosen.folder}）"
 
 
 def render_job(filing, chosen, formats: list[str], file: str, timestamp: datetime):
@@ -330,7 +339,9 @@ def context_text(
 
     loaded = load(path)
     chosen = choose_layout(loaded, layout, template_dir)
-    context = build_context(loaded.filing, chosen)
+    context = bounded.run(  # the layout's title is a template too
+        build_context, loaded.filing, chosen, limits=_limits(path), what=_templates_of(chosen, path)
+    )
     if as_format == "json":
         return json.dumps(context, ensure_ascii=False, indent=2) + "\n"
 
