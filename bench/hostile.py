@@ -381,19 +381,27 @@ def _watch(filing: Path, pbgen, env, seconds, action, nofile=None):
     def during(process):
         deadline = time.monotonic() + seconds
         address = None
-        while time.monotonic() < deadline and process.poll() is None:
+        while time.monotonic() < deadline and _alive(process):
             time.sleep(0.2)
             address = _address(process)
             if address:
                 break
         if address:
             found.append(action(address, process))
-        if process.poll() is None:
+        if _alive(process):
             process.send_signal(signal.SIGINT)
 
     result = run([*pbgen, "watch", str(filing), "--no-browser"], filing.parent, env, seconds,
                  nofile=nofile, during=during)  # fmt: skip
     return result, "; ".join(found)
+
+
+def _alive(process) -> bool:
+    """Whether ``process`` runs, without reaping it (``run`` waits for it with ``wait4``)."""
+    try:
+        return Path(f"/proc/{process.pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def _address(process) -> str | None:

@@ -110,43 +110,45 @@ class Worker:
         with self._lock:
             connection = self._started()
             connection.send((function, args, dict(os.environ), limits.memory))
-            deadline = time.monotonic() + limits.seconds
             try:
-                while True:
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        raise Exceeded(
-                            f"{what}在 {limits.seconds:.0f} 秒的时限内没有完成，已停止，未生成："
-                            "多半是模板里有不会结束的循环或递归。请检查这个模板；"
-                            "文件本身很长时，请拆分成几份。"
-                        )
-                    ready = wait([connection, self._process.sentinel], min(remaining, POLL))
-                    if connection in ready:
-                        return self._outcome(connection, what, limits)
-                    if ready:  # the sentinel alone: the worker died without an answer
-                        raise self._died(what, limits)
-                    if cancelled is not None and cancelled():
-                        raise Cancelled()
+                status, value = self._answer(connection, limits, what, cancelled)
             except BaseException:
                 self._stop()  # a job abandoned, for whatever reason, never runs on
                 raise
+            if status == "ok":
+                return value
+            if status == "error":
+                raise value
+            if status == "memory":  # the worker may be left in any state: a new one next time
+                self._stop()
+                where = f"（{value}）" if value else ""
+                raise Exceeded(
+                    f"{what}用尽了 {_gigabytes(limits.memory or 0)} 的内存上限{where}，已停止，"
+                    "未生成：多半是模板生成了过长的文字。请检查这个模板。"
+                )
+            raise RemoteFault(value)
 
-    def _outcome(self, connection, what: str, limits: Limits) -> Any:
-        try:
-            status, value = connection.recv()
-        except (EOFError, OSError):
-            raise self._died(what, limits) from None
-        if status == "ok":
-            return value
-        if status == "error":
-            raise value
-        if status == "memory":
-            where = f"（{value}）" if value else ""
-            raise Exceeded(
-                f"{what}用尽了 {_gigabytes(limits.memory or 0)} 的内存上限{where}，已停止，"
-                "未生成：多半是模板生成了过长的文字。请检查这个模板。"
-            )
-        raise RemoteFault(value)
+    def _answer(self, connection, limits: Limits, what: str, cancelled) -> tuple[str, Any]:
+        """The worker's answer, once it comes within the job's time."""
+        deadline = time.monotonic() + limits.seconds
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise Exceeded(
+                    f"{what}在 {limits.seconds:.0f} 秒的时限内没有完成，已停止，未生成："
+                    "多半是模板里有不会结束的循环或递归。请检查这个模板；"
+                    "文件本身很长时，请拆分成几份。"
+                )
+            ready = wait([connection, self._process.sentinel], min(remaining, POLL))
+            if connection in ready:
+                try:
+                    return connection.recv()
+                except (EOFError, OSError):
+                    raise self._died(what, limits) from None
+            if ready:  # the sentinel alone: the worker died without an answer
+                raise self._died(what, limits)
+            if cancelled is not None and cancelled():
+                raise Cancelled()
 
     def _died(self, what: str, limits: Limits) -> Exceeded:
         self._process.join(STOP_GRACE)

@@ -79,15 +79,17 @@ def test_a_cancelled_job_stops_at_once():
 
 
 def test_errors_arrive_as_the_user_should_read_them():
+    """A user's mistake (a PbgenError) arrives as its message and the worker stays, warm; a
+    fault of pbgen arrives with the worker's traceback."""
     worker = bounded.Worker()
+    first = worker.run(own_pid, limits=QUICK, what="甲")
     with pytest.raises(PbgenError, match="这是给用户的话"):
         worker.run(refuse, "plain", limits=QUICK, what="甲")
     with pytest.raises(PbgenError, match="读不懂"):
         worker.run(refuse, "findings", limits=QUICK, what="甲")
     with pytest.raises(bounded.RemoteFault, match="KeyError: 'fault'"):
         worker.run(refuse, "fault", limits=QUICK, what="甲")
-    first = worker.run(own_pid, limits=QUICK, what="甲")
-    assert worker.run(own_pid, limits=QUICK, what="甲") == first != os.getpid()  # reused, warm
+    assert worker.run(own_pid, limits=QUICK, what="甲") == first != os.getpid()
     worker.close()
 
 
