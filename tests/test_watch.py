@@ -221,7 +221,7 @@ def test_half_open_connections_do_not_take_the_preview_down(filing: Path) -> Non
         address = process.stderr.readline().split("预览：", 1)[1].split()[0]
         assert "第 1 版：" in process.stderr.readline()
         port = int(address.rsplit(":", 1)[1].strip("/"))
-        sockets = hostile().half_open(port, 1100)
+        sockets, _ = hostile().half_open(port, 1100)
         answered = False
         deadline = time.monotonic() + 60
         while not answered and time.monotonic() < deadline:
