@@ -192,7 +192,7 @@ def half_open(port: int, count: int) -> tuple[list[socket.socket], int]:
     sockets, refused = [], 0
     for _ in range(count):
         try:
-            client = socket.create_connection(("127.0.0.1", port), timeout=10)
+            client = socket.create_connection(("127.0.0.1", port), timeout=2)
         except OSError:
             refused += 1
             continue

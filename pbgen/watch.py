@@ -284,6 +284,7 @@ class _Server(ThreadingHTTPServer):
     after ``REQUEST_SECONDS``) never takes the file descriptors the preview needs."""
 
     daemon_threads = True
+    request_queue_size = 128  # connections the system holds until accepted (else: refused)
 
     def __init__(self, address, handler) -> None:
         super().__init__(address, handler)
