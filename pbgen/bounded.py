@@ -19,7 +19,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
-import multiprocessing
 import os
 import pickle
 import signal
@@ -29,11 +28,9 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import wait
 from typing import Any
 
 from pbgen.errors import PbgenError
-from pbgen.templating import template_frame
 
 try:
     import resource
@@ -126,10 +123,17 @@ class Worker:
                     f"{what}用尽了 {_gigabytes(limits.memory or 0)} 的内存上限{where}，已停止，"
                     "未生成：多半是模板生成了过长的文字。请检查这个模板。"
                 )
+            if status == "recursion":
+                raise Exceeded(
+                    f"{what}调用自己的层数太多（{value}：宏或 include 的递归没有尽头），已停止，"
+                    "未生成。请检查这个模板的宏（macro）和 include。"
+                )
             raise RemoteFault(value)
 
     def _answer(self, connection, limits: Limits, what: str, cancelled) -> tuple[str, Any]:
         """The worker's answer, once it comes within the job's time."""
+        from multiprocessing.connection import wait
+
         deadline = time.monotonic() + limits.seconds
         while True:
             remaining = deadline - time.monotonic()
@@ -166,6 +170,8 @@ class Worker:
             self._process = self._connection = None
         if self._process is None or not self._process.is_alive():
             self._stop()
+            import multiprocessing  # here, not above: `pbgen check` never starts a worker
+
             context = multiprocessing.get_context("spawn")
             ours, theirs = context.Pipe()
             self._process = context.Process(
@@ -227,6 +233,9 @@ def _serve(connection, parent: int) -> None:
         except MemoryError as error:
             outcome = ("memory", _template_place(error))
             del error
+        except RecursionError as error:  # a template's macro calling itself: named, not a fault
+            place = _template_place(error)
+            outcome = ("recursion", place) if place else ("fault", traceback.format_exc())
         except PbgenError as error:
             outcome = ("error", _portable(error))
         except Exception:
@@ -258,6 +267,14 @@ def _portable(error: PbgenError) -> PbgenError:
         plain.exit_code = error.exit_code
         return plain
     return error
+
+
+def template_frame(error: BaseException) -> tuple[str, int] | None:
+    """Where in a template an error arose: Jinja writes template lines into the traceback as
+    frames of the template's file (whatever is not a .py file)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    inside = [frame for frame in frames if not frame.filename.endswith(".py")]
+    return (inside[-1].filename, inside[-1].lineno) if inside else None
 
 
 def _template_place(error: BaseException) -> str:

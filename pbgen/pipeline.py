@@ -21,12 +21,10 @@ from typing import Any
 
 from pbgen import bounded
 from pbgen.bounded import end_with, exit_on_signal
-from pbgen.context import build_context
 from pbgen.errors import InputError, PbgenError
 from pbgen.findings import Finding, has_errors
 from pbgen.jail import layout_roots
 from pbgen.resources import templates_dir
-from pbgen.templating import explain, in_template
 
 FILING_SUFFIXES = (".yaml", ".yml")
 TEMPLATES = templates_dir()
@@ -295,18 +293,11 @@ def _templates_of(chosen, file: Path | str) -> str:
 
 
 def render_job(filing, chosen, formats: list[str], file: str, timestamp: datetime):
-    """``render_in_memory``'s work, in the worker (or in another job there: the preview's). A
-    template's own failure that its renderer did not name (a macro calling itself for ever) is
-    named here, with its file and line."""
+    """``render_in_memory``'s work, in the worker (or in another job there: the preview's)."""
+    from pbgen.context import build_context
+
     chosen.refuse_missing(filing, file)
-    try:
-        return chosen.render(build_context(filing, chosen), formats, timestamp)
-    except (PbgenError, MemoryError):  # out of memory: the worker says so, and is replaced
-        raise
-    except Exception as error:
-        if not in_template(error):
-            raise  # a fault of pbgen itself
-        raise explain(error, chosen.folder) from None
+    return chosen.render(build_context(filing, chosen), formats, timestamp)
 
 
 RENDER_MAX_BYTES = 10 * 2**20  # 5000 projects are ~7 MB and render in ~12 min (bench/scale.py)
@@ -340,7 +331,7 @@ def context_text(
     loaded = load(path)
     chosen = choose_layout(loaded, layout, template_dir)
     context = bounded.run(  # the layout's title is a template too
-        build_context, loaded.filing, chosen, limits=_limits(path), what=_templates_of(chosen, path)
+        _context_job, loaded.filing, chosen, limits=_limits(path), what=_templates_of(chosen, path)
     )
     if as_format == "json":
         return json.dumps(context, ensure_ascii=False, indent=2) + "\n"
@@ -354,6 +345,12 @@ def context_text(
         "# 每个变量的说明：templates/CONTEXT.md。\n"
     )
     return head + yaml.dump(context, Dumper=Plain, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _context_job(filing, chosen) -> dict:
+    from pbgen.context import build_context
+
+    return build_context(filing, chosen)
 
 
 def choose_layout(loaded, name: str | None = None, template_dir: Path | None = None):

@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from pbgen.bounded import template_frame
 from pbgen.errors import PbgenError
 from pbgen.jail import SHARED, inside, layout_roots, real
 from pbgen.resources import templates_dir
@@ -106,14 +107,6 @@ def sandboxed(folder: Path | None = None, **options) -> ImmutableSandboxedEnviro
     )
 
 
-def template_frame(error: Exception) -> tuple[str, int] | None:
-    """Where in a template a runtime error happened: Jinja rewrites the traceback so that
-    template lines appear as frames of the template file."""
-    frames = traceback.extract_tb(error.__traceback__)
-    inside = [frame for frame in frames if not frame.filename.endswith(".py")]
-    return (inside[-1].filename, inside[-1].lineno) if inside else None
-
-
 def in_template(error: Exception) -> bool:
     """Whether ``error`` arose in a template's own code (``{{ 1 / 0 }}``, or Jinja running
     it), not in pbgen's."""
@@ -152,11 +145,6 @@ def explain(error: Exception, template: Path | str) -> TemplateError:
         return TemplateError(
             f"模板 {where}用到了没有的数据：{error.message}{near}。"
             "请对照 pbgen 的模板说明改正变量名。"
-        )
-    if isinstance(error, RecursionError):
-        return TemplateError(
-            f"模板 {where}调用自己的层数太多（宏或 include 的递归没有尽头）{near}，已停止。"
-            "请检查这个模板的宏（macro）和 include。"
         )
     return TemplateError(
         f"模板 {where}无法使用：{type(error).__name__}: {error}{near}。请对照原模板改正这一行。"
