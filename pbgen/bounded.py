@@ -11,7 +11,9 @@ pushing the machine into swap.
 
 The worker is started once (``spawn``: the same on every system, and safe beside the preview's
 threads) and reused, warm; one that was ended is replaced at the next job. It ends with the
-process that started it, however that ends.
+process that started it, however that ends. As with any ``spawn``, a script that calls pbgen's
+API must keep its own top level under ``if __name__ == "__main__":`` (the worker imports it);
+pbgen's commands do.
 """
 
 from __future__ import annotations
