@@ -23,6 +23,7 @@ from pbgen.cli_frame import (
     wrap,
 )
 from pbgen.errors import PbgenError
+from pbgen.findings import visible
 
 # Each command imports the stages it runs when it runs: `pbgen --help` and `pbgen check` load
 # neither the model of every command nor a renderer. This module is the program's entry: no
@@ -113,7 +114,8 @@ KitFolder = Annotated[
 
 
 def _fail(error: PbgenError) -> typer.Exit:
-    typer.echo(str(error), err=True)
+    """The error's message (what the user wrote in it shown, never obeyed), and its exit."""
+    typer.echo(visible(str(error)), err=True)
     return typer.Exit(error.exit_code)
 
 
@@ -896,9 +898,9 @@ def diff(
     from pbgen.diff import diff_texts, git_show, outline, read_version
     from pbgen.load import read_text
 
-    try:
+    try:  # what the filings say is shown, never obeyed (an escape sequence, a bidi override)
         if textconv:
-            typer.echo(outline(read_text(Path(old), old), old), nl=False)
+            typer.echo(visible(outline(read_text(Path(old), old), old)), nl=False)
             return
         if new is None:
             old, new = f"HEAD:{old}", old
@@ -911,9 +913,9 @@ def diff(
     except PbgenError as error:
         raise _fail(error) from None
     if not lines:
-        typer.echo(f"{old_label} 与 {new_label} 内容相同（注释和排版不计）。")
+        typer.echo(visible(f"{old_label} 与 {new_label} 内容相同（注释和排版不计）。"))
         raise typer.Exit(EXIT_CLEAN)
-    typer.echo("\n".join(lines))
+    typer.echo(visible("\n".join(lines)))
     raise typer.Exit(EXIT_FINDINGS)
 
 

@@ -22,8 +22,10 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import zipfile
+from functools import cache
 from pathlib import Path
 
 from docx.oxml.ns import qn
@@ -74,8 +76,9 @@ def docx_toc_pages(
             "（pbgen doctor 说明如何安装）。"
         )
     with tempfile.TemporaryDirectory(prefix="pbgen-toc-") as folder:
-        profile = f"-env:UserInstallation={(Path(folder) / 'profile').as_uri()}"
-        convert = [soffice, profile, "--headless", "--convert-to", PDF_WITH_BOOKMARKS]
+        profile = offline_profile(Path(folder) / "profile")
+        convert = [*without_network(), soffice, profile, "--headless"]
+        convert += ["--convert-to", PDF_WITH_BOOKMARKS]
         seconds = 0
         try:
             parts = cut_docx(docx, Path(folder), part_bytes)
@@ -110,6 +113,56 @@ def docx_toc_pages(
         )
     first = pages[first_numbered] if first_numbered else 1
     return {anchor: pages[anchor] - first + 1 for anchor in anchors}
+
+
+# LibreOffice's own settings for the documents it opens here: no linked content fetched (a
+# picture's URL), no link updated, no macro run. The DOCX holds no such link (docx_links):
+# these hold should one get through, and ``without_network`` holds should these not.
+OFFLINE_SETTINGS = {
+    ("org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks"): "true",
+    ("org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution"): "true",
+    ("org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel"): "3",
+    ("org.openoffice.Office.Writer/Content/Update", "Link"): "2",  # never
+    ("org.openoffice.Office.Writer/Content/Update", "Field"): "false",
+}
+
+
+def offline_profile(folder: Path) -> str:
+    """A fresh LibreOffice profile in ``folder`` with ``OFFLINE_SETTINGS``; the argument that
+    names it."""
+    items = "".join(
+        f'<item oor:path="/{path}"><prop oor:name="{name}" oor:op="fuse">'
+        f"<value>{value}</value></prop></item>"
+        for (path, name), value in OFFLINE_SETTINGS.items()
+    )
+    (folder / "user").mkdir(parents=True, exist_ok=True)
+    (folder / "user" / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+        f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{items}</oor:items>\n',
+        encoding="utf-8",
+    )
+    return f"-env:UserInstallation={folder.as_uri()}"
+
+
+@cache
+def without_network() -> list[str]:
+    """The command that runs LibreOffice with no network at all, where the system allows it:
+    Linux ``unshare`` into a network namespace of its own (as an unprivileged user through a
+    user namespace). Elsewhere, or where namespaces are not allowed: nothing (the profile's
+    settings and the DOCX without links still hold)."""
+    unshare = shutil.which("unshare")
+    if unshare is None or not sys.platform.startswith("linux"):
+        return []
+    for command in ([unshare, "-n"], [unshare, "-rn"]):
+        try:
+            probe = subprocess.run([*command, "true"], capture_output=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if probe.returncode == 0:
+            return command
+    return []
 
 
 def _run(command: list, seconds: float) -> None:
