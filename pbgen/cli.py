@@ -25,6 +25,7 @@ from pbgen.cli_frame import (
     wrap,
 )
 from pbgen.errors import PbgenError
+from pbgen.findings import visible
 
 # Each command imports the stages it runs when it runs: `pbgen --help` and `pbgen check` load
 # neither the model of every command nor a renderer. This module is the program's entry: no
@@ -114,8 +115,14 @@ KitFolder = Annotated[
 ]
 
 
+DepartmentFolder = Annotated[
+    Path, typer.Option("--dir", metavar="文件夹", help="部门的文件夹；默认为当前文件夹。")
+]
+
+
 def _fail(error: PbgenError) -> typer.Exit:
-    typer.echo(str(error), err=True)
+    """The error's message (what the user wrote in it shown, never obeyed), and its exit."""
+    typer.echo(visible(str(error)), err=True)
     return typer.Exit(error.exit_code)
 
 
@@ -931,9 +938,9 @@ def diff(
     from pbgen.diff import diff_texts, git_show, outline, read_version
     from pbgen.load import read_text
 
-    try:
+    try:  # what the filings say is shown, never obeyed (an escape sequence, a bidi override)
         if textconv:
-            typer.echo(outline(read_text(Path(old), old), old), nl=False)
+            typer.echo(visible(outline(read_text(Path(old), old), old)), nl=False)
             return
         if new is None:
             old, new = f"HEAD:{old}", old
@@ -946,9 +953,9 @@ def diff(
     except PbgenError as error:
         raise _fail(error) from None
     if not lines:
-        typer.echo(f"{old_label} 与 {new_label} 内容相同（注释和排版不计）。")
+        typer.echo(visible(f"{old_label} 与 {new_label} 内容相同（注释和排版不计）。"))
         raise typer.Exit(EXIT_CLEAN)
-    typer.echo("\n".join(lines))
+    typer.echo(visible("\n".join(lines)))
     raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -1072,9 +1079,7 @@ def kit_use(
         str | None,
         typer.Option("--version", metavar="版本", help="要用的版本；默认为最新。"),
     ] = None,
-    folder: Annotated[
-        Path, typer.Option("--dir", metavar="文件夹", help="部门的文件夹；默认为当前文件夹。")
-    ] = Path("."),
+    folder: DepartmentFolder = Path("."),
 ) -> None:
     """让本部门用这个 kit：写进 pbgen.toml（固定版本），kit 存在本机，离线也能用。"""
     from pbgen.kitstore import use
@@ -1105,9 +1110,7 @@ def kit_update(
         str | None,
         typer.Option("--from", metavar="来源", help="新的来源（如财政局发来的新压缩包）。"),
     ] = None,
-    folder: Annotated[
-        Path, typer.Option("--dir", metavar="文件夹", help="部门的文件夹；默认为当前文件夹。")
-    ] = Path("."),
+    folder: DepartmentFolder = Path("."),
 ) -> None:
     """把本部门的 kit 升级到新版本，并说明改了什么（版式、指标体系、规则、表格）。"""
     from pbgen.kitstore import update

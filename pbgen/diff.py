@@ -51,11 +51,14 @@ def read_version(spec: str) -> tuple[str, str]:
 
 
 def git_show(revision: str, path: Path) -> str:
-    """The file as it was in ``revision`` (run where the file is, so any path works)."""
+    """The file as it was in ``revision`` (run where the file is, so any path works). What the
+    user typed never reaches git as an option (``--end-of-options``: a revision ``--output=F``
+    would have git write F), and the path is ``REV:./name`` (a bare ``--`` would make git read
+    ``REV:name`` as a path)."""
     folder = path.parent if path.parent.is_dir() else Path.cwd()
     try:
         done = subprocess.run(
-            ["git", "-C", str(folder), "show", f"{revision}:./{path.name}"],
+            ["git", "-C", str(folder), "show", "--end-of-options", f"{revision}:./{path.name}"],
             capture_output=True,
         )
     except OSError:

@@ -15,11 +15,8 @@ import hashlib
 import os
 import re
 import shutil
-import stat
 import subprocess
-import tarfile
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,13 +24,13 @@ from pathlib import Path
 import platformdirs
 from packaging.version import InvalidVersion, Version
 
+from pbgen.jail import check_folder
 from pbgen.kit import BUILT_IN, KIT_FILE, Kit, KitError, builtin_kit, over_builtin, read_kit
 from pbgen.settings import KitPin, Settings, settings_for, write_kit_pin
+from pbgen.unpack import unpack as unpack_archive
 
 ARCHIVES = (".zip", ".tar.gz", ".tgz", ".tar")
 GIT_SECONDS = 120
-# A kit is templates and YAML: these bounds leave room for fonts and images in a layout.
-MAX_FILES, MAX_BYTES = 2000, 200 * 1024 * 1024
 
 
 def cache_root() -> Path:
@@ -123,7 +120,7 @@ def install(where: Path | str, version: str | None) -> Path:
     if not where.name.endswith(ARCHIVES):
         raise KitError(f"{where}：不是 kit（应是文件夹、.zip、.tar.gz 压缩包或 git 仓库）。")
     with tempfile.TemporaryDirectory(prefix="pbgen-kit-") as temporary:
-        root = unpack(where, Path(temporary))
+        root = unpack(where, Path(temporary) / "kit")
         kit = read_kit(root, str(where))
         _agree(kit, version, where)
         return _store(root, where, kit.version)
@@ -225,86 +222,23 @@ def _install_git(source: str, version: str | None) -> Path:
 # -- archives and links ---------------------------------------------------------------------------
 
 
-def refuse_links(folder: Path) -> None:
-    """A kit is a jail: no symbolic link in it may lead anywhere (a template could print any
-    file of the machine through one)."""
-    for root, folders, files in os.walk(folder):
-        for name in folders + files:
-            path = Path(root, name)
-            if path.is_symlink():
-                raise KitError(
-                    f"{path}：kit 里不能有符号链接（它可能指向 kit 以外的文件）；请换成文件本身。"
-                )
+def refuse_links(folder: Path) -> Path:
+    """A kit is a jail: no link in it may lead outside it (a template could print any file of
+    the machine through one), no loop, no device (``pbgen.jail``)."""
+    return check_folder(folder)
 
 
 def unpack(archive: Path, into: Path) -> Path:
-    """Unpack a kit archive, refusing what could write outside ``into`` (absolute paths,
-    ``..``, links, devices) and bounded in files and bytes; the folder holding kit.yaml."""
-    try:
-        if archive.name.endswith(".zip"):
-            _unpack_zip(archive, into)
-        else:
-            _unpack_tar(archive, into)
-    except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError) as error:
-        raise KitError(f"{archive}：无法解压（{error}）。") from None
+    """A kit archive unpacked into the new folder ``into`` (``pbgen.unpack``: no absolute
+    path, ``..``, link, hard link or device; bounded in members and bytes as it inflates):
+    the folder holding kit.yaml, at the top or as the archive's one folder."""
+    unpack_archive(archive, into)
     if (into / KIT_FILE).is_file():
         return into
     inside = [path for path in into.iterdir() if path.is_dir()]
     if len(inside) == 1 and (inside[0] / KIT_FILE).is_file():
         return inside[0]
     raise KitError(f"{archive}：压缩包里没有 {KIT_FILE}（应在最上层，或唯一的文件夹里）。")
-
-
-def _refuse(archive: Path, name: str, why: str) -> None:
-    raise KitError(f"{archive}：其中的「{name}」{why}，为安全起见拒绝解压。")
-
-
-def _member_path(archive: Path, name: str, into: Path) -> Path:
-    if (
-        name.startswith(("/", "\\"))
-        or re.match(r"^[A-Za-z]:", name)
-        or ".." in re.split(r"[/\\]", name)
-    ):
-        _refuse(archive, name, "指向压缩包以外的位置")
-    return into / name
-
-
-def _bounded(archive: Path, sizes: list[int]) -> None:
-    if len(sizes) > MAX_FILES or sum(sizes) > MAX_BYTES:
-        raise KitError(
-            f"{archive}：有 {len(sizes)} 个文件、解压后 {sum(sizes) // 1024 // 1024} MB，"
-            f"超过 kit 的上限（{MAX_FILES} 个、{MAX_BYTES // 1024 // 1024} MB）。"
-        )
-
-
-def _unpack_zip(archive: Path, into: Path) -> None:
-    with zipfile.ZipFile(archive) as package:
-        members = package.infolist()
-        _bounded(archive, [member.file_size for member in members])
-        for member in members:
-            target = _member_path(archive, member.filename, into)
-            kind = stat.S_IFMT(member.external_attr >> 16)
-            if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
-                _refuse(archive, member.filename, "是链接或设备文件")
-            if member.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with package.open(member) as source, target.open("wb") as out:
-                copied = shutil.copyfileobj(source, out, 1 << 20) or out.tell()
-            if copied > member.file_size:  # a header that lies about its size
-                _refuse(archive, member.filename, "比它声明的大")
-
-
-def _unpack_tar(archive: Path, into: Path) -> None:
-    with tarfile.open(archive) as package:
-        members = package.getmembers()
-        _bounded(archive, [member.size for member in members])
-        for member in members:
-            _member_path(archive, member.name, into)
-            if not (member.isfile() or member.isdir()):
-                _refuse(archive, member.name, "是链接或设备文件")
-        package.extractall(into, members=members, filter="data")
 
 
 # -- pinning ----------------------------------------------------------------------------------

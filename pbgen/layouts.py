@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pbgen.errors import PbgenError
 from pbgen.formats import FORMATS
+from pbgen.jail import inside, layout_roots, real
 from pbgen.kit import BUILT_IN, Kit, builtin_kit
 from pbgen.kitstore import kit_for
 from pbgen.manifest import MANIFEST, SECTIONS, Manifest, missing, read_manifest, unprinted
@@ -139,10 +140,13 @@ def layout_folders(
 def _layouts_in(folder: Path, origin: str, kit: Kit) -> list[Layout]:
     """The layout ``folder`` is, or the layouts in its sub-folders."""
     if (folder / MANIFEST).is_file():
+        layout_roots(folder)  # nothing of it is read before it proves a jail (pbgen.jail)
         return [Layout(read_manifest(folder / MANIFEST), folder, origin, kit)]
     found = []
     for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
         if (sub / MANIFEST).is_file():
+            inside(sub, [real(folder)])
+            layout_roots(sub)
             found.append(Layout(read_manifest(sub / MANIFEST), sub, origin, kit))
         elif (sub / "document.html.j2").is_file() or (sub / "template.docx").is_file():
             raise PbgenError(

@@ -67,13 +67,25 @@ def described(error: ValidationError) -> str:
     return "；".join(problems) + "。"
 
 
+# A kit's kit.yaml, manifests and frameworks are a few KB; an alias (*a) could make a file of a
+# few hundred bytes expand to gigabytes as it is read ("billion laughs"): neither is allowed.
+MAX_DATA_BYTES = 1024 * 1024
+
+
 def read_model(file, model: type[BaseModel], error: type[Exception], what: str, shape: str):
     """The YAML data file ``file`` (kit.yaml, a manifest, a framework) as ``model``; ``error``
     naming the file and what to change otherwise. Scalars are read as written (YAML's base
     schema: ``version: 1.10`` stays 1.10, ``off`` is text) and pydantic converts them; an empty
     key says nothing. ``what`` names the file for messages, ``shape`` is its first lines."""
     try:
-        data = yaml.load(file.read_text(encoding="utf-8"), Loader=BaseLoader)
+        if file.stat().st_size > MAX_DATA_BYTES:
+            raise error(f"{file}：{what}超过 {MAX_DATA_BYTES // 1024} KB，不像 pbgen 的数据文件。")
+        text = file.read_text(encoding="utf-8")
+        if any(isinstance(token, yaml.AliasToken) for token in yaml.scan(text, Loader=BaseLoader)):
+            raise error(
+                f"{file}：{what}里有 YAML 别名（*名字），pbgen 的数据文件不用它，请写出内容。"
+            )
+        data = yaml.load(text, Loader=BaseLoader)
     except (OSError, UnicodeDecodeError) as problem:
         raise error(f"{file}：无法读取{what}（{problem}）。") from None
     except yaml.YAMLError as problem:

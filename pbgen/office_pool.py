@@ -32,12 +32,14 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import importlib.util
 import os
 import re
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -116,10 +118,37 @@ def uno_loads(python: str) -> bool:
 
 def office_command(soffice: str, profile: Path, accept: str | None = None) -> list[str]:
     """The soffice command line, for a kept office (listening on ``accept``) as for one
-    conversion: headless, its own profile, nothing restored or shown."""
-    command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible"]
+    conversion: with no network (``without_network``), headless, its own profile, nothing
+    restored or shown."""
+    command = [
+        *without_network(),
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--invisible",
+    ]
     command += ["--nologo", "--norestore", "--nodefault", "--nolockcheck"]
     return command + ([f"--accept={accept}"] if accept else [])
+
+
+@functools.cache
+def without_network() -> list[str]:
+    """The command that runs LibreOffice with no network at all, where the system allows it:
+    Linux ``unshare`` into a network namespace of its own (as an unprivileged user through a
+    user namespace). Elsewhere, or where namespaces are not allowed: nothing (the profile's
+    settings and the DOCX without links still hold). A kept office is reached by a pipe, which
+    a network namespace does not cut."""
+    unshare = shutil.which("unshare")
+    if unshare is None or not sys.platform.startswith("linux"):
+        return []
+    for command in ([unshare, "-n"], [unshare, "-rn"]):
+        try:
+            probe = subprocess.run([*command, "true"], capture_output=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if probe.returncode == 0:
+            return command
+    return []
 
 
 REGISTRY = "user/registrymodifications.xcu"  # a profile's settings
@@ -147,21 +176,36 @@ REGISTRY_HEAD = (
 )
 
 
+# LibreOffice's settings for the documents it opens: no linked content fetched (a picture's URL),
+# no link updated, no macro run. The DOCX holds no such link (``pbgen.docx_links``): these hold
+# should one get through, and ``without_network`` holds should these not.
+OFFLINE_SETTINGS = {
+    ("org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks"): "true",
+    ("org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution"): "true",
+    ("org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel"): "3",
+    ("org.openoffice.Office.Writer/Content/Update", "Link"): "2",  # never
+    ("org.openoffice.Office.Writer/Content/Update", "Field"): "false",
+}
+
+
 def profile_settings(soffice: str) -> list[tuple[str, str]]:
-    """(what identifies it, the registry item) of each setting pbgen gives a profile.
+    """(what identifies it, the registry item) of each setting pbgen gives a profile:
+    ``OFFLINE_SETTINGS``, and the version LibreOffice was last set up as.
 
     ``ooSetupLastVersion``: LibreOffice records it only when it ends normally, never after
     ``--convert-to`` nor when pbgen ends it; without it every start is "the first after an
     upgrade" and costs ~0.6 s more (measured: 1.0 s against 0.4 s for 乐亭's DOCX)."""
+    settings = dict(OFFLINE_SETTINGS)
     version = _installed_version(soffice)
-    if version is None:
-        return []
-    key = '<prop oor:name="ooSetupLastVersion"'
-    item = (
-        f'<item oor:path="/org.openoffice.Setup/Product">{key} oor:op="fuse">'
-        f"<value>{version}</value></prop></item>\n"
-    )
-    return [(key, item)]
+    if version is not None:
+        settings["org.openoffice.Setup/Product", "ooSetupLastVersion"] = version
+    found = []
+    for (path, name), value in settings.items():
+        key = f'<item oor:path="/{path}"><prop oor:name="{name}" oor:op="fuse">'
+        found.append(
+            (key + f"<value>{value}</value>", f"{key}<value>{value}</value></prop></item>\n")
+        )
+    return found
 
 
 def _installed_version(soffice: str) -> str | None:
@@ -250,24 +294,21 @@ class Offices:
 
     @classmethod
     def own(cls, count: int) -> Offices:
-        import multiprocessing
-
-        offices = cls(Shared([], multiprocessing.Event()), owner=True)
+        offices = cls(Shared([], _shareable().Event()), owner=True)
         offices.grow(count)
         return offices
 
     def grow(self, count: int) -> None:
         """Up to ``count`` offices (before the workers that share them start)."""
-        import multiprocessing
-
+        shareable = _shareable()
         while len(self.shared.slots) < count:
             self.shared.slots.append(
                 Slot(
-                    multiprocessing.Lock(),
-                    multiprocessing.Value("i", STARTING, lock=False),
-                    multiprocessing.Array("q", 2, lock=False),
-                    multiprocessing.Value("i", 0),
-                    multiprocessing.Value("i", 0, lock=False),
+                    shareable.Lock(),
+                    shareable.Value("i", STARTING, lock=False),
+                    shareable.Array("q", 2, lock=False),
+                    shareable.Value("i", 0),
+                    shareable.Value("i", 0, lock=False),
                 )
             )
             self.bridges.append(None)
@@ -525,6 +566,19 @@ def kept(workers: int) -> Iterator[Shared]:
     finally:
         _offices.close()
         _offices = before
+
+
+def _shareable():
+    """The multiprocessing context the offices' shared state is made in: ``spawn``'s, whose
+    locks a spawned process (``pbgen.bounded``'s worker) can use as well as a forked one."""
+    import multiprocessing
+
+    return multiprocessing.get_context("spawn")
+
+
+def shared_now() -> Shared | None:
+    """The offices this process uses, as a process it starts can use them too (``use``)."""
+    return _offices.shared if _offices is not None else None
 
 
 def use(shared: Shared) -> None:

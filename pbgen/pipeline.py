@@ -12,8 +12,9 @@ import functools
 import gc
 import json
 import os
+import re
 import signal
-import sys
+import stat
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -24,12 +25,13 @@ from typing import Any
 
 import yaml
 
-from pbgen import office_pool, stamp
+from pbgen import bounded, office_pool, stamp
+from pbgen.bounded import end_with, exit_on_signal
 from pbgen.check import check
 from pbgen.context import build_context
 from pbgen.errors import InputError, PbgenError
 from pbgen.findings import Finding, has_errors, visible
-from pbgen.formats import FORMATS
+from pbgen.formats import FORMATS, Format, register
 from pbgen.kitstore import kit_for
 from pbgen.layouts import layout_for
 from pbgen.load import load, looks_like_filing
@@ -118,7 +120,7 @@ def git_ignored(folder: Path, files: list[Path]) -> set[Path]:
     try:
         done = subprocess.run(
             ["git", "check-ignore", "--stdin", "-z"],
-            input="\0".join(str(file.resolve()) for file in files),
+            input="\0".join(os.path.realpath(file) for file in files),  # a loop: left as it is
             cwd=folder,
             capture_output=True,
             text=True,
@@ -128,16 +130,20 @@ def git_ignored(folder: Path, files: list[Path]) -> set[Path]:
     if done.returncode not in (0, 1):  # 128: not a repository
         return set()
     ignored = {Path(name) for name in done.stdout.split("\0") if name}
-    return {file for file in files if file.resolve() in ignored}
+    return {file for file in files if Path(os.path.realpath(file)) in ignored}
 
 
 def is_filing(path: Path) -> bool:
     """A filing by its content, not its suffix: the schema modeline, a ``pbgen:`` format key,
-    or at least two of the top-level keys every filing has."""
+    or at least two of the top-level keys every filing has. A .yaml that is no regular file
+    or cannot be read (a symlink loop, a named pipe) counts too: ``load`` then says why,
+    rather than pbgen hanging on it or passing it over in silence."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return True
         text = path.read_text(encoding="utf-8-sig", errors="replace")
     except OSError:
-        return False
+        return True
     return looks_like_filing(text)
 
 
@@ -166,7 +172,7 @@ def resolve_layout(loaded, kit=None):
         return choose_layout(loaded, kit=kit), None
     except PbgenError as error:
         line, column = loaded.source.locate(("layout",))
-        message = str(error).split("：", 1)[-1]
+        message = re.sub(rf"^{re.escape(loaded.source.file)}[:\d]*：", "", str(error))
         finding = Finding(
             loaded.source.file, line, column, "layout", "error", "版式", message, ("layout",)
         )
@@ -228,6 +234,7 @@ def render_file(
     ``pdfa``: the PDF in PDF/A-2b and tagged, whatever the layout's manifest says.
     """
     start = time.perf_counter()
+    refuse_too_long(Path(path))
     loaded = load(path)
     kit = kit_for(Path(path), kit_dir)
     chosen = choose_layout(loaded, layout, template_dir, kit, pdfa)
@@ -331,14 +338,69 @@ def start_early(path: Path | str, **options) -> None:
         prepare(chosen, made)
 
 
-def render_in_memory(filing, chosen, formats: Sequence[str], file: str = "", draft=False):
+def render_in_memory(
+    filing, chosen, formats: Sequence[str], file: str = "", draft=False, cancelled=None
+):
     """context → render, nothing written: the ``Rendered`` bytes ``render_file`` writes and
     ``pbgen watch`` shows. Refuses a filing that lacks what the layout needs. ``draft`` (the
-    filing has check errors) is the context's ``draft``: the templates mark every page 草稿."""
+    filing has check errors) is the context's ``draft``: the templates mark every page 草稿. A
+    layout's templates are others' code: they run in a worker process bounded in time and
+    memory (``pbgen.bounded``); ``cancelled()`` true stops it (``bounded.Cancelled``)."""
+    return bounded.run(
+        render_job,
+        filing,
+        chosen,
+        [FORMATS[name] for name in formats],
+        file,
+        build_timestamp(filing.year),
+        draft,
+        limits=_limits(file),
+        what=_templates_of(chosen, file),
+        cancelled=cancelled,
+    )
+
+
+def _limits(file: Path | str) -> bounded.Limits:
+    """The bounds of rendering ``file``: they grow with its size (``bounded.limits_for``)."""
+    try:
+        return bounded.limits_for(Path(file).stat().st_size if file else 0)
+    except OSError:
+        return bounded.limits_for(0)
+
+
+def _templates_of(chosen, file: Path | str) -> str:
+    """What a limit's message names: the filing, and the templates that ran on it."""
+    return f"{file}：版式「{chosen.name}」的模板（{chosen.folder}）"
+
+
+def render_job(filing, chosen, formats: list[Format], file: str, timestamp: datetime, draft=False):
+    """``render_in_memory``'s work, in the worker (or in another job there: the preview's).
+    The formats come as they are registered where the work was asked for: one a plugin
+    registered there renders here too."""
+    for format_ in formats:
+        register(format_)
     chosen.refuse_missing(filing, file)
     context = build_context(filing, chosen)
     context["draft"] = bool(draft)
-    return chosen.render(context, formats, build_timestamp(filing.year))
+    return chosen.render(context, [format_.name for format_ in formats], timestamp)
+
+
+RENDER_MAX_BYTES = 10 * 2**20  # 5000 projects are ~7 MB and render in ~12 min (bench/scale.py)
+
+
+def refuse_too_long(path: Path, limit: int = RENDER_MAX_BYTES) -> None:
+    """Refuse, before reading it, a filing too long to render in reasonable time; a missing
+    file is left for ``load`` to report."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return
+    if size > limit:
+        raise PbgenError(
+            f"{path}：文件有 {size / 2**20:.0f} MB，超过了生成的上限 {limit // 2**20} MB，"
+            "未生成（5000 个项目约 7 MB，生成约需 12 分钟；再长的文件时间和内存都难以承受）。"
+            "请把它拆成几份分别生成；检查（pbgen check）不受此限，可到 50 MB。"
+        )
 
 
 def context_text(
@@ -348,7 +410,9 @@ def context_text(
     data, read back by any YAML or JSON reader as dicts, lists, strings, numbers, booleans."""
     loaded = load(path)
     chosen = choose_layout(loaded, layout, template_dir)
-    context = build_context(loaded.filing, chosen)
+    context = bounded.run(  # the layout's title is a template too
+        _context_job, loaded.filing, chosen, limits=_limits(path), what=_templates_of(chosen, path)
+    )
     if as_format == "json":
         return json.dumps(context, ensure_ascii=False, indent=2) + "\n"
 
@@ -361,6 +425,10 @@ def context_text(
         "# 每个变量的说明：templates/CONTEXT.md。\n"
     )
     return head + yaml.dump(context, Dumper=Plain, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _context_job(filing, chosen) -> dict:
+    return build_context(filing, chosen)
 
 
 def choose_layout(
@@ -621,29 +689,5 @@ def _worker_init(parent: int, offices) -> None:
     the main process dies, however it dies, and lays out DOCX in the batch's offices."""
     office_pool.use(offices)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _exit_on_signal)
-    if not _die_with_parent():
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    if os.getppid() != parent:  # the parent died before we could watch it
-        os._exit(1)
-
-
-def _exit_on_signal(signum, frame):
-    raise SystemExit(128 + signum)  # runs the finally clauses: temporary files are removed
-
-
-def _die_with_parent() -> bool:
-    """Linux: the kernel sends SIGTERM when the parent process exits (PR_SET_PDEATHSIG)."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(1, signal.SIGTERM, 0, 0, 0) == 0  # PR_SET_PDEATHSIG = 1
-    except (OSError, AttributeError):
-        return False
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
+    signal.signal(signal.SIGTERM, exit_on_signal)
+    end_with(parent)

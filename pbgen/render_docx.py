@@ -53,6 +53,7 @@ from lxml import etree
 from pbgen import office_pool
 from pbgen.context.text import printable
 from pbgen.docx_body import AllButTheBody, body_source, serialized, stream_body
+from pbgen.docx_links import without_outside_links
 from pbgen.docx_pages import DOCUMENT_XML, NoPageNumbers, docx_toc_pages
 from pbgen.errors import PbgenError
 from pbgen.linebreak import balanced_lines, capacity
@@ -316,17 +317,22 @@ def render_docx_paged(
     (``docx_toc_pages``), counted from the template's ``pbgen_page_one`` bookmark; where it
     cannot, they have none, and the notice says why."""
     toc = _toc_of(template)
-    if not toc.has_toc:
-        return render_docx(context, template, timestamp=timestamp), []
-    office_pool.want()  # LibreOffice starts while the DOCX is made
+    if toc.has_toc:
+        office_pool.want()  # LibreOffice starts while the DOCX is made
     docx = render_docx(context, template, timestamp=timestamp)
+    # before LibreOffice or anyone opens it: no link it would follow by itself (pbgen.docx_links)
+    docx, notices = without_outside_links(
+        docx, template, lambda data, parts: normalized_zip(data, timestamp, parts)
+    )
+    if not toc.has_toc:
+        return docx, notices
     anchors = [entry["anchor"] for entry in context["toc"]]
     page_one = toc.page_one
     try:
         pages = docx_toc_pages(docx, anchors, page_one)
     except NoPageNumbers as why:
-        return docx, [str(why)]
-    return with_toc_pages(docx, context["toc"], pages, timestamp), []
+        return docx, [*notices, str(why)]
+    return with_toc_pages(docx, context["toc"], pages, timestamp), notices
 
 
 def with_toc_pages(

@@ -50,7 +50,7 @@ list=$(mktemp) || exit 1
 trap 'rm -f "$list"' EXIT
 git diff --cached --name-only --diff-filter=ACMR -z -- '*.yaml' '*.yml' > "$list"
 [ -s "$list" ] || exit 0
-if ! xargs -0 {pbgen} check --only-filings --allow-unfilled < "$list"; then
+if ! xargs -0 {pbgen} check --only-filings --allow-unfilled -- < "$list"; then
     echo "提交已取消：请先改正上面的错误，再 git add 并重新提交。" >&2
     exit 1
 fi

@@ -13,21 +13,23 @@ never renders one.
 
 from __future__ import annotations
 
+import os
 import traceback
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
+from pbgen.bounded import template_frame
 from pbgen.errors import PbgenError
+from pbgen.jail import SHARED, inside, layout_roots, real
 from pbgen.resources import templates_dir
-
-SHARED = "common"
 
 
 def template_roots(folder: Path) -> tuple[Path, Path]:
     """The only folders a layout's templates may read: its own, and ``common/`` beside it
-    (what layouts share: base.css, ua.css) — pbgen's own for a layout without one."""
-    common = folder.parent / SHARED
-    return (folder, common if common.is_dir() else templates_dir() / SHARED)
+    (what layouts share: base.css, ua.css) — pbgen's own for a layout without one; neither
+    holding a link that leads out (``pbgen.jail``)."""
+    return layout_roots(folder)
 
 
 class TemplateError(PbgenError):
@@ -37,14 +39,13 @@ class TemplateError(PbgenError):
 class FolderLoader:
     """Template files from ``folder`` only; a name under ``common/`` may also come from the
     ``common/`` folder beside it (what layouts share). A file (or a symlink) whose real path
-    lies outside the folder it was found in is refused. Jinja loads through ``source``
-    (``jinja2.FunctionLoader``)."""
+    lies outside those folders (and pbgen's own templates) is refused as it is read. Jinja
+    loads through ``source`` (``jinja2.FunctionLoader``)."""
 
     def __init__(self, folder: Path):
-        self.roots = [(folder.resolve(), "")]
-        shared = template_roots(folder)[1]  # beside it, or pbgen's own for a user's layout
-        if shared.is_dir():
-            self.roots.append((shared.resolve(), f"{SHARED}/"))
+        own, shared = layout_roots(folder)  # shared: beside it, or pbgen's own
+        self.roots = [(own, ""), (shared, f"{SHARED}/")]
+        self.may_read = [own, shared, real(templates_dir())]
 
     def find(self, name: str) -> Path | None:
         parts = name.replace("\\", "/").split("/")
@@ -54,15 +55,10 @@ class FolderLoader:
             if not name.startswith(prefix):
                 continue
             path = root / name[len(prefix) :]
-            if path.is_symlink() or path.exists():
-                real = path.resolve()
-                if not real.is_relative_to(root):
-                    raise TemplateError(
-                        f"模板文件 {path} 指向模板文件夹以外的 {real}，已拒绝："
-                        "模板只能读取自己文件夹里的文件。"
-                    )
-                if real.is_file():
-                    return real
+            if os.path.lexists(path):
+                found = inside(path, self.may_read)
+                if found.is_file():
+                    return found
         return None
 
     def source(self, template: str):
@@ -75,14 +71,56 @@ class FolderLoader:
         return text, str(path), lambda: path.stat().st_mtime == mtime
 
 
-def sandboxed(folder: Path | None = None, **options):
-    """A sandboxed Jinja environment (``ImmutableSandboxedEnvironment``); with ``folder``, it
-    loads templates from there only."""
-    import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+MAX_REPEAT = 10_000_000  # characters (or items) one ``*`` may make: a rule is '—' * 40
+MAX_POWER_BITS = 100_000  # an integer ``**`` may make: 2 ** 100000 has 30,103 digits
 
+
+@cache
+def _sandbox():
+    """Jinja's immutable sandbox, whose ``*`` and ``**`` refuse to make more than a template
+    could mean: ``'x' * 1500000000`` is refused at once, not built in 1.5 GB of memory. Made on
+    first use: ``pbgen check`` never loads Jinja."""
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+    class TooLarge(SecurityError):
+        """A ``*`` or ``**`` in a template whose result would be absurdly large."""
+
+    class Sandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context, operator: str, left, right):
+            if operator == "*" and _repeated(left, right) > MAX_REPEAT:
+                made = _repeated(left, right)
+                raise TooLarge(f"要重复生成 {made:,} 个字符（或项），超过了上限 {MAX_REPEAT:,}")
+            if operator == "**" and _power_bits(left, right) > MAX_POWER_BITS:
+                raise TooLarge(f"乘方 {left} ** {right} 的结果过大")
+            return super().call_binop(context, operator, left, right)
+
+    return jinja2, Sandbox, TooLarge
+
+
+def _repeated(left, right) -> int:
+    """How many characters or items ``left * right`` makes; 0 when it repeats nothing."""
+    for items, times in ((left, right), (right, left)):
+        if isinstance(items, str | bytes | list | tuple) and isinstance(times, int):
+            return len(items) * times
+    return 0
+
+
+def _power_bits(base, exponent) -> int:
+    """About how many bits ``base ** exponent`` has, for integers; 0 otherwise."""
+    if isinstance(base, int) and isinstance(exponent, int) and abs(base) > 1 and exponent > 0:
+        return exponent * abs(base).bit_length()
+    return 0
+
+
+def sandboxed(folder: Path | None = None, **options):
+    """A sandboxed Jinja environment (``_sandbox``); with ``folder``, it loads templates from
+    there only."""
+    jinja2, sandbox, _ = _sandbox()
     loader = jinja2.FunctionLoader(FolderLoader(folder).source) if folder is not None else None
-    return ImmutableSandboxedEnvironment(loader=loader, undefined=jinja2.StrictUndefined, **options)
+    return sandbox(loader=loader, undefined=jinja2.StrictUndefined, **options)
 
 
 @contextmanager
@@ -108,19 +146,11 @@ def render_string(source: str, context: dict, file: Path) -> str:
         return sandboxed(autoescape=False).from_string(source).render(context)
 
 
-def _template_frame(error: Exception) -> tuple[str, int] | None:
-    """Where in a template a runtime error happened: Jinja rewrites the traceback so that
-    template lines appear as frames of the template file."""
-    frames = traceback.extract_tb(error.__traceback__)
-    inside = [frame for frame in frames if not frame.filename.endswith(".py")]
-    return (inside[-1].filename, inside[-1].lineno) if inside else None
-
-
 def in_template(error: Exception) -> bool:
     """Whether ``error`` arose in a template's own code (``{{ 1 / 0 }}``, or Jinja running
     it), not in pbgen's."""
     frames = traceback.extract_tb(error.__traceback__)
-    if not frames or _template_frame(error) is None:
+    if not frames or template_frame(error) is None:
         return False
     last = Path(frames[-1].filename)
     return last.suffix != ".py" or "jinja2" in last.parts
@@ -133,13 +163,17 @@ def explain(error: Exception, template: Path | str) -> TemplateError:
 
     file, line = getattr(error, "filename", None), getattr(error, "lineno", None)
     if line is None:
-        file, line = _template_frame(error) or (file, None)
+        file, line = template_frame(error) or (file, None)
     file = file if file and not file.startswith("<") else str(template)
     near = "".join(getattr(error, "docx_context", None) or []).strip()
     if near:  # a Word template: its XML line means nothing to the user; the text near it does
         line = None
     where = f"{file} 第 {line} 行" if line else f"{file} "
     near = f"（附近的文字：「{near[:80]}」）" if near else ""
+    if isinstance(error, _sandbox()[2]):
+        return TemplateError(
+            f"模板 {where}{error}{near}，已拒绝：一个模板不会需要这么长的内容。请检查这个模板的来源。"
+        )
     if isinstance(error, SecurityError):
         return TemplateError(
             f"模板 {where}试图访问不允许的内容（{error}），已拒绝：模板只能排版数据，"

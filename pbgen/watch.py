@@ -1,9 +1,12 @@
 """``pbgen watch``: the filing re-checked and re-rendered on every save, shown in a browser page.
 
-One warm process (WeasyPrint imported and fonts configured once) watches the filing, and the
-template folder when one is given, by polling their ``stat``: no extra dependency, the same on
-Windows, macOS and Linux, whether an editor saves in place or by renaming a new file over the
-old. A small HTTP server on 127.0.0.1 serves the page (``preview.html``), the latest PDF and the
+The process watches the filing, and the template folder when one is given, by polling their
+``stat``: no extra dependency, the same on Windows, macOS and Linux, whether an editor saves in
+place or by renaming a new file over the old. Each save is checked and rendered in one warm
+worker process (``pbgen.bounded``: WeasyPrint imported and fonts configured once; time and
+memory limited), and a newer save stops the work for an older one; a filing past
+``LIVE_MAX_BYTES`` is checked only. A small HTTP server on 127.0.0.1, at most
+``MAX_CONNECTIONS`` at once, serves the page (``preview.html``), the latest PDF and the
 findings; the page listens to a Server-Sent Events stream and refreshes itself when a new
 version is ready. A failed load or render keeps the last good PDF on screen, with the reason.
 """
@@ -11,6 +14,7 @@ version is ready. A failed load or render keeps the last good PDF on screen, wit
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 import traceback
@@ -20,15 +24,20 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from pbgen import bounded
 from pbgen.editors import pdfjs
 from pbgen.errors import PbgenError
 from pbgen.findings import as_dict
-from pbgen.pipeline import check_file, choose_layout, render_in_memory
+from pbgen.formats import FORMATS
+from pbgen.pipeline import build_timestamp, check_file, choose_layout, render_in_memory, render_job
 
 PAGE = Path(__file__).with_name("preview.html")
 POLL_SECONDS = 0.05  # how often the files are looked at: a stat each, cheaper than any render
 SETTLE_SECONDS = 0.05  # a save is complete once the files have not changed for this long
 KEEPALIVE_SECONDS = 15.0
+MAX_CONNECTIONS = 64  # the page holds two at a time; a few tabs, a few more
+REQUEST_SECONDS = 10.0
+LIVE_MAX_BYTES = 2**20  # past it, check only: ~700 projects, a minute a PDF; real filings < 1 MB
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,40 @@ class Snapshot:
         return state
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What one refresh found (``preview_job``): findings, and the PDF when one was made."""
+
+    findings: list[dict]
+    pdf: bytes | None = field(default=None, repr=False)
+    pages: int = 0
+    error: str = ""
+
+
+def preview_job(path: Path, layout: str | None, template_dir: Path | None, live: bool) -> Checked:
+    """Check the filing and, when ``live``, render its PDF: in memory, with no DOCX and no
+    second load, writing nothing into the user's folders. Runs in the bounded worker."""
+    result = check_file(path)
+    findings = [as_dict(finding) for finding in result.findings]
+    if not result.readable:
+        return Checked(findings, error="文件无法读取（见下方问题），显示的是上一次生成的版本。")
+    if not live:
+        return Checked(
+            findings,
+            error=f"文件超过了预览实时生成的上限 {LIVE_MAX_BYTES // 2**20} MB：只检查，不生成 PDF"
+            f"（显示的是上一次生成的版本）。生成请运行 pbgen render {path}。",
+        )
+    try:
+        chosen = choose_layout(result.loaded, layout, template_dir)
+        filing = result.loaded.filing
+        timestamp = build_timestamp(filing.year)
+        pdf = [FORMATS["pdf"]]
+        rendered = render_job(filing, chosen, pdf, str(path), timestamp, result.failed)
+    except PbgenError as problem:
+        return Checked(findings, error=f"{problem}\n显示的是上一次生成的版本。")
+    return Checked(findings, rendered.files["pdf"], rendered.pages)
+
+
 class Preview:
     """The latest snapshot of one filing, refreshed on demand, and a way to wait for the next."""
 
@@ -67,46 +110,86 @@ class Preview:
         self.template_dir = template_dir
         self.on_show = on_show  # (line, column) of a finding clicked: the editor shows it
         self.snapshot = Snapshot(file=str(path), editor=on_show is not None)
+        self.shown: tuple = ()  # the signature of the save the snapshot shows
         self._changed = threading.Condition()
         self.stopped = threading.Event()
 
     def refresh(self, result=None) -> Snapshot:
         """Check and render once; the new snapshot replaces the old and wakes every waiter.
-        ``result`` is a check already made (``pbgen lsp`` checks the editor's text)."""
+        ``result`` is a check already made (``pbgen lsp`` checks the editor's text), else the
+        filing as last saved is checked (``preview_job``). Either way the templates run in the
+        bounded worker: their time and memory are limited, and the preview's own stay small."""
         start = time.perf_counter()
-        result = result or check_file(self.path)
-        pdf, pages, error = self.snapshot.pdf, self.snapshot.pages, ""
-        if not result.readable:
-            error = "文件无法读取（见下方问题），显示的是上一次生成的版本。"
+        if result is not None:
+            saved, checked = self.shown, self._from_editor(result)
         else:
-            try:
-                pdf, pages = self._render_pdf(result.loaded, draft=result.failed)
-            except PbgenError as problem:
-                error = f"{problem}\n显示的是上一次生成的版本。"
-            except Exception as bug:  # a bug must not end the preview the clerk is working in
-                traceback.print_exc()
-                error = f"pbgen 内部错误（{type(bug).__name__}: {bug}），请报告。"
+            found = self._from_disk()
+            if found is None:  # stopped while it worked
+                return self.snapshot
+            saved, checked = found
         with self._changed:
+            self.shown = saved
             self.snapshot = replace(
                 self.snapshot,
                 version=self.snapshot.version + 1,
-                pdf=pdf,
-                pages=pages,
-                findings=[as_dict(finding) for finding in result.findings],
-                error=error,
+                pdf=checked.pdf if checked.pdf is not None else self.snapshot.pdf,
+                pages=checked.pages if checked.pdf is not None else self.snapshot.pages,
+                findings=checked.findings,
+                error=checked.error,
                 seconds=round(time.perf_counter() - start, 3),
                 updated=time.time(),
             )
             self._changed.notify_all()
         return self.snapshot
 
-    def _render_pdf(self, loaded, draft: bool) -> tuple[bytes, int]:
-        """The PDF only, in memory, from the filing ``check_file`` loaded: the preview needs no
-        DOCX, no second load, and writes nothing into the user's folders. A filing with check
-        errors is shown as the draft ``render`` would write."""
-        chosen = choose_layout(loaded, self.layout, self.template_dir)
-        rendered = render_in_memory(loaded.filing, chosen, ["pdf"], str(self.path), draft)
-        return rendered.files["pdf"], rendered.pages
+    def _from_disk(self) -> tuple[tuple, Checked] | None:
+        """The filing as last saved, checked and rendered (``preview_job``); a save that comes
+        meanwhile stops the work, and the newer save is checked instead. None once stopped."""
+        while True:
+            saved = self.signature()
+            try:
+                size = self.path.stat().st_size
+            except OSError:
+                size = 0
+            try:
+                return saved, bounded.run(
+                    preview_job,
+                    self.path,
+                    self.layout,
+                    self.template_dir,
+                    size <= LIVE_MAX_BYTES,
+                    limits=bounded.limits_for(size),
+                    what=f"预览 {self.path}：版式的模板",
+                    cancelled=lambda saved=saved: (
+                        self.stopped.is_set() or self.signature() != saved
+                    ),
+                )
+            except bounded.Cancelled:
+                if self.stopped.is_set():
+                    return None
+            except PbgenError as problem:  # the templates ran out of time or memory
+                return saved, Checked([], error=f"{problem}\n显示的是上一次生成的版本。")
+            except Exception as bug:  # a bug must not end the preview the clerk is working in
+                traceback.print_exception(bug)
+                error = f"pbgen 内部错误（{type(bug).__name__}），请报告。"
+                return saved, Checked([], error=error)
+
+    def _from_editor(self, result) -> Checked:
+        """A check the editor made of its text, and the PDF of it (in the bounded worker)."""
+        findings = [as_dict(finding) for finding in result.findings]
+        if not result.readable:
+            return Checked(findings, error="文件无法读取（见下方问题），显示的是上一次生成的版本。")
+        try:
+            chosen = choose_layout(result.loaded, self.layout, self.template_dir)
+            rendered = render_in_memory(
+                result.loaded.filing, chosen, ["pdf"], str(self.path), result.failed
+            )
+        except PbgenError as problem:
+            return Checked(findings, error=f"{problem}\n显示的是上一次生成的版本。")
+        except Exception as bug:  # a bug must not end the preview the clerk is working in
+            traceback.print_exception(bug)
+            return Checked(findings, error=f"pbgen 内部错误（{type(bug).__name__}），请报告。")
+        return Checked(findings, rendered.files["pdf"], rendered.pages)
 
     def wait_for_newer(self, version: int, timeout: float) -> Snapshot:
         """The first snapshot after ``version``, or the current one after ``timeout`` seconds
@@ -146,7 +229,7 @@ class Preview:
     def watch(self, on_refresh: Callable[[Snapshot], None] = lambda snapshot: None) -> None:
         """Refresh after every save until ``stop()``. A save is taken once the files have been
         still for ``SETTLE_SECONDS``, so an editor writing in several steps renders once."""
-        last = self.signature()
+        last = self.shown or self.signature()
         while not self.stopped.wait(POLL_SECONDS):
             current = self.signature()
             if current == last:
@@ -156,9 +239,9 @@ class Preview:
                 if settled == current:
                     break
                 current = settled
-            last = current
             if not self.stopped.is_set():
                 on_refresh(self.refresh())
+            last = self.shown
 
 
 # -- the page -------------------------------------------------------------------------------------
@@ -171,6 +254,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     preview: Preview  # set on the subclass made by ``serve``
     server_version = "pbgen-watch"
+    timeout = REQUEST_SECONDS  # a client that sends nothing is let go
 
     def do_GET(self) -> None:
         if not self._local_host():
@@ -251,16 +335,49 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    """A thread per connection, at most ``MAX_CONNECTIONS`` at once: one past them is closed
+    as it comes, so a flood of connections that never finish their request (each is let go
+    after ``REQUEST_SECONDS``) never takes the file descriptors the preview needs."""
+
+    daemon_threads = True
+    request_queue_size = 128  # connections the system holds until accepted (else: refused)
+
+    def __init__(self, address, handler) -> None:
+        super().__init__(address, handler)
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request, client_address) -> None:
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that went away or stalled is no fault of the preview: no traceback."""
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
+
+
 def serve(preview: Preview, port: int = 0) -> ThreadingHTTPServer:
     """The preview's HTTP server on 127.0.0.1 (``port`` 0: any free one), serving in a thread."""
     handler = type("PreviewHandler", (_Handler,), {"preview": preview})
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server = _Server(("127.0.0.1", port), handler)
     except OSError as error:
         raise PbgenError(
             f"无法在 127.0.0.1:{port} 上启动预览（{error.strerror}）；换一个 --port。"
         ) from None
-    server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="pbgen-watch-http", daemon=True).start()
     return server
 

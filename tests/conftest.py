@@ -189,16 +189,41 @@ def installed(tmp_path_factory) -> Installed:
     return Installed(wheel, venv, blocker.parent)
 
 
-def typography():
-    """bench/typography.py, the typesetting measurement the tests share with the benchmark."""
+def _bench(name: str):
+    """bench/<name>.py, imported once."""
     import importlib.util
 
-    if "typography" not in sys.modules:
-        path = ROOT / "bench" / "typography.py"
-        spec = importlib.util.spec_from_file_location("typography", path)
-        sys.modules["typography"] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules["typography"])
-    return sys.modules["typography"]
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    return sys.modules[name]
+
+
+def typography():
+    """bench/typography.py, the typesetting measurement the tests share with the benchmark."""
+    return _bench("typography")
+
+
+def hostile():
+    """bench/hostile.py: the hostile cases the tests share with the benchmark."""
+    return _bench("hostile")
+
+
+PBGEN = Path(sys.executable).with_name("pbgen")
+
+
+def pbgen(*args, cwd: Path, seconds: float = 300, env: dict | None = None):
+    """``pbgen ARGS`` in a process of its own, ended after ``seconds`` (a hostile case must
+    never hang CI): the completed process, its output as text."""
+    return subprocess.run(
+        [str(PBGEN), *map(str, args)],
+        cwd=cwd,
+        env={**os.environ, "COLUMNS": "300", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+    )
 
 
 @pytest.fixture(autouse=True, scope="session")

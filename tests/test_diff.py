@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from pbgen.cli import app
 from pbgen.diff import diff_texts, outline, phrase_change
 
-from conftest import DATA
+from conftest import DATA, hostile, pbgen
 
 LETING = (DATA / "leting-2024.yaml").read_text("utf-8")
 
@@ -124,3 +124,30 @@ def test_cli_compares_git_revisions(tmp_path):
     assert same.exit_code == 0 and "内容相同" in same.output
     missing = runner.invoke(app, ["diff", "HEAD~5", str(filing)])
     assert missing.exit_code == 2 and "git 里找不到 HEAD~5 版本" in missing.output
+
+
+def test_what_a_filing_says_is_shown_never_obeyed(tmp_path):
+    """ESC, an OSC title sequence and a bidi override in a project name print as <U+…> in
+    `pbgen diff` and in the outline git shows (textconv), as `pbgen check` prints them."""
+    old, new = hostile().hostile_filings(tmp_path)
+    for args in (("diff", old, new), ("diff", "--textconv", new)):
+        done = pbgen(*args, cwd=tmp_path, seconds=60)
+        assert "委员<U+001B>]0;pwned<U+0007>视察<U+001B>[31m经费<U+202E>" in done.stdout, args
+        assert "\x1b" not in done.stdout + done.stderr and "\u202e" not in done.stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_revision_never_reaches_git_as_an_option(tmp_path):
+    """`pbgen diff -- --output=F filing.yaml`: git is not told to write F (it was, as
+    ``git show --output=F:./filing.yaml``); a filing named -dash.yaml compares as any other."""
+    hostile().git(tmp_path, "init", "-q")
+    for name in ("filing.yaml", "-dash.yaml"):
+        hostile().clean_filing(tmp_path / name)
+    hostile().git(tmp_path, "add", "--", "filing.yaml", "-dash.yaml")
+    hostile().git(tmp_path, "commit", "-qm", "v1")
+    (tmp_path / "written:.").mkdir()
+    done = pbgen("diff", "--", "--output=written", "filing.yaml", cwd=tmp_path, seconds=60)
+    assert done.returncode == 2 and "git 里找不到 --output=written 版本" in done.stderr
+    assert list((tmp_path / "written:.").iterdir()) == []
+    same = pbgen("diff", "--", "-dash.yaml", cwd=tmp_path, seconds=60)
+    assert same.returncode == 0 and "内容相同" in same.stdout, same.stderr

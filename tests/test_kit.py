@@ -108,3 +108,12 @@ def test_no_pbgen_toml_means_pbgen_kit(tmp_path):
 def test_kit_option_wins(tmp_path):
     folder = write_kit(tmp_path / "kit", "id: czj\nname: x\nversion: 1\n")
     assert kit_for(tmp_path / "filing.yaml", folder).id == "czj"
+
+
+def test_a_kit_yaml_that_would_expand_is_refused_at_once(tmp_path):
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join([f'*{chr(97 + n)}'] * 9)}]\n" for n in range(9)
+    )
+    folder = write_kit(tmp_path / "kit", "id: k\nname: k\nversion: 1\n" + laughs)
+    with pytest.raises(KitError, match="YAML 别名"):
+        read_kit(folder, "test")

@@ -11,6 +11,7 @@ import zipfile
 
 import pytest
 
+from pbgen.errors import PbgenError
 from pbgen.kit import KitError
 from pbgen.kitdiff import changes
 from pbgen.kitstore import kit_for, unpack, update, use
@@ -156,10 +157,9 @@ def test_an_archive_kit_is_unpacked_once(tmp_path):
 def test_an_archive_entry_outside_is_refused(tmp_path, name):
     archive = tmp_path / "kit.zip"
     archive.write_bytes(zip_of({"kit.yaml": b"id: x\nname: x\nversion: 1\n", name: b"x"}))
-    into = tmp_path / "into"
-    into.mkdir()
-    with pytest.raises(KitError, match="拒绝解压"):
-        unpack(archive, into)
+    with pytest.raises(PbgenError, match="没有解压"):
+        unpack(archive, tmp_path / "into")
+    assert not (tmp_path / "into").exists()
     assert not (tmp_path / "evil.txt").exists()
 
 
@@ -173,14 +173,14 @@ def test_a_link_in_a_tar_kit_is_refused(tmp_path):
         link = tarfile.TarInfo("common")
         link.type, link.linkname = tarfile.SYMTYPE, "/etc"
         package.addfile(link)
-    with pytest.raises(KitError, match="链接"):
+    with pytest.raises(PbgenError, match="模板包里只能有普通文件和文件夹"):
         unpack(archive, tmp_path / "into")
 
 
 def test_a_link_in_a_folder_kit_is_refused(tmp_path):
     kit = bureau_kit(tmp_path / "kit")
     (kit / "common").symlink_to("/etc")
-    with pytest.raises(KitError, match="符号链接"):
+    with pytest.raises(PbgenError, match="common"):
         kit_for(tmp_path, kit)
 
 

@@ -17,18 +17,19 @@ from pathlib import Path
 
 import pytest
 
-from pbgen import office_pool
+from pbgen import bounded, office_pool
 from pbgen.context import build_context
 from pbgen.docx_pages import pdf_destinations
 from pbgen.layouts import find_layout
 from pbgen.load import load
 from pbgen.pipeline import render_file, render_many
 
-from conftest import ROOT, running
+from conftest import ROOT, hostile, running
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
 LETING = ROOT / "data" / "leting-2024.yaml"
 ZUNHUA = ROOT / "data" / "zunhua-2024.yaml"
+WORD = ROOT / "templates" / "wenben" / "template.docx"
 
 
 @pytest.fixture(scope="module")
@@ -113,8 +114,9 @@ def test_a_hung_office_is_ended_and_the_document_laid_out_again(leting_docx):
 
 
 def test_a_batch_shares_its_offices_between_its_workers(tmp_path, monkeypatch):
-    """Six DOCX with a 目录 on two workers: one LibreOffice, started once, lays out all of
-    them; each 目录 has the numbers its DOCX has made alone."""
+    """Four DOCX with a 目录 on two workers (fewer than an office lays out before it is
+    started afresh): one LibreOffice, started once, lays out all of them; each 目录 has the
+    numbers its DOCX has made alone."""
     made = []
     own = office_pool.Offices.own
 
@@ -125,21 +127,20 @@ def test_a_batch_shares_its_offices_between_its_workers(tmp_path, monkeypatch):
     monkeypatch.setattr(office_pool.Offices, "own", recorded)
     monkeypatch.setattr(office_pool, "_offices", None)  # the batch's own, not this process's
     monkeypatch.setenv("PBGEN_OFFICES", "1")
-    monkeypatch.setattr(office_pool, "RECYCLE", 1000)  # forked workers see it too
     filings = tmp_path / "filings"
     filings.mkdir()
-    for n in range(6):
+    for n in range(4):
         shutil.copy(LETING if n % 2 else ZUNHUA, filings / f"{n}.yaml")
     paths = sorted(filings.glob("*.yaml"))
     outcomes = list(render_many(paths, jobs=2, output_dir=tmp_path / "out", formats=["docx"]))
-    assert [outcome.notices for outcome in outcomes] == [[]] * 6
+    assert [outcome.notices for outcome in outcomes] == [[]] * 4
     [offices] = made
     assert offices.shared.slots[0].starts.value == 1
     alone = {
         seed: toc_numbers(render_file(seed, tmp_path / "alone", ["docx"]).outputs[0])
         for seed in (LETING, ZUNHUA)
     }
-    for n in range(6):
+    for n in range(4):
         numbers = toc_numbers(tmp_path / "out" / f"{n}.docx")
         assert numbers == alone[LETING if n % 2 else ZUNHUA] and len(set(numbers)) > 1
 
@@ -162,12 +163,18 @@ def test_without_libreoffices_python_each_document_has_a_libreoffice_of_its_own(
 
 
 def test_page_numbers_are_read_without_poppler(tmp_path, monkeypatch):
-    """With LibreOffice alone on PATH (no pdfinfo), the 目录 gets its numbers."""
+    """With the system's commands on PATH but poppler's (no pdfinfo), the 目录 gets its
+    numbers, from a LibreOffice started afresh under that PATH."""
     bin_folder = tmp_path / "bin"
     bin_folder.mkdir()
-    (bin_folder / "soffice").symlink_to(shutil.which("soffice"))
+    for folder in os.environ["PATH"].split(os.pathsep):
+        for command in Path(folder).glob("*") if Path(folder).is_dir() else ():
+            if not command.name.startswith("pdf") and not (bin_folder / command.name).exists():
+                (bin_folder / command.name).symlink_to(command)
     monkeypatch.setenv("PATH", str(bin_folder))
-    assert shutil.which("pdfinfo") is None
+    monkeypatch.setattr(office_pool, "_offices", None)
+    bounded._worker.close()  # its next worker starts its own LibreOffice, under this PATH
+    assert shutil.which("pdfinfo") is None and shutil.which("soffice") is not None
     result = render_file(LETING, tmp_path / "out", ["docx"])
     assert result.notices == []
     numbers = toc_numbers(result.outputs[0])
@@ -203,22 +210,24 @@ def test_office_count_keeps_to_cores_and_memory(monkeypatch):
 
 
 def test_a_profile_is_settled_before_libreoffice_starts_with_it(tmp_path):
-    """A new profile gets the installed version as the last one LibreOffice set up
-    (``ooSetupLastVersion``, which it never records when ended early); one LibreOffice has
-    made keeps its own settings beside it; settling twice changes nothing."""
+    """A new profile gets pbgen's offline settings and the installed version as the last one
+    LibreOffice set up (``ooSetupLastVersion``, which it never records when ended early); one
+    LibreOffice has made keeps its own settings beside it; settling twice changes nothing."""
     soffice = office_pool.libreoffice()
     version = office_pool._installed_version(soffice)
     assert re.fullmatch(r"\d+\.\d+", version)
     office_pool.settle_profile(tmp_path / "new", soffice)
     registry = (tmp_path / "new" / office_pool.REGISTRY).read_text(encoding="utf-8")
     assert f'"ooSetupLastVersion" oor:op="fuse"><value>{version}</value>' in registry
+    assert '"BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value>' in registry
     made = tmp_path / "made"
     made_by_libreoffice(made)
     before = (made / office_pool.REGISTRY).read_text(encoding="utf-8")
     assert "ooSetupLastVersion" not in before  # soffice --convert-to never records it
     office_pool.settle_profile(made, soffice)
     after = (made / office_pool.REGISTRY).read_text(encoding="utf-8")
-    assert after.replace(office_pool.profile_settings(soffice)[0][1], "") == before
+    settings = "".join(item for _, item in office_pool.profile_settings(soffice))
+    assert after.replace(settings, "") == before
     office_pool.settle_profile(made, soffice)
     assert (made / office_pool.REGISTRY).read_text(encoding="utf-8") == after
 
@@ -227,3 +236,52 @@ def made_by_libreoffice(profile: Path) -> None:
     """A profile as LibreOffice makes it, started and ended at once."""
     command = office_pool.office_command(office_pool.libreoffice(), profile)
     subprocess.run([*command, "--terminate_after_init"], capture_output=True, timeout=120)
+
+
+# -- no network ------------------------------------------------------------------------------------
+# Each guard alone keeps a DOCX's linked picture from being fetched from a server on 127.0.0.1
+# (the DOCX here still has its link: ``docx_links`` is the third guard, test_docx_links.py).
+
+
+def linked(url: str) -> bytes:
+    docx = io.BytesIO()
+    hostile().linked_docx(WORD, docx, url, kinds=("image",))
+    return docx.getvalue()
+
+
+def test_a_libreoffice_with_pbgens_profile_alone_fetches_no_linked_picture(tmp_path, monkeypatch):
+    monkeypatch.setattr(office_pool, "without_network", lambda: [])  # the profile alone
+    with hostile().Server() as server:
+        (tmp_path / "linked.docx").write_bytes(linked(server.url))
+        office_pool.convert_once([tmp_path / "linked.docx"], tmp_path, 120)
+        assert (tmp_path / "linked.pdf").read_bytes().startswith(b"%PDF")
+        assert server.requests == []
+
+
+def test_a_kept_office_fetches_no_linked_picture():
+    with hostile().Server() as server:
+        assert office_pool.current().convert(linked(server.url), 120).startswith(b"%PDF")
+        assert server.requests == []
+
+
+def test_without_network_reaches_nothing():
+    """Where the system allows a network namespace (Linux, this CI), what runs under it cannot
+    connect even to 127.0.0.1; where it does not, pbgen runs LibreOffice as it is."""
+    command = office_pool.without_network()
+    if not sys.platform.startswith("linux"):
+        assert command == []
+        return
+    fetch = (
+        "import http.client, sys; connection = http.client.HTTPConnection('127.0.0.1', "
+        "int(sys.argv[1]), timeout=5); connection.request('GET', '/'); connection.getresponse()"
+    )
+    with hostile().Server() as server:
+        port = server.url.rsplit(":", 1)[1].strip("/")
+        assert subprocess.run([sys.executable, "-c", fetch, port], timeout=60).returncode == 0
+        assert len(server.requests) == 1  # the server answers whoever may reach it
+        isolated = subprocess.run(
+            [*command, sys.executable, "-c", fetch, port], capture_output=True, timeout=60
+        )
+        assert command and isolated.returncode != 0
+        assert len(server.requests) == 1
+    assert office_pool.office_command("soffice", Path("/p"))[: len(command)] == command

@@ -19,7 +19,7 @@ from pbgen.errors import PbgenError
 from pbgen.kitstore import update, use
 from pbgen.pipeline import find_filings, is_filing, render_file
 
-from conftest import CLEAN, DATA, ROOT, running, write_kit
+from conftest import CLEAN, DATA, ROOT, hostile, pbgen, running, squeeze, write_kit
 
 FILING = "year: 2024\nunits: []\n"
 
@@ -379,3 +379,26 @@ def test_render_final_refuses_a_filing_with_errors(tmp_path):
     assert result.exit_code == 2
     assert "--final 不生成定稿" in result.output
     assert sorted(p.name for p in out.glob("*.pdf")) == ["clean.pdf"]  # the clean one is made
+
+
+def test_a_filing_too_long_to_render_is_refused_before_it_is_read(tmp_path):
+    """Past RENDER_MAX_BYTES (10 MB): a message naming the limit at once, instead of an hour
+    of work and gigabytes (a 20 MB filing was killed at 600 s and 2.9 GB, nothing written)."""
+    filing = hostile().long_filing(tmp_path / "long.yaml", 11)
+    done = pbgen("render", filing, "-o", tmp_path / "out", cwd=tmp_path, seconds=60)
+    output = squeeze(done.stdout + done.stderr)
+    assert done.returncode == 2
+    assert squeeze("超过了生成的上限 10 MB") in output and "pbgencheck" in output
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_folder_holding_symlink_loops_reports_them(tmp_path):
+    """Each .yaml that links to itself is reported as unreadable, the folder's filing is
+    checked, and nothing ends in a traceback."""
+    folder = hostile().symlink_loops(tmp_path / "filings")
+    done = pbgen("check", folder, cwd=tmp_path, seconds=120)
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output
+    for name in ("self.yaml", "a.yaml", "b.yaml"):
+        assert f"filings/{name}:0:0: 错误 [file] 无法读取" in output
+    assert "filings/filing.yaml" in output and "Traceback" not in output

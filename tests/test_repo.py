@@ -236,3 +236,17 @@ def test_ci_recipe_runs_pbgen_on_every_filing(ci, tmp_path):
         "卫健委/2025.pdf",
         "教育局/2025.pdf",
     ]
+
+
+def test_a_filing_named_with_a_leading_dash_passes_the_hook(repository):
+    """The hook hands git's file names to `pbgen check` after ``--``: -dash.yaml is a file,
+    not an option, and a clean one is committed."""
+    shutil.copy(CLEAN, repository / "-dash.yaml")
+    git(repository, "add", "--", "-dash.yaml")
+    done = git(repository, "commit", "-m", "初稿", check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    broken = CLEAN.read_text("utf-8").replace('budget: "10.00"', 'budget: "11.00"')
+    (repository / "-dash.yaml").write_text(broken, "utf-8")
+    git(repository, "add", "--", "-dash.yaml")
+    refused = git(repository, "commit", "-m", "改金额", check=False)
+    assert refused.returncode != 0 and "-dash.yaml" in refused.stdout + refused.stderr

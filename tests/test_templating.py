@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from pbgen.cli import app
 from pbgen.pipeline import TEMPLATES
 
-from conftest import DATA
+from conftest import DATA, hostile, pbgen, squeeze
 
 ESCAPE = "{{ cycler.__init__.__globals__.os.system('touch %s') }}"
 
@@ -125,3 +125,43 @@ def test_template_runtime_error_names_file_and_line(templates, tmp_path, express
     result = render(templates, tmp_path, "-f", "pdf")
     assert result.exit_code == 2
     assert "document.html.j2 第 6 行无法使用" in result.output and "Traceback" not in result.output
+
+
+DOUBLED = (
+    "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
+    "{% endfor %}{{ ns.s | length }}"
+)
+NESTED = "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
+
+
+@pytest.mark.parametrize(
+    ("expression", "said", "seconds"),
+    [
+        ("{{ 'x' * 1500000000 }}", "第 6 行要重复生成 1,500,000,000 个字符", None),
+        ("{{ 2 ** 100000000 }}", "第 6 行乘方 2 ** 100000000 的结果过大", None),
+        (
+            "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+            "调用自己的层数太多（模板 {html} 第 6 行：",
+            None,
+        ),
+        (DOUBLED, "用尽了 3 GB 的内存上限（模板 {html} 第 6 行）", None),
+        (NESTED, "的模板（{folder}）在 10 秒的时限内没有完成", "10"),
+    ],
+    ids=["repeat", "power", "recursion", "memory", "time"],
+)
+def test_a_template_that_would_not_end_ends_with_a_message(tmp_path, expression, said, seconds):
+    """Each is ended in its worker (pbgen.bounded) or refused by the sandbox, with a message
+    that names the template; nothing is written, nothing is a traceback."""
+    templates = hostile().templates_with(tmp_path / "templates", expression)
+    filing = hostile().clean_filing(tmp_path / "filing.yaml")
+    limit = {"PBGEN_TIME_LIMIT": seconds} if seconds else {}
+    done = pbgen(
+        "render", filing, "-o", tmp_path / "out", "--template-dir", templates, "-f", "pdf",
+        cwd=tmp_path, seconds=120, env=limit,
+    )  # fmt: skip
+    output = done.stdout + done.stderr
+    html = templates / "wenben" / "document.html.j2"
+    assert done.returncode == 2, output
+    assert squeeze(said.format(html=html, folder=templates / "wenben")) in squeeze(output)
+    assert "Traceback" not in output and "内部错误" not in output
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.pdf"))

@@ -4,8 +4,10 @@ the filing edited on disk, the page changing by itself."""
 from __future__ import annotations
 
 import http.client
+import signal
 import subprocess
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -13,9 +15,11 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from pbgen.watch import Preview, serve, url
+from pbgen.watch import LIVE_MAX_BYTES, Preview, serve, url
 
-from conftest import clean_data, dump, headless_chromium, project
+from conftest import PBGEN, clean_data, dump, headless_chromium, hostile, project
+
+NEVER_ENDS = "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
 
 
 @pytest.fixture
@@ -185,3 +189,65 @@ def test_without_a_pdf_viewer_the_page_draws_the_pages_with_pdfjs(running, brows
     )
     assert painted > 1000  # text drawn, not a blank canvas
     browser.save_screenshot(str(tmp_path / "pdfjs.png"))
+
+
+def test_a_filing_past_the_live_limit_is_checked_not_rendered(tmp_path: Path) -> None:
+    """Past LIVE_MAX_BYTES (1 MB), the preview checks and says why there is no new PDF."""
+    path = hostile().long_filing(tmp_path / "long.yaml", 1.2)
+    assert path.stat().st_size > LIVE_MAX_BYTES
+    snapshot = Preview(path).refresh()
+    assert snapshot.pdf is None and snapshot.findings == []
+    assert "超过了预览实时生成的上限 1 MB：只检查，不生成 PDF" in snapshot.error
+
+
+def test_a_save_stops_the_render_of_the_one_before(filing: Path, tmp_path: Path) -> None:
+    """A template that never ends is being rendered; the author fixes it: the preview stops the
+    old render at once and shows the fixed one (the render runs in the bounded worker)."""
+    templates = hostile().templates_with(tmp_path / "templates", NEVER_ENDS)
+    preview = Preview(filing, template_dir=templates)
+    refreshed = []
+    worker = threading.Thread(target=lambda: refreshed.append(preview.refresh()), daemon=True)
+    worker.start()
+    time.sleep(3)
+    html = templates / "wenben" / "document.html.j2"
+    html.write_text(html.read_text("utf-8").replace(NEVER_ENDS, "{{ title }}"), "utf-8")
+    worker.join(120)
+    assert refreshed, "the refresh did not end"
+    assert refreshed[0].version == 1 and refreshed[0].error == "" and refreshed[0].pdf
+    preview.stop()
+
+
+def test_half_open_connections_do_not_take_the_preview_down(filing: Path) -> None:
+    """1,100 connections that never finish their request, against a process allowed 1,024 open
+    files: past 64 at once they are closed as they come, each is let go after 10 s; the page
+    answers again, and no traceback is printed."""
+    import resource
+
+    def few_files():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 1024))
+
+    process = subprocess.Popen(
+        [PBGEN, "watch", filing, "--no-browser"], stderr=subprocess.PIPE, text=True,
+        preexec_fn=few_files,
+    )  # fmt: skip
+    try:
+        address = process.stderr.readline().split("预览：", 1)[1].split()[0]
+        assert "第 1 版：" in process.stderr.readline()
+        port = int(address.rsplit(":", 1)[1].strip("/"))
+        sockets, _ = hostile().half_open(port, 1100)
+        answered = False
+        deadline = time.monotonic() + 60
+        while not answered and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(address + "state", timeout=5) as response:
+                    answered = response.status == 200
+            except OSError:
+                time.sleep(1)
+        for client in sockets:
+            client.close()
+        assert answered and process.poll() is None
+    finally:
+        process.send_signal(signal.SIGINT)
+        rest = process.communicate(timeout=120)[1]
+    assert process.returncode == 0, rest
+    assert "Traceback" not in rest and "Too many open files" not in rest

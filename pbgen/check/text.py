@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Annotated
 
-from pydantic import AfterValidator, PositiveInt
+from pydantic import AfterValidator, Field, PositiveInt
 
 from pbgen.check.registry import Issue, Param, no_looser_limits, rule
 from pbgen.check.walk import (
@@ -35,12 +35,23 @@ def goals_empty(filing: Filing, framework: Framework) -> Iterator[Issue]:
             )
 
 
-@rule("to-fill", "error", "「待填」处要填上实际内容，项目预算数不能为 0（init 的骨架即如此）")
-def to_fill(filing: Filing, framework: Framework) -> Iterator[Issue]:
+@rule(
+    "to-fill",
+    "error",
+    "「待填」处要填上实际内容，项目预算数不能为 0（init 的骨架即如此）",
+    words=Param(
+        Annotated[list[str], Field(min_length=1)],
+        [UNFILLED],
+        "算作「还没有填写」的字，如 [待填, 待定]；出现在任何字段里都是错误",
+    ),
+)
+def to_fill(filing: Filing, framework: Framework, *, words) -> Iterator[Issue]:
     for path, text in texts(filing):
-        if path[:1] != ("check",) and UNFILLED in text:
+        found = next((word for word in words if word in text), None)
+        if path[:1] != ("check",) and found:
             yield Issue(
-                path, f"「{visible(text.strip(), 40)}」：这里还没有填写，请把「待填」换成实际内容。"
+                path,
+                f"「{visible(text.strip(), 40)}」：这里还没有填写，请把「{found}」换成实际内容。",
             )
     for path, project in projects(filing):
         if project.budget == 0:

@@ -129,3 +129,17 @@ def test_a_kit_that_names_an_unknown_rule_is_refused(tmp_path):
     )
     with pytest.raises(KitError, match="参数「max_length」"):
         kit_rules(over_builtin(bad, "t"))
+
+
+def test_a_kit_says_what_counts_as_not_yet_written(tmp_path, write_filing):
+    kit = over_builtin(
+        write_kit(
+            tmp_path / "kit",
+            "id: k\nname: k\nversion: 1\nrules: {to-fill: {words: [待填, 待定]}}\n",
+        ),
+        "t",
+    )
+    path = write_filing(lambda d: project(d).update(purpose="待定"))
+    [found] = [f for f in check(load(path), kit) if f.rule == "to-fill"]
+    assert found.severity == "error" and "请把「待定」换成实际内容" in found.message
+    assert [f for f in check(load(path)) if f.rule == "to-fill"] == []  # pbgen's own: a warning

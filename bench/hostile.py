@@ -1,0 +1,590 @@
+"""Benchmark, not a test: the hostile cases of issue 24, each run by `pbgen` in a fresh process,
+printing its exit status, wall time, peak memory (ru_maxrss of the largest process of its tree,
+``os.wait4``) and what happened. The tests build the same cases from the helpers here.
+
+    .venv/bin/python bench/hostile.py [--source DIR] [--seconds N] [CASE ...]
+
+``--source DIR`` runs the pbgen of another checkout, e.g. main's before a change
+(``git archive main | tar -x -C /tmp/pbgen-main``). Every run is ended after ``--seconds``
+(default 120) and capped at 6 GB of address space, so that a case pbgen does not bound cannot
+take the machine with it: "killed" in the table is that limit, not pbgen's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import http.server
+import os
+import re
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "templates"
+CLEAN = ROOT / "tests" / "fixtures" / "clean.yaml"
+SECRET = "PBGEN-SECRET-7F3A"  # what a hostile layout tries to print
+SAFETY_CAP = 6 * 1024**3  # bytes of address space for every run of this benchmark
+
+# -- the cases' material (the tests use these too) -------------------------------------------------
+
+
+def clean_filing(path: Path, name: str = "委员视察经费") -> Path:
+    """The tests' clean filing, its first project renamed to ``name``."""
+    data = yaml.load(CLEAN.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    data["units"][0]["projects"][0]["name"] = name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def templates_with(folder: Path, expression: str, layout: str = "wenben") -> Path:
+    """A copy of pbgen's templates whose ``layout`` prints ``expression`` as its title."""
+    shutil.copytree(TEMPLATES, folder)
+    html = folder / layout / "document.html.j2"
+    text = html.read_text(encoding="utf-8")
+    html.write_text(text.replace("{{ title }}", expression, 1), encoding="utf-8")
+    return folder
+
+
+def cloned_repository(folder: Path) -> Path:
+    """A repository as it is cloned: a filing, a pbgen.toml naming its ``forms``, a 绩效文本
+    layout of its own that prints ``common/id_rsa``, and ``forms/common`` a symlink to a folder
+    elsewhere holding a secret. Returns the filing."""
+    secrets = folder / "home" / ".ssh"
+    secrets.mkdir(parents=True)
+    (secrets / "id_rsa").write_text(SECRET + "\n", encoding="utf-8")
+    repository = folder / "repository"
+    forms = repository / "forms"
+    forms.mkdir(parents=True)
+    shutil.copytree(TEMPLATES / "wenben", forms / "wenben")
+    html = forms / "wenben" / "document.html.j2"
+    text = html.read_text(encoding="utf-8")
+    text = text.replace('{% include "common/base.css" %}', "").replace(
+        '{% include "common/form.css" %}', ""
+    )
+    html.write_text(
+        text.replace("<body>", '<body><pre>{% include "common/id_rsa" %}</pre>', 1), "utf-8"
+    )
+    (forms / "common").symlink_to(secrets, target_is_directory=True)
+    (repository / "pbgen.toml").write_text('template_dir = "forms"\n', encoding="utf-8")
+    return clean_filing(repository / "filing.yaml")
+
+
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+DRAWING = (
+    '<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/'
+    'wordprocessingDrawing"><wp:extent cx="914400" cy="914400"/><wp:docPr id="900" name="x"/>'
+    '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData '
+    'uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic xmlns:pic="http://'
+    'schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="900" '
+    'name="x"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip xmlns:r="{rels}" '
+    'r:link="{id}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm>'
+    '<a:off x="0" y="0"/><a:ext cx="914400" cy="914400"/></a:xfrm><a:prstGeom prst="rect"/>'
+    "</pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+)
+LINKS = {  # kind: (relationship type, what refers to it in the body; {id}, {rels})
+    "image": ("image", DRAWING),
+    "hyperlink": ("hyperlink", '<w:p><w:hyperlink xmlns:r="{rels}" r:id="{id}"><w:r><w:t>'
+                  "链接</w:t></w:r></w:hyperlink></w:p>"),
+    "subdocument": ("subDocument", '<w:p><w:subDoc xmlns:r="{rels}" r:id="{id}"/></w:p>'),
+    "ole": ("oleObject", '<w:p><w:r><w:object><o:OLEObject xmlns:o="urn:schemas-microsoft-com:'
+            'office:office" xmlns:r="{rels}" Type="Link" ProgID="Excel.Sheet.12" r:id="{id}" '
+            'UpdateMode="Always"/></w:object></w:r></w:p>'),
+}  # fmt: skip
+
+
+def linked_docx(source: Path, target: Path, url: str, kinds=(*LINKS, "template")) -> Path:
+    """``source`` (a Word template) with external links to ``url`` + kind: a linked picture,
+    a hyperlink, a sub-document, a linked OLE object in the body, and an attached template."""
+    with zipfile.ZipFile(source) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    rels = parts["word/_rels/document.xml.rels"].decode()
+    body = ""
+    for number, kind in enumerate(kind for kind in kinds if kind in LINKS):
+        type_, xml = LINKS[kind]
+        rels = rels.replace(
+            "</Relationships>",
+            f'<Relationship Id="rIdX{number}" Type="{RELS}/{type_}" Target="{url}{kind}" '
+            'TargetMode="External"/></Relationships>',
+        )
+        body += xml.format(rels=RELS, id=f"rIdX{number}")
+    parts["word/_rels/document.xml.rels"] = rels.encode()
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        b"<w:body>", b"<w:body>" + body.encode(), 1
+    )
+    if "template" in kinds:
+        settings = parts["word/settings.xml"].decode()
+        settings = re.sub(r"(<w:zoom [^>]*/>)", r'\1<w:attachedTemplate r:id="rIdT"/>', settings)
+        parts["word/settings.xml"] = settings.encode()
+        parts["word/_rels/settings.xml.rels"] = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
+            'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdT" '
+            f'Type="{RELS}/attachedTemplate" Target="{url}template" TargetMode="External"/>'
+            "</Relationships>"
+        ).encode()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    return target
+
+
+class Server:
+    """An HTTP server on 127.0.0.1 that answers 404 and counts what it was asked:
+    ``with Server() as server: … server.url, server.requests``."""
+
+    def __enter__(self) -> Server:
+        self.requests: list[str] = []
+        requests = self.requests
+
+        class Counting(http.server.BaseHTTPRequestHandler):
+            def handle_one_request(self):
+                self.raw_requestline = self.rfile.readline(65537)
+                if self.raw_requestline:
+                    requests.append(self.raw_requestline.decode(errors="replace").strip())
+                    self.wfile.write(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                self.close_connection = True
+
+        self.http = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counting)
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}/"
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.http.shutdown()
+        self.http.server_close()
+
+
+def long_filing(path: Path, megabytes: float) -> Path:
+    """A clean filing of about ``megabytes`` MB: the one project repeated (~1.4 KB each)."""
+    data = yaml.load(CLEAN.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    unit = data["units"][0]
+    first = unit["projects"][0]
+    one = len(yaml.safe_dump(first, allow_unicode=True).encode())
+    projects = []
+    for number in range(max(1, int(megabytes * 2**20 / one * 0.85))):  # indented in the file
+        project = copy.deepcopy(first)  # not shared: YAML would write it once, as an alias
+        project.update(code=f"P{number:06d}", name=f"{first['name']}{number}")
+        projects.append(project)
+    unit["projects"] = projects
+    unit.pop("total", None)
+    data.pop("department_budget", None)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def half_open(port: int, count: int) -> tuple[list[socket.socket], int]:
+    """``count`` connections that send half a request line and then nothing: those that stay
+    open, and how many the server refused or closed at once."""
+    sockets, refused = [], 0
+    for _ in range(count):
+        try:
+            client = socket.create_connection(("127.0.0.1", port), timeout=2)
+        except OSError:
+            refused += 1
+            continue
+        sockets.append(client)
+        try:
+            client.sendall(b"GET /state HTTP/1.1\r\n")
+        except OSError:
+            refused += 1
+    return sockets, refused
+
+
+def hostile_filings(folder: Path) -> tuple[Path, Path]:
+    """Two versions of a filing whose project name carries ESC, an OSC title sequence and a
+    bidi override: what a terminal would obey."""
+    name = "委员\x1b]0;pwned\x07视察\x1b[31m经费\u202e"
+    old = clean_filing(folder / "old.yaml")
+    text = old.read_text(encoding="utf-8").replace("委员视察经费", "委员视察")
+    old.write_text(text, encoding="utf-8")
+    new = folder / "new.yaml"
+    data = yaml.load(CLEAN.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    data["units"][0]["projects"][0]["name"] = name
+    new.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return old, new
+
+
+def git(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    identity = ["-c", "user.name=pbgen", "-c", "user.email=pbgen@example.invalid"]
+    return subprocess.run(
+        ["git", *identity, "-C", str(folder), *args], capture_output=True, text=True
+    )
+
+
+def symlink_loops(folder: Path) -> Path:
+    """A folder of filings that also holds a file linking to itself, two linking to each
+    other and a folder linking to itself."""
+    folder.mkdir()
+    clean_filing(folder / "filing.yaml")
+    (folder / "self.yaml").symlink_to("self.yaml")
+    (folder / "a.yaml").symlink_to("b.yaml")
+    (folder / "b.yaml").symlink_to("a.yaml")
+    (folder / "again").symlink_to(".", target_is_directory=True)
+    return folder
+
+
+# -- measuring ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    exit: int | None  # None: killed at the benchmark's limit
+    seconds: float
+    peak_mb: float
+    out: str
+    err: str
+
+
+def _limits() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (SAFETY_CAP, SAFETY_CAP))
+
+
+def pbgen_command(source: Path | None) -> tuple[list[str], dict]:
+    """How to run pbgen: this checkout's, or the checkout at ``source``."""
+    env = {**os.environ, "COLUMNS": "300"}
+    if source is None:
+        return [str(Path(sys.executable).with_name("pbgen"))], env
+    return [sys.executable, "-m", "pbgen"], {**env, "PYTHONPATH": str(source)}
+
+
+def run(
+    command: list[str],
+    cwd: Path,
+    env: dict,
+    seconds: float,
+    *,
+    nofile: int | None = None,
+    during: Callable[[subprocess.Popen], None] | None = None,
+) -> Run:
+    """``command`` in a process group of its own, ended with the group after ``seconds``;
+    ``during(process)`` runs meanwhile (a watch case talks to it, then sends Ctrl-C)."""
+
+    def limits() -> None:
+        _limits()
+        if nofile is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=out, stderr=err, preexec_fn=limits,
+            start_new_session=True,
+        )  # fmt: skip
+        killed = threading.Event()
+
+        def kill() -> None:
+            killed.set()
+            os.killpg(process.pid, signal.SIGKILL)
+
+        timer = threading.Timer(seconds, kill)
+        timer.start()
+        try:
+            if during is not None:
+                during(process)
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # what it left running
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        code = None if killed.is_set() else os.waitstatus_to_exitcode(status)
+        return Run(code, wall, usage.ru_maxrss / 1024, out.read().decode(), err.read().decode())
+
+
+# -- the cases ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    name: str
+    run: Callable[[Path, list[str], dict, float], tuple[Run, str]]
+    notes: list[str] = field(default_factory=list)
+
+
+def case_common_symlink(work, pbgen, env, seconds):
+    filing = cloned_repository(work)
+    result = run(
+        [*pbgen, "render", filing.name, "-o", "out", "-f", "pdf"], filing.parent, env, seconds
+    )
+    pdfs = list((filing.parent / "out").glob("*.pdf"))
+    text = (
+        subprocess.run(["pdftotext", pdfs[0], "-"], capture_output=True, text=True).stdout
+        if pdfs
+        else ""
+    )
+    return result, f"secret in PDF: {'YES' if SECRET in text else 'no'}; PDF written: {bool(pdfs)}"
+
+
+def _template_case(expression: str):
+    def case(work, pbgen, env, seconds):
+        templates = templates_with(work / "templates", expression)
+        filing = clean_filing(work / "filing.yaml")
+        result = run(
+            [*pbgen, "render", filing.name, "-o", "out", "-f", "pdf", "--template-dir", str(templates)],
+            work, env, seconds,
+        )  # fmt: skip
+        said = "Traceback" if "Traceback" in result.out + result.err else _said(result)
+        return result, said
+
+    return case
+
+
+def _said(result: Run) -> str:
+    text = (result.err or result.out).strip().splitlines()
+    return text[0][:110] if text else ""
+
+
+def case_linked_docx(work, pbgen, env, seconds):
+    templates = work / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    filing = clean_filing(work / "filing.yaml")
+    with Server() as server:
+        linked_docx(
+            TEMPLATES / "wenben" / "template.docx",
+            templates / "wenben" / "template.docx",
+            server.url,
+        )
+        result = run(
+            [*pbgen, "render", filing.name, "-o", "out", "-f", "docx", "--template-dir", str(templates)],
+            work, env, seconds,
+        )  # fmt: skip
+        requests = len(server.requests)
+    left = ""
+    if (work / "out" / "filing.docx").is_file():
+        with zipfile.ZipFile(work / "out" / "filing.docx") as package:
+            left = sum(
+                package.read(name).count(b'TargetMode="External"')
+                for name in package.namelist() if name.endswith(".rels")
+            )  # fmt: skip
+    return result, f"requests to 127.0.0.1: {requests}; external links left in DOCX: {left}"
+
+
+def case_long_render(work, pbgen, env, seconds):
+    filing = long_filing(work / "long.yaml", 20)
+    result = run([*pbgen, "render", filing.name, "-o", "out", "-j", "1"], work, env, seconds)
+    return result, f"{filing.stat().st_size / 2**20:.0f} MB; " + _said(result)
+
+
+def _watch(filing: Path, pbgen, env, seconds, action, nofile=None):
+    """``pbgen watch filing``: ``action(address, process)`` once it says its address, then
+    Ctrl-C. Returns the run and what ``action`` found."""
+    found: list[str] = []
+
+    def during(process):
+        deadline = time.monotonic() + seconds
+        address = None
+        while time.monotonic() < deadline and _alive(process):
+            time.sleep(0.2)
+            address = _address(process)
+            if address:
+                break
+        if address:
+            found.append(action(address, process))
+        if _alive(process):
+            process.send_signal(signal.SIGINT)
+
+    result = run([*pbgen, "watch", str(filing), "--no-browser"], filing.parent, env, seconds,
+                 nofile=nofile, during=during)  # fmt: skip
+    return result, "; ".join(found)
+
+
+def _alive(process) -> bool:
+    """Whether ``process`` runs, without reaping it (``run`` waits for it with ``wait4``)."""
+    try:
+        return Path(f"/proc/{process.pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _address(process) -> str | None:
+    """The preview's address, from the first line ``pbgen watch`` writes to its stderr."""
+    try:
+        text = Path(f"/proc/{process.pid}/fd/2").read_text(errors="replace")
+    except OSError:
+        return None
+    match = re.search(r"(http://127\.0\.0\.1:\d+/)", text)
+    return match.group(1) if match else None
+
+
+def _stderr(process) -> str:
+    try:
+        return Path(f"/proc/{process.pid}/fd/2").read_text(errors="replace")
+    except OSError:
+        return ""
+
+
+def _wait_for(process, pattern: str, seconds: float) -> float | None:
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        if re.search(pattern, _stderr(process)):
+            return time.monotonic() - start
+        time.sleep(0.2)
+    return None
+
+
+def case_watch_long(work, pbgen, env, seconds):
+    filing = long_filing(work / "long.yaml", 45)
+
+    def action(address, process):
+        first = _wait_for(process, "第 1 版", seconds / 3)
+        shown = _stderr(process).count("版：")
+        clean_filing(work / "short.yaml")
+        os.replace(work / "short.yaml", filing)
+        start = time.monotonic()
+        while _stderr(process).count("版：") == shown and time.monotonic() - start < seconds / 2:
+            time.sleep(0.2)
+        later = time.monotonic() - start if _stderr(process).count("版：") > shown else None
+        return (
+            f"first version after {first:.0f} s" if first is not None
+            else f"no first version in {seconds / 3:.0f} s"
+        ) + (
+            f"; a later save shown after {later:.1f} s" if later is not None
+            else f"; a later save not shown in {seconds / 2:.0f} s"
+        )  # fmt: skip
+
+    return _watch(filing, pbgen, env, seconds, action)
+
+
+def case_watch_connections(work, pbgen, env, seconds):
+    filing = clean_filing(work / "filing.yaml")
+
+    def action(address, process):
+        _wait_for(process, "第 1 版", 60)
+        port = int(address.rsplit(":", 1)[1].strip("/"))
+        sockets, refused = half_open(port, 1100)
+        start = time.monotonic()
+        answered = None
+        while answered is None and time.monotonic() - start < 30:
+            if _get(address + "state", 5):
+                answered = time.monotonic() - start
+        for client in sockets:
+            client.close()
+        after = _get(address + "state", 30)
+        tracebacks = _stderr(process).count("Traceback")
+        during = f"after {answered:.0f} s" if answered is not None else "not in 30 s"
+        return (
+            f"refused or closed at once: {refused}; the page answered {during}, "
+            f"once they closed: {after}; tracebacks: {tracebacks}"
+        )
+
+    return _watch(filing, pbgen, env, seconds, action, nofile=1024)
+
+
+def _get(url: str, seconds: float) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=seconds) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def case_diff_escapes(work, pbgen, env, seconds):
+    old, new = hostile_filings(work)
+    result = run([*pbgen, "diff", old.name, new.name], work, env, seconds)
+    textconv = run([*pbgen, "diff", "--textconv", new.name], work, env, seconds)
+    raw = [
+        name
+        for name, text in (("diff", result.out), ("textconv", textconv.out))
+        if "\x1b" in text or "\u202e" in text
+    ]
+    return result, f"raw ESC/U+202E printed by: {', '.join(raw) or 'none'}"
+
+
+def case_diff_option(work, pbgen, env, seconds):
+    repository = work / "repository"
+    repository.mkdir()
+    git(repository, "init", "-q")
+    clean_filing(repository / "filing.yaml")
+    git(repository, "add", "filing.yaml")
+    git(repository, "commit", "-qm", "x")
+    (repository / "written:.").mkdir()
+    result = run(
+        [*pbgen, "diff", "--", "--output=written", "filing.yaml"], repository, env, seconds
+    )
+    written = list((repository / "written:.").iterdir())
+    return result, f"git show wrote a file: {'YES' if written else 'no'}; " + _said(result)
+
+
+def case_hook_dash(work, pbgen, env, seconds):
+    repository = work / "repository"
+    repository.mkdir()
+    git(repository, "init", "-q")
+    subprocess.run([*pbgen, "init", "--ci", "none"], cwd=repository, env=env, capture_output=True,
+                   input="", text=True, timeout=seconds)  # fmt: skip
+    clean_filing(repository / "-dash.yaml")
+    git(repository, "add", "--", "-dash.yaml")
+    env = {**env, "PATH": f"{Path(pbgen[0]).parent}{os.pathsep}{env.get('PATH', '')}"}
+    identity = ["-c", "user.name=pbgen", "-c", "user.email=pbgen@example.invalid"]
+    result = run(["git", *identity, "commit", "-qm", "x"], repository, env, seconds)
+    return result, "committed" if result.exit == 0 else "commit refused: " + _said(result)
+
+
+def case_symlink_loop(work, pbgen, env, seconds):
+    folder = symlink_loops(work / "filings")
+    result = run([*pbgen, "check", folder.name], work, env, seconds)
+    said = "Traceback" if "Traceback" in result.out + result.err else _said(result)
+    return result, said
+
+
+CASES = [
+    Case("layout common -> elsewhere", case_common_symlink),
+    Case("Word template's external links", case_linked_docx),
+    Case("template 'x' * 1500000000", _template_case("{{ 'x' * 1500000000 }}")),
+    Case("template nested range loops", _template_case(
+        "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}")),
+    Case("template recursive macro", _template_case(
+        "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}")),
+    Case("template text doubled 40 times", _template_case(
+        "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
+        "{% endfor %}{{ ns.s | length }}")),
+    Case("render a 20 MB filing", case_long_render),
+    Case("watch a 45 MB filing", case_watch_long),
+    Case("watch 1100 half-open connections", case_watch_connections),
+    Case("diff ESC/OSC/U+202E", case_diff_escapes),
+    Case("diff -- --output=FILE", case_diff_option),
+    Case("commit hook, filing named -dash", case_hook_dash),
+    Case("check a folder with symlink loops", case_symlink_loop),
+]  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--source", type=Path, help="a checkout whose pbgen to run")
+    parser.add_argument("--seconds", type=float, default=120.0)
+    parser.add_argument("cases", nargs="*", help="names (or parts of names) of cases to run")
+    args = parser.parse_args()
+    pbgen, env = pbgen_command(args.source)
+    chosen = [
+        case for case in CASES if not args.cases or any(part in case.name for part in args.cases)
+    ]
+    print(f"{'case':36} {'exit':>6} {'seconds':>8} {'peak MB':>8}  what happened", flush=True)
+    for case in chosen:
+        with tempfile.TemporaryDirectory(prefix="pbgen-hostile-") as folder:
+            result, said = case.run(Path(folder), pbgen, env, args.seconds)
+        exit_ = "killed" if result.exit is None else str(result.exit)
+        print(
+            f"{case.name:36} {exit_:>6} {result.seconds:8.1f} {result.peak_mb:8.0f}  {said}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
