@@ -70,6 +70,7 @@ OFFICE_MB = 250  # soffice.bin after laying out the seeds' DOCX, resident
 # ~0.4 s of CPU), it stays under 200 MB
 RECYCLE = 5
 WORKER_MB = 160  # a pbgen worker that renders PDF
+RETRY_POLL = 0.05  # seconds between an owner's looks at a failed office: asked again?
 # a slot's port while its office cannot be had
 STARTING, NO_UNO, FAILED = 0, -1, -2
 
@@ -325,7 +326,9 @@ class Offices:
 
     def _keep(self, index: int) -> None:
         """Start office ``index`` when a document first asks for one, and again whenever it
-        ends, until the run is over."""
+        ends, until the run is over. One that fails to start twice in a row is ``FAILED``
+        until a document asks again (``_port``): a long-lived process (the preview, the
+        language server) is not left without LibreOffice by one bad moment."""
         slot = self.shared.slots[index]
         self.shared.wanted.wait()
         if self.closing:
@@ -339,6 +342,9 @@ class Offices:
         self.profiles.append(lock)
         failures = 0
         while not self.closing:
+            if slot.port.value == FAILED:
+                time.sleep(RETRY_POLL)
+                continue
             ready = self._start(index, python, soffice, profile)
             if self.closing:
                 break
@@ -350,8 +356,9 @@ class Offices:
                 if failures == 1:  # a profile left half made by an office ended while making it
                     shutil.rmtree(profile, ignore_errors=True)
                     continue
+                failures = 0
                 slot.port.value = FAILED
-                return
+                continue
             office_pid, port = ready
             slot.pids[0], slot.pids[1] = self.bridges[index].pid, office_pid
             with slot.starts.get_lock():
@@ -445,7 +452,10 @@ class Offices:
         return slot
 
     def _port(self, slot: Slot) -> int:
-        """The office's port once it serves; ``OfficeUnavailable`` when it cannot."""
+        """The office's port once it serves; ``OfficeUnavailable`` when it cannot. An office
+        that failed to start is tried again, once, for this document."""
+        if slot.port.value == FAILED:
+            slot.port.value = STARTING  # its owner starts it again
         deadline = time.monotonic() + START_SECONDS
         while (port := slot.port.value) == STARTING:
             if time.monotonic() > deadline:
