@@ -93,6 +93,7 @@ class Worker:
         self._process = None
         self._connection = None
         self._owner = 0  # the pid that started the worker: a forked child starts its own
+        self._begun = 0  # jobs sent by ``begin`` whose answers are still to be read
 
     def run(
         self,
@@ -111,6 +112,9 @@ class Worker:
             connection = self._started()
             connection.send((function, args, dict(os.environ), limits.memory))
             try:
+                for _ in range(self._begun):  # answered before ours: nobody waits for them
+                    self._answer(connection, limits, what, cancelled)
+                self._begun = 0
                 status, value = self._answer(connection, limits, what, cancelled)
             except BaseException:
                 self._stop()  # a job abandoned, for whatever reason, never runs on
@@ -132,6 +136,14 @@ class Worker:
                     "未生成。请检查这个模板的宏（macro）和 include。"
                 )
             raise RemoteFault(value)
+
+    def begin(self, function: Callable[..., Any], *args) -> None:
+        """Start ``function(*args)`` in the worker and return at once: work the next ``run``
+        will need (loading the renderers) done meanwhile, on another core. Its answer is
+        dropped; it counts against the time of the next job."""
+        with self._lock:
+            self._started().send((function, args, dict(os.environ), MEMORY))
+            self._begun += 1
 
     def _answer(self, connection, limits: Limits, what: str, cancelled) -> tuple[str, Any]:
         """The worker's answer, once it comes within the job's time."""
@@ -171,6 +183,7 @@ class Worker:
         """The connection to a running worker: this process's own, started if need be."""
         if self._owner != os.getpid():  # never started, or inherited through a fork
             self._process = self._connection = None
+            self._begun = 0
         if self._process is None or not self._process.is_alive():
             self._stop()
             import multiprocessing  # here, not above: `pbgen check` never starts a worker
@@ -193,6 +206,7 @@ class Worker:
         temporary files), then SIGKILL."""
         process, connection = self._process, self._connection
         self._process = self._connection = None
+        self._begun = 0
         if connection is not None:
             connection.close()
         if process is None or self._owner != os.getpid():
@@ -216,6 +230,11 @@ atexit.register(_worker.close)
 def run(function: Callable[..., Any], *args, limits: Limits, what: str, cancelled=None) -> Any:
     """``Worker.run`` on this process's worker."""
     return _worker.run(function, *args, limits=limits, what=what, cancelled=cancelled)
+
+
+def begin(function: Callable[..., Any], *args) -> None:
+    """``Worker.begin`` on this process's worker."""
+    _worker.begin(function, *args)
 
 
 # -- in the worker ---------------------------------------------------------------------------------

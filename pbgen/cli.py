@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from pbgen import __version__
+from pbgen import __version__, bounded
 from pbgen.cli_frame import (
     Typer,
     grid,
@@ -347,6 +348,8 @@ def render(
         raise typer.BadParameter(
             "合订本由各文件的 PDF 组成：请在 --format 里加上 pdf。", param_hint="--book"
         )
+    # the render worker starts loading the pipeline now, on the other core (pbgen.bounded)
+    bounded.begin(importlib.import_module, "pbgen.pipeline")
     with _starting():
         from pbgen.pipeline import (
             Interrupted,
@@ -460,11 +463,11 @@ def _pdf_engine_notice(columns: int | None, chosen: list[str] | None) -> bool:
 
     if chosen is not None and not any(FORMATS[name].needs_pdf_engine for name in chosen):
         return False  # DOCX and XLSX never load the PDF engine
-    from pbgen.pdf_engine import harfbuzz_subset_available, pdf_engine_problem
+    from pbgen.pipeline import pdf_engine_state
 
-    problem = pdf_engine_problem()
+    problem, fast = pdf_engine_state()
     if problem is None:
-        if not harfbuzz_subset_available():
+        if not fast:
             _say(
                 "注意：WeasyPrint 没有载入 HarfBuzz 子集库（libharfbuzz-subset），PDF 写入会慢约"
                 " 25 倍；运行 pbgen doctor 查看。",

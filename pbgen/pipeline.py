@@ -35,7 +35,7 @@ from pbgen.formats import FORMATS, Format, register
 from pbgen.kitstore import kit_for
 from pbgen.layouts import layout_for
 from pbgen.load import load, looks_like_filing
-from pbgen.pdf_engine import load_weasyprint, pdf_engine_problem
+from pbgen.pdf_engine import harfbuzz_subset_available, load_weasyprint, pdf_engine_problem
 from pbgen.resources import templates_dir
 from pbgen.templating import template_roots
 from pbgen.write import write_all
@@ -244,8 +244,8 @@ def render_file(
     name = Path(name) if name is not None else Path(Path(path).stem)
     outputs = _Outputs(Path(path), Path(output_dir), name, chosen, kit, formats, pdfa)
     fresh = not force and outputs.up_to_date()
-    if formats and not fresh:
-        prepare(chosen, formats)  # what the render will wait for starts now (LibreOffice)
+    if formats and not fresh:  # what the render will wait for starts now, in its worker
+        bounded.begin(warm_up, chosen, [FORMATS[name] for name in formats])
     errors = sum(finding.severity == "error" for finding in check(loaded, kit, chosen))
     if final and errors:
         raise PbgenError(
@@ -308,18 +308,13 @@ class _Outputs:
         )
 
 
-def prepare(chosen, formats: Sequence[str]) -> None:
-    """Start what rendering ``formats`` will wait for (``Format.prepare``: LibreOffice for a
-    DOCX with a 目录), so that it runs beside the rest."""
-    for name in formats:
-        FORMATS[name].prepare(chosen)
-
-
 def start_early(path: Path | str, **options) -> None:
-    """What ``render_file`` with these ``options`` will wait for starts now, before the slower
-    loading of the PDF engine: a single render's office pass runs beside its PDF. Outputs up
-    to date start nothing; a mistake is left for ``render_file`` to report. The PDF engine is
-    taken to work (a machine without it at worst starts LibreOffice for nothing)."""
+    """What ``render_file`` with these ``options`` will wait for starts now, in the render
+    worker (``warm_up``): LibreOffice (a single render's office pass runs beside its PDF), the
+    renderers and the PDF engine, loaded on the other core while this process checks the
+    filing. Outputs up to date start nothing; a mistake is left for
+    ``render_file`` to report. The PDF engine is taken to work (a machine without it at worst
+    starts LibreOffice for nothing)."""
     pdfa = options.get("pdfa", False)
     try:
         loaded = load(path)
@@ -335,7 +330,32 @@ def start_early(path: Path | str, **options) -> None:
     output_dir = Path(options.get("output_dir", "output"))
     outputs = _Outputs(Path(path), output_dir, name, chosen, kit, made, pdfa)
     if options.get("force", True) or not outputs.up_to_date():
-        prepare(chosen, made)
+        bounded.begin(warm_up, chosen, [FORMATS[name] for name in made])
+
+
+def warm_up(chosen, formats: list[Format]) -> None:
+    """In the render worker, while the filing is loaded and checked: what rendering
+    ``formats`` will wait for started (``Format.prepare``: LibreOffice for a DOCX with a 目录,
+    in the offices this worker uses), their renderers loaded, and the PDF engine where one
+    needs it."""
+    for format_ in formats:
+        register(format_)
+        format_.prepare(chosen)
+        if format_.needs_pdf_engine:
+            load_weasyprint()
+
+
+@functools.cache
+def pdf_engine_state() -> tuple[str | None, bool]:
+    """Why this machine makes no PDF (None: it does), and whether it subsets fonts fast
+    (``pdf_engine``): asked of the render worker, where the PDF engine loads anyway, once."""
+    return bounded.run(
+        _pdf_engine_state, limits=bounded.limits_for(0), what="PDF 引擎（WeasyPrint）的载入"
+    )
+
+
+def _pdf_engine_state() -> tuple[str | None, bool]:
+    return pdf_engine_problem(), harfbuzz_subset_available()
 
 
 def render_in_memory(
@@ -442,7 +462,7 @@ def choose_layout(
 
 def default_formats(formats: Sequence[str]) -> list[str]:
     """A layout's formats this machine can make: without the PDF engine (no Pango), the others."""
-    if any(FORMATS[name].needs_pdf_engine for name in formats) and pdf_engine_problem():
+    if any(FORMATS[name].needs_pdf_engine for name in formats) and pdf_engine_state()[0]:
         return [name for name in formats if not FORMATS[name].needs_pdf_engine]
     return list(formats)
 

@@ -46,7 +46,7 @@ def test_a_renderer_loads_when_its_format_is_asked_for():
         f"print('LOADED', sorted(m for m in {MODULES} if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", worker], capture_output=True, text=True, cwd=ROOT)
-    assert "LOADED ['pbgen.render_docx']" in done.stdout, done.stdout + done.stderr
+    assert "LOADED ['pbgen.render_docx']" in done.stdout, done.stdout + done.stderr  # worker
     asking = (
         "import sys\n"
         "from pbgen.pipeline import render_file\n"
