@@ -11,9 +11,8 @@ pushing the machine into swap.
 
 The worker is started once (``spawn``: the same on every system, and safe beside the preview's
 threads) and reused, warm; one that was ended is replaced at the next job. It ends with the
-process that started it, however that ends. As with any ``spawn``, a script that calls pbgen's
-API must keep its own top level under ``if __name__ == "__main__":`` (the worker imports it);
-pbgen's commands do.
+process that started it, however that ends. It runs pbgen's functions only, so it never imports
+the caller's main module (as ``spawn`` otherwise would).
 """
 
 from __future__ import annotations
@@ -82,6 +81,25 @@ class RemoteFault(Exception):
 
 def _gigabytes(size: int) -> str:
     return f"{size / 2**30:g} GB"
+
+
+@contextlib.contextmanager
+def _main_hidden():
+    """The worker runs pbgen's own functions only: it need not import the caller's main module,
+    which ``spawn`` would (the ``pbgen`` script: typer and the whole CLI, 0.1 s on the way to
+    the first job; a caller's script that does its work at the top level: that work again)."""
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = main.__dict__.get("__spec__"), main.__dict__.pop("__file__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__spec__ = saved[0]
+        if saved[1] is not None:
+            main.__file__ = saved[1]
 
 
 class Worker:
@@ -196,7 +214,8 @@ class Worker:
                 name="pbgen-render",
                 daemon=True,
             )
-            self._process.start()
+            with _main_hidden():
+                self._process.start()
             theirs.close()
             self._connection, self._owner = ours, os.getpid()
         return self._connection
@@ -243,6 +262,9 @@ def begin(function: Callable[..., Any], *args) -> None:
 def _serve(connection, parent: int, offices) -> None:
     """The worker's loop: a job in, its outcome out, until the pipe closes. It lays DOCX out
     in its parent's LibreOffice (``offices``), where the parent has started one."""
+    import sys as _s
+
+    print(f"T {time.time():.3f} worker up", file=_s.stderr)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent decides
     signal.signal(signal.SIGTERM, exit_on_signal)
     end_with(parent)
@@ -256,8 +278,18 @@ def _serve(connection, parent: int, offices) -> None:
         os.environ.clear()
         os.environ.update(environment)
         _cap(memory)
+        import sys as _s
+
+        print(
+            f"T {time.time():.3f} worker start {getattr(function, '__name__', function)}",
+            file=_s.stderr,
+        )
         try:
             outcome = ("ok", function(*args))
+            print(
+                f"T {time.time():.3f} worker end {getattr(function, '__name__', function)}",
+                file=_s.stderr,
+            )
         except MemoryError as error:
             outcome = ("memory", _template_place(error))
             del error
