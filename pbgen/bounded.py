@@ -20,6 +20,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import functools
 import os
 import pickle
 import signal
@@ -246,14 +247,34 @@ _worker = Worker()
 atexit.register(_worker.close)
 
 
+_own = threading.local()  # a thread's own worker, while it has one (``separate``)
+
+
+@contextlib.contextmanager
+def separate():
+    """This thread's jobs run in a worker of its own, ended when the block ends: a batch's
+    threads render side by side, each in its process."""
+    _own.worker = Worker()
+    try:
+        yield
+    finally:
+        worker = _own.worker
+        del _own.worker
+        worker.close()
+
+
+def _current() -> Worker:
+    return getattr(_own, "worker", None) or _worker
+
+
 def run(function: Callable[..., Any], *args, limits: Limits, what: str, cancelled=None) -> Any:
-    """``Worker.run`` on this process's worker."""
-    return _worker.run(function, *args, limits=limits, what=what, cancelled=cancelled)
+    """``Worker.run`` on this thread's worker (``separate``), else this process's."""
+    return _current().run(function, *args, limits=limits, what=what, cancelled=cancelled)
 
 
 def begin(function: Callable[..., Any], *args) -> None:
-    """``Worker.begin`` on this process's worker."""
-    _worker.begin(function, *args)
+    """``Worker.begin`` on this thread's worker (``separate``), else this process's."""
+    _current().begin(function, *args)
 
 
 # -- in the worker ---------------------------------------------------------------------------------
@@ -262,9 +283,6 @@ def begin(function: Callable[..., Any], *args) -> None:
 def _serve(connection, parent: int, offices) -> None:
     """The worker's loop: a job in, its outcome out, until the pipe closes. It lays DOCX out
     in its parent's LibreOffice (``offices``), where the parent has started one."""
-    import sys as _s
-
-    print(f"T {time.time():.3f} worker up", file=_s.stderr)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent decides
     signal.signal(signal.SIGTERM, exit_on_signal)
     end_with(parent)
@@ -278,18 +296,8 @@ def _serve(connection, parent: int, offices) -> None:
         os.environ.clear()
         os.environ.update(environment)
         _cap(memory)
-        import sys as _s
-
-        print(
-            f"T {time.time():.3f} worker start {getattr(function, '__name__', function)}",
-            file=_s.stderr,
-        )
         try:
             outcome = ("ok", function(*args))
-            print(
-                f"T {time.time():.3f} worker end {getattr(function, '__name__', function)}",
-                file=_s.stderr,
-            )
         except MemoryError as error:
             outcome = ("memory", _template_place(error))
             del error
@@ -304,6 +312,24 @@ def _serve(connection, parent: int, offices) -> None:
             connection.send(outcome)
         except Exception:  # a result that does not pickle is a fault of pbgen
             connection.send(("fault", traceback.format_exc()))
+        del outcome
+        _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Return to the system what a job freed: glibc keeps freed memory for the process, and a
+    worker would stay at its largest filing's size (~40 MB more)."""
+    trim = getattr(_libc(), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _libc():
+    try:
+        return ctypes.CDLL(None)
+    except OSError:
+        return None
 
 
 def _cap(memory: int | None) -> None:

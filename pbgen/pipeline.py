@@ -7,11 +7,10 @@ here is importable without the rendering libraries, so ``pbgen check`` starts fa
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
-import gc
 import json
 import os
+import queue
 import re
 import signal
 import stat
@@ -26,7 +25,6 @@ from typing import Any
 import yaml
 
 from pbgen import bounded, office_pool, stamp
-from pbgen.bounded import end_with, exit_on_signal
 from pbgen.check import check
 from pbgen.context import build_context
 from pbgen.errors import InputError, PbgenError
@@ -222,6 +220,7 @@ def render_file(
     kit_dir: Path | None = None,
     final: bool = False,
     pdfa: bool = False,
+    cancelled=None,
 ) -> RenderResult:
     """One filing to its documents in ``output_dir``: load → check → context → render → write.
 
@@ -232,6 +231,7 @@ def render_file(
     kept (``pbgen.stamp``). The formats are written together or not at all. A filing with
     check errors is rendered as a draft (「草稿」 on every page), or refused when ``final``.
     ``pdfa``: the PDF in PDF/A-2b and tagged, whatever the layout's manifest says.
+    ``cancelled()`` true stops the render (``bounded.Cancelled``): a batch being stopped.
     """
     start = time.perf_counter()
     refuse_too_long(Path(path))
@@ -266,7 +266,9 @@ def render_file(
         return RenderResult(
             str(path), targets, 0, seconds, errors, left_out, chosen.name, True, lacking=lacking
         )
-    rendered = render_in_memory(filing, chosen, formats, str(path), draft=errors > 0)
+    rendered = render_in_memory(
+        filing, chosen, formats, str(path), draft=errors > 0, cancelled=cancelled
+    )
     written = {target: rendered.files[format_] for format_, target in outputs.files.items()}
     # outputs with notices (a 目录 without page numbers) are never up to date: tried again
     made = {**outputs.key, "notices": rendered.notices} if rendered.notices else outputs.key
@@ -480,6 +482,8 @@ def _render_one(path: Path, options: dict) -> RenderResult | RenderFailure:
     (never an escape sequence a terminal would obey)."""
     try:
         return render_file(path, **options)
+    except bounded.Cancelled:
+        raise
     except InputError as error:
         return RenderFailure(
             str(path), f"{error}\n{visible(str(path))}：无法读取，未生成（pbgen check {path}）。"
@@ -574,7 +578,7 @@ def render_many(
     paths = [path for path in paths if Path(path) not in clashes]
     finished: list[str] = []
     signals = _Signals()
-    late: list = []  # finished in a worker while the batch was being stopped
+    late: list = []  # every outcome made: on a stop, those not yielded yet are finished too
     outcomes = _render_all(paths, jobs, names, options, late)
     with signals.installed():
         try:
@@ -591,7 +595,7 @@ def render_many(
                 signals.check()
         except _Stop as stop:
             outcomes.close()  # ends the workers
-            finished += [outcome.file for outcome in late]
+            finished += [outcome.file for outcome in late if outcome.file not in finished]
             done = set(finished)
             unfinished = [str(path) for path in paths if str(path) not in done]
             raise Interrupted(stop.signum, finished, unfinished) from None
@@ -611,103 +615,55 @@ def _collision_failure(path: Path, others: list[Path], names, options) -> Render
 
 def _render_all(paths, jobs, names, options, late: list):
     """The batch's outcomes as they finish; LibreOffice, where its DOCX need it, is kept for
-    the whole batch and shared by its workers (``pbgen.office_pool``)."""
+    the whole batch and shared by its render workers (``pbgen.office_pool``)."""
     workers = min(jobs or os.cpu_count() or 1, len(paths))
-    with office_pool.kept(workers) as offices:
+    with office_pool.kept(workers):
         if workers <= 1:
             for path in paths:
-                yield _render_one(path, {**options, "name": names[Path(path)]})
+                late.append(_render_one(path, {**options, "name": names[Path(path)]}))
+                yield late[-1]
             return
-        yield from _render_in_workers(paths, workers, names, options, late, offices)
+        yield from _render_side_by_side(paths, workers, names, options, late)
 
 
-def _render_in_workers(paths, workers, names, options, late: list, offices):
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
+def _render_side_by_side(paths, workers: int, names, options, late: list):
+    """``workers`` threads, each rendering a filing at a time with a render worker of its own
+    (``bounded.separate``): the templates, WeasyPrint and the DOCX run in those processes, in
+    parallel; loading, checking and writing a filing (~10 ms) here. Closed early (Ctrl-C,
+    SIGTERM), the renders under way are stopped at once (``bounded.Cancelled``), their workers
+    ended. Every outcome made is added to ``late`` as it is made: a stop may come between
+    taking one from the queue and yielding it."""
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for path in paths:
+        todo.put(path)
+    done: queue.SimpleQueue = queue.SimpleQueue()
+    stop = threading.Event()
 
-    for name in options.get("formats") or FORMATS:  # loaded once, here: the workers are
-        FORMATS[name].load()  # forked with the renderers and the PDF engine, shared with them
-        if FORMATS[name].needs_pdf_engine:
-            with contextlib.suppress(PbgenError):
-                load_weasyprint()
-    gc.freeze()  # what is loaded stays shared with the workers: the collector never writes it
-    pool = ProcessPoolExecutor(
-        max_workers=workers, initializer=_worker_init, initargs=(os.getpid(), offices)
-    )
+    def render_in_turn() -> None:
+        with bounded.separate():
+            while not stop.is_set():
+                try:
+                    path = todo.get_nowait()
+                except queue.Empty:
+                    return
+                named = {**options, "name": names[Path(path)], "cancelled": stop.is_set}
+                try:
+                    outcome = _render_one(path, named)
+                except bounded.Cancelled:
+                    return
+                late.append(outcome)
+                done.put(outcome)
+
+    threads = [
+        threading.Thread(target=render_in_turn, name=f"pbgen-render-{number}", daemon=True)
+        for number in range(workers)
+    ]
+    for thread in threads:
+        thread.start()
     try:
-        futures = {
-            pool.submit(_render_in_worker, path, {**options, "name": names[Path(path)]}): path
-            for path in paths
-        }
-        for future in as_completed(futures):
-            try:
-                yield future.result()
-            except BrokenProcessPool:
-                yield RenderFailure(
-                    str(futures[future]),
-                    f"{futures[future]}：生成它的进程意外终止（常见原因：内存不足），未生成，"
-                    "原有的输出没有改动。请减少并行数（-j 1）后重新生成。",
-                )
-    except BaseException:
-        gc.unfreeze()
-        _stop_pool(pool)
-        late += [
-            future.result()
-            for future in futures
-            if future.done() and not future.cancelled() and future.exception() is None
-        ]
-        raise
-    gc.unfreeze()
-    pool.shutdown()
-
-
-def _render_in_worker(path: Path, options: dict) -> RenderResult | RenderFailure:
-    try:
-        return _render_one(path, options)
-    except SystemExit as stop:  # SIGTERM: the clean-up has run on the way here; now go
-        os._exit(stop.code if isinstance(stop.code, int) else 1)
+        for _ in paths:
+            yield done.get()
     finally:
-        _give_back_memory()
-
-
-def _give_back_memory() -> None:
-    """Return to the system what the filing's layout freed (glibc keeps freed memory for the
-    process: a worker would stay at its largest filing's size, ~40 MB more)."""
-    trim = getattr(_libc(), "malloc_trim", None)
-    if trim is not None:
-        trim(0)
-
-
-@functools.cache
-def _libc():
-    try:
-        return ctypes.CDLL(None)
-    except OSError:
-        return None
-
-
-def _stop_pool(pool) -> None:
-    """Cancel what has not started and end the workers now (SIGTERM: each removes its
-    temporary files on the way out); never wait for a render to finish. The executor keeps
-    its processes and manager thread private: read them defensively."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    manager = getattr(pool, "_executor_manager_thread", None)
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    for process in processes:
-        process.join(timeout=2)
-        if process.is_alive():
-            process.kill()
-    if manager is not None:  # gone before the interpreter's exit hook pokes it
-        manager.join(timeout=5)
-
-
-def _worker_init(parent: int, offices) -> None:
-    """A worker ignores Ctrl-C (the main process decides), ends cleanly on SIGTERM, ends when
-    the main process dies, however it dies, and lays out DOCX in the batch's offices."""
-    office_pool.use(offices)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, exit_on_signal)
-    end_with(parent)
+        stop.set()
+        for thread in threads:
+            thread.join()
