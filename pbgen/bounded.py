@@ -211,7 +211,7 @@ class Worker:
             ours, theirs = context.Pipe()
             self._process = context.Process(
                 target=_serve,
-                args=(theirs, os.getpid(), office_pool.shared_now()),
+                args=(theirs, os.getpid(), office_pool.current().shared),
                 name="pbgen-render",
                 daemon=True,
             )
@@ -282,12 +282,12 @@ def begin(function: Callable[..., Any], *args) -> None:
 
 def _serve(connection, parent: int, offices) -> None:
     """The worker's loop: a job in, its outcome out, until the pipe closes. It lays DOCX out
-    in its parent's LibreOffice (``offices``), where the parent has started one."""
+    in the offices of the process that started it (``offices``): started there when a
+    document first asks, shared by all its workers."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent decides
     signal.signal(signal.SIGTERM, exit_on_signal)
     end_with(parent)
-    if offices is not None:
-        office_pool.use(offices)
+    office_pool.use(offices)
     while True:
         try:
             function, args, environment, memory = connection.recv()

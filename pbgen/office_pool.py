@@ -586,11 +586,6 @@ def _shareable():
     return multiprocessing.get_context("spawn")
 
 
-def shared_now() -> Shared | None:
-    """The offices this process uses, as a process it starts can use them too (``use``)."""
-    return _offices.shared if _offices is not None else None
-
-
 def use(shared: Shared) -> None:
     """In a batch's worker: use the batch's offices."""
     global _offices

@@ -628,7 +628,7 @@ def _render_all(paths, jobs, names, options, late: list):
 
 def _render_side_by_side(paths, workers: int, names, options, late: list):
     """``workers`` threads, each rendering a filing at a time with a render worker of its own
-    (``bounded.separate``): the templates, WeasyPrint and the DOCX run in those processes, in
+    (the first this process's, the others ``bounded.separate``): the templates, WeasyPrint and the DOCX run in those processes, in
     parallel; loading, checking and writing a filing (~10 ms) here. Closed early (Ctrl-C,
     SIGTERM), the renders under way are stopped at once (``bounded.Cancelled``), their workers
     ended. Every outcome made is added to ``late`` as it is made: a stop may come between
@@ -639,8 +639,8 @@ def _render_side_by_side(paths, workers: int, names, options, late: list):
     done: queue.SimpleQueue = queue.SimpleQueue()
     stop = threading.Event()
 
-    def render_in_turn() -> None:
-        with bounded.separate():
+    def render_in_turn(number: int) -> None:
+        with bounded.separate() if number else contextlib.nullcontext():  # 0: this process's
             while not stop.is_set():
                 try:
                     path = todo.get_nowait()
@@ -655,7 +655,9 @@ def _render_side_by_side(paths, workers: int, names, options, late: list):
                 done.put(outcome)
 
     threads = [
-        threading.Thread(target=render_in_turn, name=f"pbgen-render-{number}", daemon=True)
+        threading.Thread(
+            target=render_in_turn, args=(number,), name=f"pbgen-render-{number}", daemon=True
+        )
         for number in range(workers)
     ]
     for thread in threads:
