@@ -23,6 +23,8 @@ import threading
 import time
 from pathlib import Path
 
+from descendants import adopt_descendants, reap_descendants
+
 ROOT = Path(__file__).resolve().parents[1]
 PBGEN = Path(sys.executable).with_name("pbgen")
 
@@ -64,6 +66,7 @@ def memory(pids: set[int]) -> dict[str, tuple[int, int]]:
 
 
 def main() -> None:
+    adopt_descendants()
     parser = argparse.ArgumentParser()
     parser.add_argument("--copies", type=int, default=100)
     parser.add_argument("--offices", type=int, help="LibreOffices kept (PBGEN_OFFICES)")
@@ -106,6 +109,7 @@ def main() -> None:
         process.wait()
         sampler.join()
         seconds = time.perf_counter() - start
+        reap_descendants()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         out = Path(work) / "out"

@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from descendants import adopt_descendants, reap_descendants
+
 ROOT = Path(__file__).resolve().parents[1]
 PBGEN = Path(sys.executable).with_name("pbgen")
 FILING = ROOT / "data" / "leting-2024.yaml"
@@ -37,11 +39,13 @@ def timed(command: list[str], env: dict | None = None) -> tuple[float, float]:
     start = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, env=env)
     wall = time.perf_counter() - start
+    reap_descendants()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
+    adopt_descendants()
     soffice = shutil.which("soffice")
     if soffice is None:
         sys.exit("soffice not installed: bash scripts/setup.sh test")

@@ -21,6 +21,7 @@ import atexit
 import contextlib
 import ctypes
 import functools
+import importlib
 import os
 import pickle
 import signal
@@ -82,6 +83,37 @@ class RemoteFault(Exception):
 
 def _gigabytes(size: int) -> str:
     return f"{size / 2**30:g} GB"
+
+
+FORKED = sys.platform.startswith("linux")  # workers forked from a server (else: spawned)
+PRELOADED = "pbgen.preloaded"  # what the server loads for them
+
+
+def _context():
+    """How workers start. Linux: forked from a server that has loaded pbgen and the PDF
+    engine (multiprocessing's forkserver, ``PRELOADED``): a worker starts at once, and they
+    share what was loaded. Elsewhere: spawned, each loading for itself (fork is not safe with
+    macOS's frameworks; Windows has none)."""
+    import multiprocessing  # here, not above: `pbgen check` never starts a worker
+
+    if not FORKED:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([PRELOADED])
+    return context
+
+
+def start_loading() -> None:
+    """Start loading what the workers need, now, on another core: the fork server (Linux),
+    else this process's worker itself."""
+    if not FORKED:
+        begin(importlib.import_module, "pbgen.pipeline")
+        return
+    from multiprocessing import forkserver
+
+    _context()
+    with _main_hidden():
+        forkserver.ensure_running()
 
 
 @contextlib.contextmanager
@@ -205,9 +237,7 @@ class Worker:
             self._begun = 0
         if self._process is None or not self._process.is_alive():
             self._stop()
-            import multiprocessing  # here, not above: `pbgen check` never starts a worker
-
-            context = multiprocessing.get_context("spawn")
+            context = _context()
             ours, theirs = context.Pipe()
             self._process = context.Process(
                 target=_serve,
@@ -301,7 +331,7 @@ def _serve(connection, parent: int, offices) -> None:
     document first asks, shared by all its workers."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent decides
     signal.signal(signal.SIGTERM, exit_on_signal)
-    end_with(parent)
+    end_with(os.getppid() if FORKED else parent)  # the server ends with pbgen, and we with it
     office_pool.use(offices)
     while True:
         try:

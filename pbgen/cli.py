@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import importlib
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -348,8 +347,8 @@ def render(
         raise typer.BadParameter(
             "合订本由各文件的 PDF 组成：请在 --format 里加上 pdf。", param_hint="--book"
         )
-    # the render worker starts loading the pipeline now, on the other core (pbgen.bounded)
-    bounded.begin(importlib.import_module, "pbgen.pipeline")
+    # what the render workers need starts loading now, on the other core (pbgen.bounded)
+    bounded.start_loading()
     with _starting():
         from pbgen.pipeline import (
             Interrupted,
