@@ -24,6 +24,7 @@ import functools
 import importlib
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
@@ -331,7 +332,7 @@ def _serve(connection, parent: int, offices) -> None:
     document first asks, shared by all its workers."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent decides
     signal.signal(signal.SIGTERM, exit_on_signal)
-    end_with(os.getppid() if FORKED else parent)  # the server ends with pbgen, and we with it
+    end_with(parent)
     office_pool.use(offices)
     while True:
         try:
@@ -418,12 +419,39 @@ def exit_on_signal(signum, frame):
 
 
 def end_with(parent: int) -> None:
-    """End this process when ``parent`` ends, however it ends: on Linux the kernel sends
-    SIGTERM (PR_SET_PDEATHSIG); elsewhere a thread watches."""
+    """End this process when ``parent`` ends, however it ends. Its own parent: on Linux the
+    kernel sends SIGTERM (PR_SET_PDEATHSIG), elsewhere a thread watches. Forked for it by a
+    server (``FORKED``): a thread waits on the process itself (a pidfd), since the server
+    outlives it while its workers live."""
+    if os.getppid() != parent:
+        threading.Thread(target=_watch_process, args=(parent,), daemon=True).start()
+        return
     if not _die_with_parent():
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     if os.getppid() != parent:  # the parent died before we could watch it
         os._exit(1)
+
+
+def _watch_process(pid: int) -> None:
+    """Exit when process ``pid`` (not our parent) ends: at once with a pidfd (Linux 5.3),
+    else within a second."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):
+        handle = None
+    if handle is not None:
+        select.select([handle], [], [])
+        os._exit(1)
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except OSError:
+            pass
+        time.sleep(1)
 
 
 def _die_with_parent() -> bool:
