@@ -9,10 +9,13 @@ that the caller ends once its time is up, and whose address space is capped (RLI
 the system has it): an allocation past the cap fails in the worker as a MemoryError, never
 pushing the machine into swap.
 
-The worker is started once (``spawn``: the same on every system, and safe beside the preview's
-threads) and reused, warm; one that was ended is replaced at the next job. It ends with the
-process that started it, however that ends. It runs pbgen's functions only, so it never imports
-the caller's main module (as ``spawn`` otherwise would).
+The worker is started once and reused, warm; one that was ended is replaced at the next job. On
+Linux it is forked from a server that has loaded pbgen and the PDF engine (``FORKED``: it starts
+at once, and a batch's workers share those pages); elsewhere it is spawned. Both are safe beside
+the preview's threads. It ends with the process that started it, however that ends. It runs
+pbgen's functions only, so it never imports the caller's main module. A process has one worker;
+a batch's threads have one each (``separate``); a filing rendered alone has a second for its
+DOCX (``beside``).
 """
 
 from __future__ import annotations
