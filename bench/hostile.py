@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -237,6 +238,64 @@ def symlink_loops(folder: Path) -> Path:
     return folder
 
 
+HOSTILE_NAMES = {  # file stem: a department name crafted to break out of a page or a sheet
+    "script": "</script><script>alert(1)</script>局",
+    "quote": "\"><img src=x onerror=alert(1)>局'",
+    "bidi": "教育\u202e局fdp.exe\u202c",
+    "control": "财政\x1b[31m局\x07\x08\x0b\x0c\x1f\x7f\x85\x9b",
+    "formula": '=HYPERLINK("http://127.0.0.1/","点我")',
+    "plus": "+cmd|' /C calc'!A0",
+    "minus": "-2+3",
+    "at": "@SUM(1,1)",
+    "escape": "_x0041_局",
+    "long": "长" * 200_000,
+}
+HOSTILE_FILES = [  # file stems crafted the same way, for departments with plain names
+    "javascript:alert(1)",
+    '"><svg onload=alert(1)>',
+    "b\u202etxt.exe",
+    "c\x1b]0;x\x07",
+    "d\nline",
+]
+
+
+def department_filing(path: Path, name: str, number: int) -> Path:
+    """The clean filing filed by department ``name`` (project codes and unit code its own),
+    its first project named after it too."""
+    data = yaml.load(CLEAN.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    data["department"]["name"] = name
+    unit = data["units"][0]
+    unit["code"] = f"9{number:05d}"
+    for index, project in enumerate(unit["projects"]):
+        project["code"] = f"H{number:04d}{index}"
+    unit["projects"][0]["name"] = name + "项目"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def hostile_departments(folder: Path, names: dict[str, str] | None = None) -> Path:
+    """A folder of filings whose department names (``HOSTILE_NAMES``) and file names
+    (``HOSTILE_FILES``) are crafted to break out of a report's page, a sheet or a PDF's
+    outline."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = HOSTILE_NAMES if names is None else names
+    for number, (stem, name) in enumerate(names.items()):
+        department_filing(folder / f"{stem}.yaml", name, number)
+    for number, stem in enumerate(HOSTILE_FILES, start=len(names)):
+        department_filing(folder / f"{stem}.yaml", f"文件名局{number}", number)
+    return folder
+
+
+def raw_text(text: str) -> list[str]:
+    """What a page or sheet would obey rather than show: control and bidi characters."""
+    return sorted(
+        {f"U+{ord(c):04X}" for c in text if c not in "\n\r\t" and unicodedata.category(c) in HIDDEN}
+    )
+
+
+HIDDEN = {"Cc", "Cf"}
+
+
 # -- measuring ------------------------------------------------------------------------------------
 
 
@@ -345,9 +404,9 @@ def _template_case(expression: str):
     return case
 
 
-def _said(result: Run) -> str:
+def _said(result: Run, last: bool = False) -> str:
     text = (result.err or result.out).strip().splitlines()
-    return text[0][:110] if text else ""
+    return text[-1 if last else 0][:110] if text else ""
 
 
 def case_linked_docx(work, pbgen, env, seconds):
@@ -544,6 +603,113 @@ def case_symlink_loop(work, pbgen, env, seconds):
     return result, said
 
 
+def case_report_names(work, pbgen, env, seconds):
+    folder = hostile_departments(work / "filings")
+    result = run(
+        [*pbgen, "report", folder.name, "-o", "out", "-f", "html,xlsx", "--feedback"],
+        work, env, seconds,
+    )  # fmt: skip
+    if "Traceback" in result.out + result.err:
+        return result, "Traceback: " + result.err.strip().splitlines()[-1][:90]
+    return result, "; ".join([page_obeys(work / "out" / "审核报告.html"),
+                              sheets_obey(sorted((work / "out").rglob("*.xlsx")))])  # fmt: skip
+
+
+def page_obeys(page: Path) -> str:
+    """What of the departments' text the report page would obey, not show."""
+    from lxml import html
+
+    text = page.read_text(encoding="utf-8")
+    tree = html.fromstring(text.encode())
+    scripts = len(tree.xpath("//script"))
+    tags = len(tree.xpath("//main//img | //main//*[@onload] | //main//*[@onerror]"))
+    links = [a for a in tree.xpath("//a/@href") if a.strip().lower().startswith("javascript:")]
+    raw = raw_text(text)
+    longest = max((len(m) for m in re.findall("长+", text)), default=0)
+    return (
+        f"page {len(text.encode()) / 2**20:.1f} MB: {scripts} script, {tags} injected tags, "
+        f"{len(links)} javascript: links, raw {','.join(raw) or 'none'}, longest name {longest}"
+    )
+
+
+def sheets_obey(books: list[Path]) -> str:
+    """Cells a spreadsheet would take as formulas once edited, or would obey: text starting with
+    = + - @ without Excel's quote prefix, control and bidi characters, text cut at 32,767."""
+    from openpyxl import load_workbook
+
+    unquoted, raw, cut = 0, set(), 0
+    for book in books:
+        for sheet in load_workbook(book).worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f" and not str(cell.value).startswith(("=SUMIF", "=E")):
+                        unquoted += 1
+                    if not isinstance(cell.value, str) or cell.data_type != "s":
+                        continue
+                    value = cell.value
+                    if value.startswith(("=", "+", "-", "@")) and not cell.quotePrefix:
+                        unquoted += 1
+                    raw.update(raw_text(value))
+                    raw.update(re.findall(r"_x00[01][0-9A-F]_", value))
+                    cut += len(value) >= 32767
+    return (
+        f"{len(books)} workbooks: {unquoted} cells taken as formulas once edited, "
+        f"raw {','.join(sorted(raw)) or 'none'}, {cut} cut silently at 32767"
+    )
+
+
+def case_report_loop(work, pbgen, env, seconds):
+    folder = symlink_loops(work / "filings")
+    os.mkfifo(folder / "pipe.yaml")
+    (folder / "zero.yaml").symlink_to("/dev/zero")
+    result = run([*pbgen, "report", folder.name, "-o", "out", "--feedback"], work, env, seconds)
+    said = "Traceback" if "Traceback" in result.out + result.err else _said(result, last=True)
+    return result, said
+
+
+def case_report_enormous(work, pbgen, env, seconds):
+    folder = work / "filings"
+    folder.mkdir()
+    for number in range(999):
+        department_filing(folder / f"{number:04d}.yaml", f"部门{number:04d}", number)
+    long_filing(folder / "enormous.yaml", 45)
+    result = run(
+        [*pbgen, "report", folder.name, "-o", "out", "-f", "html,xlsx"], work, env, seconds
+    )
+    page = work / "out" / "审核报告.html"
+    size = f"page {page.stat().st_size / 2**20:.1f} MB; " if page.is_file() else ""
+    return result, size + _said(result, last=True)
+
+
+def case_book_names(work, pbgen, env, seconds):
+    names = {**HOSTILE_NAMES, "long": "长" * 3000}
+    folder = hostile_departments(work / "filings", names)
+    result = run(
+        [*pbgen, "render", folder.name, "-o", "out", "-f", "pdf", "--book", "book.pdf"],
+        work, env, seconds,
+    )  # fmt: skip
+    book = work / "book.pdf"
+    if not book.is_file():
+        return result, "no book; " + _said(result, last=True)
+    import pikepdf
+
+    with pikepdf.open(book) as pdf, pdf.open_outline() as outline:
+        titles, stack = [], list(outline.root)
+        while stack:
+            item = stack.pop()
+            titles.append(item.title)
+            stack.extend(item.children)
+    front = subprocess.run(["pdftotext", "-f", "2", "-l", "3", book, "-"], capture_output=True,
+                           text=True).stdout  # fmt: skip
+    raw = raw_text("".join(titles) + front.replace("\f", ""))  # pdftotext: \f between pages
+    longest = max(len(title) for title in titles)
+    terminal = raw_text(result.out + result.err)
+    return result, (
+        f"bookmarks and 目录 raw: {','.join(raw) or 'none'}; longest bookmark {longest}; "
+        f"terminal raw: {','.join(terminal) or 'none'}"
+    )
+
+
 CASES = [
     Case("layout common -> elsewhere", case_common_symlink),
     Case("Word template's external links", case_linked_docx),
@@ -562,6 +728,10 @@ CASES = [
     Case("diff -- --output=FILE", case_diff_option),
     Case("commit hook, filing named -dash", case_hook_dash),
     Case("check a folder with symlink loops", case_symlink_loop),
+    Case("report: hostile names", case_report_names),
+    Case("report: loops, a pipe, /dev/zero", case_report_loop),
+    Case("report: 1000 filings + one of 45 MB", case_report_enormous),
+    Case("book: hostile names", case_book_names),
 ]  # fmt: skip
 
 
