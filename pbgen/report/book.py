@@ -48,10 +48,12 @@ class Chapter:
 
     @property
     def title(self) -> str:
+        """How the 目录 and the bookmarks name it: its department (else its file), year and
+        layout, each as the report shows a text (``shown``)."""
         parts = (
-            self.department or Path(self.file).name,
+            shown(self.department or Path(self.file).name),
             self.year and f"{self.year}年",
-            self.layout,
+            shown(self.layout),
         )
         return " ".join(str(part) for part in parts if part)
 
@@ -231,7 +233,7 @@ def _outline(book, pages, chapters: list[Chapter], sources: list) -> None:
         for chapter, source in zip(chapters, sources, strict=True):
             if not chapter.pages:
                 continue
-            item = pikepdf.OutlineItem(shown(chapter.title), chapter.first_page - 1)
+            item = pikepdf.OutlineItem(chapter.title, chapter.first_page - 1)
             for name, page in zip(chapter.projects, _project_pages(chapter, source), strict=True):
                 item.children.append(
                     pikepdf.OutlineItem(shown(name), chapter.first_page - 1 + page)
