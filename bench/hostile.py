@@ -286,6 +286,14 @@ def hostile_departments(folder: Path, names: dict[str, str] | None = None) -> Pa
     return folder
 
 
+def flat_filing(path: Path, megabytes: float) -> Path:
+    """A filing of ``megabytes`` MB whose units are a list of one-character values: within
+    pbgen.load's 50 MB, but ~460 bytes of memory to read for each byte of it."""
+    count = int(megabytes * 2**20 / 2)
+    path.write_text("pbgen: 3\nyear: 2024\nunits: [" + ",".join(["1"] * count) + "]\n", "utf-8")
+    return path
+
+
 def raw_text(text: str) -> list[str]:
     """What a page or sheet would obey rather than show: control and bidi characters."""
     return sorted(
@@ -673,6 +681,7 @@ def case_report_enormous(work, pbgen, env, seconds):
     for number in range(999):
         department_filing(folder / f"{number:04d}.yaml", f"部门{number:04d}", number)
     long_filing(folder / "enormous.yaml", 45)
+    flat_filing(folder / "flat.yaml", 12)
     result = run(
         [*pbgen, "report", folder.name, "-o", "out", "-f", "html,xlsx"], work, env, seconds
     )
@@ -730,7 +739,7 @@ CASES = [
     Case("check a folder with symlink loops", case_symlink_loop),
     Case("report: hostile names", case_report_names),
     Case("report: loops, a pipe, /dev/zero", case_report_loop),
-    Case("report: 1000 filings + one of 45 MB", case_report_enormous),
+    Case("report: 1000 + 45 MB + 12 MB list", case_report_enormous),
     Case("book: hostile names", case_book_names),
 ]  # fmt: skip
 

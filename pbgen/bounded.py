@@ -68,7 +68,15 @@ def limits_for(size: int) -> Limits:
 
 
 class Exceeded(PbgenError):
-    """A job ended by its limits, or by its worker's death: nothing was made."""
+    """A job ended by its limits, or by its worker's death: nothing was made. ``kind`` says
+    which: "time", "memory", "recursion" or "died" (a caller may word it for its own job)."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+    def __reduce__(self):  # pickled with its kind (args holds only the message)
+        return type(self), (str(self), self.kind)
 
 
 class Cancelled(Exception):
@@ -123,12 +131,14 @@ class Worker:
                 where = f"（{value}）" if value else ""
                 raise Exceeded(
                     f"{what}用尽了 {_gigabytes(limits.memory or 0)} 的内存上限{where}，已停止，"
-                    "未生成：多半是模板生成了过长的文字。请检查这个模板。"
+                    "未生成：多半是模板生成了过长的文字。请检查这个模板。",
+                    "memory",
                 )
             if status == "recursion":
                 raise Exceeded(
                     f"{what}调用自己的层数太多（{value}：宏或 include 的递归没有尽头），已停止，"
-                    "未生成。请检查这个模板的宏（macro）和 include。"
+                    "未生成。请检查这个模板的宏（macro）和 include。",
+                    "recursion",
                 )
             raise RemoteFault(value)
 
@@ -143,7 +153,8 @@ class Worker:
                 raise Exceeded(
                     f"{what}在 {limits.seconds:.0f} 秒的时限内没有完成，已停止，未生成："
                     "多半是模板里有不会结束的循环或递归。请检查这个模板；"
-                    "文件本身很长时，请拆分成几份。"
+                    "文件本身很长时，请拆分成几份。",
+                    "time",
                 )
             ready = wait([connection, self._process.sentinel], min(remaining, POLL))
             if connection in ready:
@@ -163,7 +174,8 @@ class Worker:
         cap = f"（内存上限 {_gigabytes(limits.memory)}）" if limits.memory else ""
         return Exceeded(
             f"{what}的进程意外终止（{how}），未生成：常见原因是内存不足{cap}。"
-            "请检查这个模板，或减少并行数（-j 1）后重试。"
+            "请检查这个模板，或减少并行数（-j 1）后重试。",
+            "died",
         )
 
     def _started(self):
