@@ -113,6 +113,11 @@ KitFolder = Annotated[
 ]
 
 
+DepartmentFolder = Annotated[
+    Path, typer.Option("--dir", metavar="文件夹", help="部门的文件夹；默认为当前文件夹。")
+]
+
+
 def _fail(error: PbgenError) -> typer.Exit:
     """The error's message (what the user wrote in it shown, never obeyed), and its exit."""
     typer.echo(visible(str(error)), err=True)
@@ -1040,9 +1045,7 @@ def kit_use(
         str | None,
         typer.Option("--version", metavar="版本", help="要用的版本；默认为最新。"),
     ] = None,
-    folder: Annotated[
-        Path, typer.Option("--dir", metavar="文件夹", help="部门的文件夹；默认为当前文件夹。")
-    ] = Path("."),
+    folder: DepartmentFolder = Path("."),
 ) -> None:
     """让本部门用这个 kit：写进 pbgen.toml（固定版本），kit 存在本机，离线也能用。"""
     from pbgen.kitstore import use
@@ -1073,9 +1076,7 @@ def kit_update(
         str | None,
         typer.Option("--from", metavar="来源", help="新的来源（如财政局发来的新压缩包）。"),
     ] = None,
-    folder: Annotated[
-        Path, typer.Option("--dir", metavar="文件夹", help="部门的文件夹；默认为当前文件夹。")
-    ] = Path("."),
+    folder: DepartmentFolder = Path("."),
 ) -> None:
     """把本部门的 kit 升级到新版本，并说明改了什么（版式、指标体系、规则、表格）。"""
     from pbgen.kitstore import update

@@ -82,7 +82,9 @@ def read_model(file, model: type[BaseModel], error: type[Exception], what: str, 
             raise error(f"{file}：{what}超过 {MAX_DATA_BYTES // 1024} KB，不像 pbgen 的数据文件。")
         text = file.read_text(encoding="utf-8")
         if any(isinstance(token, yaml.AliasToken) for token in yaml.scan(text, Loader=BaseLoader)):
-            raise error(f"{file}：{what}里有 YAML 别名（*名字），pbgen 的数据文件不用它，请写出内容。")
+            raise error(
+                f"{file}：{what}里有 YAML 别名（*名字），pbgen 的数据文件不用它，请写出内容。"
+            )
         data = yaml.load(text, Loader=BaseLoader)
     except (OSError, UnicodeDecodeError) as problem:
         raise error(f"{file}：无法读取{what}（{problem}）。") from None

@@ -28,7 +28,7 @@ from pbgen.check import check
 from pbgen.context import build_context
 from pbgen.errors import InputError, PbgenError
 from pbgen.findings import Finding, has_errors, visible
-from pbgen.formats import FORMATS
+from pbgen.formats import FORMATS, Format, register
 from pbgen.kitstore import kit_for
 from pbgen.layouts import layout_for
 from pbgen.load import load, looks_like_filing
@@ -294,7 +294,7 @@ def render_in_memory(
         render_job,
         filing,
         chosen,
-        list(formats),
+        [FORMATS[name] for name in formats],
         file,
         build_timestamp(filing.year),
         draft,
@@ -317,12 +317,16 @@ def _templates_of(chosen, file: Path | str) -> str:
     return f"{file}：版式「{chosen.name}」的模板（{chosen.folder}）"
 
 
-def render_job(filing, chosen, formats: list[str], file: str, timestamp: datetime, draft=False):
-    """``render_in_memory``'s work, in the worker (or in another job there: the preview's)."""
+def render_job(filing, chosen, formats: list[Format], file: str, timestamp: datetime, draft=False):
+    """``render_in_memory``'s work, in the worker (or in another job there: the preview's).
+    The formats come as they are registered where the work was asked for: one a plugin
+    registered there renders here too."""
+    for format_ in formats:
+        register(format_)
     chosen.refuse_missing(filing, file)
     context = build_context(filing, chosen)
     context["draft"] = bool(draft)
-    return chosen.render(context, formats, timestamp)
+    return chosen.render(context, [format_.name for format_ in formats], timestamp)
 
 
 RENDER_MAX_BYTES = 10 * 2**20  # 5000 projects are ~7 MB and render in ~12 min (bench/scale.py)

@@ -121,6 +121,8 @@ def sandboxed(folder: Path | None = None, **options):
     jinja2, sandbox, _ = _sandbox()
     loader = jinja2.FunctionLoader(FolderLoader(folder).source) if folder is not None else None
     return sandbox(loader=loader, undefined=jinja2.StrictUndefined, **options)
+
+
 @contextmanager
 def explained(template: Path | str):
     """A template's own mistakes, raised inside, as ``TemplateError`` naming ``template``; a

@@ -28,6 +28,7 @@ from pbgen import bounded
 from pbgen.editors import pdfjs
 from pbgen.errors import PbgenError
 from pbgen.findings import as_dict
+from pbgen.formats import FORMATS
 from pbgen.pipeline import build_timestamp, check_file, choose_layout, render_in_memory, render_job
 
 PAGE = Path(__file__).with_name("preview.html")
@@ -87,7 +88,8 @@ def preview_job(path: Path, layout: str | None, template_dir: Path | None, live:
         chosen = choose_layout(result.loaded, layout, template_dir)
         filing = result.loaded.filing
         timestamp = build_timestamp(filing.year)
-        rendered = render_job(filing, chosen, ["pdf"], str(path), timestamp, result.failed)
+        pdf = [FORMATS["pdf"]]
+        rendered = render_job(filing, chosen, pdf, str(path), timestamp, result.failed)
     except PbgenError as problem:
         return Checked(findings, error=f"{problem}\n显示的是上一次生成的版本。")
     return Checked(findings, rendered.files["pdf"], rendered.pages)

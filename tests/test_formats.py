@@ -27,19 +27,35 @@ def test_the_built_in_formats():
     ]
 
 
+MODULES = "('pbgen.render_docx', 'pbgen.render_pdf', 'pbgen.render_xlsx', 'weasyprint', 'openpyxl')"
+
+
 def test_a_renderer_loads_when_its_format_is_asked_for():
-    """Asking for the DOCX loads the Word renderer, and neither WeasyPrint nor openpyxl."""
-    code = (
+    """Asking for the DOCX loads the Word renderer, and neither WeasyPrint nor openpyxl: in the
+    worker that renders (``render_job``), and in the process that asked (``render_file``),
+    which renders nothing itself."""
+    worker = (
+        "import sys\n"
+        "from pbgen.formats import FORMATS\n"
+        "from pbgen.load import load\n"
+        "from pbgen.pipeline import build_timestamp, choose_layout, render_job\n"
+        f"loaded = load({str(CLEAN)!r})\n"
+        "chosen = choose_layout(loaded, 'gongkai')\n"
+        "render_job(loaded.filing, chosen, [FORMATS['docx']], '', build_timestamp(2024))\n"
+        f"print('LOADED', sorted(m for m in {MODULES} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", worker], capture_output=True, text=True, cwd=ROOT)
+    assert "LOADED ['pbgen.render_docx']" in done.stdout, done.stdout + done.stderr
+    asking = (
         "import sys\n"
         "from pbgen.pipeline import render_file\n"
         f"render_file({str(CLEAN)!r}, {str(ROOT / 'output' / 'formats-test')!r}, ['docx'],"
         " layout='gongkai')\n"
-        "print('LOADED', sorted(m for m in ('pbgen.render_docx', 'pbgen.render_pdf',"
-        " 'pbgen.render_xlsx', 'weasyprint', 'openpyxl') if m in sys.modules))"
+        f"print('LOADED', sorted(m for m in {MODULES} if m in sys.modules))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run([sys.executable, "-c", asking], capture_output=True, text=True, cwd=ROOT)
     shutil.rmtree(ROOT / "output" / "formats-test", ignore_errors=True)
-    assert "LOADED ['pbgen.render_docx']" in done.stdout, done.stdout + done.stderr
+    assert "LOADED []" in done.stdout, done.stdout + done.stderr
 
 
 def render(context: dict, layout, timestamp) -> Output:
