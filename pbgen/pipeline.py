@@ -283,13 +283,14 @@ def render_file(
 
 
 def render_in_memory(
-    filing, chosen, formats: Sequence[str], file: str = "", draft=False, cancelled=None
+    filing, chosen, formats: Sequence[str], file: str = "", draft=False, cancelled=None, size=None
 ):
     """context → render, nothing written: the ``Rendered`` bytes ``render_file`` writes and
     ``pbgen watch`` shows. Refuses a filing that lacks what the layout needs. ``draft`` (the
     filing has check errors) is the context's ``draft``: the templates mark every page 草稿. A
     layout's templates are others' code: they run in a worker process bounded in time and
-    memory (``pbgen.bounded``); ``cancelled()`` true stops it (``bounded.Cancelled``)."""
+    memory (``pbgen.bounded``), by ``file``'s size (``size`` bytes when the filing is an
+    editor's text); ``cancelled()`` true stops it (``bounded.Cancelled``)."""
     return bounded.run(
         render_job,
         filing,
@@ -298,7 +299,7 @@ def render_in_memory(
         file,
         build_timestamp(filing.year),
         draft,
-        limits=_limits(file),
+        limits=_limits(file) if size is None else bounded.limits_for(size),
         what=_templates_of(chosen, file),
         cancelled=cancelled,
     )
