@@ -50,10 +50,14 @@ class Analysis:
         return self.source.data if self.source is not None else None
 
 
+MAX_SHOWN = 1000  # findings an editor is sent; a text with 600,000 took minutes to place
+
+
 def analyze(text: str, file: Path) -> Analysis:
     """Check ``text`` as the filing ``file``. A YAML file that is not a filing (a CI recipe,
     pbgen.toml's neighbours) gets no findings: pbgen has nothing to say about it."""
-    return _located(text, file, *_checked(text, file, keep_nodes=True))
+    source, result, book = _checked(text, file, keep_nodes=True)
+    return _located(text, file, source, _capped(result), book)
 
 
 def analyze_bounded(text: str, file: Path, cancelled: Callable[[], bool]) -> Analysis:
@@ -87,7 +91,20 @@ def check_text(text: str, file: Path, keep_filing: bool) -> CheckResult:
     """``analyze``'s check without the YAML nodes, in the bounded worker: what pickles back
     is the findings, and the loaded filing only when ``keep_filing``."""
     _, result, _ = _checked(text, file, keep_nodes=False)
-    return result if keep_filing else replace(result, loaded=None)
+    return _capped(result if keep_filing else replace(result, loaded=None))
+
+
+def _capped(result: CheckResult) -> CheckResult:
+    """The first ``MAX_SHOWN`` findings, and one that counts the rest."""
+    rest = len(result.findings) - MAX_SHOWN
+    if rest <= 0:
+        return result
+    message = (
+        f"还有 {rest} 个问题没有列出（编辑器里只列前 {MAX_SHOWN} 个）：先改正列出的，"
+        "其余的会接着列出；pbgen check 列出全部。"
+    )
+    first = [*result.findings[:MAX_SHOWN], Finding(result.file, 1, 1, "file", "error", "", message)]
+    return replace(result, findings=first)
 
 
 def _checked(

@@ -5,7 +5,7 @@ digested in turn, and let go (its model and YAML marks weigh ~100 times its dige
 kept in 元, exact; the report shows them in one unit.
 
 A filing past ``IN_PROCESS_BYTES`` is digested in pbgen's bounded worker (``pbgen.bounded``):
-``pbgen.load`` takes up to 50 MB, and 50 MB of one-character values would take ~25 GB to read;
+``pbgen.load`` takes up to 50 MB, and 3 MB of one-character values take 3.3 GB to read;
 there its memory and time are capped, and a filing past them is one that cannot be read, while
 the report goes on with the others.
 """

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import queue
+import re
 import shutil
 import time
 import urllib.error
@@ -19,6 +20,7 @@ import pytest
 import yaml
 
 from lsp.client import Client, position, text_at
+from pbgen.lsp.analysis import MAX_SHOWN
 from pbgen.pipeline import check_file
 from pbgen.watch import LIVE_MAX_BYTES
 
@@ -458,6 +460,26 @@ def test_a_text_that_takes_gigabytes_to_check_is_checked_bounded_and_the_server_
         end = position(flat, len(flat))
         version = client.change(uri, (0, 0), end, CLEAN.read_text("utf-8"))
         assert client.diagnostics(uri, version, timeout=10) == []
+    finally:
+        client.close()
+
+
+def test_a_text_with_a_hundred_thousand_problems_gets_the_first_thousand_and_a_count(tmp_path):
+    """0.2 MB of one-character values on one line, checked in the server's own process: 100,000
+    findings, placed one by one, took minutes; the editor gets the first 1,000 and one finding
+    counting the rest, in seconds."""
+    path = shutil.copy(CLEAN, tmp_path / "示例县政协-2024.yaml")
+    flat = hostile().flat_filing(tmp_path / "flat.yaml", 0.2).read_text("utf-8")
+    client = Client(tmp_path)
+    try:
+        uri = client.open(Path(path), flat)
+        shown = client.diagnostics(uri, 1, timeout=60)
+        assert len(shown) == MAX_SHOWN + 1
+        rest = re.match(
+            r"还有 (\d+) 个问题没有列出（编辑器里只列前 1000 个）", shown[-1]["message"]
+        )
+        assert rest and int(rest[1]) > 100_000
+        assert peak_megabytes(client.process) < 600
     finally:
         client.close()
 

@@ -11,7 +11,7 @@ from conftest import hostile, pbgen
 
 
 def test_a_filing_that_would_take_gigabytes_to_read_is_stopped_and_the_others_reported(tmp_path):
-    """3 MB of one-character values (within pbgen.load's 50 MB) took 7 GB and 5 minutes to
+    """3 MB of one-character values (within pbgen.load's 50 MB) took 3.3 GB and a minute to
     read and judge in the report's own process; read in the bounded worker, it is stopped at its
     memory cap and reported as a file that cannot be read, saying why."""
     folder = tmp_path / "filings"
