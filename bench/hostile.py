@@ -643,6 +643,8 @@ def case_report_names(work, pbgen, env, seconds):
     )  # fmt: skip
     if "Traceback" in result.out + result.err:
         return result, "Traceback: " + result.err.strip().splitlines()[-1][:90]
+    if not (work / "out" / "审核报告.html").is_file():
+        return result, "no page; " + _said(result, last=True)
     return result, "; ".join([page_obeys(work / "out" / "审核报告.html"),
                               sheets_obey(sorted((work / "out").rglob("*.xlsx")))])  # fmt: skip
 
@@ -907,7 +909,11 @@ def _lsp(work: Path, pbgen, env, seconds, text: str, action):
     found: list[str] = []
 
     def during(process):
-        editor = Editor(process, work)
+        try:
+            editor = Editor(process, work)
+        except OSError:  # a pbgen without a language server
+            found.append("no server")
+            return
         uri = path.as_uri()
         start = time.monotonic()
         editor.send({"method": "textDocument/didOpen", "params": {"textDocument": {

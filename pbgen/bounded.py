@@ -79,6 +79,22 @@ class Exceeded(PbgenError):
         return type(self), (str(self), self.kind)
 
 
+def too_much_to_read(stopped: Exceeded, limits: Limits, size: int, doing: str) -> str:
+    """Why a file read in the worker (the report's digest, the language server's check) was
+    stopped, as the clerk reads it: no real filing comes near the limits."""
+    what = {
+        "time": f"超过了 {limits.seconds:.0f} 秒的时限",
+        "memory": f"用尽了 {(limits.memory or 0) / 2**30:.1f} GB 的内存上限",
+    }.get(
+        stopped.kind,
+        f"的进程意外终止（常见原因是用尽了 {(limits.memory or 0) / 2**30:.1f} GB 的内存上限）",
+    )
+    return (
+        f"{doing}这份文件（{size / 2**20:.1f} MB）{what}，已停止：一份绩效文本用不到这么多"
+        "（一千个项目约 1.4 MB）。请确认选对了文件，或把它拆成几份。"
+    )
+
+
 class Cancelled(Exception):
     """The caller asked the job to stop (a newer save came): not a failure."""
 
@@ -241,6 +257,9 @@ def _serve(connection, parent: int) -> None:
             return
         os.environ.clear()
         os.environ.update(environment)
+        # past the cap, a Rust library's panic (pydantic-core's, when an allocation fails) that
+        # tries to capture a backtrace fails to allocate again and hangs: it must abort instead
+        os.environ["RUST_BACKTRACE"] = "0"
         _cap(memory)
         try:
             outcome = ("ok", function(*args))

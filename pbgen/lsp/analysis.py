@@ -74,14 +74,7 @@ def analyze_bounded(text: str, file: Path, cancelled: Callable[[], bool]) -> Ana
             limits=limits, what=f"检查 {file}", cancelled=cancelled,
         )  # fmt: skip
     except bounded.Exceeded as stopped:
-        what = {
-            "time": f"超过了 {limits.seconds:.0f} 秒的时限",
-            "memory": f"用尽了 {(limits.memory or 0) / 2**30:g} GB 的内存上限",
-        }.get(stopped.kind, "的进程意外终止")
-        message = (
-            f"检查这份文件（{size / 2**20:.1f} MB）{what}，已停止：一份绩效文本用不到这么多"
-            f"（一千个项目约 1.4 MB）。请确认打开的是对的文件，或把它拆成几份后用 pbgen check 检查。"
-        )
+        message = bounded.too_much_to_read(stopped, limits, size, "检查")
         result = CheckResult(str(file), [Finding(str(file), 1, 1, "file", "error", "", message)],
                              readable=False)  # fmt: skip
     return _located(text, file, None, result, rulebook(file, None))

@@ -208,14 +208,7 @@ def bounded_digest(path: Path | str, kit: Kit | None = None) -> Digest:
     try:
         return bounded.run(digest, path, kit, limits=limits, what=str(path))
     except bounded.Exceeded as stopped:
-        what = {
-            "time": f"超过了 {limits.seconds:.0f} 秒的时限",
-            "memory": f"用尽了 {limits.memory / 2**30:.1f} GB 的内存上限",
-        }.get(stopped.kind, "的进程意外终止")
-        message = (
-            f"读取和检查这份文件（{size / 2**20:.0f} MB）{what}，已停止：一份绩效文本用不到这么多"
-            "（一千个项目约 1.4 MB）。请确认选对了文件，或把它拆成几份。"
-        )
+        message = bounded.too_much_to_read(stopped, limits, size, "读取和检查")
         return Digest(file=str(path), readable=False, items=[
             Item(Finding(str(path), 0, 0, "file", "error", "", message))
         ])  # fmt: skip
