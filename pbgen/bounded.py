@@ -11,9 +11,8 @@ pushing the machine into swap.
 
 The worker is started once (``spawn``: the same on every system, and safe beside the preview's
 threads) and reused, warm; one that was ended is replaced at the next job. It ends with the
-process that started it, however that ends. As with any ``spawn``, a script that calls pbgen's
-API must keep its own top level under ``if __name__ == "__main__":`` (the worker imports it);
-pbgen's commands do.
+process that started it, however that ends. It runs pbgen's functions only, so it never imports
+the caller's main module (as ``spawn`` otherwise would).
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import functools
 import os
 import pickle
 import signal
@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pbgen import office_pool
 from pbgen.errors import PbgenError
 
 try:
@@ -107,6 +108,25 @@ def _gigabytes(size: int) -> str:
     return f"{size / 2**30:g} GB"
 
 
+@contextlib.contextmanager
+def _main_hidden():
+    """The worker runs pbgen's own functions only: it need not import the caller's main module,
+    which ``spawn`` would (the ``pbgen`` script: typer and the whole CLI, 0.1 s on the way to
+    the first job; a caller's script that does its work at the top level: that work again)."""
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = main.__dict__.get("__spec__"), main.__dict__.pop("__file__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__spec__ = saved[0]
+        if saved[1] is not None:
+            main.__file__ = saved[1]
+
+
 class Worker:
     """One process that runs jobs one at a time, each bounded (``run``). Threads may share it:
     jobs wait for each other."""
@@ -116,6 +136,7 @@ class Worker:
         self._process = None
         self._connection = None
         self._owner = 0  # the pid that started the worker: a forked child starts its own
+        self._begun = 0  # jobs sent by ``begin`` whose answers are still to be read
 
     def run(
         self,
@@ -134,6 +155,9 @@ class Worker:
             connection = self._started()
             connection.send((function, args, dict(os.environ), limits.memory))
             try:
+                for _ in range(self._begun):  # answered before ours: nobody waits for them
+                    self._answer(connection, limits, what, cancelled)
+                self._begun = 0
                 status, value = self._answer(connection, limits, what, cancelled)
             except BaseException:
                 self._stop()  # a job abandoned, for whatever reason, never runs on
@@ -157,6 +181,14 @@ class Worker:
                     "recursion",
                 )
             raise RemoteFault(value)
+
+    def begin(self, function: Callable[..., Any], *args) -> None:
+        """Start ``function(*args)`` in the worker and return at once: work the next ``run``
+        will need (loading the renderers) done meanwhile, on another core. Its answer is
+        dropped; it counts against the time of the next job."""
+        with self._lock:
+            self._started().send((function, args, dict(os.environ), MEMORY))
+            self._begun += 1
 
     def _answer(self, connection, limits: Limits, what: str, cancelled) -> tuple[str, Any]:
         """The worker's answer, once it comes within the job's time."""
@@ -198,6 +230,7 @@ class Worker:
         """The connection to a running worker: this process's own, started if need be."""
         if self._owner != os.getpid():  # never started, or inherited through a fork
             self._process = self._connection = None
+            self._begun = 0
         if self._process is None or not self._process.is_alive():
             self._stop()
             import multiprocessing  # here, not above: `pbgen check` never starts a worker
@@ -205,9 +238,13 @@ class Worker:
             context = multiprocessing.get_context("spawn")
             ours, theirs = context.Pipe()
             self._process = context.Process(
-                target=_serve, args=(theirs, os.getpid()), name="pbgen-render", daemon=True
+                target=_serve,
+                args=(theirs, os.getpid(), office_pool.current().shared),
+                name="pbgen-render",
+                daemon=True,
             )
-            self._process.start()
+            with _main_hidden():
+                self._process.start()
             theirs.close()
             self._connection, self._owner = ours, os.getpid()
         return self._connection
@@ -217,6 +254,7 @@ class Worker:
         temporary files), then SIGKILL."""
         process, connection = self._process, self._connection
         self._process = self._connection = None
+        self._begun = 0
         if connection is not None:
             connection.close()
         if process is None or self._owner != os.getpid():
@@ -237,19 +275,47 @@ _worker = Worker()
 atexit.register(_worker.close)
 
 
+_own = threading.local()  # a thread's own worker, while it has one (``separate``)
+
+
+@contextlib.contextmanager
+def separate():
+    """This thread's jobs run in a worker of its own, ended when the block ends: a batch's
+    threads render side by side, each in its process."""
+    _own.worker = Worker()
+    try:
+        yield
+    finally:
+        worker = _own.worker
+        del _own.worker
+        worker.close()
+
+
+def _current() -> Worker:
+    return getattr(_own, "worker", None) or _worker
+
+
 def run(function: Callable[..., Any], *args, limits: Limits, what: str, cancelled=None) -> Any:
-    """``Worker.run`` on this process's worker."""
-    return _worker.run(function, *args, limits=limits, what=what, cancelled=cancelled)
+    """``Worker.run`` on this thread's worker (``separate``), else this process's."""
+    return _current().run(function, *args, limits=limits, what=what, cancelled=cancelled)
+
+
+def begin(function: Callable[..., Any], *args) -> None:
+    """``Worker.begin`` on this thread's worker (``separate``), else this process's."""
+    _current().begin(function, *args)
 
 
 # -- in the worker ---------------------------------------------------------------------------------
 
 
-def _serve(connection, parent: int) -> None:
-    """The worker's loop: a job in, its outcome out, until the pipe closes."""
+def _serve(connection, parent: int, offices) -> None:
+    """The worker's loop: a job in, its outcome out, until the pipe closes. It lays DOCX out
+    in the offices of the process that started it (``offices``): started there when a
+    document first asks, shared by all its workers."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent decides
     signal.signal(signal.SIGTERM, exit_on_signal)
     end_with(parent)
+    office_pool.use(offices)
     while True:
         try:
             function, args, environment, memory = connection.recv()
@@ -277,6 +343,24 @@ def _serve(connection, parent: int) -> None:
             connection.send(outcome)
         except Exception:  # a result that does not pickle is a fault of pbgen
             connection.send(("fault", traceback.format_exc()))
+        del outcome
+        _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Return to the system what a job freed: glibc keeps freed memory for the process, and a
+    worker would stay at its largest filing's size (~40 MB more)."""
+    trim = getattr(_libc(), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _libc():
+    try:
+        return ctypes.CDLL(None)
+    except OSError:
+        return None
 
 
 def _cap(memory: int | None) -> None:

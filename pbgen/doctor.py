@@ -9,14 +9,13 @@ are data). Every fix is given for this system.
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from pbgen import embolden, justify
-from pbgen.docx_pages import libreoffice
 from pbgen.fontcover import BLOCKS, coverage, font_stacks
+from pbgen.office_pool import libreoffice, office_python, uno_loads
 from pbgen.pdf_engine import (
     PdfEngineMissing,
     font_configuration,
@@ -57,10 +56,10 @@ LIBREOFFICE_FIX = for_this_system(
     "brew install --cask libreoffice",
     "从 https://zh-cn.libreoffice.org 下载安装",
 )
-POPPLER_FIX = for_this_system(
-    "sudo apt-get install poppler-utils",
-    "brew install poppler",
-    "在「MSYS2 UCRT64」窗口运行 pacman -S mingw-w64-ucrt-x86_64-poppler，把 C:\\msys64\\ucrt64\\bin 加入 PATH",
+UNO_FIX = for_this_system(
+    "sudo apt-get install python3-uno",
+    "重新安装 LibreOffice（它自带的 Python 能连接 LibreOffice）",
+    "重新安装 LibreOffice（它自带的 Python 能连接 LibreOffice）",
 )
 
 
@@ -201,25 +200,33 @@ def harfbuzz_check() -> Check:
 
 
 def office_checks() -> list[Check]:
-    """LibreOffice and poppler are optional: with both, the DOCX 目录 carries page numbers."""
+    """LibreOffice is optional: with it, the DOCX 目录 carries page numbers; with the Python
+    that connects to it (python3-uno), one LibreOffice is kept for a whole batch."""
     soffice = libreoffice()
-    pdfinfo = shutil.which("pdfinfo")
-    return [
+    checks = [
         Check(
             "LibreOffice（可选：DOCX 目录页码）",
             bool(soffice),
             soffice or "未安装：DOCX 目录留空页码，由 Word 打开时填入",
             "" if soffice else LIBREOFFICE_FIX,
             required=False,
-        ),
-        Check(
-            "poppler（可选：DOCX 目录页码）",
-            bool(pdfinfo),
-            pdfinfo or "未安装",
-            "" if pdfinfo else POPPLER_FIX,
-            required=False,
-        ),
+        )
     ]
+    if soffice:
+        python = office_python(soffice)
+        kept = python is not None and uno_loads(python)
+        checks.append(
+            Check(
+                "LibreOffice 常驻（可选：批量生成 DOCX）",
+                kept,
+                f"{python} 能连接 LibreOffice"
+                if kept
+                else "不可用：每份 DOCX 单独启动 LibreOffice，较慢",
+                "" if kept else UNO_FIX,
+                required=False,
+            )
+        )
+    return checks
 
 
 def coverage_check(css: Path) -> Check:

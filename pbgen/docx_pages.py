@@ -2,63 +2,42 @@
 
 A DOCX is never laid out by pbgen itself, so LibreOffice is the only honest source of its page
 numbers (the PDF's layout differs: tables move to the next page in one and not the other).
-LibreOffice exports the bookmarks as named PDF destinations; ``pdfinfo -dests`` lists their
-pages.
+LibreOffice, kept running by ``pbgen.office_pool``, exports the bookmarks as named PDF
+destinations; pikepdf reads their pages (no poppler: Windows has none).
 
 LibreOffice's time and memory grow faster than the document (1000 projects: 40 s and 430 MB;
 5000: past 1.6 GB and any sensible timeout), so a long DOCX is laid out in parts: its body is
 cut before paragraphs that start a new page (a 绩效目标表's title: ``pageBreakBefore``, its
 own or its style's) in its last section, so that each part begins at the top of a page as it
-does in the whole. One LibreOffice converts the parts one after another; a heading's page is
-its page in its part plus the pages of the parts before.
+does in the whole. The parts are laid out one after another; a heading's page is its page in
+its part plus the pages of the parts before.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
-import os
-import re
-import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import zipfile
-from functools import cache
+from collections.abc import Iterator
 from pathlib import Path
 
 from docx.oxml.ns import qn
 from lxml import etree
 
+from pbgen import office_pool
 from pbgen.docx_body import complete_children, declarations, serialized
 from pbgen.errors import PbgenError
+from pbgen.office_pool import NoUno, OfficeTimeout, OfficeUnavailable, libreoffice
 
-PDF_WITH_BOOKMARKS = (
-    'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
-)
-DESTINATION = re.compile(r'\s*(?P<page>\d+)\s+\[.*\]\s+"(?P<name>[^"]+)"\s*$')  # pdfinfo -dests
-PAGES = re.compile(r"^Pages:\s+(\d+)\s*$", re.MULTILINE)  # pdfinfo
 DOCUMENT_XML = "word/document.xml"
 PART_BYTES = 2_000_000  # of body XML per part: ~120 绩效目标表, LibreOffice stays under 250 MB
-SECONDS = 60  # LibreOffice's time to start, and for each part (each takes a few seconds)
-
-# Where LibreOffice installs itself when it is not on PATH.
-SOFFICE_PLACES = (
-    Path("C:/Program Files/LibreOffice/program/soffice.exe"),
-    Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
-)
+SECONDS = 60  # LibreOffice's time for each part (each takes a few seconds)
 ADVICE = "；Word 打开时会提示更新目录"
 
 
 class NoPageNumbers(PbgenError):
     """Why the DOCX 目录 has no page numbers (the DOCX is made all the same)."""
-
-
-def libreoffice() -> str | None:
-    """LibreOffice's soffice: on PATH, else where its installer puts it (Windows, macOS)."""
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    return found or next((str(path) for path in SOFFICE_PLACES if path.is_file()), None)
 
 
 def docx_toc_pages(
@@ -68,38 +47,25 @@ def docx_toc_pages(
     (numbering from the page of the bookmark ``first_numbered``, else from the first page), the
     body laid out in parts of about ``part_bytes`` of XML. Raises ``NoPageNumbers`` saying why
     they cannot be had."""
-    soffice, pdfinfo = libreoffice(), shutil.which("pdfinfo")
-    if soffice is None or pdfinfo is None:
-        missing = "LibreOffice" if soffice is None else "poppler 的 pdfinfo"
+    if libreoffice() is None:
         raise NoPageNumbers(
-            f"DOCX 的目录没有页码：本机没有 {missing}，无法得知 DOCX 的分页{ADVICE}"
+            f"DOCX 的目录没有页码：本机没有 LibreOffice，无法得知 DOCX 的分页{ADVICE}"
             "（pbgen doctor 说明如何安装）。"
         )
     with tempfile.TemporaryDirectory(prefix="pbgen-toc-") as folder:
-        profile = offline_profile(Path(folder) / "profile")
-        convert = [*without_network(), soffice, profile, "--headless"]
-        convert += ["--convert-to", PDF_WITH_BOOKMARKS]
-        seconds = 0
         try:
             parts = cut_docx(docx, Path(folder), part_bytes)
-            seconds = SECONDS * (1 + len(parts))
-            _run([*convert, "--outdir", folder, *parts], seconds)
             found, before = {}, 0
-            for part in parts:
-                pdf = part.with_suffix(".pdf")
-                for page, name in _destinations(pdfinfo, pdf):
+            for pdf in _laid_out(parts, Path(folder)):
+                destinations, pages = pdf_destinations(pdf)
+                for page, name in destinations:
                     found.setdefault(name, before + page)
-                before += _pages(pdfinfo, pdf)
-        except subprocess.TimeoutExpired:
+                before += pages
+        except OfficeTimeout as why:
+            raise NoPageNumbers(f"DOCX 的目录没有页码：{why}这份 DOCX{ADVICE}。") from None
+        except (OSError, OfficeUnavailable, ValueError) as error:
             raise NoPageNumbers(
-                f"DOCX 的目录没有页码：LibreOffice 在 {seconds} 秒内没有排完这份 DOCX{ADVICE}。"
-            ) from None
-        except (OSError, subprocess.CalledProcessError, ValueError) as error:
-            why = error
-            if isinstance(error, subprocess.CalledProcessError):
-                why = f"{Path(error.cmd[0]).name} 退出码 {error.returncode}"
-            raise NoPageNumbers(
-                f"DOCX 的目录没有页码：LibreOffice 排版这份 DOCX 失败（{why}）{ADVICE}。"
+                f"DOCX 的目录没有页码：LibreOffice 排版这份 DOCX 失败（{error}）{ADVICE}。"
             ) from None
     # LibreOffice writes each non-alphanumeric character of a name as its hex code: _ → 5F
     named = [*anchors, *([first_numbered] if first_numbered else [])]
@@ -115,94 +81,42 @@ def docx_toc_pages(
     return {anchor: pages[anchor] - first + 1 for anchor in anchors}
 
 
-# LibreOffice's own settings for the documents it opens here: no linked content fetched (a
-# picture's URL), no link updated, no macro run. The DOCX holds no such link (docx_links):
-# these hold should one get through, and ``without_network`` holds should these not.
-OFFLINE_SETTINGS = {
-    ("org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks"): "true",
-    ("org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution"): "true",
-    ("org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel"): "3",
-    ("org.openoffice.Office.Writer/Content/Update", "Link"): "2",  # never
-    ("org.openoffice.Office.Writer/Content/Update", "Field"): "false",
-}
-
-
-def offline_profile(folder: Path) -> str:
-    """A fresh LibreOffice profile in ``folder`` with ``OFFLINE_SETTINGS``; the argument that
-    names it."""
-    items = "".join(
-        f'<item oor:path="/{path}"><prop oor:name="{name}" oor:op="fuse">'
-        f"<value>{value}</value></prop></item>"
-        for (path, name), value in OFFLINE_SETTINGS.items()
-    )
-    (folder / "user").mkdir(parents=True, exist_ok=True)
-    (folder / "user" / "registrymodifications.xcu").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
-        'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
-        f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{items}</oor:items>\n',
-        encoding="utf-8",
-    )
-    return f"-env:UserInstallation={folder.as_uri()}"
-
-
-@cache
-def without_network() -> list[str]:
-    """The command that runs LibreOffice with no network at all, where the system allows it:
-    Linux ``unshare`` into a network namespace of its own (as an unprivileged user through a
-    user namespace). Elsewhere, or where namespaces are not allowed: nothing (the profile's
-    settings and the DOCX without links still hold)."""
-    unshare = shutil.which("unshare")
-    if unshare is None or not sys.platform.startswith("linux"):
-        return []
-    for command in ([unshare, "-n"], [unshare, "-rn"]):
-        try:
-            probe = subprocess.run([*command, "true"], capture_output=True, timeout=10)
-        except (OSError, subprocess.SubprocessError):
-            continue
-        if probe.returncode == 0:
-            return command
-    return []
-
-
-def _run(command: list, seconds: float) -> None:
-    """Run LibreOffice; if it fails to finish in time, or pbgen is stopped meanwhile, end it
-    with every process it started: ``soffice`` is a launcher, and the ``soffice.bin`` it starts
-    would otherwise lay out on, for minutes, after pbgen has gone."""
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
+def _laid_out(parts: list[Path], folder: Path) -> Iterator[bytes]:
+    """The PDF of each part, in order: by the kept office, else (no LibreOffice Python to
+    keep one with) by a LibreOffice started for these parts."""
+    offices = office_pool.current()
     try:
-        code = process.wait(seconds)
-    finally:
-        if process.returncode is None:
-            if hasattr(os, "killpg"):
-                os.killpg(process.pid, signal.SIGKILL)
-            else:
-                process.kill()
-            process.wait()
-    if code:
-        raise subprocess.CalledProcessError(code, command)
+        first = offices.convert(parts[0].read_bytes(), SECONDS)
+    except NoUno:
+        office_pool.convert_once(parts, folder, SECONDS * (1 + len(parts)))
+        yield from (part.with_suffix(".pdf").read_bytes() for part in parts)
+        return
+    yield first
+    for part in parts[1:]:
+        yield offices.convert(part.read_bytes(), SECONDS)
 
 
-def _destinations(pdfinfo: str, pdf: Path) -> list[tuple[int, str]]:
-    """(page, name) of each named destination of the PDF."""
-    listing = _pdfinfo(pdfinfo, "-dests", pdf)
-    matches = (DESTINATION.match(line) for line in listing.splitlines())
-    return [(int(match["page"]), match["name"]) for match in matches if match]
+def pdf_destinations(pdf: bytes) -> tuple[list[tuple[int, str]], int]:
+    """(page, name) of each named destination of the PDF, pages counted from 1, and its page
+    count. Destinations are looked for where PDF puts them: the catalogue's ``/Dests``
+    (LibreOffice's) and the ``/Names`` tree."""
+    import pikepdf
 
-
-def _pages(pdfinfo: str, pdf: Path) -> int:
-    match = PAGES.search(_pdfinfo(pdfinfo, pdf))
-    if match is None:
-        raise ValueError(f"pdfinfo 读不出 {pdf.name} 的页数")
-    return int(match.group(1))
-
-
-def _pdfinfo(pdfinfo: str, *arguments) -> str:
-    return subprocess.run(
-        [pdfinfo, *map(str, arguments)], capture_output=True, text=True, timeout=60, check=True
-    ).stdout
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        numbers = {page.objgen: number for number, page in enumerate(document.pages, 1)}
+        named = [(str(key)[1:], value) for key, value in document.Root.get("/Dests", {}).items()]
+        tree = document.Root.get("/Names", {}).get("/Dests")
+        if tree is not None:
+            named += [(str(key), value) for key, value in pikepdf.NameTree(tree).items()]
+        found = []
+        for name, destination in named:
+            if isinstance(destination, pikepdf.Dictionary):
+                destination = destination.get("/D")
+            if isinstance(destination, pikepdf.Array) and len(destination):
+                page = numbers.get(destination[0].objgen)
+                if page is not None:
+                    found.append((page, name))
+        return found, len(document.pages)
 
 
 def cut_docx(docx: bytes, folder: Path, part_bytes: int = PART_BYTES) -> list[Path]:

@@ -30,21 +30,38 @@ BLOCKS = [
 @dataclass(frozen=True)
 class Coverage:
     families: tuple[str, ...]  # the stack's families that are installed
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    charsets: tuple[tuple[tuple[str, str], ...], ...]  # each font's ranges, fontconfig's hex
 
     def __contains__(self, character: str) -> bool:
+        """Looked up, not parsed: a CJK font's charset has thousands of ranges, and a filing
+        asks for a few characters (parsing all took 0.1 s of each cold `pbgen render`)."""
         code = ord(character)
-        index = bisect.bisect_right(self.starts, code) - 1
-        return index >= 0 and code <= self.ends[index]
+        for ranges in self.charsets:
+            index = bisect.bisect_right(ranges, code, key=lambda item: int(item[0], 16)) - 1
+            if index >= 0 and code <= int(ranges[index][1] or ranges[index][0], 16):
+                return True
+        return False
 
     def share(self, first: int, last: int) -> float:
         """How much of the block ``first``–``last`` the fonts cover (0–1)."""
         covered = sum(
-            max(0, min(end, last) - max(start, first) + 1)
-            for start, end in zip(self.starts, self.ends, strict=True)
+            max(0, min(end, last) - max(start, first) + 1) for start, end in self._merged()
         )
         return covered / (last - first + 1)
+
+    def _merged(self) -> list[list[int]]:
+        ranges = sorted(
+            (int(start, 16), int(end or start, 16))
+            for charset in self.charsets
+            for start, end in charset
+        )
+        merged: list[list[int]] = []
+        for start, end in ranges:
+            if merged and start <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        return merged
 
 
 def surely_printable(character: str) -> bool:
@@ -60,6 +77,7 @@ def surely_printable(character: str) -> bool:
 
 STACK = re.compile(r"--(?P<role>[a-z]+):\s*(?P<stack>[^;]+);")
 GENERIC = ("serif", "sans-serif")
+CHARSET_RANGE = re.compile(r"([0-9a-f]+)(?:-([0-9a-f]+))?")  # fontconfig's charset: 20-7e a0
 
 
 def font_stacks(css: Path) -> dict[str, list[str]]:
@@ -89,26 +107,16 @@ def coverage(css: Path) -> Coverage | None:
     ).stdout
     wanted = set(stack_families(css))
     found: list[str] = []
-    ranges: list[tuple[int, int]] = []
+    charsets: dict[str, None] = {}  # the faces of one collection (Noto CJK: 10) share theirs
     for line in listing.splitlines():
         names, _, charset = line.partition("\t")
         named = [name for name in names.split(",") if name in wanted]
-        if not named:
-            continue
-        found += named
-        for part in charset.split():
-            start, _, end = part.partition("-")
-            ranges.append((int(start, 16), int(end or start, 16)))
-    merged: list[list[int]] = []
-    for start, end in sorted(ranges):
-        if merged and start <= merged[-1][1] + 1:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
+        if named:
+            found += named
+            charsets[charset] = None
     return Coverage(
         tuple(family for family in stack_families(css) if family in found),
-        tuple(start for start, _ in merged),
-        tuple(end for _, end in merged),
+        tuple(tuple(CHARSET_RANGE.findall(charset)) for charset in charsets),
     )
 
 

@@ -11,8 +11,10 @@ id of ours replaces ours. The manifest says what the layout needs and prints
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +59,10 @@ class Layout:
         named = self.manifest.sections
         return SECTIONS if named is None else tuple(named)
 
+    def as_pdfa(self) -> Layout:
+        """The same layout, its PDF in PDF/A-2b and tagged (``pbgen render --pdfa``)."""
+        return dataclasses.replace(self, manifest=self.manifest.model_copy(update={"pdfa": True}))
+
     def refuse_missing(self, filing, file: str = "") -> None:
         """Refuse, naming every field the manifest ``needs`` that the filing lacks, rather than
         print empty sections or cells."""
@@ -82,10 +88,23 @@ class Layout:
         format's renderer (``pbgen.formats``): DOCX and XLSX never load the PDF engine
         (WeasyPrint, Pango), so they render where it is missing. The page count is the PDF's;
         a DOCX 目录 carries the DOCX's own page numbers, never the PDF's: the two lay out
-        differently."""
+        differently. A format that waits on another program (``Format.beside``: LibreOffice
+        lays out the DOCX) renders in a thread while the others render here."""
+        with ThreadPoolExecutor(thread_name_prefix="pbgen-beside") as beside:
+            waiting = {
+                name: beside.submit(FORMATS[name].render, context, self, timestamp)
+                for name in formats
+                if FORMATS[name].beside
+            }
+            outputs = {
+                name: FORMATS[name].render(context, self, timestamp)
+                for name in formats
+                if name not in waiting
+            }
+        outputs |= {name: future.result() for name, future in waiting.items()}
         files, pages, notices = {}, None, []
         for name in formats:
-            output = FORMATS[name].render(context, self, timestamp)
+            output = outputs[name]
             files[name] = output.data
             pages = output.pages if output.pages is not None else pages
             notices += output.notices

@@ -84,6 +84,11 @@ class Manifest(BaseModel):
         "example.yaml",
         description="这个版式的示例文件（在版式文件夹里）：pbgen kit check 用它生成每种格式。",
     )
+    pdfa: bool = Field(
+        False,
+        description="PDF 按存档标准 PDF/A-2b 生成，并带结构标签（tagged PDF，读屏软件可读）；"
+        "pbgen render --pdfa 对任何版式都这样生成。",
+    )
 
     def prints_field(self, path: str) -> bool:
         """Whether the layout prints the field at ``path`` (always, not only when another is)."""

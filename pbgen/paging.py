@@ -151,6 +151,7 @@ def paged(context: dict, html_of: Callable, render: Callable, lay_out: Callable 
         if changed == context:
             break
         context = changed
+        del pdf  # laid out, never written: its pages go before the next layout's come
         pdf = render(context, html_of(context))
     return pdf
 

@@ -218,12 +218,14 @@ def lay_out_parts(
     lay_out: Callable[[str, str], object],
     first_numbered: str | None,
     rounds: int = 3,
+    options: dict | None = None,
 ) -> tuple[list[LaidOut], dict[str, int]]:
     """Lay out each part with ``lay_out(html, css)`` (a WeasyPrint document; ``css`` gives its
     first page the number it has in the whole), in order, and again where what it was laid out
     with has changed: its first page number, or the page numbers of the anchors in other parts
-    it refers to. Returns the parts and each anchor's printed page number (numbering starts at
-    1 on the page of ``first_numbered``, or on the first page)."""
+    it refers to; write each with WeasyPrint's ``options``. Returns the parts and each anchor's
+    printed page number (numbering starts at 1 on the page of ``first_numbered``, or on the
+    first page)."""
     laid: list[LaidOut | None] = [None] * len(parts)
     numbers: dict[str, int] = {}
     anchors = frozenset().union(*(part.ids for part in parts))
@@ -236,7 +238,7 @@ def lay_out_parts(
             inputs = (first, tuple((name, numbers.get(name, guess)) for name in elsewhere))
             if laid[index] is None or laid[index].inputs != inputs:
                 document = lay_out(_with_stand_ins(part, inputs[1]), _numbered(first))
-                laid[index], changed = _write(document, inputs), True
+                laid[index], changed = _write(document, inputs, options or {}), True
             if index == 0 and first_numbered is not None:
                 offset = next((p for p, name, *_ in laid[0].anchors if name == first_numbered), 0)
             numbers.update(
@@ -276,11 +278,11 @@ def _with_stand_ins(part: Part, stand_ins: tuple[tuple[str, int], ...]) -> str:
     return part.head + STAND_INS.format(spans) + part.body
 
 
-def _write(document, inputs: tuple) -> LaidOut:
+def _write(document, inputs: tuple, options: dict) -> LaidOut:
     """The part's PDF and what is kept of its pages; the laid-out pages are let go."""
     stand_ins = {name for name, _ in inputs[1]}
     return LaidOut(
-        data=document.write_pdf(),
+        data=document.write_pdf(**options),
         heights=[page.height for page in document.pages],
         anchors=[
             (index, name, x, y)
@@ -296,13 +298,19 @@ def _write(document, inputs: tuple) -> LaidOut:
 # -- joining ----------------------------------------------------------------------------------
 
 SCALE = 0.75  # PDF points per CSS px, as WeasyPrint writes
+# What a part's catalogue says of the whole document: its language, its metadata (XMP: the
+# PDF/A identification), the colour it is printed for (PDF/A's output intent), that it is
+# tagged, how a reader opens it.
+DOCUMENT_KEYS = ("/Lang", "/Metadata", "/OutputIntents", "/MarkInfo", "/ViewerPreferences")
 
 
 def join(laid: list[LaidOut], make_bookmark_tree) -> bytes:
-    """One PDF of the parts' pages, with the first part's document information, every part's
-    named destinations (the 目录's links find their page in any part) and one outline nested as
-    in a single document (``make_bookmark_tree``: WeasyPrint's ``Document.make_bookmark_tree``,
-    fed every page). The same parts give the same bytes."""
+    """One PDF of the parts' pages, with the first part's document information and catalogue
+    entries (``DOCUMENT_KEYS``: a PDF/A's metadata and output intent), every part's named
+    destinations (the 目录's links find their page in any part), one outline nested as in a
+    single document (``make_bookmark_tree``: WeasyPrint's ``Document.make_bookmark_tree``, fed
+    every page) and, when the parts are tagged, one structure tree. The same parts give the
+    same bytes."""
     import pikepdf
 
     joined = pikepdf.new()
@@ -313,8 +321,9 @@ def join(laid: list[LaidOut], make_bookmark_tree) -> bytes:
             joined.pages.extend(source.pages)
     first = sources[0]
     joined.docinfo = joined.copy_foreign(first.docinfo)
-    if "/Lang" in first.Root:
-        joined.Root.Lang = first.Root.Lang
+    for key in DOCUMENT_KEYS:  # the same in every part: the first part's stand for all
+        if key in first.Root:
+            joined.Root[key] = _copied(joined, first.Root[key])
     pages = [page.obj for page in joined.pages]
     heights = [height for part in laid for height in part.heights]
     starts = itertools.accumulate((part.pages for part in laid[:-1]), initial=0)
@@ -339,6 +348,8 @@ def join(laid: list[LaidOut], make_bookmark_tree) -> bytes:
     tree = make_bookmark_tree(SimpleNamespace(pages=paged), scale=SCALE, transform_pages=True)
     if tree:
         joined.Root.Outlines = _outline(joined, pages, tree)
+    if any("/StructTreeRoot" in source.Root for source in sources):
+        _join_structure(joined, sources, [part.pages for part in laid])
     output = io.BytesIO()
     joined.save(
         output,
@@ -347,6 +358,128 @@ def join(laid: list[LaidOut], make_bookmark_tree) -> bytes:
         deterministic_id=True,
     )
     return output.getvalue()
+
+
+def _copied(pdf, value):
+    """``value`` of another PDF, made part of ``pdf`` (a direct object through its parts)."""
+    import pikepdf
+
+    if isinstance(value, pikepdf.Object) and value.is_indirect:
+        return pdf.copy_foreign(value)
+    if isinstance(value, pikepdf.Array):
+        return pikepdf.Array([_copied(pdf, item) for item in value])
+    if isinstance(value, pikepdf.Dictionary):
+        return pikepdf.Dictionary({key: _copied(pdf, item) for key, item in value.items()})
+    return value
+
+
+def _join_structure(joined, sources, counts: list[int]) -> None:
+    """One structure tree (tagged PDF) of the parts' trees: each part's elements under one
+    root and one /Document, in order; each part's keys of the parent tree (a page's
+    ``/StructParents``, a link's ``/StructParent``) moved past the keys of the parts before,
+    so that every marked piece of every page still finds its element, and every element its
+    way up to the root."""
+    import pikepdf
+
+    root = joined.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+    kids, numbers, offset, start = [], [], 0, 0
+    instead = {}  # a part's root, or a part's /Document, → what stands for it in the whole
+    for source, count in zip(sources, counts, strict=True):
+        part_root = source.Root.get("/StructTreeRoot")
+        if part_root is not None:
+            copied = joined.copy_foreign(part_root)  # its /Pg are the pages already copied
+            instead[copied.objgen] = root
+            for page in joined.pages[start : start + count]:
+                _move_keys(page.obj, offset)
+            entries = dict(pikepdf.NumberTree(copied.ParentTree).items())
+            numbers += [item for key in sorted(entries) for item in (key + offset, entries[key])]
+            for kid in _as_list(copied.get("/K")):
+                if kids and _same_kind(kids[-1], kid):  # a part's /Document goes on the first's
+                    instead[kid.objgen] = kids[-1]
+                    kids[-1].K = pikepdf.Array([*_as_list(kids[-1].K), *_as_list(kid.K)])
+                else:
+                    kids.append(kid)
+            for key in ("/RoleMap", "/ClassMap"):
+                if key in copied and key not in root:
+                    root[key] = copied[key]
+            offset += max(int(copied.get("/ParentTreeNextKey", 0)), max(entries, default=-1) + 1)
+        start += count
+    root.K = pikepdf.Array(kids)
+    root.ParentTree = joined.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(numbers)))
+    root.ParentTreeNextKey = offset
+    joined.Root.StructTreeRoot = root
+    _hang_up(numbers[1::2], instead)
+
+
+def _hang_up(entries, instead: dict) -> None:
+    """Every element of the parent tree ``entries``, and its ancestors, under the whole's root:
+    a child of what was replaced (``instead``: a part's root or /Document) becomes a child of
+    what replaced it, listed among its kids where that part's kids begin. WeasyPrint leaves
+    some out of their parent's kids (the empty elements that stand in, at a part's start, for
+    another part's anchors)."""
+    import pikepdf
+
+    listed = {
+        new.objgen: {kid.objgen for kid in _as_list(new.get("/K")) if _is_element(kid)}
+        for new in {id(new): new for new in instead.values()}.values()
+    }
+    done: set = set()
+    for entry in entries:
+        for element in _as_list(entry):
+            while _is_element(element) and element.objgen not in done:
+                done.add(element.objgen)
+                parent = element.get("/P")
+                if parent is None or parent.objgen not in instead:
+                    element = parent
+                    continue
+                new = instead[parent.objgen]
+                element.P = new
+                if element.objgen not in listed[new.objgen]:
+                    kids = _as_list(new.get("/K"))
+                    first = next(
+                        (k.objgen for k in _as_list(parent.get("/K")) if _is_element(k)), None
+                    )
+                    at = next(
+                        (i for i, k in enumerate(kids) if _is_element(k) and k.objgen == first),
+                        len(kids),
+                    )
+                    new.K = pikepdf.Array([*kids[:at], element, *kids[at:]])
+                    listed[new.objgen].add(element.objgen)
+                break
+
+
+def _is_element(value) -> bool:
+    import pikepdf
+
+    return isinstance(value, pikepdf.Dictionary)
+
+
+def _same_kind(one, other) -> bool:
+    """Two top-level structure elements the document has once (WeasyPrint's /Document)."""
+    import pikepdf
+
+    return (
+        isinstance(one, pikepdf.Dictionary)
+        and isinstance(other, pikepdf.Dictionary)
+        and one.get("/S") == other.get("/S") == pikepdf.Name.Document
+    )
+
+
+def _move_keys(page, offset: int) -> None:
+    """A page's keys of the parent tree, and its annotations', ``offset`` further on."""
+    if "/StructParents" in page:
+        page.StructParents = int(page.StructParents) + offset
+    for annotation in page.get("/Annots", ()):
+        if "/StructParent" in annotation:
+            annotation.StructParent = int(annotation.StructParent) + offset
+
+
+def _as_list(value) -> list:
+    import pikepdf
+
+    if value is None:
+        return []
+    return list(value) if isinstance(value, pikepdf.Array) else [value]
 
 
 def _destination(pages, heights, index, x, y):

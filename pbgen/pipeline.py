@@ -6,15 +6,17 @@ here is importable without the rendering libraries, so ``pbgen check`` starts fa
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
+import queue
 import re
 import signal
 import stat
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,8 +24,7 @@ from typing import Any
 
 import yaml
 
-from pbgen import bounded, stamp
-from pbgen.bounded import end_with, exit_on_signal
+from pbgen import bounded, office_pool, stamp
 from pbgen.check import check
 from pbgen.context import build_context
 from pbgen.errors import InputError, PbgenError
@@ -32,7 +33,7 @@ from pbgen.formats import FORMATS, Format, register
 from pbgen.kitstore import kit_for
 from pbgen.layouts import layout_for
 from pbgen.load import load, looks_like_filing
-from pbgen.pdf_engine import pdf_engine_problem
+from pbgen.pdf_engine import harfbuzz_subset_available, load_weasyprint, pdf_engine_problem
 from pbgen.resources import templates_dir
 from pbgen.templating import template_roots
 from pbgen.write import write_all
@@ -218,6 +219,8 @@ def render_file(
     name: Path | str | None = None,
     kit_dir: Path | None = None,
     final: bool = False,
+    pdfa: bool = False,
+    cancelled=None,
 ) -> RenderResult:
     """One filing to its documents in ``output_dir``: load → check → context → render → write.
 
@@ -227,12 +230,22 @@ def render_file(
     ``force``, outputs made from exactly this filing, layout, formats, templates and pbgen are
     kept (``pbgen.stamp``). The formats are written together or not at all. A filing with
     check errors is rendered as a draft (「草稿」 on every page), or refused when ``final``.
+    ``pdfa``: the PDF in PDF/A-2b and tagged, whatever the layout's manifest says.
+    ``cancelled()`` true stops the render (``bounded.Cancelled``): a batch being stopped.
     """
     start = time.perf_counter()
     refuse_too_long(Path(path))
     loaded = load(path)
     kit = kit_for(Path(path), kit_dir)
-    chosen = choose_layout(loaded, layout, template_dir, kit)
+    chosen = choose_layout(loaded, layout, template_dir, kit, pdfa)
+    asked = list(formats or default_formats(chosen.formats))
+    formats = [name for name in asked if name in chosen.formats]
+    lacking = [name for name in asked if name not in chosen.formats]
+    name = Path(name) if name is not None else Path(Path(path).stem)
+    outputs = _Outputs(Path(path), Path(output_dir), name, chosen, kit, formats, pdfa)
+    fresh = not force and outputs.up_to_date()
+    if formats and not fresh:  # what the render will wait for starts now, in its worker
+        bounded.begin(warm_up, chosen, [FORMATS[name] for name in formats])
     errors = sum(finding.severity == "error" for finding in check(loaded, kit, chosen))
     if final and errors:
         raise PbgenError(
@@ -241,33 +254,25 @@ def render_file(
         )
     filing = loaded.filing
     del loaded  # its YAML nodes and their lines served the findings: 60 MB for 5000 projects
-    asked = list(formats or default_formats(chosen.formats))
-    formats = [name for name in asked if name in chosen.formats]
-    lacking = [name for name in asked if name not in chosen.formats]
     left_out = chosen.unprinted(filing)
     if not formats:  # nothing of what was asked: skipped, and the caller says so
         seconds = time.perf_counter() - start
         return RenderResult(
             str(path), [], None, seconds, errors, left_out, chosen.name, lacking=lacking
         )
-    name = Path(name) if name is not None else Path(Path(path).stem)
-    base = Path(output_dir) / name
-    files = {f: base.with_name(base.name + FORMATS[f].suffix) for f in FORMATS if f in formats}
-    targets = list(files.values())
-    key = stamp.make_key(
-        Path(path), chosen.id, formats, template_roots(chosen.folder), kit.identity()
-    )
-    stamp_file = stamp.stamp_path(Path(output_dir), name)
-    if not force and stamp.up_to_date(stamp_file, key, targets):
+    targets = list(outputs.files.values())
+    if fresh:
         seconds = time.perf_counter() - start
         return RenderResult(
             str(path), targets, 0, seconds, errors, left_out, chosen.name, True, lacking=lacking
         )
-    rendered = render_in_memory(filing, chosen, formats, str(path), draft=errors > 0)
-    outputs = {target: rendered.files[format_] for format_, target in files.items()}
+    rendered = render_in_memory(
+        filing, chosen, formats, str(path), draft=errors > 0, cancelled=cancelled
+    )
+    written = {target: rendered.files[format_] for format_, target in outputs.files.items()}
     # outputs with notices (a 目录 without page numbers) are never up to date: tried again
-    made = {**key, "notices": rendered.notices} if rendered.notices else key
-    write_all({**outputs, stamp_file: stamp.stamp_bytes(made, outputs)})
+    made = {**outputs.key, "notices": rendered.notices} if rendered.notices else outputs.key
+    write_all({**written, outputs.stamp_file: stamp.stamp_bytes(made, written)})
     seconds = time.perf_counter() - start
     return RenderResult(
         str(path),
@@ -280,6 +285,79 @@ def render_file(
         notices=rendered.notices,
         lacking=lacking,
     )
+
+
+class _Outputs:
+    """Where a filing's formats are written, and what they are made from (``pbgen.stamp``)."""
+
+    def __init__(self, path: Path, output_dir: Path, name: Path, chosen, kit, formats, pdfa):
+        base = output_dir / name
+        self.files = {
+            f: base.with_name(base.name + FORMATS[f].suffix) for f in FORMATS if f in formats
+        }
+        self.stamp_file = stamp.stamp_path(output_dir, name)
+        self.key = (
+            stamp.make_key(
+                path, chosen.id, formats, template_roots(chosen.folder), kit.identity(), pdfa
+            )
+            if formats
+            else {}
+        )
+
+    def up_to_date(self) -> bool:
+        return bool(self.files) and stamp.up_to_date(
+            self.stamp_file, self.key, list(self.files.values())
+        )
+
+
+def start_early(path: Path | str, **options) -> None:
+    """What ``render_file`` with these ``options`` will wait for starts now, in the render
+    worker (``warm_up``): LibreOffice (a single render's office pass runs beside its PDF), the
+    renderers and the PDF engine, loaded on the other core while this process checks the
+    filing. Outputs up to date start nothing; a mistake is left for
+    ``render_file`` to report. The PDF engine is taken to work (a machine without it at worst
+    starts LibreOffice for nothing)."""
+    pdfa = options.get("pdfa", False)
+    try:
+        loaded = load(path)
+        kit = kit_for(Path(path), options.get("kit_dir"))
+        chosen = choose_layout(
+            loaded, options.get("layout"), options.get("template_dir"), kit, pdfa
+        )
+    except PbgenError:
+        return
+    asked = options.get("formats") or chosen.formats
+    made = [format_ for format_ in asked if format_ in chosen.formats]
+    name = Path(options.get("name") or Path(path).stem)
+    output_dir = Path(options.get("output_dir", "output"))
+    outputs = _Outputs(Path(path), output_dir, name, chosen, kit, made, pdfa)
+    if options.get("force", True) or not outputs.up_to_date():
+        bounded.begin(warm_up, chosen, [FORMATS[name] for name in made])
+
+
+def warm_up(chosen, formats: list[Format]) -> None:
+    """In the render worker, while the filing is loaded and checked: what rendering
+    ``formats`` will wait for started (``Format.prepare``: LibreOffice for a DOCX with a 目录,
+    in the offices this worker uses), their renderers loaded, and the PDF engine where one
+    needs it."""
+    for format_ in formats:
+        register(format_)
+        format_.prepare(chosen)
+        if format_.needs_pdf_engine:
+            load_weasyprint()
+
+
+@functools.cache
+def pdf_engine_state() -> tuple[str | None, bool]:
+    """Why this machine makes no PDF (None: it does), and whether it subsets fonts fast
+    (``pdf_engine``): asked of the render worker, where the PDF engine loads anyway, once."""
+    return bounded.run(
+        _pdf_engine_state, limits=bounded.limits_for(0), what="PDF 引擎（WeasyPrint）的载入"
+    )
+
+
+def _pdf_engine_state() -> tuple[str | None, bool]:
+    return pdf_engine_problem(), harfbuzz_subset_available()
 
 
 def render_in_memory(
@@ -376,14 +454,18 @@ def _context_job(filing, chosen) -> dict:
     return build_context(filing, chosen)
 
 
-def choose_layout(loaded, name: str | None = None, template_dir: Path | None = None, kit=None):
-    """The layout a filing renders in (``pbgen.layouts.layout_for``)."""
-    return layout_for(loaded, name, template_dir, kit)
+def choose_layout(
+    loaded, name: str | None = None, template_dir: Path | None = None, kit=None, pdfa=False
+):
+    """The layout a filing renders in (``pbgen.layouts.layout_for``); ``pdfa``: its PDF in
+    PDF/A-2b and tagged, whatever its manifest says."""
+    chosen = layout_for(loaded, name, template_dir, kit)
+    return chosen.as_pdfa() if pdfa else chosen
 
 
 def default_formats(formats: Sequence[str]) -> list[str]:
     """A layout's formats this machine can make: without the PDF engine (no Pango), the others."""
-    if any(FORMATS[name].needs_pdf_engine for name in formats) and pdf_engine_problem():
+    if any(FORMATS[name].needs_pdf_engine for name in formats) and pdf_engine_state()[0]:
         return [name for name in formats if not FORMATS[name].needs_pdf_engine]
     return list(formats)
 
@@ -401,6 +483,8 @@ def _render_one(path: Path, options: dict) -> RenderResult | RenderFailure:
     (never an escape sequence a terminal would obey)."""
     try:
         return render_file(path, **options)
+    except bounded.Cancelled:
+        raise
     except InputError as error:
         return RenderFailure(
             str(path), f"{error}\n{visible(str(path))}：无法读取，未生成（pbgen check {path}）。"
@@ -462,7 +546,7 @@ class _Signals:
         if self.received is not None:
             raise _Stop(self.received)
 
-    @contextmanager
+    @contextlib.contextmanager
     def installed(self):
         """Outside the main thread (a library caller's thread) signals are left alone."""
         if threading.current_thread() is not threading.main_thread():
@@ -495,7 +579,7 @@ def render_many(
     paths = [path for path in paths if Path(path) not in clashes]
     finished: list[str] = []
     signals = _Signals()
-    late: list = []  # finished in a worker while the batch was being stopped
+    late: list = []  # every outcome made: on a stop, those not yielded yet are finished too
     outcomes = _render_all(paths, jobs, names, options, late)
     with signals.installed():
         try:
@@ -512,7 +596,7 @@ def render_many(
                 signals.check()
         except _Stop as stop:
             outcomes.close()  # ends the workers
-            finished += [outcome.file for outcome in late]
+            finished += [outcome.file for outcome in late if outcome.file not in finished]
             done = set(finished)
             unfinished = [str(path) for path in paths if str(path) not in done]
             raise Interrupted(stop.signum, finished, unfinished) from None
@@ -531,70 +615,58 @@ def _collision_failure(path: Path, others: list[Path], names, options) -> Render
 
 
 def _render_all(paths, jobs, names, options, late: list):
+    """The batch's outcomes as they finish; LibreOffice, where its DOCX need it, is kept for
+    the whole batch and shared by its render workers (``pbgen.office_pool``)."""
     workers = min(jobs or os.cpu_count() or 1, len(paths))
-    if workers <= 1:
-        for path in paths:
-            yield _render_one(path, {**options, "name": names[Path(path)]})
-        return
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
+    with office_pool.kept(workers):
+        if workers <= 1:
+            for path in paths:
+                late.append(_render_one(path, {**options, "name": names[Path(path)]}))
+                yield late[-1]
+            return
+        yield from _render_side_by_side(paths, workers, names, options, late)
 
-    pool = ProcessPoolExecutor(
-        max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),)
-    )
+
+def _render_side_by_side(paths, workers: int, names, options, late: list):
+    """``workers`` threads, each rendering a filing at a time with a render worker of its own
+    (the first this process's, the others ``bounded.separate``): the templates, WeasyPrint and the DOCX run in those processes, in
+    parallel; loading, checking and writing a filing (~10 ms) here. Closed early (Ctrl-C,
+    SIGTERM), the renders under way are stopped at once (``bounded.Cancelled``), their workers
+    ended. Every outcome made is added to ``late`` as it is made: a stop may come between
+    taking one from the queue and yielding it."""
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for path in paths:
+        todo.put(path)
+    done: queue.SimpleQueue = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def render_in_turn(number: int) -> None:
+        with bounded.separate() if number else contextlib.nullcontext():  # 0: this process's
+            while not stop.is_set():
+                try:
+                    path = todo.get_nowait()
+                except queue.Empty:
+                    return
+                named = {**options, "name": names[Path(path)], "cancelled": stop.is_set}
+                try:
+                    outcome = _render_one(path, named)
+                except bounded.Cancelled:
+                    return
+                late.append(outcome)
+                done.put(outcome)
+
+    threads = [
+        threading.Thread(
+            target=render_in_turn, args=(number,), name=f"pbgen-render-{number}", daemon=True
+        )
+        for number in range(workers)
+    ]
+    for thread in threads:
+        thread.start()
     try:
-        futures = {
-            pool.submit(_render_in_worker, path, {**options, "name": names[Path(path)]}): path
-            for path in paths
-        }
-        for future in as_completed(futures):
-            try:
-                yield future.result()
-            except BrokenProcessPool:
-                yield RenderFailure(
-                    str(futures[future]),
-                    f"{futures[future]}：生成它的进程意外终止（常见原因：内存不足），未生成，"
-                    "原有的输出没有改动。请减少并行数（-j 1）后重新生成。",
-                )
-    except BaseException:
-        _stop_pool(pool)
-        late += [
-            future.result()
-            for future in futures
-            if future.done() and not future.cancelled() and future.exception() is None
-        ]
-        raise
-    pool.shutdown()
-
-
-def _render_in_worker(path: Path, options: dict) -> RenderResult | RenderFailure:
-    try:
-        return _render_one(path, options)
-    except SystemExit as stop:  # SIGTERM: the clean-up has run on the way here; now go
-        os._exit(stop.code if isinstance(stop.code, int) else 1)
-
-
-def _stop_pool(pool) -> None:
-    """Cancel what has not started and end the workers now (SIGTERM: each removes its
-    temporary files on the way out); never wait for a render to finish. The executor keeps
-    its processes and manager thread private: read them defensively."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    manager = getattr(pool, "_executor_manager_thread", None)
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    for process in processes:
-        process.join(timeout=2)
-        if process.is_alive():
-            process.kill()
-    if manager is not None:  # gone before the interpreter's exit hook pokes it
-        manager.join(timeout=5)
-
-
-def _worker_init(parent: int) -> None:
-    """A worker ignores Ctrl-C (the main process decides), ends cleanly on SIGTERM, and ends
-    when the main process dies, however it dies."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, exit_on_signal)
-    end_with(parent)
+        for _ in paths:
+            yield done.get()
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()

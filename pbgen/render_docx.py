@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import io
 import math
 import re
@@ -49,6 +50,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Twips
 from lxml import etree
 
+from pbgen import office_pool
 from pbgen.context.text import printable
 from pbgen.docx_body import AllButTheBody, body_source, serialized, stream_body
 from pbgen.docx_links import without_outside_links
@@ -279,6 +281,34 @@ def render(context: dict, layout, timestamp: datetime.datetime) -> Output:
     return Output(docx, notices=notices)
 
 
+def prepare(layout) -> None:
+    """LibreOffice starts now when the layout's DOCX has a 目录: it will lay the DOCX out."""
+    if _toc_of(layout.folder / "template.docx").has_toc:
+        office_pool.want()
+
+
+@dataclasses.dataclass(frozen=True)
+class _TocOf:
+    has_toc: bool  # the template has the [[TOC]] paragraph
+    page_one: str | None  # its bookmark where page numbers start, if it has one
+
+
+def _toc_of(template: Path) -> _TocOf:
+    """What a Word template says of its 目录 (read once per version of the file)."""
+    try:
+        stat = template.stat()
+    except OSError:
+        return _TocOf(False, None)
+    return _read_toc_of(template, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _read_toc_of(template: Path, mtime_ns: int, size: int) -> _TocOf:
+    body = DocxDocument(str(template)).element.body
+    has_page_one = body.xpath(f'.//w:bookmarkStart[@w:name="{PAGE_ONE}"]')
+    return _TocOf(_toc_placeholder(body) is not None, PAGE_ONE if has_page_one else None)
+
+
 def render_docx_paged(
     context: dict, template: Path, *, timestamp: datetime.datetime
 ) -> tuple[bytes, list[str]]:
@@ -286,16 +316,18 @@ def render_docx_paged(
     entries carry the page numbers of the DOCX's own layout as LibreOffice tells them
     (``docx_toc_pages``), counted from the template's ``pbgen_page_one`` bookmark; where it
     cannot, they have none, and the notice says why."""
+    toc = _toc_of(template)
+    if toc.has_toc:
+        office_pool.want()  # LibreOffice starts while the DOCX is made
     docx = render_docx(context, template, timestamp=timestamp)
     # before LibreOffice or anyone opens it: no link it would follow by itself (pbgen.docx_links)
     docx, notices = without_outside_links(
         docx, template, lambda data, parts: normalized_zip(data, timestamp, parts)
     )
-    body = DocxDocument(str(template)).element.body
-    if _toc_placeholder(body) is None:
+    if not toc.has_toc:
         return docx, notices
     anchors = [entry["anchor"] for entry in context["toc"]]
-    page_one = PAGE_ONE if body.xpath(f'.//w:bookmarkStart[@w:name="{PAGE_ONE}"]') else None
+    page_one = toc.page_one
     try:
         pages = docx_toc_pages(docx, anchors, page_one)
     except NoPageNumbers as why:

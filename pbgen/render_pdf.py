@@ -9,9 +9,11 @@ laid out in parts where its template allows (``pbgen.parts``).
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, is_dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -30,11 +32,18 @@ USER_AGENT_CSS = "common/ua.css"
 PORTRAIT_TABLE_PT = 442.2  # a table across the 156 mm 版心 of A4 portrait
 
 
-@dataclass(frozen=True)
 class RenderedPdf:
-    data: bytes
-    pages: int
-    toc_pages: dict[str, int]  # anchor → printed page number (numbering starts at 第一部分)
+    """A PDF laid out: its page count, the printed page number of each anchor (numbering
+    starts at 第一部分), and its bytes, written when first asked for — a layout that paging
+    replaces (``pbgen.paging``) is never written (writing is a third of the time)."""
+
+    def __init__(self, pages: int, toc_pages: dict[str, int], write: Callable[[], bytes]):
+        self.pages, self.toc_pages, self._write = pages, toc_pages, write
+
+    @cached_property
+    def data(self) -> bytes:
+        data, self._write = self._write(), None
+        return data
 
 
 def _printable(value):
@@ -147,39 +156,55 @@ def _document_class(user_agent_css: Path | None):
 
 def render(context: dict, layout, timestamp) -> Output:
     """The layout's PDF (the ``pdf`` format): laid out again where its template declares that
-    its tables follow their page breaks (``pbgen.paging``). The bytes do not depend on
-    ``timestamp``: WeasyPrint writes none."""
-    folder = layout.folder
+    its tables follow their page breaks (``pbgen.paging``); PDF/A-2b and tagged where its
+    manifest says ``pdfa`` (``pdf_options``). The bytes do not depend on ``timestamp``:
+    WeasyPrint writes none."""
+    folder, options = layout.folder, pdf_options(layout.manifest)
     pdf = paging.paged(
         context,
         lambda context: render_html(context, folder),
-        lambda context, html: render_pdf(context, folder, html),
+        lambda context, html: render_pdf(context, folder, html, options),
         lambda context, from_first_mark: lay_out_only(context, folder, from_first_mark),
     )
     return Output(pdf.data, pdf.pages)
 
 
-def render_pdf(context, template_dir: Path, html: str | None = None) -> RenderedPdf:
-    """Lay out and write the PDF — a long one in parts (``pbgen.parts``); report on which
-    printed page each anchor landed, counting from the page the template marks
-    ``data-pbgen-page-one`` (from the first page when it marks none). ``html``: the template
-    already rendered with ``context``."""
+PDF_A = {"pdf_variant": "pdf/a-2b", "pdf_tags": True}
+
+
+def pdf_options(manifest) -> dict:
+    """How WeasyPrint writes the layout's PDF: as PDF/A-2b (the archival standard: XMP
+    identification, an sRGB output intent, every font embedded) and tagged (a structure tree
+    a screen reader follows) when the manifest says ``pdfa``; as WeasyPrint's plain PDF else."""
+    return dict(PDF_A) if manifest.pdfa else {}
+
+
+def render_pdf(
+    context, template_dir: Path, html: str | None = None, options: dict | None = None
+) -> RenderedPdf:
+    """Lay out and write the PDF — a long one in parts (``pbgen.parts``) — with WeasyPrint's
+    ``options`` (``pdf_options``); report on which printed page each anchor landed, counting
+    from the page the template marks ``data-pbgen-page-one`` (from the first page when it
+    marks none). ``html``: the template already rendered with ``context``."""
+    options = options or {}
     html = html if html is not None else render_html(context, template_dir)
     first_numbered = paging.declared(html).page_one
     split = parts.split(html)
     if len(split) == 1:
         document = _lay_out(_source(html, template_dir), template_dir)
         toc_pages = _anchor_pages(document.pages, first_numbered)
-        return RenderedPdf(document.write_pdf(), len(document.pages), toc_pages)
+        write = functools.partial(document.write_pdf, **options)
+        return RenderedPdf(len(document.pages), toc_pages, write)
     del html
     laid, toc_pages = parts.lay_out_parts(
         split,
         lambda text, css: _lay_out(_source(text, template_dir), template_dir, css),
         first_numbered,
+        options=options,
     )
     del split
     data = parts.join(laid, load_weasyprint().Document.make_bookmark_tree)
-    return RenderedPdf(data, sum(part.pages for part in laid), toc_pages)
+    return RenderedPdf(sum(part.pages for part in laid), toc_pages, lambda: data)
 
 
 ROW_GROUP_WITH_ID = re.compile(r"<(?:thead|tbody|tfoot)\b[^>]*\sid\s*=", re.IGNORECASE)

@@ -64,14 +64,17 @@ def make_key(
     formats: list[str],
     templates: tuple[Path, ...],
     kit: dict[str, str] | None = None,
+    pdfa: bool = False,
 ) -> dict:
     """Everything that makes the outputs what they are; ``kit`` is each kit's id and version
-    (pbgen's own, then the bureau's): the kit's rules judge the filing, its layouts print it."""
+    (pbgen's own, then the bureau's): the kit's rules judge the filing, its layouts print it;
+    ``pdfa``: the PDF in PDF/A-2b, asked for by the command (a manifest's is in its file)."""
     return {
         "filing": str(Path(source).resolve()),
         "filing_sha256": file_digest(source),
         "kit": kit or {},
         "layout": layout,
+        "pdfa": pdfa,
         "formats": sorted(formats),
         "templates_sha256": templates_digest(templates),
         "pbgen": __version__,

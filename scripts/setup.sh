@@ -2,8 +2,9 @@
 # Install everything pbgen needs on a fresh Debian machine: system packages (when root),
 # then a virtual environment in .venv with pbgen and its test tools.
 #   scripts/setup.sh        what rendering needs: CJK fonts, HarfBuzz subsetting (PDF writing is
-#                           ~25x slower without it), poppler, and LibreOffice Writer, which lays
-#                           out each DOCX so its 目录 carries the DOCX's own page numbers
+#                           ~25x slower without it), poppler (the tests read PDFs with it), and
+#                           LibreOffice Writer with its Python (python3-uno), which lays out each
+#                           DOCX so its 目录 carries the DOCX's own page numbers
 #   scripts/setup.sh test   the same, plus LibreOffice Calc (the tests open every XLSX), Chromium,
 #                           yaml-language-server, Neovim, and the VS Code extension's npm
 #                           packages (vscode-languageclient, @vscode/vsce to build the .vsix)
@@ -16,9 +17,10 @@ SYSTEM_PACKAGES=(
   fonts-lxgw-wenkai       # LXGW WenKai: free fallback for 楷体
   fonts-hanazono          # HanaMinA/B: CJK Extensions A–F, the rare characters of names (𠀀, 𪚥)
   libharfbuzz-subset0     # fast font subsetting for WeasyPrint
-  poppler-utils           # pdftotext, pdffonts, pdftoppm; pdfinfo reads the DOCX 目录's pages
+  poppler-utils           # pdftotext, pdffonts, pdftoppm: the tests and benchmarks read PDFs
   qpdf
   libreoffice-writer-nogui  # lays out each DOCX once: its 目录 gets the DOCX's own page numbers
+  python3-uno             # LibreOffice's Python: one LibreOffice kept for a batch (pbgen/office_pool.py)
 )
 if [ "${1:-}" = "test" ]; then
   SYSTEM_PACKAGES+=(

@@ -104,6 +104,15 @@ def filing_strings(data, key=None) -> list[str]:
     return found
 
 
+def running(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, ended and not yet reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def squeeze(text: str) -> str:
     """Text without any white space: line wrapping and cell breaks do not count."""
     return "".join(text.split())
@@ -223,6 +232,15 @@ def kit_cache(tmp_path_factory) -> Path:
     commands the tests start inherit it)."""
     folder = tmp_path_factory.mktemp("kit-cache")
     os.environ["PBGEN_KIT_CACHE"] = str(folder)
+    return folder
+
+
+@pytest.fixture(autouse=True, scope="session")
+def office_profiles(tmp_path_factory) -> Path:
+    """The LibreOffice profiles of kept offices (``pbgen.office_pool``) in a folder of the
+    tests' own, never the user's cache (pbgen commands the tests start inherit it)."""
+    folder = tmp_path_factory.mktemp("office-profiles")
+    os.environ["PBGEN_OFFICE_PROFILES"] = str(folder)
     return folder
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
 
 import pytest
 
 from pbgen import formats
 from pbgen.formats import FORMATS, Format, Output
-from pbgen.layouts import builtin_templates
+from pbgen.layouts import builtin_templates, find_layout
 from pbgen.manifest import ManifestError, read_manifest
 from pbgen.pipeline import render_file
 
@@ -20,10 +21,10 @@ from conftest import CLEAN, ROOT
 
 
 def test_the_built_in_formats():
-    assert [(f.name, f.suffix, f.needs_pdf_engine) for f in FORMATS.values()] == [
-        ("docx", ".docx", False),
-        ("pdf", ".pdf", True),
-        ("xlsx", ".xlsx", False),
+    assert [(f.name, f.suffix, f.needs_pdf_engine, f.beside) for f in FORMATS.values()] == [
+        ("docx", ".docx", False, True),  # waits for LibreOffice: beside the PDF
+        ("pdf", ".pdf", True, False),
+        ("xlsx", ".xlsx", False, False),
     ]
 
 
@@ -45,7 +46,7 @@ def test_a_renderer_loads_when_its_format_is_asked_for():
         f"print('LOADED', sorted(m for m in {MODULES} if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", worker], capture_output=True, text=True, cwd=ROOT)
-    assert "LOADED ['pbgen.render_docx']" in done.stdout, done.stdout + done.stderr
+    assert "LOADED ['pbgen.render_docx']" in done.stdout, done.stdout + done.stderr  # worker
     asking = (
         "import sys\n"
         "from pbgen.pipeline import render_file\n"
@@ -94,3 +95,33 @@ def test_a_manifest_naming_an_unknown_format_is_refused(tmp_path):
         ManifestError, match=r"formats\.0：不认识的格式「txt」；可用：docx、pdf、xlsx"
     ):
         read_manifest(manifest)
+
+
+WAITING = {}  # what the two formats below share: an event
+
+
+class Waits:
+    """A format that waits for another (as the DOCX waits for LibreOffice): marked beside."""
+
+    @staticmethod
+    def render(context, layout, timestamp) -> Output:
+        return Output(b"seen" if WAITING["started"].wait(30) else b"alone")
+
+
+class Works:
+    @staticmethod
+    def render(context, layout, timestamp) -> Output:
+        WAITING["started"].set()
+        return Output(b"done")
+
+
+def test_a_format_that_waits_renders_beside_the_others(monkeypatch):
+    """A format marked ``beside`` renders in a thread while the others render: here it sees
+    what the other does, which it would never see rendered before or after it."""
+    WAITING["started"] = threading.Event()
+    monkeypatch.setitem(sys.modules, "pbgen_test_waits", Waits)
+    monkeypatch.setitem(sys.modules, "pbgen_test_works", Works)
+    monkeypatch.setitem(FORMATS, "waits", Format("waits", ".w", False, "pbgen_test_waits", True))
+    monkeypatch.setitem(FORMATS, "works", Format("works", ".x", False, "pbgen_test_works"))
+    rendered = find_layout("wenben").render({}, ["waits", "works"], None)
+    assert rendered.files == {"waits": b"seen", "works": b"done"}

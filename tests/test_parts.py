@@ -1,5 +1,6 @@
 """A long PDF laid out in parts and joined reads as the PDF laid out at once: the same pages,
-page numbers, 目录, outline, named destinations and links (``pbgen.parts``).
+page numbers, 目录, outline, named destinations and links (``pbgen.parts``); a PDF/A keeps its
+metadata, output intent and one structure tree.
 
 The seeds have fewer 绩效目标表 than a part holds, so the tests cut at every marked element
 (``PART_MARKS`` = 1) and compare with the same document laid out whole.
@@ -7,18 +8,23 @@ The seeds have fewer 绩效目标表 than a part holds, so the tests cut at ever
 
 from __future__ import annotations
 
+import copy
+import io
 import subprocess
 
+import pikepdf
 import pymupdf
 import pytest
+from pdfa import pdfa_problems
 
-from pbgen import parts
+from pbgen import paging, parts
 from pbgen.context import build_context
 from pbgen.load import load
+from pbgen.pdf_engine import load_weasyprint
 from pbgen.pipeline import choose_layout
-from pbgen.render_pdf import render_pdf
+from pbgen.render_pdf import _lay_out, _source, pdf_options, render_html, render_pdf
 
-from conftest import DATA
+from conftest import DATA, clean_data, dump, project
 
 
 def rendered(path, every: int):
@@ -55,8 +61,6 @@ def page_texts(data: bytes) -> list[str]:
 def test_the_cut_document_is_laid_out_in_several_parts():
     loaded = load(DATA / "leting-2024.yaml")
     layout = choose_layout(loaded)
-    from pbgen.render_pdf import render_html
-
     html = render_html(build_context(loaded.filing, layout), layout.folder)
     projects = sum(len(unit.projects) for unit in loaded.filing.units)
     assert len(parts.split(html, 1)) == projects  # front matter with the first table, then one each
@@ -189,7 +193,6 @@ def sections(css: str, count: int, before: str = "") -> str:
 def test_a_hand_made_document_reads_the_same_cut_and_whole(tmp_path):
     """Any template, not only pbgen's: pages numbered on, a target-counter into a later part,
     a link to an anchor no part has (printed without a number, as whole)."""
-    from pbgen.render_pdf import _lay_out, _source, load_weasyprint
 
     html = sections(
         "@page { size: A6; margin: 15mm; @bottom-center { content: '— ' counter(page) ' —' } }"
@@ -245,7 +248,6 @@ def test_a_table_cut_between_rows_goes_on_with_its_columns_and_header():
 
 
 def test_a_table_reads_the_same_cut_and_whole(tmp_path):
-    from pbgen.render_pdf import _lay_out, _source, load_weasyprint
 
     def lay_out(text, css=""):
         return _lay_out(_source(text, tmp_path), tmp_path, css)
@@ -263,8 +265,6 @@ def test_a_part_starts_on_the_side_its_first_number_gives_it(tmp_path):
     """Odd pages' numbers right, even pages' left (GB/T 9704 7.5) by ``@page :right`` and
     ``:left``: a part whose first page is numbered 2 starts as a left page, as in the whole."""
     import pymupdf
-
-    from pbgen.render_pdf import _lay_out, _source, load_weasyprint
 
     html = sections(
         "@page { size: A6; margin: 15mm }"
@@ -284,3 +284,64 @@ def test_a_part_starts_on_the_side_its_first_number_gives_it(tmp_path):
         (mark,) = [w for w in page.get_text("words") if w[4].startswith(("R", "L"))]
         assert mark[4] == f"{side}{number}"
         assert (mark[0] > page.rect.width / 2) == (side == "R")
+
+
+# -- PDF/A and tags across parts ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def archived_in_parts(tmp_path_factory):
+    """A 绩效文本 of 45 projects (45 绩效目标表: more than a part holds), laid out in parts as
+    PDF/A-2b, tagged, and joined: the parts' page counts and the joined PDF."""
+    data = clean_data()
+    first = project(data)
+    data["units"][0]["projects"] = [
+        {**copy.deepcopy(first), "code": f"P{n:03}", "name": f"第{n}号专项经费"} for n in range(45)
+    ]
+    data["units"][0].pop("total", None)
+    data.pop("department_budget", None)
+    path = tmp_path_factory.mktemp("long") / "long.yaml"
+    path.write_text(dump(data), encoding="utf-8")
+    loaded = load(path)
+    layout = choose_layout(loaded, pdfa=True)
+    html = render_html(build_context(loaded.filing, layout), layout.folder)
+    laid, _ = parts.lay_out_parts(
+        parts.split(html),
+        lambda text, css: _lay_out(_source(text, layout.folder), layout.folder, css),
+        paging.declared(html).page_one,
+        options=pdf_options(layout.manifest),
+    )
+    return [part.pages for part in laid], parts.join(
+        laid, load_weasyprint().Document.make_bookmark_tree
+    )
+
+
+def test_a_document_joined_from_parts_is_pdfa_and_tagged(archived_in_parts):
+    """The parts' metadata, output intent and tags survive the join: one structure tree
+    whose every marked piece of every page finds its element (``tests/pdfa.py``)."""
+    counts, pdf = archived_in_parts
+    assert len(counts) > 1 and sum(counts) > 45
+    assert pdfa_problems(pdf) == []
+
+
+def test_the_joined_structure_is_one_document_part_after_part(archived_in_parts):
+    """One /Document holds every part's elements, the first part's first, then the second's:
+    the part each begins in never goes back."""
+    counts, pdf = archived_in_parts
+    part_of = [n for n, count in enumerate(counts) for _ in range(count)]
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        [top] = document.Root.StructTreeRoot.K
+        assert str(top.S) == "/Document"
+        numbers = {page.objgen: n for n, page in enumerate(document.pages)}
+        order = [part_of[numbers[next(_element_pages(kid))]] for kid in top.K]
+    assert order == sorted(order) and set(order) == set(range(len(counts)))
+
+
+def _element_pages(element):
+    """The page of each element with one, in document order (depth first)."""
+    if "/Pg" in element:
+        yield element.Pg.objgen
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield from _element_pages(kid)

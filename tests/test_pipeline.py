@@ -19,7 +19,7 @@ from pbgen.errors import PbgenError
 from pbgen.kitstore import update, use
 from pbgen.pipeline import find_filings, is_filing, render_file
 
-from conftest import CLEAN, DATA, ROOT, hostile, pbgen, squeeze, write_kit
+from conftest import CLEAN, DATA, ROOT, hostile, pbgen, running, squeeze, write_kit
 
 FILING = "year: 2024\nunits: []\n"
 
@@ -277,19 +277,11 @@ def worker_pids(pid: int) -> list[int]:
     return children
 
 
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"
-
-
 def wait_gone(pids, patience=20.0) -> list[int]:
     deadline = time.monotonic() + patience  # a guard against hanging, not a speed test
-    while any(map(alive, pids)) and time.monotonic() < deadline:
+    while any(map(running, pids)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    return [pid for pid in pids if alive(pid)]
+    return [pid for pid in pids if running(pid)]
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])

@@ -1,6 +1,8 @@
-"""The PDF: complete text, a 目录 that is right, fonts embedded, merged cells, safe text.
+"""The PDF: complete text, a 目录 that is right, fonts embedded, merged cells, safe text;
+PDF/A-2b and tagged when asked for.
 
-Checked with poppler (pdftotext, pdffonts) on real renders of the three 绩效文本 seeds.
+Checked with poppler (pdftotext, pdffonts) on real renders of the three 绩效文本 seeds; PDF/A
+with pikepdf (``tests/pdfa.py``) on every seed.
 """
 
 import re
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from office import assert_page_numbers_7_mm_under_the_type_area
+from pdfa import pdfa_problems
 
 from pbgen.context import build_context
 from pbgen.layouts import find_layout
@@ -389,3 +392,73 @@ def test_a_very_long_text_prints_whole_in_pieces():
     pieces = re.findall(r"<span>(.*?)</span>", str(_in_pieces(text)))
     assert "".join(pieces) == text and len(pieces) > 5
     assert all(len(piece) <= 1000 for piece in pieces)
+
+
+# -- PDF/A-2b and tagged PDF --------------------------------------------------------------------
+
+ALL_SEEDS = sorted(path.stem for path in DATA.glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def archived(tmp_path_factory) -> dict[str, Path]:
+    """Every seed's PDF made with --pdfa (PDF/A-2b, tagged)."""
+    folder = tmp_path_factory.mktemp("pdfa")
+    return {
+        name: render_file(DATA / f"{name}.yaml", folder, ["pdf"], pdfa=True).outputs[0]
+        for name in ALL_SEEDS
+    }
+
+
+@pytest.mark.parametrize("name", ALL_SEEDS)
+def test_pdfa_seeds_are_pdfa_2b_and_tagged(archived, name):
+    """What a validator would look at (``tests/pdfa.py``) holds for every seed."""
+    assert pdfa_problems(archived[name].read_bytes()) == []
+
+
+@pytest.mark.parametrize("name", ALL_SEEDS)
+def test_pdfa_prints_what_the_plain_pdf_prints(rendered_plain, archived, name):
+    """The archival PDF is the same document: the same pages and text."""
+    plain = rendered_plain[name]
+    assert pdftotext(archived[name], "-layout") == pdftotext(plain, "-layout")
+
+
+@pytest.fixture(scope="module")
+def rendered_plain(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("plain")
+    return {
+        name: render_file(DATA / f"{name}.yaml", folder, ["pdf"]).outputs[0] for name in ALL_SEEDS
+    }
+
+
+def test_a_plain_pdf_is_not_taken_for_pdfa(rendered_plain):
+    """The checks can fail: WeasyPrint's plain PDF has no PDF/A identification, no output
+    intent and no tags."""
+    problems = pdfa_problems(rendered_plain["leting-2024"].read_bytes())
+    assert "no XMP metadata in the catalogue" in problems
+    assert "no output intent GTS_PDFA1" in problems
+    assert "not marked as tagged (/MarkInfo /Marked true)" in problems
+
+
+def test_a_layout_asks_for_pdfa_in_its_manifest(tmp_path):
+    """``pdfa: true`` in a layout's manifest.yaml: its PDF is PDF/A-2b and tagged without
+    --pdfa."""
+    forms = tmp_path / "forms"
+    shutil.copytree(TEMPLATES / "shenbao", forms / "archived")
+    manifest = forms / "archived" / "manifest.yaml"
+    text = manifest.read_text(encoding="utf-8").replace("id: shenbao", "id: archived")
+    manifest.write_text(text + "pdfa: true\n", encoding="utf-8")
+    result = render_file(
+        DATA / "zhuxi-2024-shenbao.yaml", tmp_path / "out", ["pdf"], layout="archived",
+        template_dir=forms,
+    )  # fmt: skip
+    assert pdfa_problems(result.outputs[0].read_bytes()) == []
+
+
+def test_pdfa_is_written_again_when_asked_for(tmp_path):
+    """Outputs made without --pdfa are not up to date for a render with it."""
+    path = DATA / "zhuxi-2024-shenbao.yaml"
+    render_file(path, tmp_path, ["pdf"])
+    again = render_file(path, tmp_path, ["pdf"], force=False, pdfa=True)
+    assert not again.skipped
+    assert pdfa_problems(again.outputs[0].read_bytes()) == []
+    assert render_file(path, tmp_path, ["pdf"], force=False, pdfa=True).skipped
