@@ -291,18 +291,33 @@ def separate():
         worker.close()
 
 
-def _current() -> Worker:
+_second = Worker()  # this process's second worker: a single render's slower half (``beside``)
+atexit.register(_second.close)
+
+
+def _current(beside: bool) -> Worker:
+    if beside:
+        return _second
     return getattr(_own, "worker", None) or _worker
 
 
-def run(function: Callable[..., Any], *args, limits: Limits, what: str, cancelled=None) -> Any:
-    """``Worker.run`` on this thread's worker (``separate``), else this process's."""
-    return _current().run(function, *args, limits=limits, what=what, cancelled=cancelled)
+def run(
+    function: Callable[..., Any],
+    *args,
+    limits: Limits,
+    what: str,
+    cancelled=None,
+    beside: bool = False,
+) -> Any:
+    """``Worker.run`` on this thread's worker (``separate``), else this process's; ``beside``:
+    on this process's second worker, which runs beside the first on another core."""
+    worker = _current(beside)
+    return worker.run(function, *args, limits=limits, what=what, cancelled=cancelled)
 
 
-def begin(function: Callable[..., Any], *args) -> None:
-    """``Worker.begin`` on this thread's worker (``separate``), else this process's."""
-    _current().begin(function, *args)
+def begin(function: Callable[..., Any], *args, beside: bool = False) -> None:
+    """``Worker.begin`` on the worker ``run`` would use."""
+    _current(beside).begin(function, *args)
 
 
 # -- in the worker ---------------------------------------------------------------------------------

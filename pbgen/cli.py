@@ -376,7 +376,7 @@ def render(
     files = list(names)
     columns = terminal_columns()
     with _starting():
-        start_early(files[0], **options, name=names[files[0]])  # LibreOffice, meanwhile
+        start_early(files[0], **options, name=names[files[0]], alone=len(files) == 1)
         no_pdf = _pdf_engine_notice(columns, chosen)
     if no_pdf:  # asked for by --format: the other formats are still made, the exit status is 2
         chosen = options["formats"] = [name for name in chosen if name != "pdf"]

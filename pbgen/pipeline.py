@@ -17,6 +17,7 @@ import stat
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +32,7 @@ from pbgen.errors import InputError, PbgenError
 from pbgen.findings import Finding, has_errors, visible
 from pbgen.formats import FORMATS, Format, register
 from pbgen.kitstore import kit_for
-from pbgen.layouts import layout_for
+from pbgen.layouts import Rendered, layout_for
 from pbgen.load import load, looks_like_filing
 from pbgen.pdf_engine import harfbuzz_subset_available, load_weasyprint, pdf_engine_problem
 from pbgen.resources import templates_dir
@@ -221,6 +222,7 @@ def render_file(
     final: bool = False,
     pdfa: bool = False,
     cancelled=None,
+    alone: bool = False,
 ) -> RenderResult:
     """One filing to its documents in ``output_dir``: load → check → context → render → write.
 
@@ -232,6 +234,7 @@ def render_file(
     check errors is rendered as a draft (「草稿」 on every page), or refused when ``final``.
     ``pdfa``: the PDF in PDF/A-2b and tagged, whatever the layout's manifest says.
     ``cancelled()`` true stops the render (``bounded.Cancelled``): a batch being stopped.
+    ``alone``: nothing else renders meanwhile (``render_in_memory``).
     """
     start = time.perf_counter()
     refuse_too_long(Path(path))
@@ -244,8 +247,8 @@ def render_file(
     name = Path(name) if name is not None else Path(Path(path).stem)
     outputs = _Outputs(Path(path), Path(output_dir), name, chosen, kit, formats, pdfa)
     fresh = not force and outputs.up_to_date()
-    if formats and not fresh:  # what the render will wait for starts now, in its worker
-        bounded.begin(warm_up, chosen, [FORMATS[name] for name in formats])
+    if formats and not fresh:  # what the render will wait for starts now, in its workers
+        _warm(chosen, formats, alone)
     errors = sum(finding.severity == "error" for finding in check(loaded, kit, chosen))
     if final and errors:
         raise PbgenError(
@@ -267,7 +270,7 @@ def render_file(
             str(path), targets, 0, seconds, errors, left_out, chosen.name, True, lacking=lacking
         )
     rendered = render_in_memory(
-        filing, chosen, formats, str(path), draft=errors > 0, cancelled=cancelled
+        filing, chosen, formats, str(path), draft=errors > 0, cancelled=cancelled, alone=alone
     )
     written = {target: rendered.files[format_] for format_, target in outputs.files.items()}
     # outputs with notices (a 目录 without page numbers) are never up to date: tried again
@@ -332,7 +335,15 @@ def start_early(path: Path | str, **options) -> None:
     output_dir = Path(options.get("output_dir", "output"))
     outputs = _Outputs(Path(path), output_dir, name, chosen, kit, made, pdfa)
     if options.get("force", True) or not outputs.up_to_date():
-        bounded.begin(warm_up, chosen, [FORMATS[name] for name in made])
+        _warm(chosen, made, options.get("alone", False))
+
+
+def _warm(chosen, formats: Sequence[str], alone: bool) -> None:
+    """``warm_up`` begun in the worker, or workers, that will render ``formats``."""
+    here, beside = split_formats(formats, alone)
+    bounded.begin(warm_up, chosen, [FORMATS[name] for name in here])
+    if beside:
+        bounded.begin(warm_up, chosen, [FORMATS[name] for name in beside], beside=True)
 
 
 def warm_up(chosen, formats: list[Format]) -> None:
@@ -361,26 +372,59 @@ def _pdf_engine_state() -> tuple[str | None, bool]:
 
 
 def render_in_memory(
-    filing, chosen, formats: Sequence[str], file: str = "", draft=False, cancelled=None, size=None
+    filing,
+    chosen,
+    formats: Sequence[str],
+    file: str = "",
+    draft=False,
+    cancelled=None,
+    alone=False,
+    size=None,
 ):
     """context → render, nothing written: the ``Rendered`` bytes ``render_file`` writes and
     ``pbgen watch`` shows. Refuses a filing that lacks what the layout needs. ``draft`` (the
     filing has check errors) is the context's ``draft``: the templates mark every page 草稿. A
     layout's templates are others' code: they run in a worker process bounded in time and
     memory (``pbgen.bounded``), by ``file``'s size (``size`` bytes when the filing is an
-    editor's text); ``cancelled()`` true stops it (``bounded.Cancelled``)."""
-    return bounded.run(
-        render_job,
-        filing,
-        chosen,
-        [FORMATS[name] for name in formats],
-        file,
-        build_timestamp(filing.year),
-        draft,
-        limits=_limits(file) if size is None else bounded.limits_for(size),
-        what=_templates_of(chosen, file),
-        cancelled=cancelled,
+    editor's text); ``cancelled()`` true stops it (``bounded.Cancelled``).
+    ``alone``: nothing else renders meanwhile, so a format that waits on another program
+    (``Format.beside``: the DOCX on LibreOffice) renders in a second worker, on another core."""
+    here, beside = split_formats(formats, alone)
+    timestamp = build_timestamp(filing.year)
+    limits = _limits(file) if size is None else bounded.limits_for(size)
+    what = _templates_of(chosen, file)
+
+    def job(names: list[str], second: bool = False):
+        formats_ = [FORMATS[name] for name in names]
+        return bounded.run(
+            render_job, filing, chosen, formats_, file, timestamp, draft,
+            limits=limits, what=what, cancelled=cancelled, beside=second,
+        )  # fmt: skip
+
+    if not beside:
+        return job(here)
+    with ThreadPoolExecutor(1, thread_name_prefix="pbgen-beside") as pool:
+        waiting = pool.submit(job, beside, True)
+        first = job(here)
+        second = waiting.result()
+    files = first.files | second.files
+    earlier, later = (first, second) if formats[0] in first.files else (second, first)
+    return Rendered(
+        {name: files[name] for name in formats},
+        first.pages if first.pages is not None else second.pages,
+        [*earlier.notices, *later.notices],
     )
+
+
+def split_formats(formats: Sequence[str], alone: bool) -> tuple[list[str], list[str]]:
+    """The formats this process's worker renders, and those its second one renders beside
+    them: only for a filing rendered ``alone`` on a machine of more than one core, and only
+    when both halves have a format."""
+    beside = [name for name in formats if FORMATS[name].beside]
+    here = [name for name in formats if not FORMATS[name].beside]
+    if alone and beside and here and (os.cpu_count() or 1) > 1:
+        return here, beside
+    return list(formats), []
 
 
 def _limits(file: Path | str) -> bounded.Limits:
@@ -620,8 +664,10 @@ def _render_all(paths, jobs, names, options, late: list):
     workers = min(jobs or os.cpu_count() or 1, len(paths))
     with office_pool.kept(workers):
         if workers <= 1:
+            alone = len(paths) == 1
             for path in paths:
-                late.append(_render_one(path, {**options, "name": names[Path(path)]}))
+                named = {**options, "name": names[Path(path)], "alone": alone}
+                late.append(_render_one(path, named))
                 yield late[-1]
             return
         yield from _render_side_by_side(paths, workers, names, options, late)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pbgen import __version__
+from pbgen import __version__, bounded
 from pbgen.cli import app
 from pbgen.errors import PbgenError
 from pbgen.kitstore import update, use
@@ -402,3 +402,17 @@ def test_a_folder_holding_symlink_loops_reports_them(tmp_path):
     for name in ("self.yaml", "a.yaml", "b.yaml"):
         assert f"filings/{name}:0:0: 错误 [file] 无法读取" in output
     assert "filings/filing.yaml" in output and "Traceback" not in output
+
+
+def test_a_filing_rendered_alone_has_its_docx_made_beside_its_pdf_the_same(tmp_path):
+    """Alone, a filing's DOCX (which waits on LibreOffice) renders in a second worker while
+    the PDF renders in the first: the same bytes and notices as both in one worker."""
+    bounded._second.close()
+    together = render_file(DATA / "zunhua-2024.yaml", tmp_path / "together", ["docx", "pdf"])
+    assert bounded._second._process is None  # not asked to: never started
+    alone = render_file(DATA / "zunhua-2024.yaml", tmp_path / "alone", ["docx", "pdf"], alone=True)
+    assert bounded._second._process is not None and bounded._second._process.is_alive()
+    assert [path.read_bytes() for path in alone.outputs] == [
+        path.read_bytes() for path in together.outputs
+    ]
+    assert (alone.pages, alone.notices) == (together.pages, together.notices)
