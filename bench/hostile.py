@@ -16,7 +16,9 @@ import argparse
 import contextlib
 import copy
 import http.server
+import json
 import os
+import queue
 import re
 import resource
 import shutil
@@ -27,6 +29,8 @@ import sys
 import tempfile
 import threading
 import time
+import unicodedata
+import urllib.request
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -237,6 +241,91 @@ def symlink_loops(folder: Path) -> Path:
     return folder
 
 
+HOSTILE_NAMES = {  # file stem: a department name crafted to break out of a page or a sheet
+    "script": "</script><script>alert(1)</script>局",
+    "quote": "\"><img src=x onerror=alert(1)>局'",
+    "bidi": "教育\u202e局fdp.exe\u202c",
+    "control": "财政\x1b[31m局\x07\x08\x0b\x0c\x1f\x7f\x85\x9b",
+    "formula": '=HYPERLINK("http://127.0.0.1/","点我")',
+    "plus": "+cmd|' /C calc'!A0",
+    "minus": "-2+3",
+    "at": "@SUM(1,1)",
+    "escape": "_x0041_局",
+    "long": "长" * 200_000,
+}
+HOSTILE_FILES = [  # file stems crafted the same way, for departments with plain names
+    "javascript:alert(1)",
+    '"><svg onload=alert(1)>',
+    "b\u202etxt.exe",
+    "c\x1b]0;x\x07",
+    "d\nline",
+]
+
+
+def department_filing(path: Path, name: str, number: int) -> Path:
+    """The clean filing filed by department ``name`` (project codes and unit code its own),
+    its first project named after it too."""
+    data = yaml.load(CLEAN.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    data["department"]["name"] = name
+    unit = data["units"][0]
+    unit["code"] = f"9{number:05d}"
+    for index, project in enumerate(unit["projects"]):
+        project["code"] = f"H{number:04d}{index}"
+    unit["projects"][0]["name"] = name + "项目"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def hostile_departments(folder: Path, names: dict[str, str] | None = None) -> Path:
+    """A folder of filings whose department names (``HOSTILE_NAMES``) and file names
+    (``HOSTILE_FILES``) are crafted to break out of a report's page, a sheet or a PDF's
+    outline."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = HOSTILE_NAMES if names is None else names
+    for number, (stem, name) in enumerate(names.items()):
+        department_filing(folder / f"{stem}.yaml", name, number)
+    for number, stem in enumerate(HOSTILE_FILES, start=len(names)):
+        department_filing(folder / f"{stem}.yaml", f"文件名局{number}", number)
+    return folder
+
+
+def flat_filing(path: Path, megabytes: float) -> Path:
+    """A filing of ``megabytes`` MB whose units are a list of one-character values: within
+    pbgen.load's 50 MB, but ~460 bytes of memory to read for each byte of it."""
+    count = int(megabytes * 2**20 / 2)
+    path.write_text("pbgen: 3\nyear: 2024\nunits: [" + ",".join(["1"] * count) + "]\n", "utf-8")
+    return path
+
+
+KIT_YAML = "id: czj\nname: 示例县财政局\nversion: {version}\nframework: standard\n"
+
+
+def kit_repository(work: Path, before_tag: Callable[[Path], None] | None = None) -> Path:
+    """A bureau's kit published as the bare repository ``work/kit.git``, tagged v1.0;
+    ``before_tag(kit)`` makes it hostile first (and commits what it adds)."""
+    kit = work / "kit-work"
+    kit.mkdir()
+    (kit / "kit.yaml").write_text(KIT_YAML.format(version="1.0"), encoding="utf-8")
+    git(kit, "init", "-q", "-b", "main")
+    git(kit, "add", "-A")
+    git(kit, "commit", "-q", "-m", "kit 1.0")
+    if before_tag is not None:
+        before_tag(kit)
+    git(kit, "tag", "v1.0")
+    git(work, "clone", "-q", "--bare", str(kit), str(work / "kit.git"))
+    return work / "kit.git"
+
+
+def raw_text(text: str) -> list[str]:
+    """What a page or sheet would obey rather than show: control and bidi characters."""
+    return sorted(
+        {f"U+{ord(c):04X}" for c in text if c not in "\n\r\t" and unicodedata.category(c) in HIDDEN}
+    )
+
+
+HIDDEN = {"Cc", "Cf"}
+
+
 # -- measuring ------------------------------------------------------------------------------------
 
 
@@ -269,9 +358,11 @@ def run(
     *,
     nofile: int | None = None,
     during: Callable[[subprocess.Popen], None] | None = None,
+    pipes: bool = False,
 ) -> Run:
     """``command`` in a process group of its own, ended with the group after ``seconds``;
-    ``during(process)`` runs meanwhile (a watch case talks to it, then sends Ctrl-C)."""
+    ``during(process)`` runs meanwhile (a watch case talks to it, then sends Ctrl-C; with
+    ``pipes`` it talks on its stdin and stdout, as an editor to ``pbgen lsp``)."""
 
     def limits() -> None:
         _limits()
@@ -281,8 +372,8 @@ def run(
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(
-            command, cwd=cwd, env=env, stdout=out, stderr=err, preexec_fn=limits,
-            start_new_session=True,
+            command, cwd=cwd, env=env, stdout=subprocess.PIPE if pipes else out, stderr=err,
+            stdin=subprocess.PIPE if pipes else None, preexec_fn=limits, start_new_session=True,
         )  # fmt: skip
         killed = threading.Event()
 
@@ -345,9 +436,9 @@ def _template_case(expression: str):
     return case
 
 
-def _said(result: Run) -> str:
+def _said(result: Run, last: bool = False) -> str:
     text = (result.err or result.out).strip().splitlines()
-    return text[0][:110] if text else ""
+    return text[-1 if last else 0][:110] if text else ""
 
 
 def case_linked_docx(work, pbgen, env, seconds):
@@ -544,6 +635,344 @@ def case_symlink_loop(work, pbgen, env, seconds):
     return result, said
 
 
+def case_report_names(work, pbgen, env, seconds):
+    folder = hostile_departments(work / "filings")
+    result = run(
+        [*pbgen, "report", folder.name, "-o", "out", "-f", "html,xlsx", "--feedback"],
+        work, env, seconds,
+    )  # fmt: skip
+    if "Traceback" in result.out + result.err:
+        return result, "Traceback: " + result.err.strip().splitlines()[-1][:90]
+    if not (work / "out" / "审核报告.html").is_file():
+        return result, "no page; " + _said(result, last=True)
+    return result, "; ".join([page_obeys(work / "out" / "审核报告.html"),
+                              sheets_obey(sorted((work / "out").rglob("*.xlsx")))])  # fmt: skip
+
+
+def page_obeys(page: Path) -> str:
+    """What of the departments' text the report page would obey, not show."""
+    from lxml import html
+
+    text = page.read_text(encoding="utf-8")
+    tree = html.fromstring(text.encode())
+    scripts = len(tree.xpath("//script"))
+    tags = len(tree.xpath("//main//img | //main//*[@onload] | //main//*[@onerror]"))
+    links = [a for a in tree.xpath("//a/@href") if a.strip().lower().startswith("javascript:")]
+    raw = raw_text(text)
+    longest = max((len(m) for m in re.findall("长+", text)), default=0)
+    return (
+        f"page {len(text.encode()) / 2**20:.1f} MB: {scripts} script, {tags} injected tags, "
+        f"{len(links)} javascript: links, raw {','.join(raw) or 'none'}, longest name {longest}"
+    )
+
+
+def sheets_obey(books: list[Path]) -> str:
+    """Cells a spreadsheet would take as formulas once edited, or would obey: text starting with
+    = + - @ without Excel's quote prefix, control and bidi characters, text cut at 32,767."""
+    from openpyxl import load_workbook
+
+    unquoted, raw, cut = 0, set(), 0
+    for book in books:
+        for sheet in load_workbook(book).worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f" and not str(cell.value).startswith(("=SUMIF", "=E")):
+                        unquoted += 1
+                    if not isinstance(cell.value, str) or cell.data_type != "s":
+                        continue
+                    value = cell.value
+                    if value.startswith(("=", "+", "-", "@")) and not cell.quotePrefix:
+                        unquoted += 1
+                    raw.update(raw_text(value))
+                    raw.update(re.findall(r"_x00[01][0-9A-F]_", value))
+                    cut += len(value) >= 32767
+    return (
+        f"{len(books)} workbooks: {unquoted} cells taken as formulas once edited, "
+        f"raw {','.join(sorted(raw)) or 'none'}, {cut} cut silently at 32767"
+    )
+
+
+def case_report_loop(work, pbgen, env, seconds):
+    folder = symlink_loops(work / "filings")
+    os.mkfifo(folder / "pipe.yaml")
+    (folder / "zero.yaml").symlink_to("/dev/zero")
+    result = run([*pbgen, "report", folder.name, "-o", "out", "--feedback"], work, env, seconds)
+    said = "Traceback" if "Traceback" in result.out + result.err else _said(result, last=True)
+    return result, said
+
+
+def case_report_enormous(work, pbgen, env, seconds):
+    folder = work / "filings"
+    folder.mkdir()
+    for number in range(999):
+        department_filing(folder / f"{number:04d}.yaml", f"部门{number:04d}", number)
+    long_filing(folder / "enormous.yaml", 45)
+    flat_filing(folder / "flat.yaml", 12)
+    result = run(
+        [*pbgen, "report", folder.name, "-o", "out", "-f", "html,xlsx"], work, env, seconds
+    )
+    page = work / "out" / "审核报告.html"
+    size = f"page {page.stat().st_size / 2**20:.1f} MB; " if page.is_file() else ""
+    return result, size + _said(result, last=True)
+
+
+def case_book_names(work, pbgen, env, seconds):
+    names = {**HOSTILE_NAMES, "long": "长" * 3000}
+    folder = hostile_departments(work / "filings", names)
+    result = run(
+        [*pbgen, "render", folder.name, "-o", "out", "-f", "pdf", "--book", "book.pdf"],
+        work, env, seconds,
+    )  # fmt: skip
+    book = work / "book.pdf"
+    if not book.is_file():
+        return result, "no book; " + _said(result, last=True)
+    import pikepdf
+
+    with pikepdf.open(book) as pdf, pdf.open_outline() as outline:
+        titles, stack = [], list(outline.root)
+        while stack:
+            item = stack.pop()
+            titles.append(item.title)
+            stack.extend(item.children)
+    front = subprocess.run(["pdftotext", "-f", "2", "-l", "3", book, "-"], capture_output=True,
+                           text=True).stdout  # fmt: skip
+    raw = raw_text("".join(titles) + front.replace("\f", ""))  # pdftotext: \f between pages
+    longest = max(len(title) for title in titles)
+    terminal = raw_text(result.out + result.err)
+    return result, (
+        f"bookmarks and 目录 raw: {','.join(raw) or 'none'}; longest bookmark {longest}; "
+        f"terminal raw: {','.join(terminal) or 'none'}"
+    )
+
+
+# -- kits fetched by git ------------------------------------------------------------------------
+
+
+def _kit_use(work: Path, pbgen, env, seconds, source: str, extra_env: dict | None = None):
+    """``pbgen kit use -- SOURCE`` in a department folder, kits cached inside ``work``."""
+    department = work / "部门"
+    department.mkdir()
+    env = {**env, "PBGEN_KIT_CACHE": str(work / "cache"), **(extra_env or {})}
+    result = run([*pbgen, "kit", "use", "--", source], department, env, seconds)
+    used = (department / "pbgen.toml").is_file()
+    return result, f"kit pinned: {'YES' if used else 'no'}; " + _said(result, last=True)
+
+
+def case_kit_link_out(work, pbgen, env, seconds):
+    def link(kit):
+        (kit / "forms").mkdir()
+        (kit / "forms" / "common").symlink_to("/etc")
+        git(kit, "add", "-A")
+        git(kit, "commit", "-q", "-m", "common")
+
+    kit_repository(work, link)
+    return _kit_use(work, pbgen, env, seconds, "../kit.git")
+
+
+def case_kit_submodule(work, pbgen, env, seconds):
+    marker = work / "fetched"
+
+    def submodule(kit):
+        commit = git(kit, "rev-parse", "HEAD").stdout.strip()
+        (kit / ".gitmodules").write_text(
+            f'[submodule "lib"]\n\tpath = lib\n\turl = ext::sh -c touch% {marker}\n', "utf-8"
+        )
+        git(kit, "add", ".gitmodules")
+        git(kit, "update-index", "--add", "--cacheinfo", f"160000,{commit},lib")
+        git(kit, "commit", "-q", "-m", "lib")
+
+    kit_repository(work, submodule)
+    result, said = _kit_use(work, pbgen, env, seconds, "../kit.git")
+    return result, f"ext:: ran: {'YES' if marker.exists() else 'no'}; {said}"
+
+
+def _kit_source_case(source: str):
+    def case(work, pbgen, env, seconds):
+        marker = work / "ran"
+        result, said = _kit_use(work, pbgen, env, seconds, source.format(marker=marker))
+        return result, f"command ran: {'YES' if marker.exists() else 'no'}; {said}"
+
+    return case
+
+
+def case_kit_hooks(work, pbgen, env, seconds):
+    """Hooks git's template folder puts into every checkout (``init.templateDir``)."""
+    marker = work / "hooked"
+    hooks = work / "template" / "hooks"
+    hooks.mkdir(parents=True)
+    for name in ("post-checkout", "post-merge", "reference-transaction"):
+        (hooks / name).write_text(f"#!/bin/sh\necho {name} >> {marker}\n", "utf-8")
+        (hooks / name).chmod(0o755)
+    config = work / "gitconfig"
+    config.write_text(f"[init]\n\ttemplateDir = {hooks.parent}\n", "utf-8")
+    repository = kit_repository(work)
+    shutil.copytree(hooks, repository / "hooks", dirs_exist_ok=True)
+    result, said = _kit_use(work, pbgen, env, seconds, "../kit.git",
+                            {"GIT_CONFIG_GLOBAL": str(config)})  # fmt: skip
+    ran = marker.read_text().split() if marker.exists() else []
+    return result, f"hooks run: {','.join(ran) or 'none'}; {said}"
+
+
+def case_kit_branch_as_tag(work, pbgen, env, seconds):
+    """A branch ``v1.0`` beside the tag ``v1.0``: ``git clone --branch`` takes the branch."""
+    repository = kit_repository(work)
+    kit = work / "kit-work"
+    git(kit, "checkout", "-q", "-b", "impostor")
+    (kit / "kit.yaml").write_text(
+        KIT_YAML.format(version="1.0").replace("示例县", "冒充的"), "utf-8"
+    )
+    git(kit, "commit", "-q", "-am", "impostor")
+    git(kit, "push", "-q", str(repository), "impostor:refs/heads/v1.0")
+    result, said = _kit_use(work, pbgen, env, seconds, "../kit.git")
+    return result, f"impostor used: {'YES' if '冒充' in result.out else 'no'}; {said}"
+
+
+# -- the language server -----------------------------------------------------------------------
+
+
+class Editor:
+    """An editor's side of ``pbgen lsp`` on the process's pipes: messages sent, and those
+    the server sends kept in a queue."""
+
+    def __init__(self, process: subprocess.Popen, root: Path) -> None:
+        self.process, self.next_id = process, 0
+        self.received: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.request("initialize", {"processId": os.getpid(), "rootUri": root.as_uri(),
+                                    "capabilities": {}})  # fmt: skip
+        self.send({"method": "initialized", "params": {}})
+
+    def send(self, message: dict) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}, ensure_ascii=False).encode("utf-8")
+        self.process.stdin.write(f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        self.process.stdin.flush()
+
+    def request(self, method: str, params: dict, seconds: float = 60):
+        self.next_id += 1
+        self.send({"id": self.next_id, "method": method, "params": params})
+        found = self.wait(lambda m: m.get("id") == self.next_id and "method" not in m, seconds)
+        return found.get("result") if found else None
+
+    def wait(self, wanted: Callable[[dict], bool], seconds: float) -> dict | None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                message = self.received.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                return None
+            if wanted(message):
+                return message
+        return None
+
+    def _read(self) -> None:
+        stream = self.process.stdout
+        while True:
+            length = None
+            while (line := stream.readline()) not in (b"\r\n", b"\n"):
+                if not line:
+                    return
+                name, _, value = line.decode().partition(":")
+                length = int(value) if name.lower() == "content-length" else length
+            message = json.loads(stream.read(length))
+            if "id" in message and "method" in message:  # the server asks: say yes
+                self.send({"id": message["id"], "result": None})
+            self.received.put(message)
+
+    def diagnostics(self, uri: str, version: int, seconds: float) -> list | None:
+        found = self.wait(
+            lambda m: m.get("method") == "textDocument/publishDiagnostics"
+            and m["params"]["uri"] == uri and m["params"].get("version") == version,
+            seconds,
+        )  # fmt: skip
+        return found["params"]["diagnostics"] if found else None
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.request("shutdown", {}, 10)
+            self.send({"method": "exit"})
+            self.process.stdin.close()
+
+
+def _server_peak(process) -> float:
+    """The server's own peak resident MB (its bounded worker is another process)."""
+    try:
+        status = Path(f"/proc/{process.pid}/status").read_text()
+    except OSError:
+        return 0.0
+    return int(status.split("VmHWM:")[1].split()[0]) / 1024
+
+
+def _lsp(work: Path, pbgen, env, seconds, text: str, action):
+    """``pbgen lsp`` with one filing open, holding ``text`` (unsaved: the file on disk is the
+    clean one); ``action(editor, uri)`` says what happened."""
+    path = clean_filing(work / "示例县政协-2024.yaml")
+    found: list[str] = []
+
+    def during(process):
+        try:
+            editor = Editor(process, work)
+        except OSError:  # a pbgen without a language server
+            found.append("no server")
+            return
+        uri = path.as_uri()
+        start = time.monotonic()
+        editor.send({"method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "yaml", "version": 1, "text": text}}})  # fmt: skip
+        found.append(action(editor, uri, start, seconds))
+        found.append(f"server peak {_server_peak(process):.0f} MB")
+        editor.close()
+
+    result = run([*pbgen, "lsp"], work, env, seconds, during=during, pipes=True)
+    return result, "; ".join(found)
+
+
+def case_lsp_flat(work, pbgen, env, seconds):
+    def action(editor, uri, start, seconds):
+        first = editor.diagnostics(uri, 1, seconds * 0.6)
+        took = time.monotonic() - start
+        if first is None:
+            return f"no diagnostics in {took:.0f} s"
+        said = f"{len(first)} diagnostics after {took:.1f} s"
+        if len(first) == 1:
+            said += f" ({first[0]['message'][:40]}…)"
+        start = time.monotonic()
+        editor.send({"method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"text": CLEAN.read_text(encoding="utf-8")}]}})  # fmt: skip
+        later = editor.diagnostics(uri, 2, seconds * 0.3)
+        answered = f"{time.monotonic() - start:.1f} s" if later is not None else "never"
+        return f"{said}; the next change checked after {answered}"
+
+    flat = flat_filing(work / "flat.yaml", 1.2).read_text(encoding="utf-8")
+    return _lsp(work, pbgen, env, seconds, flat, action)
+
+
+def case_lsp_preview(work, pbgen, env, seconds):
+    def action(editor, uri, start, seconds):
+        editor.diagnostics(uri, 1, seconds * 0.3)
+        found = editor.request("workspace/executeCommand",
+                               {"command": "pbgen.preview", "arguments": [uri]})  # fmt: skip
+        if not found:
+            return "no preview"
+        state, deadline = {}, time.monotonic() + seconds * 0.6
+        while state.get("version", 0) < 1 and time.monotonic() < deadline:
+            time.sleep(0.5)
+            with (
+                contextlib.suppress(OSError, ValueError),
+                urllib.request.urlopen(found["url"] + "state", timeout=10) as response,
+            ):
+                state = json.load(response)
+        if state.get("version", 0) < 1:
+            return f"no preview version in {seconds * 0.6:.0f} s"
+        return (
+            f"preview after {time.monotonic() - start:.1f} s, PDF: {state['has_pdf']}, "
+            f"says: {state['error'][:30] or '-'}"
+        )
+
+    text = long_filing(work / "long.yaml", 1.5).read_text(encoding="utf-8")
+    return _lsp(work, pbgen, env, seconds, text, action)
+
+
 CASES = [
     Case("layout common -> elsewhere", case_common_symlink),
     Case("Word template's external links", case_linked_docx),
@@ -562,6 +991,18 @@ CASES = [
     Case("diff -- --output=FILE", case_diff_option),
     Case("commit hook, filing named -dash", case_hook_dash),
     Case("check a folder with symlink loops", case_symlink_loop),
+    Case("report: hostile names", case_report_names),
+    Case("report: loops, a pipe, /dev/zero", case_report_loop),
+    Case("report: 1000 + 45 MB + 12 MB list", case_report_enormous),
+    Case("book: hostile names", case_book_names),
+    Case("kit git: forms/common -> /etc", case_kit_link_out),
+    Case("kit git: submodule, ext:: URL", case_kit_submodule),
+    Case("kit source ext::sh -c touch", _kit_source_case("ext::sh -c touch% {marker}")),
+    Case("kit source --upload-pack=touch", _kit_source_case("--upload-pack=touch {marker}")),
+    Case("kit git: hooks in the checkout", case_kit_hooks),
+    Case("kit git: branch named v1.0", case_kit_branch_as_tag),
+    Case("lsp: 1.2 MB of one-char values", case_lsp_flat),
+    Case("lsp: preview of a 1.5 MB filing", case_lsp_preview),
 ]  # fmt: skip
 
 

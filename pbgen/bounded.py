@@ -74,7 +74,31 @@ def limits_for(size: int) -> Limits:
 
 
 class Exceeded(PbgenError):
-    """A job ended by its limits, or by its worker's death: nothing was made."""
+    """A job ended by its limits, or by its worker's death: nothing was made. ``kind`` says
+    which: "time", "memory", "recursion" or "died" (a caller may word it for its own job)."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+    def __reduce__(self):  # pickled with its kind (args holds only the message)
+        return type(self), (str(self), self.kind)
+
+
+def too_much_to_read(stopped: Exceeded, limits: Limits, size: int, doing: str) -> str:
+    """Why a file read in the worker (the report's digest, the language server's check) was
+    stopped, as the clerk reads it: no real filing comes near the limits."""
+    what = {
+        "time": f"超过了 {limits.seconds:.0f} 秒的时限",
+        "memory": f"用尽了 {(limits.memory or 0) / 2**30:.1f} GB 的内存上限",
+    }.get(
+        stopped.kind,
+        f"的进程意外终止（常见原因是用尽了 {(limits.memory or 0) / 2**30:.1f} GB 的内存上限）",
+    )
+    return (
+        f"{doing}这份文件（{size / 2**20:.1f} MB）{what}，已停止：一份绩效文本用不到这么多"
+        "（一千个项目约 1.4 MB）。请确认选对了文件，或把它拆成几份。"
+    )
 
 
 class Cancelled(Exception):
@@ -183,12 +207,14 @@ class Worker:
                 where = f"（{value}）" if value else ""
                 raise Exceeded(
                     f"{what}用尽了 {_gigabytes(limits.memory or 0)} 的内存上限{where}，已停止，"
-                    "未生成：多半是模板生成了过长的文字。请检查这个模板。"
+                    "未生成：多半是模板生成了过长的文字。请检查这个模板。",
+                    "memory",
                 )
             if status == "recursion":
                 raise Exceeded(
                     f"{what}调用自己的层数太多（{value}：宏或 include 的递归没有尽头），已停止，"
-                    "未生成。请检查这个模板的宏（macro）和 include。"
+                    "未生成。请检查这个模板的宏（macro）和 include。",
+                    "recursion",
                 )
             raise RemoteFault(value)
 
@@ -211,7 +237,8 @@ class Worker:
                 raise Exceeded(
                     f"{what}在 {limits.seconds:.0f} 秒的时限内没有完成，已停止，未生成："
                     "多半是模板里有不会结束的循环或递归。请检查这个模板；"
-                    "文件本身很长时，请拆分成几份。"
+                    "文件本身很长时，请拆分成几份。",
+                    "time",
                 )
             ready = wait([connection, self._process.sentinel], min(remaining, POLL))
             if connection in ready:
@@ -231,7 +258,8 @@ class Worker:
         cap = f"（内存上限 {_gigabytes(limits.memory)}）" if limits.memory else ""
         return Exceeded(
             f"{what}的进程意外终止（{how}），未生成：常见原因是内存不足{cap}。"
-            "请检查这个模板，或减少并行数（-j 1）后重试。"
+            "请检查这个模板，或减少并行数（-j 1）后重试。",
+            "died",
         )
 
     def _started(self):
@@ -344,6 +372,9 @@ def _serve(connection, parent: int, offices) -> None:
             return
         os.environ.clear()
         os.environ.update(environment)
+        # past the cap, a Rust library's panic (pydantic-core's, when an allocation fails) that
+        # tries to capture a backtrace fails to allocate again and hangs: it must abort instead
+        os.environ["RUST_BACKTRACE"] = "0"
         _cap(memory)
         try:
             outcome = ("ok", function(*args))

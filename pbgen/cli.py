@@ -440,7 +440,7 @@ def _write_book(target: Path, results) -> None:
     typer.echo(f"已写入合订本 {target}：{included} 份文件，{pages} 页（另有封面和目录）。")
     for part in parts:
         if not part.pages:
-            typer.echo(f"未收入合订本：{part.file}（{part.why_not}）。")
+            typer.echo(f"未收入合订本：{visible(part.file)}（{part.why_not}）。")
 
 
 def _lacking_lines(results) -> list[str]:
@@ -486,7 +486,8 @@ def _wrapped(text: str, columns: int | None) -> str:
 
 
 def _say(text: str, columns: int | None) -> None:
-    typer.echo(_wrapped(text, columns), err=True)
+    """A notice on stderr: a file's name as text, never a terminal's escape sequence."""
+    typer.echo(_wrapped(visible(text), columns), err=True)
 
 
 class _Progress:
@@ -529,9 +530,9 @@ class _Progress:
                 _say(notice, self.columns)
             return
         for notice in notices:  # above the bar, which stays at the bottom
-            text = _wrapped(notice, self.columns or self.bar.console.width)
+            text = _wrapped(visible(notice), self.columns or self.bar.console.width)
             self.bar.console.print(text, markup=False, soft_wrap=True, highlight=False)
-        self.bar.update(self.task, advance=1, description=file)
+        self.bar.update(self.task, advance=1, description=visible(file))
 
     def __exit__(self, *exc):
         if self.bar is not None:
@@ -573,7 +574,7 @@ def _report(results, seconds: float, columns: int | None) -> str:
     rows, pages, errors, counts = [], 0, 0, {"已生成": 0, "已是最新": 0, "跳过": 0, "失败": 0}
     for result in results:
         if isinstance(result, RenderFailure):
-            rows.append([result.file, "", "", "", "", "失败"])
+            rows.append([visible(result.file), "", "", "", "", "失败"])
             counts["失败"] += 1
             continue
         written = "、".join(target.suffix.lstrip(".") for target in result.outputs)
@@ -585,8 +586,8 @@ def _report(results, seconds: float, columns: int | None) -> str:
         errors += result.check_errors
         rows.append(
             [
-                result.file,
-                result.layout,
+                visible(result.file),
+                visible(result.layout),
                 "" if result.skipped or result.pages is None else str(result.pages),
                 str(result.check_errors),
                 f"{result.seconds:.1f}",

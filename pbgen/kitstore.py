@@ -7,12 +7,19 @@ fetched once at the tag ``v<version>`` (or ``<version>``) into the cache, an arc
 unpacked once, a folder is used in place (a bureau working on its kit, or a copy the department
 keeps in its own repository) and must be at the pinned version. Every kit used is also kept in
 the cache, so ``pbgen kit update`` can say what changed since.
+
+A kit's repository is others' data, fetched as data: only transports that move data
+(``GIT_PROTOCOLS``: never ``ext::``, which runs a command), the source never read as an option,
+the tag fetched as ``refs/tags/…`` (a branch of the same name is not the version), no hook run,
+no submodule fetched, and the tree looked at before it is checked out: a submodule, or a link
+leading out of the kit, refuses the kit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -24,6 +31,7 @@ from pathlib import Path
 import platformdirs
 from packaging.version import InvalidVersion, Version
 
+from pbgen.findings import visible
 from pbgen.jail import check_folder
 from pbgen.kit import BUILT_IN, KIT_FILE, Kit, KitError, builtin_kit, over_builtin, read_kit
 from pbgen.settings import KitPin, Settings, settings_for, write_kit_pin
@@ -31,6 +39,16 @@ from pbgen.unpack import unpack as unpack_archive
 
 ARCHIVES = (".zip", ".tar.gz", ".tgz", ".tar")
 GIT_SECONDS = 120
+# the transports git may use (GIT_ALLOW_PROTOCOL): those that only move data. http beside https
+# and git://: a county's intranet server often has no certificate, and none of them runs code.
+GIT_PROTOCOLS = ("https", "http", "ssh", "git", "file")
+GIT_SAFELY = (
+    "-c", "core.hooksPath=/dev/null",  # no hook runs, wherever it comes from
+    "-c", "core.symlinks=true",  # links are checked out as links, once judged (_refuse_tree)
+    "-c", "core.fsmonitor=false",
+    "-c", "submodule.recurse=false",
+    "-c", "protocol.allow=never",  # what GIT_ALLOW_PROTOCOL does not name
+)  # fmt: skip
 
 
 def cache_root() -> Path:
@@ -88,8 +106,15 @@ def resolve_source(source: str, base: Path) -> Path | str:
     """Where a kit comes from: a local folder or archive as a ``Path`` (relative to ``base``),
     a git repository as a ``str`` — a URL, or the path of a local bare repository."""
     if source.startswith("-"):
-        raise KitError(f"kit 的来源「{source}」不能以 - 开头。")
-    if re.match(r"^[a-z][a-z0-9+.-]*://", source) or re.match(r"^[\w.-]+@[\w.-]+:", source):
+        raise KitError(f"kit 的来源「{visible(source)}」不能以 - 开头。")
+    transport = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)(://|::)", source)
+    if transport and (transport[2] == "::" or transport[1].lower() not in GIT_PROTOCOLS):
+        raise KitError(
+            f"kit 的来源「{visible(source)}」用的是 git 的「{transport[0]}」传输方式，pbgen 不用"
+            "（ext:: 这类方式会在本机执行命令）：请写 https://、ssh://、git:// 地址，"
+            "user@主机:路径，或本地的文件夹、压缩包、git 仓库。"
+        )
+    if transport or re.match(r"^[\w.-]+@[\w.-]+:", source):
         return source
     path = (base / source).resolve()
     bare = (path / "HEAD").is_file() and (path / "objects").is_dir()
@@ -160,12 +185,16 @@ def _store(folder: Path, where: Path | str, version: str) -> Path:
 def _git(*arguments: str, cwd: Path | None = None) -> str:
     try:
         done = subprocess.run(
-            ["git", "-c", "core.symlinks=false", "-c", "protocol.ext.allow=never", *arguments],
+            ["git", *GIT_SAFELY, *arguments],
             capture_output=True,
             text=True,
             timeout=GIT_SECONDS,
             cwd=cwd,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+            env={
+                **os.environ,
+                "GIT_TERMINAL_PROMPT": "0",
+                "GIT_ALLOW_PROTOCOL": ":".join(GIT_PROTOCOLS),
+            },
         )
     except FileNotFoundError:
         raise KitError("要从 git 仓库取 kit，需要先安装 git。") from None
@@ -174,14 +203,14 @@ def _git(*arguments: str, cwd: Path | None = None) -> str:
             f"git {arguments[0]} 超过 {GIT_SECONDS} 秒没有完成：请检查网络或仓库地址。"
         ) from None
     if done.returncode != 0:
-        raise KitError(f"git {arguments[0]} 失败：{done.stderr.strip()}")
+        raise KitError(f"git {arguments[0]} 失败：{visible(done.stderr.strip())}")
     return done.stdout
 
 
 def versions(source: str) -> dict[Version, str]:
     """The versions a git source offers: its tags v1.2 / 1.2, by version."""
     found: dict[Version, str] = {}
-    for line in _git("ls-remote", "--tags", "--refs", "--", source).splitlines():
+    for line in _git("ls-remote", "--tags", "--refs", "--end-of-options", source).splitlines():
         tag = line.rpartition("refs/tags/")[2]
         try:
             found.setdefault(Version(tag.removeprefix("v")), tag)
@@ -210,13 +239,39 @@ def _install_git(source: str, version: str | None) -> Path:
         return folder
     with tempfile.TemporaryDirectory(prefix="pbgen-kit-") as temporary:
         checkout = Path(temporary) / "kit"
-        _git("clone", "--quiet", "--depth", "1", "--no-tags", "--branch", offered[wanted],
-             "--end-of-options", source, str(checkout))  # fmt: skip
+        _git("init", "--quiet", "--end-of-options", str(checkout))
+        _git("fetch", "--quiet", "--depth", "1", "--no-tags", "--no-recurse-submodules",
+             "--end-of-options", source, f"refs/tags/{offered[wanted]}", cwd=checkout)  # fmt: skip
+        _refuse_tree(checkout, f"{visible(source)} 的 {offered[wanted]} 版")
+        _git("checkout", "--quiet", "--detach", "FETCH_HEAD", cwd=checkout)
         shutil.rmtree(checkout / ".git", ignore_errors=True)
         refuse_links(checkout)
         kit = read_kit(checkout, source)
         _agree(kit, str(wanted), source)
         return _store(checkout, source, kit.version)
+
+
+def _refuse_tree(checkout: Path, what: str) -> None:
+    """Before anything is checked out: no submodule (it would fetch from elsewhere), no link
+    whose target leads out of the kit (a template could print any file through it)."""
+    listing = _git("ls-tree", "-r", "-z", "--full-tree", "FETCH_HEAD", cwd=checkout)
+    for entry in filter(None, listing.split("\0")):
+        meta, _, path = entry.partition("\t")
+        mode, _, blob = meta.split(" ")
+        if mode == "160000":
+            raise KitError(
+                f"{what}里，{visible(path)} 是 git 子模块：pbgen 不取子模块（它从另一个地址取文件）。"
+                "请财政局把其中的文件直接放进 kit 的仓库。"
+            )
+        if mode == "120000":
+            target = _git("cat-file", "blob", blob, cwd=checkout)
+            reached = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+            if posixpath.isabs(target) or reached == ".." or reached.startswith("../"):
+                raise KitError(
+                    f"{what}里，{visible(path)} 是指向 kit 之外（{visible(target)}）的链接："
+                    "模板可能借它读出本机的任何文件，pbgen 不取这样的 kit。"
+                    "请财政局把链接换成文件本身。"
+                )
 
 
 # -- archives and links ---------------------------------------------------------------------------

@@ -372,18 +372,27 @@ def _pdf_engine_state() -> tuple[str | None, bool]:
 
 
 def render_in_memory(
-    filing, chosen, formats: Sequence[str], file: str = "", draft=False, cancelled=None, alone=False
+    filing,
+    chosen,
+    formats: Sequence[str],
+    file: str = "",
+    draft=False,
+    cancelled=None,
+    alone=False,
+    size=None,
 ):
     """context → render, nothing written: the ``Rendered`` bytes ``render_file`` writes and
     ``pbgen watch`` shows. Refuses a filing that lacks what the layout needs. ``draft`` (the
     filing has check errors) is the context's ``draft``: the templates mark every page 草稿. A
     layout's templates are others' code: they run in a worker process bounded in time and
-    memory (``pbgen.bounded``); ``cancelled()`` true stops it (``bounded.Cancelled``).
+    memory (``pbgen.bounded``), by ``file``'s size (``size`` bytes when the filing is an
+    editor's text); ``cancelled()`` true stops it (``bounded.Cancelled``).
     ``alone``: nothing else renders meanwhile, so a format that waits on another program
     (``Format.beside``: the DOCX on LibreOffice) renders in a second worker, on another core."""
     here, beside = split_formats(formats, alone)
     timestamp = build_timestamp(filing.year)
-    limits, what = _limits(file), _templates_of(chosen, file)
+    limits = _limits(file) if size is None else bounded.limits_for(size)
+    what = _templates_of(chosen, file)
 
     def job(names: list[str], second: bool = False):
         formats_ = [FORMATS[name] for name in names]

@@ -79,11 +79,7 @@ def preview_job(path: Path, layout: str | None, template_dir: Path | None, live:
     if not result.readable:
         return Checked(findings, error="文件无法读取（见下方问题），显示的是上一次生成的版本。")
     if not live:
-        return Checked(
-            findings,
-            error=f"文件超过了预览实时生成的上限 {LIVE_MAX_BYTES // 2**20} MB：只检查，不生成 PDF"
-            f"（显示的是上一次生成的版本）。生成请运行 pbgen render {path}。",
-        )
+        return Checked(findings, error=too_large(path))
     try:
         chosen = choose_layout(result.loaded, layout, template_dir)
         filing = result.loaded.filing
@@ -93,6 +89,13 @@ def preview_job(path: Path, layout: str | None, template_dir: Path | None, live:
     except PbgenError as problem:
         return Checked(findings, error=f"{problem}\n显示的是上一次生成的版本。")
     return Checked(findings, rendered.files["pdf"], rendered.pages)
+
+
+def too_large(path: Path) -> str:
+    return (
+        f"文件超过了预览实时生成的上限 {LIVE_MAX_BYTES // 2**20} MB：只检查，不生成 PDF"
+        f"（显示的是上一次生成的版本）。生成请运行 pbgen render {path}。"
+    )
 
 
 class Preview:
@@ -114,14 +117,15 @@ class Preview:
         self._changed = threading.Condition()
         self.stopped = threading.Event()
 
-    def refresh(self, result=None) -> Snapshot:
+    def refresh(self, result=None, size: int = 0) -> Snapshot:
         """Check and render once; the new snapshot replaces the old and wakes every waiter.
-        ``result`` is a check already made (``pbgen lsp`` checks the editor's text), else the
+        ``result`` is a check already made (``pbgen lsp`` checks the editor's text, of ``size``
+        bytes: past ``LIVE_MAX_BYTES``, not rendered), else the
         filing as last saved is checked (``preview_job``). Either way the templates run in the
         bounded worker: their time and memory are limited, and the preview's own stay small."""
         start = time.perf_counter()
         if result is not None:
-            saved, checked = self.shown, self._from_editor(result)
+            saved, checked = self.shown, self._from_editor(result, size)
         else:
             found = self._from_disk()
             if found is None:  # stopped while it worked
@@ -174,15 +178,18 @@ class Preview:
                 error = f"pbgen 内部错误（{type(bug).__name__}），请报告。"
                 return saved, Checked([], error=error)
 
-    def _from_editor(self, result) -> Checked:
-        """A check the editor made of its text, and the PDF of it (in the bounded worker)."""
+    def _from_editor(self, result, size: int) -> Checked:
+        """A check the editor made of its text, and the PDF of it (in the bounded worker, its
+        limits those of the text's ``size``)."""
         findings = [as_dict(finding) for finding in result.findings]
         if not result.readable:
             return Checked(findings, error="文件无法读取（见下方问题），显示的是上一次生成的版本。")
+        if size > LIVE_MAX_BYTES:
+            return Checked(findings, error=too_large(self.path))
         try:
             chosen = choose_layout(result.loaded, self.layout, self.template_dir)
             rendered = render_in_memory(
-                result.loaded.filing, chosen, ["pdf"], str(self.path), result.failed
+                result.loaded.filing, chosen, ["pdf"], str(self.path), result.failed, size=size
             )
         except PbgenError as problem:
             return Checked(findings, error=f"{problem}\n显示的是上一次生成的版本。")

@@ -18,6 +18,7 @@ from pbgen.kitstore import kit_for, unpack, update, use
 from pbgen.settings import read_settings
 
 from conftest import ROOT, git, publish, write_kit
+from conftest import pbgen as run_pbgen
 
 KIT = "id: czj\nname: 示例县财政局\nversion: {version}\nframework: standard\nrules:\n{rules}"
 
@@ -188,3 +189,113 @@ def test_a_git_source_starting_with_a_dash_is_refused(tmp_path):
     with pytest.raises(KitError, match="不能以 - 开头"):
         use("--upload-pack=touch evil", None, tmp_path)
     git("--version", cwd=tmp_path)
+
+
+# -- hostile repositories: each in a process of its own, ended after a minute --------------------
+
+
+def kit_use(source, folder, env=None):
+    """``pbgen kit use SOURCE`` in ``folder``, as a clerk runs it (``--``: a source may look
+    like an option)."""
+    folder.mkdir(exist_ok=True)
+    return run_pbgen("kit", "use", "--", source, cwd=folder, seconds=60, env=env)
+
+
+def test_a_git_kit_with_a_link_leading_out_is_refused_before_checkout(tmp_path):
+    kit, repository = bureau_kit(tmp_path / "kit-work"), tmp_path / "kit.git"
+    (kit / "forms").mkdir()
+    (kit / "forms" / "common").symlink_to("/etc")
+    publish(kit, repository, "1.0")
+    done = kit_use("../kit.git", tmp_path / "部门")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "forms/common 是指向 kit 之外（/etc）的链接" in done.stderr
+    assert "请财政局把链接换成文件本身" in done.stderr
+    assert not (tmp_path / "部门" / "pbgen.toml").exists()
+
+
+def test_a_git_kit_with_a_link_inside_it_keeps_the_link(tmp_path):
+    kit, repository = bureau_kit(tmp_path / "kit-work"), tmp_path / "kit.git"
+    (kit / "forms" / "common").mkdir(parents=True)
+    (kit / "forms" / "common" / "a.css").write_text("p { margin: 0 }", "utf-8")
+    (kit / "forms" / "shared").symlink_to("common")
+    publish(kit, repository, "1.0")
+    (tmp_path / "部门").mkdir()
+    shared = use(str(repository), None, tmp_path / "部门").new.folder / "forms" / "shared"
+    assert (shared / "a.css").read_text("utf-8") == "p { margin: 0 }"
+
+
+def test_a_git_kit_with_a_submodule_is_refused_and_the_submodule_never_fetched(tmp_path):
+    marker = tmp_path / "fetched"
+    kit, repository = bureau_kit(tmp_path / "kit-work"), tmp_path / "kit.git"
+    publish(kit, repository, "0.9")  # a commit for the submodule entry to name
+    commit = git("rev-parse", "HEAD", cwd=kit).strip()
+    (kit / ".gitmodules").write_text(
+        f'[submodule "lib"]\n\tpath = lib\n\turl = ext::sh -c touch% {marker}\n', "utf-8"
+    )
+    git("add", ".gitmodules", cwd=kit)
+    git("update-index", "--add", "--cacheinfo", f"160000,{commit},lib", cwd=kit)
+    git("commit", "-q", "-m", "kit 1.0", cwd=kit)
+    git("tag", "v1.0", cwd=kit)
+    git("push", "-q", "--tags", repository, "main", cwd=kit)
+    done = kit_use("../kit.git", tmp_path / "部门")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "lib 是 git 子模块：pbgen 不取子模块" in done.stderr
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["ext::sh -c touch% {marker}", "fd::17", "EXT::sh -c touch% {marker}", "rsync://host/kit"],
+)
+def test_a_source_that_would_run_a_command_or_an_odd_transport_is_refused(tmp_path, source):
+    marker = tmp_path / "ran"
+    done = kit_use(source.format(marker=marker), tmp_path / "部门")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "传输方式，pbgen 不用" in done.stderr and "https://" in done.stderr
+    assert not marker.exists()
+
+
+def test_a_source_that_looks_like_an_option_never_reaches_git(tmp_path):
+    marker = tmp_path / "ran"
+    done = kit_use(f"--upload-pack=touch {marker}", tmp_path / "部门")
+    assert done.returncode == 2 and "不能以 - 开头" in done.stderr
+    assert not marker.exists()
+
+
+def test_no_hook_runs_while_a_git_kit_is_fetched(tmp_path):
+    """Hooks are never fetched with a repository, but git runs those its template folder puts
+    in the checkout (``init.templateDir``): pbgen's git runs none."""
+    marker = tmp_path / "hooked"
+    hooks = tmp_path / "template" / "hooks"
+    hooks.mkdir(parents=True)
+    for name in ("post-checkout", "post-merge", "reference-transaction", "post-index-change"):
+        (hooks / name).write_text(f"#!/bin/sh\necho {name} >> {marker}\n", "utf-8")
+        (hooks / name).chmod(0o755)
+    config = tmp_path / "gitconfig"
+    config.write_text(f"[init]\n\ttemplateDir = {hooks.parent}\n", "utf-8")
+    kit, repository = bureau_kit(tmp_path / "kit-work"), tmp_path / "kit.git"
+    publish(kit, repository, "1.0")
+    shutil.copytree(hooks, repository / "hooks", dirs_exist_ok=True)
+    done = kit_use("../kit.git", tmp_path / "部门", env={"GIT_CONFIG_GLOBAL": str(config)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not marker.exists(), marker.read_text()
+
+
+def test_the_version_is_the_tag_never_a_branch_of_the_same_name(tmp_path):
+    """A repository offering a branch ``v1.0`` beside the tag ``v1.0`` (``git clone --branch``
+    takes the branch) and a tag named like an option: the kit is the tagged one."""
+    marker = tmp_path / "ran"
+    kit, repository = bureau_kit(tmp_path / "kit-work"), tmp_path / "kit.git"
+    publish(kit, repository, "1.0")
+    git("checkout", "-q", "-b", "v1.0", cwd=kit)
+    (kit / "kit.yaml").write_text(
+        (kit / "kit.yaml").read_text("utf-8").replace("示例县财政局", "冒充的财政局"), "utf-8"
+    )
+    git("commit", "-q", "-am", "impostor", cwd=kit)
+    git("push", "-q", repository, "refs/heads/v1.0:refs/heads/v1.0", cwd=kit)
+    head = git("rev-parse", "HEAD", cwd=kit).strip()
+    git("update-ref", f"refs/tags/--upload-pack=touch${{IFS}}{marker}", head, cwd=repository)
+    done = kit_use("../kit.git", tmp_path / "部门")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "示例县财政局（czj 1.0）" in done.stdout and "冒充" not in done.stdout
+    assert not marker.exists()

@@ -55,7 +55,7 @@ class Previews:
         opened = self.open.get(uri)
         if analysis is None or opened is None:
             return  # a newer render already took it, or the preview was closed
-        opened[0].refresh(analysis.result)
+        opened[0].refresh(analysis.result, len(analysis.text.encode("utf-8")))
 
     def closed(self, uri: str) -> None:
         opened = self.open.pop(uri, None)

@@ -4,6 +4,11 @@ keystroke, in a worker thread so the server keeps answering), and hands requests
 ``fixes``, ``complete`` and ``outline``. The preview (``pbgen.watch``'s page) is served by this
 same process and re-rendered from the editor's text.
 
+Bounded as ``pbgen watch`` is: a text past ``CHECKED_HERE_BYTES`` (the largest real filing is
+30 KB; a quarter MB of one-character values takes 350 MB and 3.5 s to check) is checked in the
+bounded worker, time and memory capped, stopped by the next change; past ``watch``'s
+``LIVE_MAX_BYTES`` the preview only checks; the clerk is told once.
+
 Why pygls: it is the kept Python LSP library (Apache-2.0, typed messages from lsprotocol), and
 gives incremental document sync with UTF-16/UTF-8 position conversion, which a hand-written
 JSON-RPC loop would have to repeat.
@@ -14,18 +19,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from pbgen import __version__
+from pbgen import __version__, bounded
 from pbgen.findings import visible
 from pbgen.lsp import complete, fixes, outline
-from pbgen.lsp.analysis import Analysis, analyze
+from pbgen.lsp.analysis import Analysis, analyze, analyze_bounded
 from pbgen.lsp.preview import Previews
+from pbgen.watch import LIVE_MAX_BYTES
 
+CHECKED_HERE_BYTES = 2**18  # a larger text is checked in the bounded worker (analysis.py)
 DEBOUNCE = 0.075  # seconds after the last change before the text is checked
 SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning}
 COMMAND_PREVIEW = "pbgen.preview"
@@ -40,6 +48,7 @@ class PbgenServer(LanguageServer):
         self.analyses: dict[str, Analysis] = {}
         self.readable: dict[str, Analysis] = {}  # the last analysis whose YAML could be read
         self.pending: dict[str, asyncio.Task] = {}
+        self.large: set[str] = set()  # documents past CHECKED_HERE_BYTES, the clerk told
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pbgen-check")
         self.previews = Previews(self)
 
@@ -53,9 +62,18 @@ class PbgenServer(LanguageServer):
             await asyncio.sleep(delay)
         document = self.workspace.get_text_document(uri)
         text, version = document.source, document.version
+        size = len(text.encode("utf-8"))
+        self.tell_size(uri, size)
         loop = asyncio.get_running_loop()
         try:
-            analysis = await loop.run_in_executor(self.worker, analyze, text, self.path_of(uri))
+            if size <= CHECKED_HERE_BYTES:
+                job = partial(analyze, text, self.path_of(uri))
+            else:
+                newer = partial(self._newer, uri, version)
+                job = partial(analyze_bounded, text, self.path_of(uri), newer)
+            analysis = await loop.run_in_executor(self.worker, job)
+        except bounded.Cancelled:  # the text changed meanwhile: its own check is on its way
+            return
         except Exception:  # a bug of pbgen must not end the checking the clerk relies on
             logging.getLogger("pbgen.lsp").exception("checking %s failed", uri)
             self.window_show_message(
@@ -77,6 +95,34 @@ class PbgenServer(LanguageServer):
         )
         self.previews.changed(uri, analysis)
 
+    def _newer(self, uri: str, version: int) -> bool:
+        """Whether the document changed (or closed) since ``version`` (from the check's thread)."""
+        return self.workspace.get_text_document(uri).version != version  # closed: None
+
+    def tell_size(self, uri: str, size: int) -> None:
+        """Tell the clerk, once each time a text grows past ``CHECKED_HERE_BYTES``, that it is
+        checked apart (and past ``LIVE_MAX_BYTES`` not previewed)."""
+        large = size > CHECKED_HERE_BYTES
+        if large == (uri in self.large):
+            return
+        if not large:
+            self.large.discard(uri)
+            return
+        self.large.add(uri)
+        preview = (
+            f"；超过 {LIVE_MAX_BYTES // 2**20} MB，预览只检查、不生成 PDF（生成请运行 pbgen render）"
+            if size > LIVE_MAX_BYTES
+            else ""
+        )
+        self.window_show_message(
+            lsp.ShowMessageParams(
+                type=lsp.MessageType.Warning,
+                message=f"这份文件有 {size / 2**20:.1f} MB，超过了编辑器里实时检查的上限 "
+                f"{CHECKED_HERE_BYTES // 2**10} KB：改在限时、限内存的后台进程里检查，"
+                f"问题只标到行，补全和悬停提示停在文件较小时{preview}。",
+            )
+        )
+
     def schedule(self, uri: str, delay: float) -> None:
         previous = self.pending.pop(uri, None)
         if previous is not None:
@@ -97,6 +143,25 @@ class PbgenServer(LanguageServer):
         )
 
 
+UNITS = {  # a position encoding: the codec that counts its code units, and their width
+    lsp.PositionEncodingKind.Utf8: ("utf-8", 1),
+    lsp.PositionEncodingKind.Utf16: ("utf-16-le", 2),
+    lsp.PositionEncodingKind.Utf32: ("utf-32-le", 4),
+}
+
+
+def client_position(lines: list[str], position: lsp.Position, encoding) -> lsp.Position:
+    """pygls's ``position_to_client_units``, counted by a codec: pygls counts a character at a
+    time in Python, and 1,000 diagnostics on a line of 1 MB took 90 s to place."""
+    if position.line >= len(lines):
+        return lsp.Position(line=len(lines), character=0)
+    codec, width = UNITS.get(encoding, UNITS[lsp.PositionEncodingKind.Utf16])
+    before = lines[position.line][: position.character]
+    return lsp.Position(
+        line=position.line, character=len(before.encode(codec, "surrogatepass")) // width
+    )
+
+
 def diagnostics(analysis: Analysis, document) -> list[lsp.Diagnostic]:
     """Each finding as ``pbgen check`` words it (its field, then what to do), at its range."""
     lines = analysis.lines
@@ -111,7 +176,10 @@ def diagnostics(analysis: Analysis, document) -> list[lsp.Diagnostic]:
         field = f"{visible(finding.field)}：" if finding.field else ""
         found.append(
             lsp.Diagnostic(
-                range=document.position_codec.range_to_client_units(lines, wanted),
+                range=lsp.Range(
+                    start=client_position(lines, wanted.start, document.position_codec.encoding),
+                    end=client_position(lines, wanted.end, document.position_codec.encoding),
+                ),
                 message=field + visible(finding.message),
                 severity=SEVERITY[finding.severity],
                 code=finding.rule,
@@ -141,6 +209,7 @@ def create_server() -> PbgenServer:
             task.cancel()
         ls.analyses.pop(uri, None)
         ls.readable.pop(uri, None)
+        ls.large.discard(uri)
         ls.previews.closed(uri)
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 

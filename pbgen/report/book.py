@@ -1,6 +1,7 @@
 """The combined book: the rendered PDFs of a folder's filings joined into one, behind a cover
 and a 目录 giving the book page of each department's first page, with one bookmark per
-department and per project.
+department and per project. Names in the 目录 and the bookmarks are shown as the report shows
+them (``report.text``): a bidi override or a control character written out, never obeyed.
 
 It works from the PDFs as rendered (``pipeline.render_file`` writes them), never from the
 renderers: each filing's pages go in as submitted, with their own 「— N —」 numbers, their own
@@ -24,6 +25,7 @@ from pbgen.errors import InputError
 from pbgen.load import load
 from pbgen.pipeline import RenderFailure
 from pbgen.report.charts import FONT_STACK
+from pbgen.report.text import shown
 from pbgen.resources import templates_dir
 
 HERE = Path(__file__).parent
@@ -46,10 +48,12 @@ class Chapter:
 
     @property
     def title(self) -> str:
+        """How the 目录 and the bookmarks name it: its department (else its file), year and
+        layout, each as the report shows a text (``shown``)."""
         parts = (
-            self.department or Path(self.file).name,
+            shown(self.department or Path(self.file).name),
             self.year and f"{self.year}年",
-            self.layout,
+            shown(self.layout),
         )
         return " ".join(str(part) for part in parts if part)
 
@@ -124,6 +128,7 @@ def _front_matter(chapters: list[Chapter], title: str, made_on: date):
     import weasyprint
 
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE), autoescape=True)
+    environment.filters["shown"] = shown
     html = environment.get_template("book.html.j2").render(
         title=title,
         chapters=chapters,
@@ -230,7 +235,9 @@ def _outline(book, pages, chapters: list[Chapter], sources: list) -> None:
                 continue
             item = pikepdf.OutlineItem(chapter.title, chapter.first_page - 1)
             for name, page in zip(chapter.projects, _project_pages(chapter, source), strict=True):
-                item.children.append(pikepdf.OutlineItem(name, chapter.first_page - 1 + page))
+                item.children.append(
+                    pikepdf.OutlineItem(shown(name), chapter.first_page - 1 + page)
+                )
             outline.root.append(item)
 
 

@@ -17,7 +17,7 @@ from pbgen.kit import Kit
 from pbgen.kitstore import kit_for
 from pbgen.pipeline import find_filings
 from pbgen.report.cross import across
-from pbgen.report.digest import Digest, Item, digest, from_yuan
+from pbgen.report.digest import Digest, Item, bounded_digest, from_yuan
 from pbgen.report.ledger import LedgerColumns, compare, read_ledger
 from pbgen.report.yoy import YearOverYear, year_over_year
 
@@ -83,7 +83,7 @@ def build_report(
     paths = list(paths)
     kit = kit or kit_for(Path(paths[0]) if paths else None)
     tables = [read_ledger(Path(path), columns, ledger_unit) for path in ledgers]  # fail early
-    digests = [digest(path, kit) for path in find_filings(paths)]
+    digests = [bounded_digest(path, kit) for path in find_filings(paths)]
     found = across(digests)
     everything = [item for items in found.values() for item in items]
     for table in tables:

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from pbgen.report.digest import PLAN_MONTHS, Digest
 from pbgen.report.rules import rule_text
+from pbgen.report.text import label
 
 # Windows (Edge, 360, QQ: 微软雅黑), macOS, then the free fonts of Linux.
 FONT_STACK = (
@@ -117,11 +118,14 @@ def budget_chart(digests: list[Digest], year: int, unit: str, shown: Callable) -
     filings = [d for d in digests if d.readable and d.year == year]
     departments = Counter(d.department_key for d in filings)
     pairs = [
-        (d.name + (f"（{d.layout}）" if departments[d.department_key] > 1 else ""), shown(d.budget))
+        (
+            label(d.name) + (f"（{label(d.layout)}）" if departments[d.department_key] > 1 else ""),
+            shown(d.budget),
+        )
         for d in filings
     ]
     pairs = _top(pairs, "其他 {} 份")
-    chart = _config("HorizontalBar", [label for label, _ in pairs], show_legend=False)
+    chart = _config("HorizontalBar", [name for name, _ in pairs], show_legend=False)
     chart.title = f"{year} 年各部门项目预算（{unit}）"
     chart.add("预算数", [_value(v, _money(v)) for _, v in reversed(pairs)])
     return _render(chart, "budget")
@@ -134,11 +138,11 @@ def findings_chart(digests: list[Digest]) -> str:
         for item in d.items:
             counts[item.finding.rule][item.finding.severity] += 1
     rules = sorted(counts, key=lambda rule: (-sum(counts[rule].values()), rule))[:BARS]
-    labels = [_short(rule_text(rule)) for rule in rules]
+    labels = [label(rule_text(rule), 16) for rule in rules]
     chart = _config("HorizontalStackedBar", labels, print_values=False)
     chart.title = "各规则发现的问题（条）"
-    for severity, label in (("error", "错误"), ("warning", "警告")):
-        chart.add(label, [counts[rule][severity] or None for rule in reversed(rules)])
+    for severity, name in (("error", "错误"), ("warning", "警告")):
+        chart.add(name, [counts[rule][severity] or None for rule in reversed(rules)])
     return _render(chart, "findings")
 
 
@@ -149,10 +153,10 @@ def indicators_chart(digests: list[Digest]) -> str:
         counts.update(d.indicators)
     level1 = list(dict.fromkeys(level for level, _ in sorted(counts, key=lambda k: -counts[k])))
     bars = sorted(counts, key=lambda key: (level1.index(key[0]), -counts[key]))[: BARS + 5]
-    chart = _config("HorizontalStackedBar", [f"{one} › {two}" for one, two in bars])
+    chart = _config("HorizontalStackedBar", [f"{label(one)} › {label(two)}" for one, two in bars])
     chart.title = "项目绩效指标：一级、二级指标下的三级指标（条）"
     for one in level1:
-        chart.add(one, [counts[key] if key[0] == one else None for key in reversed(bars)])
+        chart.add(label(one), [counts[key] if key[0] == one else None for key in reversed(bars)])
     return _render(chart, "indicators")
 
 
@@ -172,7 +176,7 @@ def plan_chart(digests: list[Digest], year: int) -> str:
             stroke_style={"width": 4},
         )
     for d in sorted(filings, key=lambda d: -d.budget)[:6]:
-        chart.add(d.name, [_value(v, _percent(v)) for v in d.plan])
+        chart.add(label(d.name), [_value(v, _percent(v)) for v in d.plan])
     return _render(chart, "plan")
 
 
@@ -180,16 +184,12 @@ def yoy_chart(pairs: Iterable[tuple[str, Decimal, Decimal]], unit: str) -> str:
     """Last year's budget against this year's, per department."""
     pairs = sorted(pairs, key=lambda pair: -max(pair[1], pair[2]))[:BARS]
     chart = _config(
-        "HorizontalBar", [name for name, _, _ in pairs], height=90 + 44 * max(len(pairs), 2)
+        "HorizontalBar", [label(name) for name, _, _ in pairs], height=90 + 44 * max(len(pairs), 2)
     )
     chart.title = f"同比：上年与本年项目预算（{unit}）"
     chart.add("上年", [_value(was, _money(was)) for _, was, _ in reversed(pairs)])
     chart.add("本年", [_value(now, _money(now)) for _, _, now in reversed(pairs)])
     return _render(chart, "yoy")
-
-
-def _short(text: str, length: int = 16) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _money(amount: Decimal) -> str:

@@ -3,6 +3,11 @@
 A bureau's folder holds a hundred filings, a bench a thousand: each is read, judged and
 digested in turn, and let go (its model and YAML marks weigh ~100 times its digest). Amounts are
 kept in 元, exact; the report shows them in one unit.
+
+A filing past ``IN_PROCESS_BYTES`` is digested in pbgen's bounded worker (``pbgen.bounded``):
+``pbgen.load`` takes up to 50 MB, and 3 MB of one-character values take 3.3 GB to read;
+there its memory and time are capped, and a filing past them is one that cannot be read, while
+the report goes on with the others.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from pbgen import bounded
 from pbgen.errors import InputError
 from pbgen.findings import Finding
 from pbgen.kit import Kit
@@ -23,6 +29,9 @@ from pbgen.report.judge import Judgement, judge
 YUAN_PER = {"元": Decimal(1), "万元": Decimal(10000)}
 PLAN_MONTHS = ("3月底", "6月底", "10月底", "12月底")
 SNIPPET = 160  # characters of a finding's line shown under it
+IN_PROCESS_BYTES = 2**20  # a larger filing is digested in the bounded worker; real ones < 1 MB
+MEMORY_BASE, MEMORY_PER_BYTE = 2**30, 80  # a 45 MB filing of projects is read in 2.2 GB
+SECONDS_BASE, SECONDS_PER_MB = 60.0, 20.0  # it is read and judged in ~80 s
 
 
 def in_yuan(amount: Decimal, unit: str) -> Decimal:
@@ -181,6 +190,28 @@ def digest(path: Path | str, kit: Kit | None = None) -> Digest:
     result.items = [_item(finding, judged, lines) for finding in found]
     _contents(result, filing, loaded.source)
     return result
+
+
+def bounded_digest(path: Path | str, kit: Kit | None = None) -> Digest:
+    """``digest``; a filing past ``IN_PROCESS_BYTES`` in the bounded worker, its memory and time
+    capped by its size: past them it is a filing that cannot be read, and says why."""
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        size = 0  # digest says why it cannot be read
+    if size <= IN_PROCESS_BYTES:
+        return digest(path, kit)
+    limits = bounded.Limits(
+        seconds=SECONDS_BASE + SECONDS_PER_MB * size / 2**20,
+        memory=MEMORY_BASE + MEMORY_PER_BYTE * size,
+    )
+    try:
+        return bounded.run(digest, path, kit, limits=limits, what=str(path))
+    except bounded.Exceeded as stopped:
+        message = bounded.too_much_to_read(stopped, limits, size, "读取和检查")
+        return Digest(file=str(path), readable=False, items=[
+            Item(Finding(str(path), 0, 0, "file", "error", "", message))
+        ])  # fmt: skip
 
 
 def _item(finding: Finding, judged: Judgement, lines: list[str]) -> Item:

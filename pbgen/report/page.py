@@ -9,16 +9,17 @@ as integers of the smallest decimal, never as floating point).
 from __future__ import annotations
 
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
-from pbgen.findings import SEVERITY_NAMES, visible
+from pbgen.findings import SEVERITY_NAMES
 from pbgen.report import charts
 from pbgen.report.build import Report
 from pbgen.report.digest import Digest, Item, Place, money_text
 from pbgen.report.rules import rule_text
+from pbgen.report.text import ALSO, LISTED, shown
 
 HERE = Path(__file__).parent
 
@@ -39,7 +40,7 @@ def render_page(report: Report, target: Path) -> bytes:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters.update(amount=money_text, plain=plain, visible=visible)
+    environment.filters.update(amount=money_text, plain=plain, shown=shown)
     links = Links(target.parent)
     page = environment.get_template("page.html.j2")
     return page.render(
@@ -51,6 +52,8 @@ def render_page(report: Report, target: Path) -> bytes:
         rows=_rows(report),
         scale=_scale(report),
         rules=_by_rule(report),
+        listed=LISTED,
+        also=ALSO,
         severity=SEVERITY_NAMES,
         rule_text=rule_text,
         href=links.href,
@@ -61,13 +64,15 @@ def render_page(report: Report, target: Path) -> bytes:
 
 class Links:
     """Where a place's link goes: its file relative to the page (it opens from a USB stick),
-    and ``vscode://`` to open it in the editor at its line."""
+    and ``vscode://`` to open it in the editor at its line. Always a path, quoted: a file named
+    ``javascript:…`` is a file (``javascript%3A…``). Links in the folder are not followed: the
+    link goes to the file as it is named there (one that loops is a file that cannot be read)."""
 
     def __init__(self, folder: Path):
-        self.folder = folder.resolve()
+        self.folder = Path(os.path.abspath(folder))
 
     def href(self, place: Place) -> str:
-        path = Path(place.file).resolve()
+        path = Path(os.path.abspath(place.file))
         try:
             relative = os.path.relpath(path, self.folder)
         except ValueError:  # another drive (Windows)
@@ -76,7 +81,7 @@ class Links:
 
     def editor(self, place: Place) -> str:
         """vscode://file/C:/…/x.yaml:12:5 — the path with one leading slash on every system."""
-        path = "/" + Path(place.file).resolve().as_posix().lstrip("/")
+        path = "/" + Path(os.path.abspath(place.file)).as_posix().lstrip("/")
         return f"vscode://file{quote(path)}:{place.line}:{max(place.column, 1)}"
 
 
@@ -133,10 +138,20 @@ def _scale(report: Report) -> int:
     return max([2, *places])
 
 
-def _by_rule(report: Report) -> list[tuple[str, list[tuple[Digest, Item]]]]:
-    """Every rule that found something, the most findings first, with where."""
-    found: dict[str, list[tuple[Digest, Item]]] = defaultdict(list)
+def _by_rule(report: Report) -> list[tuple[str, list[tuple[Digest, Item]], int, int]]:
+    """Every rule that found something, the most findings first: where (the findings the page
+    lists of each filing, ``LISTED``), how many in all, in how many filings."""
+    listed: dict[str, list[tuple[Digest, Item]]] = defaultdict(list)
+    totals: Counter = Counter()
+    filings: dict[str, set[str]] = defaultdict(set)
     for d in report.digests:
-        for item in d.items:
-            found[item.finding.rule].append((d, item))
-    return sorted(found.items(), key=lambda pair: (-len(pair[1]), pair[0]))
+        for number, item in enumerate(d.items):
+            rule = item.finding.rule
+            totals[rule] += 1
+            filings[rule].add(d.file)
+            if number < LISTED:
+                listed[rule].append((d, item))
+    return [
+        (rule, listed[rule], totals[rule], len(filings[rule]))
+        for rule in sorted(totals, key=lambda rule: (-totals[rule], rule))
+    ]

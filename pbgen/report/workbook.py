@@ -4,7 +4,10 @@ filing to send back to its department.
 XlsxWriter writes them: a formula is stored with its result (openpyxl cannot), so a viewer that
 never recalculates still shows each 合计, and the workbook is the same bytes for the same
 report. Totals are SUMIF formulas over the amounts, per year; every text is a text cell, never
-a formula (a name typed as ``=…`` stays a name).
+a formula (a name typed as ``=…`` stays a name, and Excel's quote prefix keeps it one when the
+reviewer edits the cell), shown as ``report.text`` shows it (a control or bidi character as
+``<U+202E>``, at most ``LIMIT`` characters, the length said: never cut silently at Excel's
+32,767).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pbgen.findings import SEVERITY_NAMES
 from pbgen.report.build import Report
 from pbgen.report.digest import Digest, Item
 from pbgen.report.rules import rule_text
+from pbgen.report.text import ALSO, shown
 
 FONT = "微软雅黑"
 SUMMARY_HEAD = ("部门", "年度", "版式", "状态", "错误", "警告", "项目数", "预算数", "财政资金", "其他资金", "文件自行关闭的规则", "文件")  # fmt: skip
@@ -31,6 +35,9 @@ FINDING_WIDTHS = (20, 7, 30, 6, 5, 9, 20, 30, 30, 70, 30)
 SHEET_HEAD = ("序号", "严重程度", "位置（文件:行:列）", "栏目", "问题类别", "审核意见", "部门整改说明")  # fmt: skip
 SHEET_WIDTHS = (5, 7, 24, 26, 20, 50, 24)
 LINE_PT = 13.5  # a line of 10 pt 微软雅黑 (LibreOffice and Excel do not grow rows on opening)
+MAX_ROWS = 1_048_576  # of a sheet, in Excel and XlsxWriter (a row past it is not written)
+MAX_HEIGHT = 409  # points: Excel's tallest row
+FORMULA_START = ("=", "+", "-", "@")  # what Excel reads as a formula when a cell is edited
 
 
 def summary_workbook(report: Report) -> bytes:
@@ -70,27 +77,30 @@ def _places(report: Report) -> int:
 
 
 def _formats(book, places: int) -> dict:
+    """Each cell format by name; ``quoted`` holds each one's twin with Excel's quote prefix."""
     base = {"font_name": FONT, "font_size": 10, "valign": "top", "border": 1}
     money = "#,##0.00" + "#" * (places - 2)
-    return {
-        "title": book.add_format({"font_name": FONT, "font_size": 16, "bold": True}),
-        "about": book.add_format({"font_name": FONT, "font_size": 10, "font_color": "#555555"}),
-        "head": book.add_format(
-            {**base, "bold": True, "bg_color": "#E8EEF4", "text_wrap": True, "valign": "vcenter"}
-        ),
-        "text": book.add_format({**base, "text_wrap": True}),
-        "count": book.add_format({**base, "num_format": "0"}),
-        "money": book.add_format({**base, "num_format": money}),
-        "total": book.add_format({**base, "bold": True, "bg_color": "#F3F6F9", "text_wrap": True}),
-        "total_count": book.add_format(
-            {**base, "bold": True, "bg_color": "#F3F6F9", "num_format": "0"}
-        ),
-        "total_money": book.add_format(
-            {**base, "bold": True, "bg_color": "#F3F6F9", "num_format": money}
-        ),
-        "error": book.add_format({**base, "font_color": "#C62828", "bold": True}),
-        "warning": book.add_format({**base, "font_color": "#B26A00"}),
+    properties = {
+        "title": {"font_name": FONT, "font_size": 16, "bold": True},
+        "about": {"font_name": FONT, "font_size": 10, "font_color": "#555555"},
+        "head": {
+            **base, "bold": True, "bg_color": "#E8EEF4", "text_wrap": True, "valign": "vcenter"
+        },
+        "text": {**base, "text_wrap": True},
+        "count": {**base, "num_format": "0"},
+        "money": {**base, "num_format": money},
+        "total": {**base, "bold": True, "bg_color": "#F3F6F9", "text_wrap": True},
+        "total_count": {**base, "bold": True, "bg_color": "#F3F6F9", "num_format": "0"},
+        "total_money": {**base, "bold": True, "bg_color": "#F3F6F9", "num_format": money},
+        "error": {**base, "font_color": "#C62828", "bold": True},
+        "warning": {**base, "font_color": "#B26A00"},
+    }  # fmt: skip
+    formats = {name: book.add_format(spec) for name, spec in properties.items()}
+    formats["quoted"] = {
+        formats[name]: book.add_format({**spec, "quote_prefix": True})
+        for name, spec in properties.items()
     }
+    return formats
 
 
 def _about(report: Report) -> str:
@@ -110,7 +120,7 @@ def _head(sheet, row: int, names, widths, formats) -> None:
 def _summary(book, formats: dict, report: Report) -> None:
     sheet = book.add_worksheet("汇总")
     sheet.write_string(0, 0, "部门预算绩效文本审核汇总", formats["title"])
-    sheet.write_string(1, 0, _about(report), formats["about"])
+    _cell(sheet, 1, 0, _about(report), formats["about"], formats)
     head = [
         f"{name}（{report.unit}）" if n in MONEY_COLUMNS else name
         for n, name in enumerate(SUMMARY_HEAD)
@@ -126,9 +136,8 @@ def _summary(book, formats: dict, report: Report) -> None:
         ]
         cells += ["、".join(d.disabled), d.file]
         for column, value in enumerate(cells):
-            _cell(
-                sheet, row, column, value, formats["money" if column in MONEY_COLUMNS else "text"]
-            )
+            style = formats["money" if column in MONEY_COLUMNS else "text"]
+            _cell(sheet, row, column, value, style, formats)
     last = FIRST + len(report.digests) - 1
     _year_totals(sheet, formats, report, last)
     sheet.freeze_panes(FIRST, 1)
@@ -163,11 +172,15 @@ def _year_totals(sheet, formats: dict, report: Report, last: int) -> None:
                 sheet.write_formula(row, column, formula, formats["total_count"], counts[column])
 
 
-def _cell(sheet, row: int, column: int, value, style) -> None:
+def _cell(sheet, row: int, column: int, value, style, formats: dict) -> None:
+    """A blank, a number, or a text as the report shows it (``shown``): a text Excel would take
+    for a formula once edited (=, +, -, @ first) gets the quote prefix."""
     if value is None:
         sheet.write_blank(row, column, None, style)
     elif isinstance(value, str):
-        sheet.write_string(row, column, value, style)
+        text = shown(value)
+        quoted = formats["quoted"][style] if text.startswith(FORMULA_START) else style
+        sheet.write_string(row, column, text, quoted)
     else:
         sheet.write_number(row, column, value, style)
 
@@ -175,9 +188,14 @@ def _cell(sheet, row: int, column: int, value, style) -> None:
 def _findings_sheet(book, formats: dict, report: Report) -> None:
     sheet = book.add_worksheet("问题")
     _head(sheet, 0, FINDING_HEAD, FINDING_WIDTHS, formats)
-    row = 1
+    row, left = 1, sum(len(d.items) for d in report.digests)
     for d in report.digests:
         for item in d.items:
+            if row == MAX_ROWS - 1:
+                note = f"另有 {left} 条问题未列出：一张表最多 {MAX_ROWS:,} 行。请分几次生成报告。"
+                sheet.write_string(row, 0, note, formats["error"])
+                break
+            left -= 1
             f = item.finding
             cells = [
                 d.name,
@@ -193,7 +211,7 @@ def _findings_sheet(book, formats: dict, report: Report) -> None:
                 _also(item),
             ]
             styles = [formats[f.severity] if n == 5 else formats["text"] for n in range(len(cells))]
-            _row(sheet, row, cells, styles, FINDING_WIDTHS)
+            _row(sheet, row, cells, styles, FINDING_WIDTHS, formats)
             row += 1
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(row - 1, 1), len(FINDING_HEAD) - 1)
@@ -204,16 +222,11 @@ def _yoy_sheet(book, formats: dict, report: Report) -> None:
     head = ("部门", "年度", "上年的文件", f"上年预算（{report.unit}）", f"本年预算（{report.unit}）", "增减", "新增项目", "删去项目", "删去的指标", "调低的指标值")  # fmt: skip
     _head(sheet, 0, head, (20, 7, 34, 16, 16, 16, 30, 30, 40, 40), formats)
     for row, y in enumerate(report.yoy, start=1):
-        sheet.write_string(row, 0, y.department, formats["text"])
+        _cell(sheet, row, 0, y.department, formats["text"], formats)
         sheet.write_number(row, 1, y.year, formats["count"])
-        sheet.write_string(row, 2, y.previous, formats["text"])
-        _cell(
-            sheet,
-            row,
-            3,
-            report.shown(y.before) if y.before is not None else None,
-            formats["money"],
-        )
+        _cell(sheet, row, 2, y.previous, formats["text"], formats)
+        before = report.shown(y.before) if y.before is not None else None
+        _cell(sheet, row, 3, before, formats["money"], formats)
         sheet.write_number(row, 4, report.shown(y.budget), formats["money"])
         if y.before is not None:
             sheet.write_formula(
@@ -223,21 +236,22 @@ def _yoy_sheet(book, formats: dict, report: Report) -> None:
         for column, names in enumerate(
             (y.added, y.dropped, y.indicators_dropped, lowered), start=6
         ):
-            sheet.write_string(row, column, "\n".join(names), formats["text"])
+            _cell(sheet, row, column, "\n".join(names), formats["text"], formats)
 
 
-def _row(sheet, row: int, cells: list, styles: list, widths) -> None:
-    """A row of cells, as tall as its longest wrapped text."""
+def _row(sheet, row: int, cells: list, styles: list, widths, formats: dict) -> None:
+    """A row of cells, as tall as its longest wrapped text (at most Excel's 409 points)."""
     for column, (value, style) in enumerate(zip(cells, styles, strict=True)):
-        _cell(sheet, row, column, value, style)
+        _cell(sheet, row, column, value, style, formats)
     lines = max(_lines(value, width) for value, width in zip(cells, widths, strict=True))
-    sheet.set_row(row, LINE_PT * lines + 3)
+    sheet.set_row(row, min(LINE_PT * lines + 3, MAX_HEIGHT))
 
 
 def _lines(value, width: float) -> int:
     """Lines a cell's text takes in a column ``width`` characters wide (a hanzi takes two)."""
     if not isinstance(value, str):
         return 1
+    value = shown(value)
     return sum(
         max(1, math.ceil(sum(2 if ord(ch) > 0x2E80 else 1 for ch in paragraph) / (width - 1)))
         for paragraph in value.split("\n")
@@ -245,24 +259,24 @@ def _lines(value, width: float) -> int:
 
 
 def _also(item: Item) -> str:
-    return "；".join(f"{place}" + (f" {place.label}" if place.label else "") for place in item.also)
+    """The other places a finding concerns: the first ``ALSO``, and how many in all."""
+    listed = "；".join(
+        f"{place}" + (f" {place.label}" if place.label else "") for place in item.also[:ALSO]
+    )
+    return listed + (f"；等共 {len(item.also)} 处" if len(item.also) > ALSO else "")
 
 
 def _feedback(book, formats: dict, report: Report, d: Digest) -> None:
     sheet = book.add_worksheet("审核意见")
     title = f"{d.name}{f' {d.year} 年' if d.year else ''}部门预算绩效文本审核意见"
-    sheet.write_string(0, 0, title, formats["title"])
+    _cell(sheet, 0, 0, title, formats["title"], formats)
     verdict = (
         "无法读取，请按下列意见改正后重新报送" if not d.readable
         else f"有 {d.errors} 个错误，请改正后重新报送" if d.errors
         else "通过" + (f"（有 {d.warnings} 条提醒，请酌情修改）" if d.warnings else "")
     )  # fmt: skip
-    sheet.write_string(
-        1,
-        0,
-        f"文件：{d.file}　版式：{d.layout}　审核结论：{verdict}　审核日期：{report.made_on.isoformat()}",
-        formats["about"],
-    )
+    about = f"文件：{d.file}　版式：{d.layout}　审核结论：{verdict}　审核日期：{report.made_on.isoformat()}"
+    _cell(sheet, 1, 0, about, formats["about"], formats)
     if d.disabled:
         notes = []
         for rule in d.disabled:
@@ -270,7 +284,7 @@ def _feedback(book, formats: dict, report: Report, d: Digest) -> None:
                 notes.append(f"{rule}（{rule_text(rule)}；财政局锁定，关闭无效）")
             else:
                 notes.append(f"{rule}（{rule_text(rule)}；因此未报告 {d.hidden.get(rule, 0)} 条）")
-        sheet.write_string(2, 0, "文件自行关闭的规则：" + "；".join(notes), formats["about"])
+        _cell(sheet, 2, 0, "文件自行关闭的规则：" + "；".join(notes), formats["about"], formats)
     _head(sheet, 4, SHEET_HEAD, SHEET_WIDTHS, formats)
     for number, item in enumerate(d.items, start=1):
         f = item.finding
@@ -278,7 +292,7 @@ def _feedback(book, formats: dict, report: Report, d: Digest) -> None:
         category = f"{rule_text(f.rule)}（{f.rule}）"
         cells = [number, SEVERITY_NAMES[f.severity], where, f.field, category, f.message, ""]
         styles = [formats["count"], formats[f.severity], *[formats["text"]] * 5]
-        _row(sheet, 4 + number, cells, styles, SHEET_WIDTHS)
+        _row(sheet, 4 + number, cells, styles, SHEET_WIDTHS, formats)
     if not d.items:
         sheet.write_string(5, 0, "没有发现问题。", formats["text"])
     sheet.freeze_panes(5, 0)

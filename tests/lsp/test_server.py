@@ -6,7 +6,10 @@ the preview served by the same process asking the editor to show a finding's lin
 from __future__ import annotations
 
 import json
+import queue
+import re
 import shutil
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -17,9 +20,11 @@ import pytest
 import yaml
 
 from lsp.client import Client, position, text_at
+from pbgen.lsp.analysis import MAX_SHOWN
 from pbgen.pipeline import check_file
+from pbgen.watch import LIVE_MAX_BYTES
 
-from conftest import CLEAN
+from conftest import CLEAN, hostile
 
 ROW = "{name: 视察次数, value: ≥3次, basis: 年初工作计划}"
 PLAN = "{3月底: 25%, 6月底: 50%, 10月底: 75%, 12月底: 100%}"
@@ -387,8 +392,6 @@ def test_the_preview_is_served_by_the_same_process_and_shows_a_finding_in_the_ed
             state = json.load(response)
         if state["version"] >= 1:
             break
-        import time
-
         time.sleep(0.1)
     assert state["editor"] is True and state["has_pdf"] is True
     (finding,) = [f for f in state["findings"] if f["rule"] == "value-empty"]
@@ -407,3 +410,101 @@ def test_the_preview_is_served_by_the_same_process_and_shows_a_finding_in_the_ed
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(foreign)
     assert refused.value.code == 403
+
+
+# -- bounds -----------------------------------------------------------------------------------
+
+
+def peak_megabytes(process) -> float:
+    """The server process's own peak resident memory (its bounded worker is another process)."""
+    status = Path(f"/proc/{process.pid}/status").read_text()
+    return int(status.split("VmHWM:")[1].split()[0]) / 1024
+
+
+def shown_messages(client: Client, timeout: float = 30) -> list[str]:
+    """The window/showMessage texts the server sent so far (waiting up to ``timeout`` for one)."""
+    said, deadline = [], time.monotonic() + timeout
+    kept = []
+    while not said and time.monotonic() < deadline:
+        try:
+            at, message = client.notifications.get(timeout=0.2)
+        except queue.Empty:
+            continue
+        if message.get("method") == "window/showMessage":
+            said.append(message["params"]["message"])
+        else:
+            kept.append((at, message))
+    for each in kept:
+        client.notifications.put(each)
+    return said
+
+
+def test_a_text_that_takes_gigabytes_to_check_is_checked_bounded_and_the_server_answers_on(
+    tmp_path, monkeypatch
+):
+    """1.2 MB of one-character values (1.6 GB and 20 s to check in the server's own process,
+    600,000 diagnostics) is checked in the bounded worker: stopped at its time limit, one
+    diagnostic says so, the clerk is told the text is checked apart, the server stays small and
+    checks the next text at once."""
+    monkeypatch.setenv("PBGEN_TIME_LIMIT", "3")
+    path = shutil.copy(CLEAN, tmp_path / "示例县政协-2024.yaml")
+    flat = hostile().flat_filing(tmp_path / "flat.yaml", 1.2).read_text("utf-8")
+    client = Client(tmp_path)
+    try:
+        uri = client.open(Path(path), flat)
+        (said,) = shown_messages(client)
+        assert "1.2 MB" in said and "256 KB" in said and "预览只检查" in said
+        (stopped,) = client.diagnostics(uri, 1, timeout=60)
+        assert "超过了 3 秒的时限" in stopped["message"] and "拆成几份" in stopped["message"]
+        assert peak_megabytes(client.process) < 400
+        end = position(flat, len(flat))
+        version = client.change(uri, (0, 0), end, CLEAN.read_text("utf-8"))
+        assert client.diagnostics(uri, version, timeout=10) == []
+    finally:
+        client.close()
+
+
+def test_a_text_with_a_hundred_thousand_problems_gets_the_first_thousand_and_a_count(tmp_path):
+    """0.2 MB of one-character values on one line, checked in the server's own process: 100,000
+    findings, placed one by one, took minutes; the editor gets the first 1,000 and one finding
+    counting the rest, in seconds."""
+    path = shutil.copy(CLEAN, tmp_path / "示例县政协-2024.yaml")
+    flat = hostile().flat_filing(tmp_path / "flat.yaml", 0.2).read_text("utf-8")
+    client = Client(tmp_path)
+    try:
+        uri = client.open(Path(path), flat)
+        shown = client.diagnostics(uri, 1, timeout=60)
+        assert len(shown) == MAX_SHOWN + 1
+        rest = re.match(
+            r"还有 (\d+) 个问题没有列出（编辑器里只列前 1000 个）", shown[-1]["message"]
+        )
+        assert rest and int(rest[1]) > 100_000
+        assert peak_megabytes(client.process) < 600
+    finally:
+        client.close()
+
+
+def test_a_text_past_the_live_limit_is_checked_and_its_preview_not_rendered(tmp_path):
+    """A clean filing of 1.5 MB (a minute or more to render): its findings come from the
+    bounded worker (none), and the preview says it only checks, naming the limit."""
+    path = tmp_path / "示例县政协-2024.yaml"
+    text = hostile().long_filing(path, 1.5).read_text("utf-8")
+    assert len(text.encode()) > LIVE_MAX_BYTES
+    client = Client(tmp_path)
+    try:
+        uri = client.open(path, text)
+        assert client.diagnostics(uri, 1, timeout=60) == []
+        url = client.request(
+            "workspace/executeCommand", {"command": "pbgen.preview", "arguments": [uri]}
+        )["url"]
+        state = {}
+        deadline = time.monotonic() + 60
+        while state.get("version", 0) < 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            with urllib.request.urlopen(url + "state", timeout=10) as response:
+                state = json.load(response)
+        assert state["has_pdf"] is False and state["findings"] == []
+        assert "预览实时生成的上限 1 MB：只检查，不生成 PDF" in state["error"]
+        assert peak_megabytes(client.process) < 400
+    finally:
+        client.close()

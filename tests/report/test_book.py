@@ -3,6 +3,7 @@ bookmark per department and project, every filing's pages as submitted."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,9 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 from pbgen.cli import app
+from pbgen.findings import visible
 from pbgen.load import load
+from pbgen.report.text import shown
 
-from conftest import DATA
+from conftest import DATA, hostile, pbgen
 
 FILINGS = ("leting-2024", "menyuan-2024", "zhuxi-2024-shenbao")  # 绩效文本, 公开表, 申报表
 
@@ -94,3 +97,35 @@ def test_one_bookmark_per_department_and_project_and_the_links_go_where_they_wen
     assert len(book_links) == len(own_links) > 0
     for mine, theirs in zip(book_links, own_links, strict=True):
         assert target(mine) == 2 + own_index[own_names[str(theirs.Dest)][0].objgen]
+
+
+def test_a_departments_name_is_shown_in_the_bookmarks_and_the_toc_never_obeyed(tmp_path):
+    """Departments and files named with bidi overrides, control characters and 3,000
+    characters (bench/hostile.py), rendered into a book by `pbgen render` in a process of its
+    own: each bookmark and each 目录 entry shows the name written out, the long one cut; the
+    terminal is shown the file names, never their escape sequences."""
+    names = {**hostile().HOSTILE_NAMES, "long": "长" * 3000}
+    folder = hostile().hostile_departments(tmp_path / "filings", names)
+    book = tmp_path / "book.pdf"
+    done = pbgen("render", folder.name, "-o", "out", "-f", "pdf", "--book", book, cwd=tmp_path,
+                 seconds=600)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert hostile().raw_text(done.stdout + done.stderr) == []
+    with pikepdf.open(book) as pdf, pdf.open_outline() as outline:
+        titles = [item.title for item in outline.root]
+        projects = [child.title for item in outline.root for child in item.children]
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        front = pages[outline.root[1].destination[0].objgen] - 1  # the cover and the 目录
+    toc = "".join(_texts(book, "-f", "2", "-l", str(front)))
+    assert hostile().raw_text("".join(titles + projects) + toc) == []
+
+    def squeezed(text: str) -> str:  # a 目录 line's page number may fall inside a long name
+        return re.sub(r"[\s\d]", "", text)
+
+    for name in names.values():
+        expected = shown(name)
+        assert any(title.startswith(expected + " 2024年") for title in titles), expected
+        assert shown(name + "项目") in projects
+        assert squeezed(expected) in squeezed(toc)
+    for stem in hostile().HOSTILE_FILES:
+        assert squeezed(f"filings/{visible(stem)}.yaml") in squeezed(toc)

@@ -5,21 +5,27 @@ added up here from the filings' YAML."""
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from lxml import html
+from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 from typer.testing import CliRunner
 
 from pbgen.check import check
 from pbgen.cli import app
+from pbgen.findings import visible
 from pbgen.load import load
+from pbgen.report.text import LABEL, LIMIT, LISTED
 
 from .filings import department, write, yaml_totals
-from conftest import DATA, headless_chromium
+from conftest import DATA, headless_chromium, hostile, pbgen
 
 HOSTILE = "<img src=x onerror=alert(1)>局"
 
@@ -186,3 +192,90 @@ def _row(rows, stem: str):
 def _index(driver, file: Path) -> str:
     link = driver.find_element(By.CSS_SELECTOR, f'#filings tr[data-file="{file}"] td a')
     return link.get_attribute("href").rsplit("#f-", 1)[1]
+
+
+# -- hostile text and hostile folders: `pbgen report` in a process of its own, with a time limit
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory) -> tuple[Path, Path]:
+    """bench/hostile.py's departments named to break out of a page (script tags, quotes that
+    end an attribute, bidi overrides, control characters, a 200,000-character name, a file
+    named javascript:…), reported with every output."""
+    root = tmp_path_factory.mktemp("hostile-report")
+    folder = hostile().hostile_departments(root / "filings")
+    done = pbgen(
+        "report", folder.name, "-o", "out", "-f", "html,xlsx", "--feedback", cwd=root, seconds=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return folder, root / "out"
+
+
+def test_a_departments_text_is_shown_on_the_page_never_obeyed(hostile_report):
+    _, out = hostile_report
+    page = (out / "审核报告.html").read_text(encoding="utf-8")
+    assert hostile().raw_text(page) == []  # no control or bidi character anywhere, attributes too
+    tree = html.fromstring(page.encode())
+    assert len(tree.xpath("//script")) == 1  # the page's own
+    assert tree.xpath("//main//img | //main//*[@onload] | //main//*[@onerror]") == []
+    table = tree.get_element_by_id("filings").text_content()
+    for name in hostile().HOSTILE_NAMES.values():
+        if len(name) <= LIMIT:
+            assert visible(name) in table
+    long = hostile().HOSTILE_NAMES["long"]
+    assert f"{long[:LIMIT]}…（共 200,000 字" in table and long[: LIMIT + 1] not in page
+    labels = [text.text_content() for text in tree.xpath("//svg//text")]  # the charts'
+    assert any(label.startswith("长" * LABEL) for label in labels)
+    assert not any("长" * (LABEL + 1) in label for label in labels)
+
+
+def test_a_file_named_like_a_script_url_is_linked_as_a_file(hostile_report):
+    folder, out = hostile_report
+    tree = html.fromstring((out / "审核报告.html").read_bytes())
+    links = tree.xpath('//table[@id="filings"]//td[@class="file"]/a/@href')
+    assert len(links) == len(list(folder.glob("*.yaml")))
+    for href in links:
+        assert not href.lower().startswith(("javascript:", "data:", "vbscript:"))
+        assert (out / unquote(href)).resolve().parent == folder.resolve()
+    assert "../filings/javascript%3Aalert%281%29.yaml" in links
+
+
+def test_a_folder_with_links_that_loop_a_pipe_and_dev_zero_is_reported(tmp_path):
+    """Each is a filing that cannot be read, said at once: nothing hangs, no traceback."""
+    folder = hostile().symlink_loops(tmp_path / "filings")
+    os.mkfifo(folder / "pipe.yaml")
+    (folder / "zero.yaml").symlink_to("/dev/zero")
+    done = pbgen("report", folder.name, "-o", "out", "--feedback", cwd=tmp_path, seconds=60)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    tree = html.fromstring((tmp_path / "out" / "审核报告.html").read_bytes())
+    rows = tree.xpath('//table[@id="filings"]/tbody/tr')
+    status = {Path(row.get("data-file")).name: row.get("data-status") for row in rows}
+    assert status == {
+        "filing.yaml": "通过",
+        **dict.fromkeys(("self.yaml", "a.yaml", "b.yaml", "pipe.yaml", "zero.yaml"), "无法读取"),
+    }
+
+
+def test_a_filing_with_thousands_of_findings_is_listed_in_part_and_counted_whole(tmp_path):
+    """A filing of 700 projects named 待填: the page lists its first findings, says how many
+    more there are and where to find them; the counts and the workbook have them all."""
+    folder = tmp_path / "filings"
+    folder.mkdir()
+    filing = hostile().long_filing(folder / "long.yaml", 1)
+    text = filing.read_text(encoding="utf-8")
+    filing.write_text(re.sub(r"(\n  - code: P\d+\n    name: ).*", r"\g<1>待填", text), "utf-8")
+    done = pbgen("report", folder.name, "-o", "out", "-f", "html,xlsx", cwd=tmp_path, seconds=120)
+    assert done.returncode == 0, done.stderr
+    tree = html.fromstring((tmp_path / "out" / "审核报告.html").read_bytes())
+    (row,) = tree.xpath('//table[@id="filings"]/tbody/tr')
+    errors = int(row.xpath("td")[4].text_content())
+    assert errors > LISTED
+    group = tree.get_element_by_id("f-0")
+    assert len(group.xpath('.//li[contains(@class, "finding")]')) == LISTED
+    assert f"另有 {errors - LISTED} 条问题未在本页列出" in group.text_content()
+    groups = tree.xpath('//section[@id="by-rule"]//details')
+    counted = [int(re.search(r"(\d+) 条，1 份文件", g.text_content())[1]) for g in groups]
+    assert sum(counted) == errors  # every finding counted under its rule,
+    assert sum(len(g.xpath('.//li[not(@class="more")]')) for g in groups) == LISTED  # some listed
+    sheet = load_workbook(tmp_path / "out" / "审核报告.xlsx", read_only=True)["问题"]
+    assert sum(1 for _ in sheet.iter_rows(min_row=2)) == errors

@@ -15,14 +15,16 @@ from office import soffice_csv
 from openpyxl import load_workbook
 
 from pbgen.check import check
+from pbgen.findings import visible
 from pbgen.load import load
 from pbgen.report import report_files
 from pbgen.report.build import build_report
+from pbgen.report.text import LIMIT
 from pbgen.report.workbook import SHEET_HEAD
 from pbgen.write import write_all
 
 from .filings import department, write
-from conftest import DATA
+from conftest import DATA, hostile, pbgen
 
 FORMULA_CELL = re.compile(rb"(<c [^>]*>)(<f>[^<]*</f>)<v>[^<]*</v>(</c>)")
 
@@ -115,3 +117,36 @@ def test_each_filing_gets_its_findings_sheet_with_every_place(written):
 
 def _number(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
+
+
+def test_a_departments_text_is_text_in_every_sheet(tmp_path):
+    """bench/hostile.py's departments, reported by `pbgen report` in a process of its own: in
+    the summary and each 审核意见, a name typed as =…, +…, -… or @… is a text cell with Excel's
+    quote prefix (it stays text when the reviewer edits it), control and bidi characters are
+    written out, and a 200,000-character name is cut where it says so, never at Excel's 32,767."""
+    folder = hostile().hostile_departments(tmp_path / "filings")
+    done = pbgen("report", folder.name, "-o", "out", "-f", "xlsx", "--feedback", cwd=tmp_path,
+                 seconds=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    books = sorted((tmp_path / "out").rglob("*.xlsx"))
+    assert len(books) == 1 + len(list(folder.glob("*.yaml")))
+    texts = []
+    for book in books:
+        for sheet in load_workbook(book).worksheets:
+            for cell in (cell for row in sheet.iter_rows() for cell in row):
+                if cell.data_type == "f":
+                    assert cell.value.startswith(("=SUMIF(", "=E")), cell.value  # pbgen's own
+                if isinstance(cell.value, str) and cell.data_type == "s":
+                    texts.append(cell.value)
+                    if cell.value.startswith(("=", "+", "-", "@")):
+                        assert cell.quotePrefix, (book.name, cell.coordinate, cell.value)
+                    assert not re.search(r"_x00[01][0-9A-F]_", cell.value), cell.value
+    assert hostile().raw_text("".join(texts)) == []
+    assert max(map(len, texts)) < LIMIT + 40
+    summary = load_workbook(tmp_path / "out" / "审核报告.xlsx")["汇总"]
+    names = [row[0].value for row in summary.iter_rows(min_row=5) if row[0].value]
+    for name in hostile().HOSTILE_NAMES.values():
+        cut = f"{name[:LIMIT]}…（共 {len(name):,} 字，余下的见文件）"
+        assert (visible(name) if len(name) <= LIMIT else cut) in names
+    (quoted,) = [row[0] for row in summary.iter_rows() if row[0].value == "@SUM(1,1)"]
+    assert quoted.data_type == "s" and quoted.quotePrefix
