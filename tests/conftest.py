@@ -254,6 +254,20 @@ def write_kit(folder: Path, kit_yaml: str, frameworks: dict[str, str] | None = N
     return folder
 
 
+def write_layout(forms: Path, layout_id: str, name: str, formats: list[str]) -> Path:
+    """A department's layout folder ``forms/<layout_id>`` with its manifest: titled with the
+    department's name and ``name``, in ``formats``, with no context section (its templates are
+    the caller's to write)."""
+    layout = forms / layout_id
+    layout.mkdir(parents=True)
+    (layout / "manifest.yaml").write_text(
+        f'id: {layout_id}\nname: {name}\ntitle: "{{{{ department.name }}}}{name}"\n'
+        f"formats: [{', '.join(formats)}]\nsections: []\n",
+        encoding="utf-8",
+    )
+    return layout
+
+
 def git(*args, cwd: Path) -> str:
     done = subprocess.run(
         ["git", "-c", "user.name=财政局", "-c", "user.email=czj@example.cn", *map(str, args)],

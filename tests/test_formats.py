@@ -17,7 +17,7 @@ from pbgen.layouts import builtin_templates, find_layout
 from pbgen.manifest import ManifestError, read_manifest
 from pbgen.pipeline import render_file
 
-from conftest import CLEAN, ROOT
+from conftest import CLEAN, ROOT, write_layout
 
 
 def test_the_built_in_formats():
@@ -73,13 +73,7 @@ def text_format():
 
 
 def test_a_registered_format_renders_for_a_layout_that_declares_it(text_format, tmp_path):
-    layout = tmp_path / "forms" / "names"
-    layout.mkdir(parents=True)
-    (layout / "manifest.yaml").write_text(
-        'id: names\nname: 项目名单\ntitle: "{{ department.name }}项目名单"\n'
-        "formats: [txt]\nsections: []\n",
-        encoding="utf-8",
-    )
+    write_layout(tmp_path / "forms", "names", "项目名单", ["txt"])
     result = render_file(CLEAN, tmp_path / "out", layout="names", template_dir=tmp_path / "forms")
     (output,) = result.outputs
     assert output.suffix == ".txt" and result.notices == ["纯文本没有版式"]

@@ -21,7 +21,7 @@ from pbgen.importer import import_file
 from pbgen.pipeline import TEMPLATES, render_file
 from pbgen.render_xlsx import render_xlsx
 
-from conftest import DATA, clean_data, project, typography
+from conftest import DATA, clean_data, project, typography, write_layout
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -299,13 +299,7 @@ def test_a_project_over_pages_splits_its_goals_and_imports_back(write_filing, tm
 def own_layout(folder: Path, template: bool = True) -> Path:
     """A department's layout with a sheet of its own: each project's name and amount merged
     beside its indicator rows, a total at the foot — data only, no Python."""
-    layout = folder / "forms" / "indicators"
-    layout.mkdir(parents=True)
-    (layout / "manifest.yaml").write_text(
-        'id: indicators\nname: 项目指标清单\ntitle: "{{ department.name }}项目指标清单"\n'
-        "formats: [xlsx]\nsections: []\n",
-        encoding="utf-8",
-    )
+    layout = write_layout(folder / "forms", "indicators", "项目指标清单", ["xlsx"])
     if not template:
         return folder / "forms"
     workbook = openpyxl.Workbook()

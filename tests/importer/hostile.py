@@ -17,6 +17,8 @@ from pathlib import Path
 import openpyxl
 from docx import Document
 
+from conftest import hostile
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 SHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SECRET = "PBGEN-SECRET-7f3a"  # what a file read through an entity would bring into the YAML
@@ -291,44 +293,16 @@ def run_import(
     command: list[str], *, timeout: float, memory_mb: int | None = None, cwd: Path | None = None
 ) -> Run:
     """``command`` (``pbgen import …``) in a fresh process with a time limit (and an address-
-    space limit when ``memory_mb``): exit status, wall time, peak resident memory (``wait4``)
-    and what it printed. A process still running at ``timeout`` is killed: CI never hangs."""
+    space limit when ``memory_mb``): exit status, wall time, peak resident memory and what it
+    printed (bench/hostile.py's ``run``: a process still running at ``timeout`` is killed, so
+    CI never hangs)."""
     import os
-    import signal
-    import subprocess
-    import tempfile
-    import threading
-    import time
 
     if memory_mb:  # prlimit execs the command: no fork of this process is measured
         command = ["prlimit", f"--as={memory_mb * 2**20}", "--", *command]
-    with tempfile.TemporaryFile() as output:
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            command,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            cwd=cwd,
-            start_new_session=True,
-            env={**os.environ, "COLUMNS": "200"},
-        )
-        killed = threading.Event()
-
-        def kill() -> None:
-            killed.set()
-            os.killpg(process.pid, signal.SIGKILL)
-
-        timer = threading.Timer(timeout, kill)
-        timer.start()
-        try:
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            timer.cancel()
-        seconds = time.perf_counter() - start
-        output.seek(0)
-        printed = output.read().decode("utf-8", "replace")
-    code = None if killed.is_set() else os.waitstatus_to_exitcode(status)
-    return Run(code, seconds, usage.ru_maxrss / 1024, printed)
+    environment = {**os.environ, "COLUMNS": "200"}
+    done = hostile().run(command, cwd or Path.cwd(), environment, timeout)
+    return Run(done.exit, done.seconds, done.peak_mb, done.out + done.err)
 
 
 class Listener:
