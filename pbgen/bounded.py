@@ -492,11 +492,8 @@ def _die_with_parent() -> bool:
     """Linux: the kernel sends SIGTERM when the parent process exits (PR_SET_PDEATHSIG)."""
     if not sys.platform.startswith("linux"):
         return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(1, signal.SIGTERM, 0, 0, 0) == 0  # PR_SET_PDEATHSIG = 1
-    except (OSError, AttributeError):
-        return False
+    prctl = getattr(_libc(), "prctl", None)
+    return prctl is not None and prctl(1, signal.SIGTERM, 0, 0, 0) == 0  # PR_SET_PDEATHSIG
 
 
 def _watch_parent(parent: int) -> None:

@@ -406,8 +406,8 @@ def render(
 
 @contextlib.contextmanager
 def _starting():
-    """Start-up (the pipeline's imports, the PDF engine's) allocates much and frees next to
-    nothing: the cyclic collector is paused meanwhile (a tenth of a cold render), and what it
+    """Start-up (the pipeline's imports; the PDF engine loads in the render workers) allocates
+    much and frees next to nothing: the cyclic collector is paused meanwhile (a tenth of a cold render), and what it
     loaded is kept out of every later collection (``gc.freeze``)."""
     enabled = gc.isenabled()
     gc.disable()
